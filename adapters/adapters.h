@@ -1,0 +1,52 @@
+/*
+ * adapters: the outside world and the composition root.
+ *
+ * Case JSON (jansson), sources (iCalendar files and URLs, FHIR), travel
+ * times, the writers (plan.json, calendars, itinerary) and the `careday`
+ * command. No jansson or curl type appears in this header.
+ */
+#ifndef CAREDAY_ADAPTERS_H
+#define CAREDAY_ADAPTERS_H
+
+#include "calendars/calendars.h"
+#include "scheduler/scheduler.h"
+
+/* Error classes of this layer; they map onto the documented exit codes. */
+enum {
+    ADAPT_OK = 0,
+    ADAPT_EINPUT = -20,    /* bad input: exit 2 */
+    ADAPT_EFETCH = -21,    /* a source could not be fetched: exit 4 */
+    ADAPT_EINTERNAL = -22, /* internal error: exit 1 */
+};
+
+/* Exit codes of the careday command (docs/cli.md). */
+enum {
+    CLI_EXIT_OK = 0,          /* plan written, every visit placed */
+    CLI_EXIT_INTERNAL = 1,    /* internal error */
+    CLI_EXIT_BAD_INPUT = 2,   /* bad input: file, JSON path or line, what was expected */
+    CLI_EXIT_UNSCHEDULED = 3, /* plan written with unscheduled visits */
+    CLI_EXIT_FETCH = 4,       /* a source could not be fetched */
+};
+
+/* Load a case file: parse, resolve every source into interval sets over the
+ * horizon, compute travel. On success *out is filled (caller frees with
+ * sched_case_free). Unknown fields and lossless oddities go to warn. */
+int adapt_case_load(const char *path, struct sched_case *out, struct careday_notes *warn,
+                    struct careday_error *err);
+
+/* FHIR R4: read Slots from a Bundle (searchset) or NDJSON file into busy and
+ * available intervals (free -> available; busy, busy-unavailable,
+ * busy-tentative -> busy). schedule_filter, when not NULL, keeps only Slots
+ * whose schedule reference ends with it. */
+int fhir_read_slots_file(const char *path, const char *schedule_filter,
+                         const struct cal_read_options *opt, struct cal_import *out,
+                         struct careday_notes *warn, struct careday_error *err);
+
+/* Write data to path atomically: a temp file in the same folder, fsync,
+ * rename. Never leaves a half-written file. */
+int adapt_write_atomic(const char *path, const char *data, size_t len, struct careday_error *err);
+
+/* The command; argv as given to main. Returns the process exit code. */
+int cli_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * Subcommands of the careday command, each in its own file; cli.c dispatches.
+ * Each takes the arguments after the subcommand name (argv[0] is the
+ * subcommand) and returns the process exit code (see adapters.h).
+ */
+#ifndef CAREDAY_COMMANDS_H
+#define CAREDAY_COMMANDS_H
+
+int cli_plan(int argc, char **argv);     /* cli.c */
+int cli_check(int argc, char **argv);    /* cli.c */
+int cli_calendar(int argc, char **argv); /* cmd_calendar.c: `calendar expand` */
+
+#endif

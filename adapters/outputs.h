@@ -1,0 +1,36 @@
+/*
+ * The writers: what the coordinator, the family and the providers receive.
+ * Every file is written atomically (adapt_write_atomic). Strings shown to
+ * families come from the message catalogue (adapters/messages/<lang>.json).
+ */
+#ifndef CAREDAY_OUTPUTS_H
+#define CAREDAY_OUTPUTS_H
+
+#include "calendars/calendars.h"
+#include "scheduler/scheduler.h"
+
+struct out_options {
+    const char *lang;          /* "en", "es"; NULL: the case's family.language */
+    cal_time now;              /* DTSTAMP and "generated" times (injectable clock) */
+    const char *previous_plan; /* path of an earlier plan.json (--previous), or NULL */
+    bool invite;               /* also write iTIP METHOD:REQUEST files (--invite) */
+    const char *messages_dir;  /* folder of <lang>.json catalogues; NULL: built-in search */
+};
+
+/* OUT/plan.json (DESIGN §5), with the baseline's metrics beside the plan's. */
+int out_write_plan_json(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
+                        const struct sched_plan *baseline, const struct out_options *o,
+                        struct careday_error *err);
+/* OUT/family.ics and OUT/providers/<provider-id>.ics. */
+int out_write_calendars(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
+                        const struct out_options *o, struct careday_error *err);
+/* OUT/itinerary.html. */
+int out_write_itinerary(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
+                        const struct sched_plan *baseline, const struct out_options *o,
+                        struct careday_error *err);
+
+/* Stable UID of a visit's appointment: derived from the case id and the visit
+ * id only, so re-planning keeps it. Writes into buf. */
+void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size);
+
+#endif

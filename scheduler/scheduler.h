@@ -1,0 +1,241 @@
+/*
+ * scheduler: the domain. The case (family, providers, places, visits,
+ * nursing, travel, policy), candidate placements, the one-at-a-time
+ * baseline, the optimisation model built on solver/, plans, metrics and
+ * reasons. Pure: no files, no network.
+ *
+ * A case is plain data. Whoever builds it (adapters/case.c) allocates every
+ * string and array with malloc; sched_case_free releases them all.
+ * Availability arrives already resolved into interval sets (UTC).
+ */
+#ifndef CAREDAY_SCHEDULER_H
+#define CAREDAY_SCHEDULER_H
+
+#include "calendars/calendars.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    SCHED_OK = 0,
+    SCHED_ENOMEM = -1,
+    SCHED_EINVAL = -2,  /* the case contradicts itself (message in err) */
+    SCHED_ESOLVER = -3, /* the solver could not run */
+};
+
+enum sched_mode {
+    SCHED_IN_PERSON = 0,
+    SCHED_TELEHEALTH = 1,
+    SCHED_HOME = 2,
+};
+#define SCHED_NMODES 3
+/* "in_person", "telehealth", "home" (static strings). */
+const char *sched_mode_name(enum sched_mode m);
+int sched_mode_parse(const char *s, enum sched_mode *out);
+
+struct sched_place {
+    char *id;
+    char *name;
+    char *address;    /* may be NULL */
+    double lat, lon;
+    bool lodging;     /* "kind": "lodging" */
+    char *timezone;   /* IANA name, NULL: the case's */
+    cal_tz *tz;       /* opened zone (owned), NULL: the case's */
+};
+
+struct sched_provider_mode {
+    bool offered;
+    int place;           /* in_person: index into places; otherwise -1 */
+    struct cal_set free; /* when this mode can be booked: (available ∪ hours) \ busy */
+    char *link;          /* telehealth link, may be NULL */
+};
+
+struct sched_provider {
+    char *id;
+    char *name;
+    char *specialty;
+    char *phone;   /* whom to call, may be NULL */
+    int capacity;  /* patients at once, default 1 */
+    struct sched_provider_mode mode[SCHED_NMODES];
+};
+
+/* `before`: this visit ends at least min and at most max minutes before the
+ * other one starts. max < 0: no maximum. */
+struct sched_lag {
+    int visit; /* index of the other visit */
+    int min_gap_minutes;
+    int max_gap_minutes;
+};
+
+struct sched_visit {
+    char *id;
+    int provider;    /* index into providers */
+    int minutes;
+    int32_t earliest, latest; /* window, inclusive day numbers */
+    unsigned modes;           /* bit (1u << mode) per allowed mode */
+    enum sched_mode order[SCHED_NMODES]; /* modes in the order listed */
+    int nmodes;
+    enum sched_mode prefer;
+    int priority_factor; /* routine 1, soon 2, urgent 4 */
+    bool telehealth_needs_nurse;
+    bool home_needs_nurse;
+    struct sched_lag *before;
+    size_t nbefore;
+    int same_day_as; /* index of the other visit, -1 none */
+    char *purpose;   /* plain-language "what for", may be NULL */
+    /* Existing bookings (from "booked") are visits too: */
+    bool booked;
+    bool movable;           /* may move at a cost (weights.moved) */
+    cal_time booked_start;  /* their current start */
+    enum sched_mode booked_mode;
+};
+
+struct sched_weights {
+    double unscheduled;   /* per unscheduled visit, times the priority factor */
+    double trip;          /* per trip day */
+    double travel_minute; /* per minute driven on a trip day (parking included) */
+    double in_person;     /* per in-person appointment */
+    double overnight;     /* per night at lodging */
+    double late_minute;   /* per minute after the window's first day starts */
+    double moved;         /* per movable booking moved from its time */
+};
+/* The documented defaults: 100000, 600, 1, 120, 300, 0, 200. */
+void sched_weights_default(struct sched_weights *w);
+
+struct sched_family {
+    char *id;
+    char *language;          /* "en", "es", ... */
+    double lat, lon;         /* home */
+    struct cal_set busy;     /* busy times (UTC) */
+    int earliest_departure;  /* minutes after local midnight */
+    int latest_return;
+    int max_visits_per_day;  /* 0: no limit */
+    int max_clinic_minutes_per_day; /* 0: no limit */
+    int min_gap_minutes;
+    bool telehealth_ready;
+    bool travel_needs_nurse;
+    bool overnight_allowed;
+    int lodging;             /* index into places, -1 none */
+    int max_nights;
+};
+
+struct sched_case {
+    char *id;                 /* stable case id (for UIDs); file stem if absent */
+    char *name;
+    char *timezone;           /* IANA name */
+    cal_tz *tz;               /* owned */
+    int32_t horizon_start, horizon_end; /* inclusive day numbers */
+    struct sched_family family;
+    struct cal_set nursing;   /* home-nursing shifts (UTC) */
+    struct sched_place *places;
+    size_t nplaces;
+    /* Driving minutes between places, (nplaces + 1)^2 row-major; index
+     * nplaces is home. park_minutes is added at every clinic arrival. */
+    int *travel;
+    int park_minutes;
+    struct sched_provider *providers;
+    size_t nproviders;
+    struct sched_visit *visits; /* due visits first, then bookings */
+    size_t nvisits;
+    struct sched_weights weights;
+};
+
+void sched_case_free(struct sched_case *c); /* frees contents, not c itself */
+/* Driving minutes from place a to place b (-1 means home). */
+int sched_travel(const struct sched_case *c, int a, int b);
+/* Check internal consistency (indices, windows inside the horizon...). */
+int sched_case_validate(const struct sched_case *c, struct careday_error *err);
+
+/* ---------------------------------------------------------------------------
+ * Plans.
+ */
+
+enum sched_status {
+    SCHED_STATUS_OPTIMAL,  /* proven optimal */
+    SCHED_STATUS_FEASIBLE, /* a plan with a gap and bound */
+    SCHED_STATUS_PARTIAL,  /* the solver found nothing in time: heuristic plan */
+};
+const char *sched_status_name(enum sched_status s); /* "optimal", ... */
+
+struct sched_appt {
+    int visit;            /* index into case visits */
+    enum sched_mode mode;
+    cal_time start, end;
+    int place;            /* in_person: place index; otherwise -1 (home) */
+    int trip;             /* index into plan trips, -1 when not on a trip */
+};
+
+struct sched_trip {
+    int32_t day;
+    cal_time depart, ret;  /* leave from home or lodging; back home or at lodging */
+    int first_place, last_place;
+    int nvisits;
+    int travel_minutes;    /* legs driven this day, parking included */
+    bool overnight_after;  /* the night after is spent at the lodging */
+    bool from_lodging;     /* started from the lodging (overnight before) */
+};
+
+enum sched_reason_code {
+    SCHED_REASON_NO_PROVIDER_TIME,  /* no provider time in any allowed mode in the window */
+    SCHED_REASON_NO_FAMILY_TIME,    /* provider time never meets the family's free time */
+    SCHED_REASON_NURSE,             /* only possible times lack nurse coverage */
+    SCHED_REASON_TELEHEALTH_NOT_READY,
+    SCHED_REASON_PREDECESSOR,       /* a `before` visit could not be placed */
+    SCHED_REASON_PAIR,              /* its same_day_as partner could not be placed with it */
+    SCHED_REASON_DISPLACED,         /* time exists but went to other visits / limits */
+};
+
+struct sched_unscheduled {
+    int visit;
+    enum sched_reason_code code;
+    char reason[384];
+};
+
+struct sched_metrics {
+    int trips, in_person, telehealth, home, travel_minutes, overnights, unscheduled,
+        days_with_care;
+};
+
+struct sched_plan {
+    enum sched_status status;
+    double objective, bound, gap;
+    long solve_ms;
+    struct sched_appt *appts; /* sorted by start */
+    size_t nappts;
+    struct sched_trip *trips; /* sorted by day */
+    size_t ntrips;
+    struct sched_unscheduled *unscheduled;
+    size_t nunscheduled;
+    struct sched_metrics metrics;
+    size_t model_cols, model_rows; /* size of the model solved, 0 for the baseline */
+};
+void sched_plan_free(struct sched_plan *p); /* NULL is a no-op; frees p too */
+
+struct sched_progress {
+    double elapsed_s, incumbent, bound;
+};
+
+struct sched_options {
+    double time_limit_s;      /* default 60 */
+    const char *export_mps;   /* write the model here before solving, NULL: no */
+    void (*progress)(void *ud, const struct sched_progress *p);
+    void *progress_ud;
+};
+void sched_options_init(struct sched_options *o);
+
+/* Plan the case with the optimisation model. *out is allocated (caller frees
+ * with sched_plan_free). Warnings (e.g. a visit with no candidates) go to warn. */
+int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
+                    struct sched_plan **out, struct careday_notes *warn,
+                    struct careday_error *err);
+
+/* The one-at-a-time baseline of DESIGN §4. */
+int sched_baseline(const struct sched_case *c, struct sched_plan **out,
+                   struct careday_error *err);
+
+/* Recompute trips and metrics of a plan from its appointments (used by both
+ * planners; exposed for tests). */
+int sched_plan_finish(const struct sched_case *c, struct sched_plan *p);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * solver: a solver-neutral mixed-integer model and its solve.
+ *
+ * Columns, rows, bounds, objective (minimised), integrality; solve with a
+ * time limit and gap stops; the result keeps the call status (did the solve
+ * run) apart from the outcome (optimal, feasible, infeasible, none found).
+ * The GLPK backend (solver_glpk.c) is the only file that includes glpk.h.
+ * Knows nothing about visits.
+ */
+#ifndef CAREDAY_SOLVER_H
+#define CAREDAY_SOLVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct solver_model solver_model;
+
+enum {
+    SOLVER_OK = 0,
+    SOLVER_ENOMEM = -1,
+    SOLVER_EINVAL = -2, /* bad column index, bounds or coefficient */
+    SOLVER_EBACKEND = -3, /* the backend failed (its message is in the result) */
+    SOLVER_EIO = -4,      /* model export could not be written */
+};
+const char *solver_strerror(int code);
+
+/* Create an empty model; caller frees with solver_model_free (NULL is a no-op). */
+solver_model *solver_model_new(void);
+void solver_model_free(solver_model *m);
+
+/* Add a column with bounds [lb, ub] (use -SOLVER_INF / SOLVER_INF), objective
+ * coefficient and integrality. name may be NULL (copied; used in MPS export).
+ * Returns the column index (>= 0) or a negative code. */
+#define SOLVER_INF 1e30
+int solver_add_col(solver_model *m, double lb, double ub, double obj, bool integer,
+                   const char *name);
+/* Add the row lo <= sum(vals[k] * x[cols[k]]) <= hi. Duplicate column
+ * indices are merged. Returns the row index or a negative code. */
+int solver_add_row(solver_model *m, size_t n, const int *cols, const double *vals, double lo,
+                   double hi, const char *name);
+/* Change a column's objective coefficient or bounds after creation. */
+int solver_set_obj(solver_model *m, int col, double obj);
+int solver_set_bounds(solver_model *m, int col, double lb, double ub);
+size_t solver_ncols(const solver_model *m);
+size_t solver_nrows(const solver_model *m);
+size_t solver_nnz(const solver_model *m);
+
+enum solver_outcome {
+    SOLVER_OPTIMAL,    /* proven optimal (within abs_gap/rel_gap) */
+    SOLVER_FEASIBLE,   /* stopped early with an incumbent: see bound and gap */
+    SOLVER_INFEASIBLE, /* proven infeasible */
+    SOLVER_NOSOLUTION, /* stopped early without an incumbent */
+};
+
+struct solver_progress {
+    double elapsed_s;
+    double incumbent; /* objective of the best solution, or SOLVER_INF if none */
+    double bound;     /* best bound */
+    long nodes;
+};
+
+struct solver_params {
+    double time_limit_s; /* <= 0: no limit */
+    double abs_gap;      /* stop when incumbent - bound <= abs_gap (default 0: exact) */
+    double rel_gap;      /* stop on relative gap (default 0) */
+    bool presolve;       /* MIP presolve; turned off automatically with a warm start */
+    bool cuts;           /* Gomory, MIR, cover and clique cuts */
+    /* Optional incumbent (one value per column) handed to the solver. */
+    const double *warm_start;
+    /* Called at most every progress_every_s while solving (may be NULL). */
+    void (*progress)(void *ud, const struct solver_progress *p);
+    void *progress_ud;
+    double progress_every_s;
+};
+/* Defaults: no limit, exact, presolve and cuts on, no progress. */
+void solver_params_init(struct solver_params *p);
+
+struct solver_result {
+    enum solver_outcome outcome;
+    double objective; /* of x, when outcome is OPTIMAL or FEASIBLE */
+    double bound;     /* proven lower bound */
+    double gap;       /* (objective - bound) / max(1, |objective|) */
+    double *x;        /* ncols values (owned), NULL without a solution */
+    size_t n;
+    double solve_s;
+    long nodes;
+    char message[256]; /* backend diagnostics, "" if none */
+};
+void solver_result_free(struct solver_result *r);
+
+/* Solve. Returns SOLVER_OK when the solve ran (the outcome says what it found)
+ * or a negative code when it could not run; out is filled in both cases with
+ * a message on failure. The backend can never abort the process. */
+int solver_solve(solver_model *m, const struct solver_params *p, struct solver_result *out);
+
+/* Write the model in free MPS format (for glpsol, CBC, HiGHS). */
+int solver_write_mps(const solver_model *m, const char *path, char *errbuf, size_t errsize);
+
+/* Silence or restore backend terminal output process-wide; call once from
+ * main (the backend's hooks are installed here). */
+void solver_global_init(void);
+void solver_global_cleanup(void);
+
+#endif
