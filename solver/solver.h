@@ -18,7 +18,7 @@ typedef struct solver_model solver_model;
 enum {
     SOLVER_OK = 0,
     SOLVER_ENOMEM = -1,
-    SOLVER_EINVAL = -2, /* bad column index, bounds or coefficient */
+    SOLVER_EINVAL = -2,   /* bad column index, bounds or coefficient */
     SOLVER_EBACKEND = -3, /* the backend failed (its message is in the result) */
     SOLVER_EIO = -4,      /* model export could not be written */
 };

@@ -1,0 +1,163 @@
+/* Unit tests of the solver-neutral MIP interface against the real GLPK. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "solver/solver.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* max 5a + 4b + 3c s.t. 2a + 3b + c <= 5, 4a + b + 2c <= 11, 3a + 4b + 2c <= 8,
+ * binary: optimum a=1,b=1,c=0 -> 9 (minimise the negation). */
+static solver_model *knapsack(void)
+{
+    solver_model *m = solver_model_new();
+    int a = solver_add_col(m, 0, 1, -5, true, "a");
+    int b = solver_add_col(m, 0, 1, -4, true, "b");
+    int c = solver_add_col(m, 0, 1, -3, true, "c");
+    int cols[] = {a, b, c};
+    double r1[] = {2, 3, 1}, r2[] = {4, 1, 2}, r3[] = {3, 4, 2};
+    assert_true(solver_add_row(m, 3, cols, r1, -SOLVER_INF, 5, "r1") >= 0);
+    assert_true(solver_add_row(m, 3, cols, r2, -SOLVER_INF, 11, "r2") >= 0);
+    assert_true(solver_add_row(m, 3, cols, r3, -SOLVER_INF, 8, "r3") >= 0);
+    return m;
+}
+
+static void test_optimal(void **state)
+{
+    (void)state;
+    solver_model *m = knapsack();
+    assert_int_equal(solver_ncols(m), 3);
+    assert_int_equal(solver_nrows(m), 3);
+    assert_int_equal(solver_nnz(m), 9);
+    struct solver_params p;
+    solver_params_init(&p);
+    struct solver_result r;
+    assert_int_equal(solver_solve(m, &p, &r), SOLVER_OK);
+    assert_int_equal(r.outcome, SOLVER_OPTIMAL);
+    assert_true(fabs(r.objective - -9) < 1e-9);
+    assert_true(fabs(r.bound - -9) < 1e-9);
+    assert_true(fabs(r.x[0] - 1) < 1e-9 && fabs(r.x[1] - 1) < 1e-9 && fabs(r.x[2]) < 1e-9);
+    solver_result_free(&r);
+    solver_model_free(m);
+}
+
+static void test_warm_start_keeps_optimum(void **state)
+{
+    (void)state;
+    solver_model *m = knapsack();
+    double warm[] = {0, 1, 0}; /* feasible, objective -4 */
+    struct solver_params p;
+    solver_params_init(&p);
+    p.warm_start = warm;
+    struct solver_result r;
+    assert_int_equal(solver_solve(m, &p, &r), SOLVER_OK);
+    assert_int_equal(r.outcome, SOLVER_OPTIMAL);
+    assert_true(fabs(r.objective - -9) < 1e-9);
+    solver_result_free(&r);
+    solver_model_free(m);
+}
+
+static void test_infeasible(void **state)
+{
+    (void)state;
+    solver_model *m = solver_model_new();
+    int x = solver_add_col(m, 0, 1, 1, true, NULL);
+    int y = solver_add_col(m, 0, 1, 1, true, NULL);
+    int cols[] = {x, y};
+    double one[] = {1, 1};
+    solver_add_row(m, 2, cols, one, 3, SOLVER_INF, NULL); /* x + y >= 3: impossible */
+    struct solver_result r;
+    assert_int_equal(solver_solve(m, NULL, &r), SOLVER_OK);
+    assert_int_equal(r.outcome, SOLVER_INFEASIBLE);
+    assert_null(r.x);
+    solver_result_free(&r);
+    solver_model_free(m);
+}
+
+static void test_duplicates_merge_and_validation(void **state)
+{
+    (void)state;
+    solver_model *m = solver_model_new();
+    int x = solver_add_col(m, 0, 10, -1, true, NULL);
+    int cols[] = {x, x};
+    double v[] = {1, 1};
+    assert_true(solver_add_row(m, 2, cols, v, -SOLVER_INF, 7, NULL) >= 0); /* 2x <= 7 */
+    assert_int_equal(solver_nnz(m), 1);
+    int bad[] = {5};
+    assert_int_equal(solver_add_row(m, 1, bad, v, 0, 1, NULL), SOLVER_EINVAL);
+    assert_int_equal(solver_add_col(m, 2, 1, 0, false, NULL), SOLVER_EINVAL);
+    struct solver_result r;
+    assert_int_equal(solver_solve(m, NULL, &r), SOLVER_OK);
+    assert_int_equal(r.outcome, SOLVER_OPTIMAL);
+    assert_true(fabs(r.x[0] - 3) < 1e-9);
+    solver_result_free(&r);
+    solver_model_free(m);
+}
+
+static void test_many_rows_growth(void **state)
+{
+    (void)state;
+    /* 500 columns, 1000 rows: exercises array growth; x_i + x_{i+1} <= 1. */
+    solver_model *m = solver_model_new();
+    for (int i = 0; i < 500; i++)
+        solver_add_col(m, 0, 1, -1, true, NULL);
+    for (int k = 0; k < 1000; k++) {
+        int i = k % 499;
+        int cols[] = {i, i + 1};
+        double v[] = {1, 1};
+        assert_true(solver_add_row(m, 2, cols, v, -SOLVER_INF, 1, NULL) == k);
+    }
+    struct solver_result r;
+    assert_int_equal(solver_solve(m, NULL, &r), SOLVER_OK);
+    assert_int_equal(r.outcome, SOLVER_OPTIMAL);
+    assert_true(fabs(r.objective - -250) < 1e-9);
+    solver_result_free(&r);
+    solver_model_free(m);
+}
+
+static void test_write_mps(void **state)
+{
+    (void)state;
+    solver_model *m = knapsack();
+    char path[] = "/tmp/careday-mps-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    char err[128];
+    assert_int_equal(solver_write_mps(m, path, err, sizeof err), SOLVER_OK);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    assert_non_null(strstr(buf, "ROWS"));
+    assert_non_null(strstr(buf, "r1"));
+    assert_non_null(strstr(buf, "MARKER"));
+    unlink(path);
+    assert_int_equal(solver_write_mps(m, "/nonexistent-dir/x.mps", err, sizeof err), SOLVER_EIO);
+    solver_model_free(m);
+}
+
+int main(void)
+{
+    solver_global_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_optimal),
+        cmocka_unit_test(test_warm_start_keeps_optimum),
+        cmocka_unit_test(test_infeasible),
+        cmocka_unit_test(test_duplicates_merge_and_validation),
+        cmocka_unit_test(test_many_rows_growth),
+        cmocka_unit_test(test_write_mps),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    solver_global_cleanup();
+    return rc;
+}
