@@ -1,0 +1,83 @@
+/*
+ * calendars: private declarations shared by the files of this folder.
+ *
+ * This header may name libical types; it must never be included from outside
+ * calendars/ (tests of this folder excepted).
+ */
+#ifndef CAREDAY_CALENDARS_INTERNAL_H
+#define CAREDAY_CALENDARS_INTERNAL_H
+
+#include "calendars/calendars.h"
+
+#include <libical/ical.h>
+
+/* ---------------------------------------------------------------------------
+ * Allocation. Every allocation of this folder goes through these so that a
+ * test can make the N-th one fail (cal_alloc_fail_after).
+ */
+void *cal_malloc(size_t size);
+void *cal_calloc(size_t n, size_t size);
+void *cal_realloc(void *p, size_t size);
+char *cal_strdup(const char *s); /* NULL in, NULL out */
+/* Make the allocation after the next n succeed-ful ones fail (n = 0: the very
+ * next one), and every one after it until reset; n < 0 turns failures off.
+ * For tests only. */
+void cal_alloc_fail_after(long n);
+
+/* ---------------------------------------------------------------------------
+ * Arithmetic on instants.
+ */
+
+/* Floor division and its non-negative remainder (b > 0). */
+static inline int64_t cal_floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+static inline int64_t cal_floor_mod(int64_t a, int64_t b)
+{
+    return a - cal_floor_div(a, b) * b;
+}
+
+#define CAL_SECONDS_PER_DAY 86400
+
+/* ---------------------------------------------------------------------------
+ * Time zones.
+ */
+
+/* One change of UTC offset: from instant at on, the offset is `offset`. */
+struct cal_tz_transition {
+    cal_time at;
+    int offset; /* seconds east of UTC */
+};
+
+struct cal_tz {
+    char *name;         /* IANA name ("UTC" for UTC), owned */
+    icaltimezone *zone; /* libical builtin zone or the UTC zone; owned by libical */
+    /* Offsets precomputed from libical over [table_from, table_to): offset
+     * before the first transition is base_offset. Outside that range
+     * cal_tz_offset asks libical. */
+    cal_time table_from, table_to;
+    int base_offset;
+    struct cal_tz_transition *tr;
+    size_t ntr;
+};
+
+/* The libical zone of tz (borrowed, owned by libical). */
+icaltimezone *cal_tz_ical(const cal_tz *tz);
+
+/* Map a zone name to an IANA name: an IANA name is returned as is, a Windows
+ * name ("W. Europe Standard Time") through ICU's CLDR table, an Outlook
+ * display name ("(UTC+01:00) Amsterdam, Berlin, ...") and vendor aliases
+ * ("Eastern Time") through a small table, libical-style prefixed TZIDs
+ * ("/freeassociation.sourceforge.net/Europe/Berlin") by their tail. Writes the
+ * name into iana; returns 0, CAL_ETZ when unknown, CAL_EINVAL when iana is too
+ * small. */
+int cal_tz_resolve_name(const char *name, char *iana, size_t size);
+
+/* Call once before using libical in this folder (idempotent): makes libical
+ * errors non-fatal. */
+void cal_ical_init(void);
+
+#endif

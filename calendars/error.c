@@ -1,0 +1,183 @@
+/*
+ * Errors, warnings and the allocation wrapper of the calendars folder.
+ */
+#include "calendars/calendars_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------------------
+ * Allocation with fault injection for tests. The counter is the only
+ * process-wide state of this folder and is touched only by tests.
+ */
+
+static long alloc_fail_countdown = -1;
+
+void cal_alloc_fail_after(long n)
+{
+    alloc_fail_countdown = n;
+}
+
+static bool alloc_should_fail(void)
+{
+    if (alloc_fail_countdown < 0)
+        return false;
+    if (alloc_fail_countdown == 0)
+        return true;
+    alloc_fail_countdown--;
+    return false;
+}
+
+void *cal_malloc(size_t size)
+{
+    if (alloc_should_fail())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *cal_calloc(size_t n, size_t size)
+{
+    if (alloc_should_fail())
+        return NULL;
+    return calloc(n ? n : 1, size ? size : 1);
+}
+
+void *cal_realloc(void *p, size_t size)
+{
+    if (alloc_should_fail())
+        return NULL;
+    return realloc(p, size ? size : 1);
+}
+
+char *cal_strdup(const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = cal_malloc(n);
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* ---------------------------------------------------------------------------
+ * Errors and notes.
+ */
+
+static void copy_field(char *dst, size_t size, const char *src)
+{
+    if (src == NULL)
+        src = "";
+    snprintf(dst, size, "%s", src);
+}
+
+static void fill_error(struct careday_error *e, const char *file, int line, const char *path,
+                       const char *fmt, va_list ap)
+{
+    copy_field(e->file, sizeof e->file, file);
+    e->line = line > 0 ? line : 0;
+    copy_field(e->path, sizeof e->path, path);
+    vsnprintf(e->text, sizeof e->text, fmt, ap);
+}
+
+int careday_fail(struct careday_error *err, int code, const char *file, int line, const char *path,
+                 const char *fmt, ...)
+{
+    if (err != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        fill_error(err, file, line, path, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+void careday_notes_add(struct careday_notes *notes, const char *file, int line, const char *path,
+                       const char *fmt, ...)
+{
+    if (notes == NULL)
+        return;
+    if (notes->n == notes->cap) {
+        size_t cap = notes->cap ? notes->cap * 2 : 8;
+        struct careday_error *v = cal_realloc(notes->v, cap * sizeof *v);
+        if (v == NULL)
+            return; /* a warning lost to memory exhaustion is not worth failing for */
+        notes->v = v;
+        notes->cap = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    fill_error(&notes->v[notes->n], file, line, path, fmt, ap);
+    va_end(ap);
+    notes->n++;
+}
+
+void careday_notes_free(struct careday_notes *notes)
+{
+    if (notes == NULL)
+        return;
+    free(notes->v);
+    notes->v = NULL;
+    notes->n = notes->cap = 0;
+}
+
+void careday_error_format(const struct careday_error *e, char *buf, size_t size)
+{
+    if (buf == NULL || size == 0)
+        return;
+    buf[0] = '\0';
+    if (e == NULL)
+        return;
+
+    size_t used = 0;
+#define APPEND(...)                                                                                \
+    do {                                                                                           \
+        if (used < size) {                                                                         \
+            int k_ = snprintf(buf + used, size - used, __VA_ARGS__);                               \
+            if (k_ > 0)                                                                            \
+                used += (size_t)k_;                                                                \
+        }                                                                                          \
+    } while (0)
+
+    if (e->file[0] != '\0') {
+        APPEND("%s", e->file);
+        if (e->line > 0)
+            APPEND(":%d", e->line);
+        APPEND(": ");
+    } else if (e->line > 0) {
+        APPEND("line %d: ", e->line);
+    }
+    if (e->path[0] != '\0')
+        APPEND("%s: ", e->path);
+    APPEND("%s", e->text);
+#undef APPEND
+
+    /* Drop a trailing ": " left when text is empty. */
+    size_t len = strlen(buf);
+    if (e->text[0] == '\0' && len >= 2 && buf[len - 2] == ':' && buf[len - 1] == ' ')
+        buf[len - 2] = '\0';
+}
+
+const char *cal_strerror(int code)
+{
+    switch (code) {
+    case CAL_OK:
+        return "success";
+    case CAL_ENOMEM:
+        return "out of memory";
+    case CAL_EINVAL:
+        return "bad argument or malformed value";
+    case CAL_EIO:
+        return "file could not be read";
+    case CAL_EPARSE:
+        return "not iCalendar, or a component that cannot be used";
+    case CAL_ETZ:
+        return "unknown time zone";
+    case CAL_ELIMIT:
+        return "an expansion limit was hit";
+    default:
+        return "unknown error";
+    }
+}
