@@ -46,22 +46,10 @@ static inline int64_t cal_floor_mod(int64_t a, int64_t b)
  * Time zones.
  */
 
-/* One change of UTC offset: from instant at on, the offset is `offset`. */
-struct cal_tz_transition {
-    cal_time at;
-    int offset; /* seconds east of UTC */
-};
-
 struct cal_tz {
     char *name;         /* IANA name ("UTC" for UTC), owned */
     icaltimezone *zone; /* libical builtin zone or the UTC zone; owned by libical */
-    /* Offsets precomputed from libical over [table_from, table_to): offset
-     * before the first transition is base_offset. Outside that range
-     * cal_tz_offset asks libical. */
-    cal_time table_from, table_to;
-    int base_offset;
-    struct cal_tz_transition *tr;
-    size_t ntr;
+    bool is_utc;        /* zone is libical's UTC zone: offsets are always 0 */
 };
 
 /* The libical zone of tz (borrowed, owned by libical). */
