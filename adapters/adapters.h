@@ -34,6 +34,40 @@ enum {
 int adapt_case_load(const char *path, struct sched_case *out, struct careday_notes *warn,
                     struct careday_error *err);
 
+/* One calendar source or hours template as adapt_case_load_with read it
+ * (for `careday check`). Strings are borrowed for the callback only. */
+struct adapt_source_report {
+    const char *json_path; /* "providers[0].in_person.available[0]" */
+    const char *kind;      /* "ics", "fhir" or "hours" */
+    const char *given;     /* the location as written in the case ("" for hours) */
+    const char *resolved;  /* the file or URL actually read ("" for hours) */
+    const char *meaning;   /* how plain events were read: "busy" or "available" */
+    size_t nevents;        /* intervals the reader listed */
+    size_t nbusy;          /* disjoint busy intervals over the horizon */
+    size_t navailable;     /* disjoint available intervals over the horizon */
+};
+
+struct adapt_load_options {
+    /* Called once per source and hours template after it is read; may be NULL. */
+    void (*on_source)(void *ud, const struct adapt_source_report *r);
+    void *ud;
+};
+
+/* adapt_case_load with options (o may be NULL). */
+int adapt_case_load_with(const char *path, const struct adapt_load_options *o,
+                         struct sched_case *out, struct careday_notes *warn,
+                         struct careday_error *err);
+
+/* The documented exit code for an ADAPT_* status: 0 gives 0, ADAPT_EINPUT 2,
+ * ADAPT_EFETCH 4, anything else 1. (Other layers' codes overlap, so the
+ * loaders convert them to ADAPT_* before they get here.) */
+int adapt_exit_code(int status);
+
+/* Process-wide set-up of the network layer; call once before any load that
+ * may fetch a URL, and adapt_global_cleanup once at exit. */
+int adapt_global_init(void);
+void adapt_global_cleanup(void);
+
 /* FHIR R4: read Slots from a Bundle (searchset) or NDJSON file into busy and
  * available intervals (free -> available; busy, busy-unavailable,
  * busy-tentative -> busy). schedule_filter, when not NULL, keeps only Slots

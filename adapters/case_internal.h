@@ -1,0 +1,67 @@
+/*
+ * Private to adapters/: the pieces the case loader shares between case.c
+ * (the JSON walk), sources.c (calendar sources, URL fetching, hours
+ * templates) and cli.c. jansson types may appear here, never in a public
+ * header.
+ */
+#ifndef CAREDAY_ADAPTERS_CASE_INTERNAL_H
+#define CAREDAY_ADAPTERS_CASE_INTERNAL_H
+
+#include "adapters/adapters.h"
+
+#include <jansson.h>
+
+/* Everything a source or field reader needs to know about the case being
+ * loaded. Borrowed pointers, valid for the duration of the load. */
+struct adapt_ctx {
+    const char *file;  /* the case file as given (used in messages) */
+    const char *dir;   /* its folder; relative paths resolve against it */
+    cal_time from, to; /* horizon, [from, to) in UTC */
+    int32_t first_day; /* horizon, inclusive day numbers in the case zone */
+    int32_t last_day;
+    struct careday_notes *warn;
+    const struct adapt_load_options *opt; /* may be NULL */
+};
+
+/* JSON paths: "visits[3].window.latest". Both write into buf (always
+ * terminated) and return buf. An empty parent gives just the key. */
+const char *adapt_jp_key(char *buf, size_t size, const char *parent, const char *key);
+const char *adapt_jp_index(char *buf, size_t size, const char *parent, size_t i);
+
+/* The JSON type of v in words ("a string", "a number", "null"...). */
+const char *adapt_json_kind(const json_t *v);
+
+/* Warn about every key of obj not in known (a NULL-terminated list). */
+void adapt_warn_unknown_keys(const struct adapt_ctx *x, const json_t *obj, const char *jpath,
+                             const char *const *known);
+
+/* Fail with ADAPT_EINPUT naming the case file and jpath. */
+int adapt_bad(const struct adapt_ctx *x, struct careday_error *err, const char *jpath,
+              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A path written in the case, resolved against the case folder (absolute
+ * paths are kept). Caller frees. NULL when out of memory. */
+char *adapt_resolve_path(const char *dir, const char *given);
+
+/* True for http://, https:// and webcal:// locations. */
+bool adapt_is_url(const char *s);
+
+/* Fetch an http(s) or webcal URL into memory (TLS verified, timeouts, size
+ * cap). *data is malloc'd and NUL-terminated; caller frees. ADAPT_EFETCH
+ * with err naming the URL (credentials removed) when anything goes wrong. */
+int adapt_fetch_url(const char *url, char **data, size_t *len, struct careday_error *err);
+
+/* Read the array of source objects at jpath ("family.busy") and add what
+ * they say to busy and available (clipped to the horizon). def is the
+ * meaning of plain events when a source has no "meaning"; zone reads
+ * floating times and all-day dates. arr may be NULL (nothing to read). */
+int adapt_sources_read(const struct adapt_ctx *x, const json_t *arr, const char *jpath,
+                       enum cal_meaning def, const cal_tz *zone, struct cal_set *busy,
+                       struct cal_set *available, struct careday_error *err);
+
+/* Expand the weekly "hours" template at jpath over the horizon in zone and
+ * add it to out. arr may be NULL. */
+int adapt_hours_read(const struct adapt_ctx *x, const json_t *arr, const char *jpath,
+                     const cal_tz *zone, struct cal_set *out, struct careday_error *err);
+
+#endif

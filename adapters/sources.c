@@ -1,0 +1,500 @@
+/*
+ * Calendar sources of a case: iCalendar files and URLs, FHIR Slot files,
+ * and weekly "hours" templates, each turned into busy and available
+ * interval sets over the horizon. The only file of the loader that talks to
+ * the network (libcurl).
+ */
+#include "adapters/case_internal.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* Fetch limits: a calendar bigger than this is refused rather than read. */
+#define FETCH_MAX_BYTES (32L * 1024 * 1024)
+#define FETCH_CONNECT_TIMEOUT_S 10L
+#define FETCH_TIMEOUT_S 60L
+#define FETCH_MAX_REDIRECTS 5L
+
+int adapt_global_init(void)
+{
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : ADAPT_EINTERNAL;
+}
+
+void adapt_global_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
+bool adapt_is_url(const char *s)
+{
+    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
+           strncasecmp(s, "webcal://", 9) == 0 || strncasecmp(s, "webcals://", 10) == 0;
+}
+
+/* The URL as shown in messages: without any user:password@ part. */
+static void redact_url(const char *url, char *buf, size_t size)
+{
+    const char *scheme = strstr(url, "://");
+    const char *host, *end, *at;
+
+    if (!scheme) {
+        snprintf(buf, size, "%s", url);
+        return;
+    }
+    host = scheme + 3;
+    end = host + strcspn(host, "/?#");
+    at = memchr(host, '@', (size_t)(end - host));
+    if (!at) {
+        snprintf(buf, size, "%s", url);
+        return;
+    }
+    snprintf(buf, size, "%.*s%s", (int)(host - url), url, at + 1);
+}
+
+struct fetch_buf {
+    char *data;
+    size_t len, cap;
+    bool too_big;
+};
+
+static size_t fetch_write(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    struct fetch_buf *b = ud;
+    size_t n = size * nmemb;
+
+    if (b->len + n + 1 > (size_t)FETCH_MAX_BYTES) {
+        b->too_big = true;
+        return 0;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 16384;
+        char *p;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        p = realloc(b->data, cap);
+        if (!p)
+            return 0;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, ptr, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+int adapt_fetch_url(const char *url, char **data, size_t *len, struct careday_error *err)
+{
+    char shown[512], errbuf[CURL_ERROR_SIZE] = "";
+    char *real = NULL;
+    struct fetch_buf b = {0};
+    CURL *h = NULL;
+    CURLcode cc;
+    long status = 0;
+    int rc = 0;
+
+    redact_url(url, shown, sizeof shown);
+    /* webcal:// is https:// by convention (webcals:// too). */
+    if (strncasecmp(url, "webcal://", 9) == 0 || strncasecmp(url, "webcals://", 10) == 0) {
+        const char *rest = strstr(url, "://") + 3;
+        size_t n = strlen(rest) + sizeof "https://";
+        real = malloc(n);
+        if (!real)
+            return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+        snprintf(real, n, "https://%s", rest);
+    }
+    h = curl_easy_init();
+    if (!h) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, shown, 0, NULL, "could not start a download");
+        goto done;
+    }
+    curl_easy_setopt(h, CURLOPT_URL, real ? real : url);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, FETCH_MAX_REDIRECTS);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, FETCH_CONNECT_TIMEOUT_S);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, FETCH_TIMEOUT_S);
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)FETCH_MAX_BYTES);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "careday/0.1");
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, fetch_write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    cc = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    if (cc != CURLE_OK) {
+        if (b.too_big || cc == CURLE_FILESIZE_EXCEEDED)
+            rc = careday_fail(err, ADAPT_EFETCH, shown, 0, NULL,
+                              "could not fetch the calendar: larger than %ld MiB",
+                              FETCH_MAX_BYTES / (1024 * 1024));
+        else if (cc == CURLE_HTTP_RETURNED_ERROR)
+            rc = careday_fail(err, ADAPT_EFETCH, shown, 0, NULL,
+                              "could not fetch the calendar: the server answered HTTP %ld", status);
+        else
+            rc = careday_fail(err, ADAPT_EFETCH, shown, 0, NULL, "could not fetch the calendar: %s",
+                              errbuf[0] ? errbuf : curl_easy_strerror(cc));
+        goto done;
+    }
+    if (!b.data) {
+        b.data = calloc(1, 1);
+        if (!b.data) {
+            rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+            goto done;
+        }
+    }
+    *data = b.data;
+    *len = b.len;
+    b.data = NULL;
+done:
+    free(b.data);
+    free(real);
+    if (h)
+        curl_easy_cleanup(h);
+    return rc;
+}
+
+/* A reader's error keeps its own file and line; add where the case named
+ * the source, and make it this layer's bad-input class. */
+static int source_error(const struct adapt_ctx *x, const char *jpath, int rc,
+                        struct careday_error *err)
+{
+    if (rc == ADAPT_EFETCH || rc == CAL_ENOMEM || rc == ADAPT_EINTERNAL)
+        return rc == ADAPT_EFETCH ? rc : ADAPT_EINTERNAL;
+    if (err) {
+        size_t n = strlen(err->text);
+        if (!err->path[0])
+            snprintf(err->path, sizeof err->path, "%.255s", jpath);
+        snprintf(err->text + n, sizeof err->text - n, " (calendar source %s of %s)", jpath,
+                 x->file);
+    }
+    return ADAPT_EINPUT;
+}
+
+static void report(const struct adapt_ctx *x, const char *jpath, const char *kind,
+                   const char *given, const char *resolved, enum cal_meaning meaning,
+                   size_t nevents, const struct cal_set *busy, const struct cal_set *avail)
+{
+    struct adapt_source_report r;
+
+    if (!x->opt || !x->opt->on_source)
+        return;
+    r.json_path = jpath;
+    r.kind = kind;
+    r.given = given;
+    r.resolved = resolved;
+    r.meaning = meaning == CAL_MEANING_BUSY ? "busy" : "available";
+    r.nevents = nevents;
+    r.nbusy = busy ? busy->n : 0;
+    r.navailable = avail ? avail->n : 0;
+    x->opt->on_source(x->opt->ud, &r);
+}
+
+/* A file named in the case: resolved against the case folder and present. */
+static int source_file(const struct adapt_ctx *x, const char *given, const char *jpath,
+                       const char *what, char **resolved, struct careday_error *err)
+{
+    struct stat st;
+
+    *resolved = adapt_resolve_path(x->dir, given);
+    if (!*resolved)
+        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    if (stat(*resolved, &st) != 0) {
+        int rc = adapt_bad(x, err, jpath, "%s not found: \"%s\" (looked for %s: %s)", what, given,
+                           *resolved, strerror(errno));
+        free(*resolved);
+        *resolved = NULL;
+        return rc;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        int rc = adapt_bad(x, err, jpath, "\"%s\" (%s) is a folder; expected a %s", given,
+                           *resolved, what);
+        free(*resolved);
+        *resolved = NULL;
+        return rc;
+    }
+    return 0;
+}
+
+static int read_one(const struct adapt_ctx *x, const json_t *src, const char *jpath,
+                    enum cal_meaning def, const cal_tz *zone, struct cal_set *busy,
+                    struct cal_set *available, struct careday_error *err)
+{
+    static const char *const known[] = {"ics", "fhir", "caldav", "meaning", NULL};
+    json_t *ics, *fhir, *caldav, *meaning;
+    struct cal_read_options opt = {0};
+    struct cal_import im = {0};
+    struct cal_set hz = {0};
+    char kp[320], shown[512] = "";
+    char *resolved = NULL, *data = NULL;
+    const char *kind, *given = "";
+    size_t len = 0;
+    int rc = 0, nkinds;
+
+    if (!json_is_object(src))
+        return adapt_bad(x, err, jpath,
+                         "expected a source object such as {\"ics\": \"calendars/clinic.ics\"}, "
+                         "found %s",
+                         adapt_json_kind(src));
+    adapt_warn_unknown_keys(x, src, jpath, known);
+    ics = json_object_get(src, "ics");
+    fhir = json_object_get(src, "fhir");
+    caldav = json_object_get(src, "caldav");
+    meaning = json_object_get(src, "meaning");
+    nkinds = (ics != NULL) + (fhir != NULL) + (caldav != NULL);
+    if (nkinds != 1)
+        return adapt_bad(x, err, jpath,
+                         "expected exactly one of \"ics\", \"fhir\" or \"caldav\", found %d",
+                         nkinds);
+    if (caldav)
+        return adapt_bad(x, err, adapt_jp_key(kp, sizeof kp, jpath, "caldav"),
+                         "CalDAV sources are not supported yet; export the calendar to an .ics "
+                         "file or URL and use \"ics\" instead");
+    if (meaning) {
+        const char *m = json_is_string(meaning) ? json_string_value(meaning) : "";
+        if (strcmp(m, "busy") == 0)
+            def = CAL_MEANING_BUSY;
+        else if (strcmp(m, "available") == 0)
+            def = CAL_MEANING_AVAILABLE;
+        else
+            return adapt_bad(x, err, adapt_jp_key(kp, sizeof kp, jpath, "meaning"),
+                             "expected \"busy\" or \"available\", found %s",
+                             json_is_string(meaning) ? "another string" : adapt_json_kind(meaning));
+        if (fhir)
+            careday_notes_add(x->warn, x->file, 0, adapt_jp_key(kp, sizeof kp, jpath, "meaning"),
+                              "ignored for FHIR sources: each Slot's status says free or busy");
+    }
+
+    opt.from = x->from;
+    opt.to = x->to;
+    opt.floating_tz = zone;
+    opt.meaning = def;
+    opt.max_instances = 0;
+
+    if (ics) {
+        kind = "ics";
+        adapt_jp_key(kp, sizeof kp, jpath, "ics");
+        if (!json_is_string(ics) || json_string_length(ics) == 0)
+            return adapt_bad(x, err, kp, "expected a path or URL of an .ics file, found %s",
+                             adapt_json_kind(ics));
+        given = json_string_value(ics);
+        if (adapt_is_url(given)) {
+            redact_url(given, shown, sizeof shown);
+            rc = adapt_fetch_url(given, &data, &len, err);
+            if (rc) {
+                if (err) {
+                    size_t n = strlen(err->text);
+                    snprintf(err->path, sizeof err->path, "%.255s", kp);
+                    snprintf(err->text + n, sizeof err->text - n, " (calendar source %s of %s)", kp,
+                             x->file);
+                }
+                goto done;
+            }
+            rc = cal_ics_read_buffer(data, len, shown, &opt, &im, x->warn, err);
+            if (rc) {
+                rc = source_error(x, kp, rc, err);
+                goto done;
+            }
+        } else {
+            if ((rc = source_file(x, given, kp, "calendar file", &resolved, err)))
+                goto done;
+            rc = cal_ics_read_file(resolved, &opt, &im, x->warn, err);
+            if (rc) {
+                rc = source_error(x, kp, rc, err);
+                goto done;
+            }
+        }
+    } else {
+        kind = "fhir";
+        adapt_jp_key(kp, sizeof kp, jpath, "fhir");
+        if (json_is_object(fhir))
+            return adapt_bad(x, err, kp,
+                             "live FHIR servers are not supported yet; expected a path to a "
+                             "Bundle or NDJSON file of Slots");
+        if (!json_is_string(fhir) || json_string_length(fhir) == 0)
+            return adapt_bad(x, err, kp,
+                             "expected a path to a FHIR Bundle or NDJSON file, found %s",
+                             adapt_json_kind(fhir));
+        given = json_string_value(fhir);
+        if (adapt_is_url(given))
+            return adapt_bad(x, err, kp,
+                             "FHIR URLs are not supported yet; expected a path to a Bundle or "
+                             "NDJSON file of Slots");
+        if ((rc = source_file(x, given, kp, "FHIR file", &resolved, err)))
+            goto done;
+        rc = fhir_read_slots_file(resolved, NULL, &opt, &im, x->warn, err);
+        if (rc) {
+            rc = source_error(x, kp, rc, err);
+            goto done;
+        }
+    }
+
+    /* Whatever a reader returns, only the horizon counts. */
+    if (cal_set_add(&hz, x->from, x->to) || cal_set_keep_set(&im.busy, &hz) ||
+        cal_set_keep_set(&im.available, &hz) || cal_set_add_set(busy, &im.busy) ||
+        cal_set_add_set(available, &im.available)) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    report(x, jpath, kind, given, resolved ? resolved : shown, def, im.nevents, &im.busy,
+           &im.available);
+done:
+    cal_set_free(&hz);
+    cal_import_free(&im);
+    free(resolved);
+    free(data);
+    return rc;
+}
+
+int adapt_sources_read(const struct adapt_ctx *x, const json_t *arr, const char *jpath,
+                       enum cal_meaning def, const cal_tz *zone, struct cal_set *busy,
+                       struct cal_set *available, struct careday_error *err)
+{
+    const json_t *src;
+    size_t i;
+    char p[256];
+    int rc;
+
+    if (!arr)
+        return 0;
+    if (!json_is_array(arr))
+        return adapt_bad(x, err, jpath, "expected an array of sources, found %s",
+                         adapt_json_kind(arr));
+    for (i = 0; i < json_array_size(arr); i++) {
+        src = json_array_get(arr, i);
+        if ((rc = read_one(x, src, adapt_jp_index(p, sizeof p, jpath, i), def, zone, busy,
+                           available, err)))
+            return rc;
+    }
+    return 0;
+}
+
+/* "MO,TU,WE" to a bit mask, bit 0 Monday; 0 when malformed. */
+static unsigned parse_days(const char *s)
+{
+    static const char *const codes[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+    unsigned mask = 0;
+
+    while (*s) {
+        int d;
+        size_t n;
+        while (*s == ' ')
+            s++;
+        n = strcspn(s, ", ");
+        for (d = 0; d < 7; d++) {
+            if (n == 2 && strncasecmp(s, codes[d], 2) == 0)
+                break;
+        }
+        if (d == 7)
+            return 0;
+        mask |= 1u << d;
+        s += n;
+        while (*s == ' ')
+            s++;
+        if (*s == ',') {
+            s++;
+            if (!*s)
+                return 0;
+        } else if (*s) {
+            return 0;
+        }
+    }
+    return mask;
+}
+
+static int read_hours_entry(const struct adapt_ctx *x, const json_t *o, const char *jp,
+                            const cal_tz *zone, struct cal_set *out, size_t *count,
+                            struct careday_error *err)
+{
+    static const char *const known[] = {"days", "from", "to", NULL};
+    const json_t *days = json_object_get(o, "days");
+    const char *names[2] = {"from", "to"};
+    int minutes[2];
+    unsigned mask;
+    int32_t d;
+    char kp[320];
+    int k;
+
+    if (!json_is_object(o))
+        return adapt_bad(x, err, jp,
+                         "expected an object such as {\"days\": \"MO,TU,WE,TH,FR\", \"from\": "
+                         "\"08:00\", \"to\": \"17:00\"}, found %s",
+                         adapt_json_kind(o));
+    adapt_warn_unknown_keys(x, o, jp, known);
+    adapt_jp_key(kp, sizeof kp, jp, "days");
+    if (!days)
+        return adapt_bad(x, err, kp,
+                         "missing required field; expected day codes such as "
+                         "\"MO,TU,WE,TH,FR\"");
+    if (!json_is_string(days))
+        return adapt_bad(x, err, kp, "expected day codes such as \"MO,TU,WE,TH,FR\", found %s",
+                         adapt_json_kind(days));
+    mask = parse_days(json_string_value(days));
+    if (!mask)
+        return adapt_bad(x, err, kp,
+                         "expected day codes MO, TU, WE, TH, FR, SA, SU separated by commas, "
+                         "found \"%s\"",
+                         json_string_value(days));
+    for (k = 0; k < 2; k++) {
+        const json_t *v = json_object_get(o, names[k]);
+        adapt_jp_key(kp, sizeof kp, jp, names[k]);
+        if (!v)
+            return adapt_bad(x, err, kp, "missing required field; expected a time of day HH:MM");
+        if (!json_is_string(v) || cal_parse_hhmm(json_string_value(v), &minutes[k]) != 0)
+            return adapt_bad(x, err, kp, "expected a time of day HH:MM, found %s%s%s",
+                             json_is_string(v) ? "\"" : "",
+                             json_is_string(v) ? json_string_value(v) : adapt_json_kind(v),
+                             json_is_string(v) ? "\"" : "");
+    }
+    if (minutes[1] <= minutes[0])
+        return adapt_bad(x, err, adapt_jp_key(kp, sizeof kp, jp, "to"),
+                         "expected a time after \"from\" on the same day");
+    /* One day either side: a zone other than the case's shifts the days. */
+    for (d = x->first_day - 1; d <= x->last_day + 1; d++) {
+        cal_time s, e;
+        if (!(mask & (1u << cal_weekday(d))))
+            continue;
+        s = cal_tz_local_to_utc(zone, d, minutes[0]);
+        e = minutes[1] >= 1440 ? cal_tz_local_to_utc(zone, d + 1, 0)
+                               : cal_tz_local_to_utc(zone, d, minutes[1]);
+        if (s < x->to && e > x->from) {
+            if (cal_set_add(out, s < x->from ? x->from : s, e > x->to ? x->to : e))
+                return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+            (*count)++;
+        }
+    }
+    return 0;
+}
+
+int adapt_hours_read(const struct adapt_ctx *x, const json_t *arr, const char *jpath,
+                     const cal_tz *zone, struct cal_set *out, struct careday_error *err)
+{
+    struct cal_set h = {0};
+    size_t i, count = 0;
+    char p[256];
+    int rc = 0;
+
+    if (!arr)
+        return 0;
+    if (!json_is_array(arr))
+        return adapt_bad(x, err, jpath, "expected an array of weekly hours, found %s",
+                         adapt_json_kind(arr));
+    for (i = 0; i < json_array_size(arr) && rc == 0; i++)
+        rc = read_hours_entry(x, json_array_get(arr, i), adapt_jp_index(p, sizeof p, jpath, i),
+                              zone, &h, &count, err);
+    if (rc == 0 && cal_set_add_set(out, &h))
+        rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    if (rc == 0)
+        report(x, jpath, "hours", "", "", CAL_MEANING_AVAILABLE, count, NULL, &h);
+    cal_set_free(&h);
+    return rc;
+}
