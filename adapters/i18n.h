@@ -1,0 +1,102 @@
+/*
+ * i18n: the message catalogue behind every string a family or provider reads.
+ *
+ * A catalogue is adapters/messages/<lang>.json, one JSON object of
+ * key -> template. Templates name their placeholders in braces ("Trip to
+ * {places}"); "{{" and "}}" are literal braces. Month and weekday names and
+ * the date and time patterns live in the catalogue too, so a new language is
+ * a new file and no code.
+ *
+ * English (en.json) is the reference: it must define every key careday uses
+ * (i18n_required_keys). Another language may leave keys out; they then read
+ * from English. A language without a catalogue file reads English as a whole
+ * (i18n_lang says which one was used). There is no built-in copy of any
+ * text: without en.json opening fails.
+ *
+ * Where the catalogues are: the messages_dir argument, else the environment
+ * variable CAREDAY_MESSAGES, else CAREDAY_DATA_DIR/messages when careday was
+ * built with CAREDAY_DATA_DIR, else ../share/careday/messages next to the
+ * running executable.
+ */
+#ifndef CAREDAY_I18N_H
+#define CAREDAY_I18N_H
+
+#include "calendars/calendars.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct i18n_catalog i18n_catalog;
+
+/* A named value for a template placeholder. Strings are borrowed. */
+struct i18n_arg {
+    const char *name;
+    const char *value;
+};
+
+/* Open the catalogue of lang ("en", "es"; NULL or "" means "en").
+ * Fails with ADAPT_EINPUT when no catalogue folder or no en.json is found, a
+ * file is not a JSON object of strings, or en.json lacks a required key; err
+ * names the file. Caller frees with i18n_free. */
+int i18n_open(const char *lang, const char *messages_dir, i18n_catalog **out,
+              struct careday_error *err);
+void i18n_free(i18n_catalog *cat); /* NULL is a no-op */
+
+/* The language actually used ("es", or "en" when lang had no catalogue);
+ * borrowed, valid while cat lives. */
+const char *i18n_lang(const i18n_catalog *cat);
+/* The folder the catalogue was read from (borrowed). */
+const char *i18n_dir(const i18n_catalog *cat);
+
+/* The template of key (borrowed); NULL when neither catalogue has it. */
+const char *i18n_get(const i18n_catalog *cat, const char *key);
+
+/* Expand key's template with args. Unknown placeholders expand to nothing.
+ * Returns a malloc'd string (caller frees), NULL when out of memory. A key
+ * missing from the catalogue expands to the key itself, so a mistake shows. */
+char *i18n_format(const i18n_catalog *cat, const char *key, const struct i18n_arg *args,
+                  size_t nargs);
+/* The same, into buf (truncated to size, always terminated). */
+void i18n_formatb(const i18n_catalog *cat, const char *key, const struct i18n_arg *args,
+                  size_t nargs, char *buf, size_t size);
+
+/* A growing text buffer for assembling messages. Zero-initialise; s is
+ * NULL or NUL-terminated; after an allocation failure oom is set and further
+ * additions are ignored. Free with i18n_buf_free (s is owned). */
+struct i18n_buf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+};
+void i18n_buf_free(struct i18n_buf *b);
+void i18n_buf_add(struct i18n_buf *b, const char *s); /* NULL adds nothing */
+void i18n_buf_addn(struct i18n_buf *b, const char *s, size_t n);
+void i18n_buf_addf(struct i18n_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append a template expanded with args (see i18n_format). */
+void i18n_buf_add_template(struct i18n_buf *b, const char *tpl, const struct i18n_arg *args,
+                           size_t nargs);
+/* Append key's template expanded with args (the key itself when missing). */
+void i18n_buf_add_msg(struct i18n_buf *b, const i18n_catalog *cat, const char *key,
+                      const struct i18n_arg *args, size_t nargs);
+
+/* "Tuesday, December 8, 2026" / "martes, 8 de diciembre de 2026". */
+void i18n_date_long(const i18n_catalog *cat, int32_t day, char *buf, size_t size);
+/* "December 2026" / "diciembre de 2026". */
+void i18n_month_title(const i18n_catalog *cat, int year, int month, char *buf, size_t size);
+/* "2:30 PM" / "14:30" for a minute of the day (0..1439). */
+void i18n_time(const i18n_catalog *cat, int minute, char *buf, size_t size);
+/* The local time of instant t in zone tz, formatted as i18n_time. */
+void i18n_clock(const i18n_catalog *cat, const cal_tz *tz, cal_time t, char *buf, size_t size);
+/* "2 h 15 min", "45 min". */
+void i18n_duration(const i18n_catalog *cat, int minutes, char *buf, size_t size);
+/* Weekday name, 0 = Monday ... 6 = Sunday; short = "Tue" / "mar". Borrowed. */
+const char *i18n_weekday(const i18n_catalog *cat, int weekday, int short_form);
+/* First day of a week in a month grid: 0 = Monday ... 6 = Sunday. */
+int i18n_week_start(const i18n_catalog *cat);
+
+/* The keys en.json must define, NULL-terminated (for tests and docs). */
+extern const char *const i18n_required_keys[];
+
+#endif

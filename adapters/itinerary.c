@@ -1,0 +1,778 @@
+/*
+ * OUT/itinerary.html: what a family prints or keeps on a phone. One
+ * self-contained file (inline CSS, no script, nothing loaded from anywhere),
+ * in the family's language from the message catalogue, readable without
+ * colour: every mark carries a symbol and a word.
+ *
+ * Order of the page: title; before/after strip against one-at-a-time
+ * booking; a month view; a card per trip day; video visits; home visits;
+ * visits that could not be planned with whom to call.
+ */
+#include "adapters/adapters.h"
+#include "adapters/i18n.h"
+#include "adapters/outputs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define OUT_PATH_MAX 4096
+
+/* Colours are chosen for a contrast of at least 4.5:1 of text on its own
+ * background (checked in tests/adapters/test_itinerary.c). */
+static const char style[] =
+    "*{box-sizing:border-box}"
+    "html{-webkit-text-size-adjust:100%}"
+    "body{margin:0;background:#ffffff;color:#1a1a1a;"
+    "font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','DejaVu Sans',"
+    "Arial,sans-serif;font-size:16px;line-height:1.45}"
+    "main{max-width:52rem;margin:0 auto;padding:1.25rem}"
+    "h1{font-size:1.7rem;margin:0 0 .4rem}"
+    "h2{font-size:1.3rem;margin:1.8rem 0 .6rem;padding-bottom:.2rem;"
+    "border-bottom:2px solid #1a1a1a}"
+    "h3{font-size:1.08rem;margin:0 0 .4rem}"
+    "p{margin:.3rem 0}"
+    "a{color:#0a4fb5}"
+    ".intro,.generated,.note{color:#404040}"
+    "table{border-collapse:collapse}"
+    ".compare{width:100%;margin:.3rem 0}"
+    ".compare caption{text-align:left;color:#404040;padding-bottom:.3rem}"
+    ".compare th,.compare td{border:1px solid #767676;padding:.45rem .6rem;text-align:left}"
+    ".compare thead th{background:#f0f0f0;color:#1a1a1a}"
+    ".compare td.after{font-weight:700}"
+    ".delta{font-weight:400;color:#1a1a1a}"
+    ".legend{list-style:none;padding:0;margin:.3rem 0 .8rem;display:flex;flex-wrap:wrap;"
+    "gap:.4rem 1rem}"
+    ".months{display:flex;flex-wrap:wrap;gap:1rem}"
+    ".month{flex:1 1 22rem;min-width:0}"
+    ".month table{width:100%;table-layout:fixed}"
+    ".month th{font-size:.8rem;font-weight:600;padding:.2rem;color:#1a1a1a;"
+    "background:#f0f0f0;border:1px solid #767676}"
+    ".month td{vertical-align:top;height:3.6rem;padding:.15rem;border:1px solid #767676;"
+    "font-size:.75rem}"
+    ".month td.pad{background:#fafafa}"
+    ".month .num{display:block;font-weight:600}"
+    ".mark{display:block;border-radius:3px;padding:0 .2rem;margin-top:1px;font-weight:600;"
+    "white-space:nowrap;overflow:hidden;text-overflow:ellipsis;"
+    "-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    ".legend .mark{display:inline-block;margin-right:.3rem}"
+    ".mark-trip{background:#fff0c2;color:#4d3400}"
+    ".mark-video{background:#dcecfc;color:#0a3566}"
+    ".mark-home{background:#dff2e2;color:#184d1c}"
+    ".mark-night{background:#e9e3f6;color:#37245f}"
+    ".card{border:1px solid #767676;border-left-width:.5rem;border-radius:4px;"
+    "padding:.7rem .9rem;margin:.7rem 0;break-inside:avoid;page-break-inside:avoid}"
+    ".card.trip{border-left-color:#8a5a00}"
+    ".card.video{border-left-color:#0a4fb5}"
+    ".card.home{border-left-color:#2e7d32}"
+    ".card.unplaced{border-left-color:#a11a1a}"
+    ".leave,.back{font-weight:700}"
+    ".where{margin:.3rem 0}"
+    ".where .label,.visits-label{font-weight:700}"
+    ".visits{margin:.3rem 0 .4rem;padding-left:1.2rem}"
+    ".visits li{margin:.25rem 0}"
+    ".time{font-weight:700;font-variant-numeric:tabular-nums}"
+    ".url{word-break:break-all;color:#404040}"
+    ".overnight{margin-top:.4rem}"
+    "@page{margin:12mm}"
+    "@media print{"
+    "body{font-size:10.5pt}"
+    "main{max-width:none;padding:0}"
+    "h2{break-after:avoid;page-break-after:avoid}"
+    "h3{break-after:avoid;page-break-after:avoid}"
+    ".month{break-inside:avoid;page-break-inside:avoid;flex-basis:45%}"
+    ".month td{height:3rem}"
+    "a{color:#1a1a1a}"
+    "}";
+
+static void esc(struct i18n_buf *b, const char *s)
+{
+    if (!s)
+        return;
+    const char *run = s;
+    for (const char *p = s; *p; p++) {
+        const char *rep = NULL;
+        switch (*p) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        default:
+            continue;
+        }
+        i18n_buf_addn(b, run, (size_t)(p - run));
+        i18n_buf_add(b, rep);
+        run = p + 1;
+    }
+    i18n_buf_add(b, run);
+}
+
+/* A catalogue message, HTML-escaped after expansion. */
+static void msg(struct i18n_buf *b, const i18n_catalog *cat, const char *key,
+                const struct i18n_arg *args, size_t nargs)
+{
+    char *s = i18n_format(cat, key, args, nargs);
+    if (!s) {
+        b->oom = true;
+        return;
+    }
+    esc(b, s);
+    free(s);
+}
+
+static const cal_tz *place_tz(const struct sched_case *c, int place)
+{
+    if (place >= 0 && (size_t)place < c->nplaces && c->places[place].tz)
+        return c->places[place].tz;
+    return c->tz;
+}
+
+static const char *provider_name(const struct sched_provider *p)
+{
+    return p->name && *p->name ? p->name : p->id;
+}
+
+static const char *place_name(const struct sched_place *pl)
+{
+    return pl->name && *pl->name ? pl->name : pl->id;
+}
+
+static const char *visit_what(const struct sched_case *c, const struct sched_visit *v)
+{
+    if (v->purpose && *v->purpose)
+        return v->purpose;
+    const struct sched_provider *p = &c->providers[v->provider];
+    if (p->specialty && *p->specialty)
+        return p->specialty;
+    return v->id;
+}
+
+static int32_t local_day(const cal_tz *tz, cal_time t)
+{
+    int32_t day;
+    int minute;
+    cal_tz_to_local(tz, t, &day, &minute);
+    return day;
+}
+
+static bool is_web_link(const char *s)
+{
+    return s && (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0);
+}
+
+/* "Dr. Maya Lee (Neurology)" */
+static void who(struct i18n_buf *b, const struct sched_provider *p)
+{
+    i18n_buf_add(b, "<strong>");
+    esc(b, provider_name(p));
+    i18n_buf_add(b, "</strong>");
+    if (p->specialty && *p->specialty) {
+        i18n_buf_add(b, " (");
+        esc(b, p->specialty);
+        i18n_buf_add(b, ")");
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Before and after.
+ */
+
+static void compare_delta(struct i18n_buf *b, const i18n_catalog *cat, int before, int after,
+                          bool duration)
+{
+    char n[32];
+    int d = before - after;
+    if (duration)
+        i18n_duration(cat, d < 0 ? -d : d, n, sizeof n);
+    else
+        snprintf(n, sizeof n, "%d", d < 0 ? -d : d);
+    struct i18n_arg args[] = {{"n", n}};
+    i18n_buf_add(b, " <span class=\"delta\">(");
+    msg(b, cat,
+        d > 0   ? "html.compare.fewer"
+        : d < 0 ? "html.compare.more"
+                : "html.compare.same",
+        args, 1);
+    i18n_buf_add(b, ")</span>");
+}
+
+static void compare_row(struct i18n_buf *b, const i18n_catalog *cat, const char *measure,
+                        const char *key, int before, int after, bool has_before, bool duration)
+{
+    char sb[32], sa[32];
+    if (duration) {
+        i18n_duration(cat, before, sb, sizeof sb);
+        i18n_duration(cat, after, sa, sizeof sa);
+    } else {
+        snprintf(sb, sizeof sb, "%d", before);
+        snprintf(sa, sizeof sa, "%d", after);
+    }
+    i18n_buf_addf(b, "<tr data-measure=\"%s\"><th scope=\"row\">", measure);
+    msg(b, cat, key, NULL, 0);
+    i18n_buf_add(b, "</th>");
+    if (has_before) {
+        i18n_buf_addf(b, "<td class=\"before\">%s</td>", sb);
+        i18n_buf_addf(b, "<td class=\"after\">%s", sa);
+        compare_delta(b, cat, before, after, duration);
+        i18n_buf_add(b, "</td>");
+    } else {
+        i18n_buf_addf(b, "<td class=\"after\">%s</td>", sa);
+    }
+    i18n_buf_add(b, "</tr>\n");
+}
+
+static void section_compare(struct i18n_buf *b, const i18n_catalog *cat,
+                            const struct sched_plan *plan, const struct sched_plan *base)
+{
+    const struct sched_metrics *m = &plan->metrics;
+    struct sched_metrics zero = {0};
+    const struct sched_metrics *bm = base ? &base->metrics : &zero;
+    i18n_buf_add(b, "<section id=\"compare\" aria-labelledby=\"compare-h\">\n"
+                    "<h2 id=\"compare-h\">");
+    msg(b, cat, "html.compare.h", NULL, 0);
+    i18n_buf_add(b, "</h2>\n<table class=\"compare\"><caption>");
+    msg(b, cat, "html.compare.caption", NULL, 0);
+    i18n_buf_add(b, "</caption>\n<thead><tr><th scope=\"col\">");
+    msg(b, cat, "html.compare.measure", NULL, 0);
+    if (base) {
+        i18n_buf_add(b, "</th><th scope=\"col\">");
+        msg(b, cat, "html.compare.before", NULL, 0);
+    }
+    i18n_buf_add(b, "</th><th scope=\"col\">");
+    msg(b, cat, "html.compare.after", NULL, 0);
+    i18n_buf_add(b, "</th></tr></thead>\n<tbody>\n");
+    compare_row(b, cat, "trips", "html.compare.trips", bm->trips, m->trips, base, false);
+    compare_row(b, cat, "in_person", "html.compare.in_person", bm->in_person, m->in_person, base,
+                false);
+    compare_row(b, cat, "travel", "html.compare.road", bm->travel_minutes, m->travel_minutes, base,
+                true);
+    i18n_buf_add(b, "</tbody></table>\n</section>\n");
+}
+
+/* ---------------------------------------------------------------------------
+ * The month view.
+ */
+
+enum { MARK_TRIP = 1, MARK_VIDEO = 2, MARK_HOME = 4, MARK_NIGHT = 8 };
+
+struct mark_kind {
+    unsigned bit;
+    const char *cls;
+    const char *symbol;
+    const char *word_key;
+    const char *legend_key;
+};
+
+static const struct mark_kind marks[] = {
+    {MARK_TRIP, "mark-trip", "\xE2\x96\xB2", "html.mark.trip", "html.legend.trip"},     /* ▲ */
+    {MARK_VIDEO, "mark-video", "\xE2\x97\x8F", "html.mark.video", "html.legend.video"}, /* ● */
+    {MARK_HOME, "mark-home", "\xE2\x97\x86", "html.mark.home", "html.legend.home"},     /* ◆ */
+    {MARK_NIGHT, "mark-night", "\xE2\x98\xBE", "html.mark.night", "html.legend.night"}, /* ☾ */
+};
+
+static void mark(struct i18n_buf *b, const i18n_catalog *cat, const struct mark_kind *k)
+{
+    i18n_buf_addf(b, "<span class=\"mark %s\"><span aria-hidden=\"true\">%s</span> ", k->cls,
+                  k->symbol);
+    msg(b, cat, k->word_key, NULL, 0);
+    i18n_buf_add(b, "</span>");
+}
+
+static void section_months(struct i18n_buf *b, const struct sched_case *c,
+                           const struct sched_plan *plan, const i18n_catalog *cat)
+{
+    int32_t first = c->horizon_start, last = c->horizon_end;
+    for (size_t i = 0; i < plan->nappts; i++) {
+        int32_t d = local_day(c->tz, plan->appts[i].start);
+        first = d < first ? d : first;
+        last = d > last ? d : last;
+    }
+    if (last < first)
+        last = first;
+    size_t ndays = (size_t)(last - first + 1);
+    unsigned *flags = calloc(ndays, sizeof *flags);
+    if (!flags) {
+        b->oom = true;
+        return;
+    }
+    for (size_t t = 0; t < plan->ntrips; t++) {
+        int32_t d = plan->trips[t].day;
+        if (d >= first && d <= last)
+            flags[d - first] |= MARK_TRIP | (plan->trips[t].overnight_after ? MARK_NIGHT : 0);
+    }
+    for (size_t i = 0; i < plan->nappts; i++) {
+        const struct sched_appt *a = &plan->appts[i];
+        int32_t d = local_day(c->tz, a->start);
+        flags[d - first] |= a->mode == SCHED_TELEHEALTH ? MARK_VIDEO
+                            : a->mode == SCHED_HOME     ? MARK_HOME
+                                                        : MARK_TRIP;
+    }
+
+    i18n_buf_add(b, "<section id=\"calendar\" aria-labelledby=\"calendar-h\">\n"
+                    "<h2 id=\"calendar-h\">");
+    msg(b, cat, "html.month.h", NULL, 0);
+    i18n_buf_add(b, "</h2>\n<p class=\"note\" id=\"legend-h\">");
+    msg(b, cat, "html.legend.h", NULL, 0);
+    i18n_buf_add(b, "</p>\n<ul class=\"legend\" aria-labelledby=\"legend-h\">");
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+        i18n_buf_add(b, "<li>");
+        mark(b, cat, &marks[k]);
+        msg(b, cat, marks[k].legend_key, NULL, 0);
+        i18n_buf_add(b, "</li>");
+    }
+    i18n_buf_add(b, "</ul>\n<div class=\"months\">\n");
+
+    int week_start = i18n_week_start(cat);
+    struct cal_date fd = cal_civil_from_days(first), ld = cal_civil_from_days(last);
+    for (int y = fd.year, mo = fd.month; y < ld.year || (y == ld.year && mo <= ld.month);) {
+        char title[96];
+        i18n_month_title(cat, y, mo, title, sizeof title);
+        i18n_buf_addf(b, "<div class=\"month\"><h3 id=\"month-%04d-%02d\">", y, mo);
+        esc(b, title);
+        i18n_buf_addf(b, "</h3>\n<table aria-labelledby=\"month-%04d-%02d\"><thead><tr>", y, mo);
+        for (int k = 0; k < 7; k++) {
+            int wd = (week_start + k) % 7;
+            i18n_buf_add(b, "<th scope=\"col\" abbr=\"");
+            esc(b, i18n_weekday(cat, wd, 0));
+            i18n_buf_add(b, "\">");
+            esc(b, i18n_weekday(cat, wd, 1));
+            i18n_buf_add(b, "</th>");
+        }
+        i18n_buf_add(b, "</tr></thead>\n<tbody>\n<tr>");
+        int32_t d0 = cal_days_from_civil(y, mo, 1);
+        int next_y = mo == 12 ? y + 1 : y, next_mo = mo == 12 ? 1 : mo + 1;
+        int32_t dn = cal_days_from_civil(next_y, next_mo, 1);
+        int col = (cal_weekday(d0) - week_start + 7) % 7;
+        for (int k = 0; k < col; k++)
+            i18n_buf_add(b, "<td class=\"pad\"></td>");
+        for (int32_t d = d0; d < dn; d++) {
+            if (col == 7) {
+                i18n_buf_add(b, "</tr>\n<tr>");
+                col = 0;
+            }
+            char date[16];
+            cal_format_date(d, date, sizeof date);
+            unsigned f = d >= first && d <= last ? flags[d - first] : 0;
+            i18n_buf_addf(b, "<td data-date=\"%s\"%s><span class=\"num\">%d</span>", date,
+                          f ? " class=\"marked\"" : "", cal_civil_from_days(d).day);
+            for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
+                if (f & marks[k].bit)
+                    mark(b, cat, &marks[k]);
+            i18n_buf_add(b, "</td>");
+            col++;
+        }
+        for (; col < 7; col++)
+            i18n_buf_add(b, "<td class=\"pad\"></td>");
+        i18n_buf_add(b, "</tr>\n</tbody></table></div>\n");
+        y = next_y;
+        mo = next_mo;
+    }
+    i18n_buf_add(b, "</div>\n</section>\n");
+    free(flags);
+}
+
+/* ---------------------------------------------------------------------------
+ * Trip cards.
+ */
+
+static void visit_item(struct i18n_buf *b, const struct sched_case *c, const i18n_catalog *cat,
+                       const struct sched_appt *a)
+{
+    const struct sched_visit *v = &c->visits[a->visit];
+    const struct sched_provider *p = &c->providers[v->provider];
+    char when[32], length[32];
+    i18n_clock(cat, place_tz(c, a->place), a->start, when, sizeof when);
+    i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
+    i18n_buf_add(b, "<li data-visit=\"");
+    esc(b, v->id);
+    i18n_buf_add(b, "\"><span class=\"time\">");
+    esc(b, when);
+    i18n_buf_add(b, "</span> \xE2\x80\x94 ");
+    who(b, p);
+    i18n_buf_add(b, "<br>");
+    msg(b, cat, "html.visit.what", NULL, 0);
+    i18n_buf_add(b, ": ");
+    esc(b, visit_what(c, v));
+    i18n_buf_add(b, " \xC2\xB7 ");
+    esc(b, length);
+    i18n_buf_add(b, "</li>\n");
+}
+
+static void place_line(struct i18n_buf *b, const struct sched_place *pl)
+{
+    esc(b, place_name(pl));
+    if (pl->address && *pl->address) {
+        i18n_buf_add(b, ", ");
+        esc(b, pl->address);
+    }
+}
+
+static void trip_card(struct i18n_buf *b, const struct sched_case *c, const struct sched_plan *plan,
+                      const i18n_catalog *cat, size_t t)
+{
+    const struct sched_trip *trip = &plan->trips[t];
+    int lodging = c->family.lodging;
+    bool has_lodging = lodging >= 0 && (size_t)lodging < c->nplaces;
+    const char *lodging_name = has_lodging ? place_name(&c->places[lodging]) : "";
+    const cal_tz *lodging_tz = place_tz(c, lodging);
+    char date[16], title[96], depart[32], ret[32];
+    cal_format_date(trip->day, date, sizeof date);
+    i18n_date_long(cat, trip->day, title, sizeof title);
+    i18n_clock(cat, trip->from_lodging ? lodging_tz : c->tz, trip->depart, depart, sizeof depart);
+    i18n_clock(cat, trip->overnight_after ? lodging_tz : c->tz, trip->ret, ret, sizeof ret);
+
+    i18n_buf_addf(b, "<article class=\"card trip\" id=\"trip-%s\" data-date=\"%s\">\n<h3>", date,
+                  date);
+    esc(b, title);
+    i18n_buf_add(b, "</h3>\n<p class=\"leave\">");
+    struct i18n_arg dargs[] = {{"time", depart}, {"lodging", lodging_name}};
+    msg(b, cat, trip->from_lodging ? "html.trip.leave_lodging" : "html.trip.leave_home", dargs, 2);
+    i18n_buf_add(b, "</p>\n");
+
+    /* Where: each place of the day once, in visiting order. */
+    int seen[16];
+    int n = 0;
+    for (size_t i = 0; i < plan->nappts && n < 16; i++) {
+        const struct sched_appt *a = &plan->appts[i];
+        if (a->trip != (int)t || a->place < 0)
+            continue;
+        bool dup = false;
+        for (int k = 0; k < n; k++)
+            dup |= seen[k] == a->place;
+        if (!dup)
+            seen[n++] = a->place;
+    }
+    for (int k = 0; k < n; k++) {
+        const struct sched_place *pl = &c->places[seen[k]];
+        i18n_buf_add(b, "<p class=\"where\"><span class=\"label\">");
+        msg(b, cat, "html.trip.where", NULL, 0);
+        i18n_buf_add(b, ":</span> ");
+        place_line(b, pl);
+        i18n_buf_add(b, "</p>\n");
+        const cal_tz *ptz = place_tz(c, seen[k]);
+        if (ptz != c->tz &&
+            cal_tz_offset(ptz, trip->depart) != cal_tz_offset(c->tz, trip->depart)) {
+            struct i18n_arg zargs[] = {{"place", place_name(pl)}, {"zone", cal_tz_name(ptz)}};
+            i18n_buf_add(b, "<p class=\"note\">");
+            msg(b, cat, "html.trip.local_time", zargs, 2);
+            i18n_buf_add(b, "</p>\n");
+        }
+    }
+
+    i18n_buf_add(b, "<p class=\"visits-label\">");
+    msg(b, cat, "html.trip.visits", NULL, 0);
+    i18n_buf_add(b, ":</p>\n<ol class=\"visits\">\n");
+    for (size_t i = 0; i < plan->nappts; i++)
+        if (plan->appts[i].trip == (int)t)
+            visit_item(b, c, cat, &plan->appts[i]);
+    i18n_buf_add(b, "</ol>\n<p class=\"back\">");
+    struct i18n_arg rargs[] = {{"time", ret}, {"lodging", lodging_name}};
+    msg(b, cat, trip->overnight_after ? "html.trip.back_lodging" : "html.trip.back_home", rargs, 2);
+    i18n_buf_add(b, "</p>\n");
+    if (trip->overnight_after && has_lodging) {
+        i18n_buf_add(b, "<p class=\"overnight\"><span class=\"mark mark-night\" "
+                        "style=\"display:inline-block\"><span aria-hidden=\"true\">"
+                        "\xE2\x98\xBE</span> ");
+        msg(b, cat, "html.mark.night", NULL, 0);
+        i18n_buf_add(b, "</span> ");
+        struct i18n_arg largs[] = {{"lodging", lodging_name}};
+        msg(b, cat, "html.trip.overnight", largs, 1);
+        const char *addr = c->places[lodging].address;
+        if (addr && *addr) {
+            i18n_buf_add(b, ": ");
+            esc(b, addr);
+        }
+        i18n_buf_add(b, "</p>\n");
+    }
+    i18n_buf_add(b, "</article>\n");
+}
+
+static void section_trips(struct i18n_buf *b, const struct sched_case *c,
+                          const struct sched_plan *plan, const i18n_catalog *cat)
+{
+    i18n_buf_add(b, "<section id=\"trips\" aria-labelledby=\"trips-h\">\n<h2 id=\"trips-h\">");
+    msg(b, cat, "html.trips.h", NULL, 0);
+    i18n_buf_add(b, "</h2>\n");
+    if (plan->ntrips == 0) {
+        i18n_buf_add(b, "<p>");
+        msg(b, cat, "html.trips.none", NULL, 0);
+        i18n_buf_add(b, "</p>\n");
+    }
+    for (size_t t = 0; t < plan->ntrips; t++)
+        trip_card(b, c, plan, cat, t);
+    i18n_buf_add(b, "</section>\n");
+}
+
+/* ---------------------------------------------------------------------------
+ * Video and home visits.
+ */
+
+static void remote_card(struct i18n_buf *b, const struct sched_case *c, const i18n_catalog *cat,
+                        const struct sched_appt *a)
+{
+    const struct sched_visit *v = &c->visits[a->visit];
+    const struct sched_provider *p = &c->providers[v->provider];
+    bool video = a->mode == SCHED_TELEHEALTH;
+    char title[96], when[32], end[32], length[32];
+    i18n_date_long(cat, local_day(c->tz, a->start), title, sizeof title);
+    i18n_clock(cat, c->tz, a->start, when, sizeof when);
+    i18n_clock(cat, c->tz, a->end, end, sizeof end);
+    i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
+
+    i18n_buf_addf(b, "<article class=\"card %s\" data-visit=\"", video ? "video" : "home");
+    esc(b, v->id);
+    i18n_buf_add(b, "\">\n<h3>");
+    esc(b, title);
+    i18n_buf_add(b, "</h3>\n<p><span class=\"time\">");
+    esc(b, when);
+    i18n_buf_add(b, "\xE2\x80\x93");
+    esc(b, end);
+    i18n_buf_add(b, "</span> (");
+    esc(b, length);
+    i18n_buf_add(b, ")</p>\n<p>");
+    if (video) {
+        who(b, p);
+    } else {
+        struct i18n_arg args[] = {{"provider", provider_name(p)},
+                                  {"specialty", p->specialty ? p->specialty : ""}};
+        msg(b, cat, "html.home.who", args, 2);
+    }
+    i18n_buf_add(b, "</p>\n<p>");
+    msg(b, cat, "html.visit.what", NULL, 0);
+    i18n_buf_add(b, ": ");
+    esc(b, visit_what(c, v));
+    i18n_buf_add(b, "</p>\n");
+    if (video) {
+        const char *link = p->mode[SCHED_TELEHEALTH].link;
+        if (is_web_link(link)) {
+            i18n_buf_add(b, "<p><a href=\"");
+            esc(b, link);
+            i18n_buf_add(b, "\">");
+            msg(b, cat, "html.video.join", NULL, 0);
+            i18n_buf_add(b, "</a><br><span class=\"url\">");
+            esc(b, link);
+            i18n_buf_add(b, "</span></p>\n");
+        } else if (link && *link) {
+            i18n_buf_add(b, "<p class=\"url\">");
+            esc(b, link);
+            i18n_buf_add(b, "</p>\n");
+        } else {
+            i18n_buf_add(b, "<p>");
+            msg(b, cat, "html.video.nolink", NULL, 0);
+            i18n_buf_add(b, "</p>\n");
+        }
+        i18n_buf_add(b, "<p class=\"note\">");
+        msg(b, cat, "html.video.tip", NULL, 0);
+        i18n_buf_add(b, "</p>\n");
+    }
+    bool nurse = video ? v->telehealth_needs_nurse : v->home_needs_nurse;
+    if (nurse) {
+        i18n_buf_add(b, "<p>");
+        msg(b, cat, "html.home.nurse", NULL, 0);
+        i18n_buf_add(b, "</p>\n");
+    }
+    i18n_buf_add(b, "</article>\n");
+}
+
+static void section_remote(struct i18n_buf *b, const struct sched_case *c,
+                           const struct sched_plan *plan, const i18n_catalog *cat,
+                           enum sched_mode mode)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < plan->nappts; i++)
+        count += plan->appts[i].mode == mode;
+    if (count == 0)
+        return;
+    const char *id = mode == SCHED_TELEHEALTH ? "video" : "home";
+    i18n_buf_addf(b, "<section id=\"%s\" aria-labelledby=\"%s-h\">\n<h2 id=\"%s-h\">", id, id, id);
+    msg(b, cat, mode == SCHED_TELEHEALTH ? "html.video.h" : "html.home.h", NULL, 0);
+    i18n_buf_add(b, "</h2>\n");
+    for (size_t i = 0; i < plan->nappts; i++)
+        if (plan->appts[i].mode == mode)
+            remote_card(b, c, cat, &plan->appts[i]);
+    i18n_buf_add(b, "</section>\n");
+}
+
+/* ---------------------------------------------------------------------------
+ * Visits that could not be planned.
+ */
+
+static const char *reason_key(enum sched_reason_code code)
+{
+    switch (code) {
+    case SCHED_REASON_NO_PROVIDER_TIME:
+        return "reason.no_provider_time";
+    case SCHED_REASON_NO_FAMILY_TIME:
+        return "reason.no_family_time";
+    case SCHED_REASON_NURSE:
+        return "reason.nurse";
+    case SCHED_REASON_TELEHEALTH_NOT_READY:
+        return "reason.telehealth_not_ready";
+    case SCHED_REASON_PREDECESSOR:
+        return "reason.predecessor";
+    case SCHED_REASON_PAIR:
+        return "reason.pair";
+    case SCHED_REASON_DISPLACED:
+        break;
+    }
+    return "reason.displaced";
+}
+
+/* tel: keeps digits and a leading '+'. */
+static void tel_href(struct i18n_buf *b, const char *phone)
+{
+    i18n_buf_add(b, "tel:");
+    for (const char *p = phone; *p; p++)
+        if ((*p >= '0' && *p <= '9') || (*p == '+' && p == phone))
+            i18n_buf_addn(b, p, 1);
+}
+
+static void section_unscheduled(struct i18n_buf *b, const struct sched_case *c,
+                                const struct sched_plan *plan, const i18n_catalog *cat)
+{
+    if (plan->nunscheduled == 0)
+        return;
+    i18n_buf_add(b, "<section id=\"unscheduled\" aria-labelledby=\"unscheduled-h\">\n"
+                    "<h2 id=\"unscheduled-h\">");
+    msg(b, cat, "html.unscheduled.h", NULL, 0);
+    i18n_buf_add(b, "</h2>\n<p>");
+    msg(b, cat, "html.unscheduled.intro", NULL, 0);
+    i18n_buf_add(b, "</p>\n");
+    for (size_t i = 0; i < plan->nunscheduled; i++) {
+        const struct sched_unscheduled *u = &plan->unscheduled[i];
+        const struct sched_visit *v = &c->visits[u->visit];
+        const struct sched_provider *p = &c->providers[v->provider];
+        i18n_buf_add(b, "<article class=\"card unplaced\" data-visit=\"");
+        esc(b, v->id);
+        i18n_buf_add(b, "\">\n<h3>");
+        esc(b, provider_name(p));
+        if (p->specialty && *p->specialty) {
+            i18n_buf_add(b, " (");
+            esc(b, p->specialty);
+            i18n_buf_add(b, ")");
+        }
+        i18n_buf_add(b, "</h3>\n<p>");
+        msg(b, cat, "html.visit.what", NULL, 0);
+        i18n_buf_add(b, ": ");
+        esc(b, visit_what(c, v));
+        i18n_buf_add(b, "</p>\n<p class=\"reason\">");
+        msg(b, cat, reason_key(u->code), NULL, 0);
+        i18n_buf_add(b, "</p>\n<p class=\"call\">");
+        if (p->phone && *p->phone) {
+            /* The phone number becomes a link; the sentence around it comes
+             * from the catalogue. */
+            struct i18n_buf phone = {0};
+            tel_href(&phone, p->phone);
+            const char *marker_phone = "\x01";
+            struct i18n_arg args[] = {{"provider", provider_name(p)}, {"phone", marker_phone}};
+            char *s = i18n_format(cat, "html.unscheduled.call", args, 2);
+            if (!s || phone.oom) {
+                b->oom = true;
+            } else {
+                char *cut = strchr(s, '\x01');
+                if (cut)
+                    *cut = '\0';
+                esc(b, s);
+                if (cut) {
+                    i18n_buf_add(b, "<a href=\"");
+                    esc(b, phone.s);
+                    i18n_buf_add(b, "\">");
+                    esc(b, p->phone);
+                    i18n_buf_add(b, "</a>");
+                    esc(b, cut + 1);
+                }
+            }
+            free(s);
+            i18n_buf_free(&phone);
+        } else {
+            struct i18n_arg args[] = {{"provider", provider_name(p)}};
+            msg(b, cat, "html.unscheduled.call_coordinator", args, 1);
+        }
+        i18n_buf_add(b, "</p>\n</article>\n");
+    }
+    i18n_buf_add(b, "</section>\n");
+}
+
+/* ---------------------------------------------------------------------------
+ * The page.
+ */
+
+static void page(struct i18n_buf *b, const struct sched_case *c, const struct sched_plan *plan,
+                 const struct sched_plan *baseline, const i18n_catalog *cat, cal_time now)
+{
+    struct i18n_arg cargs[] = {{"case", c->name ? c->name : c->id}};
+    i18n_buf_add(b, "<!DOCTYPE html>\n<html lang=\"");
+    esc(b, i18n_lang(cat));
+    i18n_buf_add(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                    "style-src 'unsafe-inline'\">\n"
+                    "<meta name=\"generator\" content=\"careday\">\n<title>");
+    msg(b, cat, "html.title", cargs, 1);
+    i18n_buf_add(b, "</title>\n<style>");
+    i18n_buf_add(b, style);
+    i18n_buf_add(b, "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>");
+    msg(b, cat, "html.title", cargs, 1);
+    i18n_buf_add(b, "</h1>\n<p class=\"intro\">");
+    msg(b, cat, "html.intro", NULL, 0);
+    i18n_buf_add(b, "</p>\n</header>\n");
+
+    section_compare(b, cat, plan, baseline);
+    section_months(b, c, plan, cat);
+    section_trips(b, c, plan, cat);
+    section_remote(b, c, plan, cat, SCHED_TELEHEALTH);
+    section_remote(b, c, plan, cat, SCHED_HOME);
+    section_unscheduled(b, c, plan, cat);
+
+    char today[96];
+    i18n_date_long(cat, local_day(c->tz, now), today, sizeof today);
+    struct i18n_arg gargs[] = {{"date", today}};
+    i18n_buf_add(b, "<footer>\n<p class=\"generated\">");
+    msg(b, cat, "html.generated", gargs, 1);
+    i18n_buf_add(b, "</p>\n</footer>\n</main>\n</body>\n</html>\n");
+}
+
+int out_write_itinerary(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
+                        const struct sched_plan *baseline, const struct out_options *o,
+                        struct careday_error *err)
+{
+    struct out_options none = {0};
+    if (!o)
+        o = &none;
+    i18n_catalog *cat = NULL;
+    const char *lang = o->lang ? o->lang : c->family.language;
+    int rc = i18n_open(lang, o->messages_dir, &cat, err);
+    if (rc)
+        return rc;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, dir, 0, NULL, "cannot create the folder: %s",
+                          strerror(errno));
+        i18n_free(cat);
+        return rc;
+    }
+    struct i18n_buf b = {0};
+    page(&b, c, plan, baseline, cat, o->now);
+    if (b.oom) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    } else {
+        char path[OUT_PATH_MAX];
+        snprintf(path, sizeof path, "%s/itinerary.html", dir);
+        rc = adapt_write_atomic(path, b.s, b.len, err);
+    }
+    i18n_buf_free(&b);
+    i18n_free(cat);
+    return rc;
+}

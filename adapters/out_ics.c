@@ -1,0 +1,787 @@
+/*
+ * The calendars families and providers receive (DESIGN §5, docs/outputs.md):
+ * OUT/family.ics, a METHOD:PUBLISH feed of every appointment plus one
+ * all-day note per trip day and one event per night at the lodging, and
+ * OUT/providers/<id>.ics with one provider's appointments only.
+ *
+ * UIDs depend on the case and visit ids only, so a re-plan keeps them;
+ * SEQUENCE rises for an appointment whose start, end or mode differ from the
+ * previous plan.json (--previous).
+ */
+#include "adapters/adapters.h"
+#include "adapters/i18n.h"
+#include "adapters/outputs.h"
+
+#include <jansson.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define OUT_PRODID "-//careday//careday 0.1//EN"
+#define OUT_ORGANIZER_NAME "careday"
+#define OUT_ORGANIZER_EMAIL "noreply@careday.invalid"
+#define OUT_PATH_MAX 4096
+
+/* ---------------------------------------------------------------------------
+ * Identifiers.
+ */
+
+/* Append s with every byte outside [A-Za-z0-9_-] as %XX, so the pieces of a
+ * UID or a file name can never run into each other or leave a folder. */
+static void add_encoded(char *buf, size_t size, size_t *len, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                     (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
+        char tmp[4] = {(char)*p, 0, 0, 0};
+        if (!plain) {
+            tmp[0] = '%';
+            tmp[1] = hex[*p >> 4];
+            tmp[2] = hex[*p & 15];
+        }
+        size_t n = strlen(tmp);
+        if (*len + n + 1 > size)
+            return;
+        memcpy(buf + *len, tmp, n + 1);
+        *len += n;
+    }
+}
+
+static void add_raw(char *buf, size_t size, size_t *len, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 > size)
+        return;
+    memcpy(buf + *len, s, n + 1);
+    *len += n;
+}
+
+void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size)
+{
+    size_t len = 0;
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    add_encoded(buf, size, &len, visit_id);
+    add_raw(buf, size, &len, ".");
+    add_encoded(buf, size, &len, c->id ? c->id : "case");
+    add_raw(buf, size, &len, "@careday");
+}
+
+/* UID of a dated item of the family feed ("trip", "night"): the extra dot
+ * keeps it apart from any visit's UID. */
+static void day_uid(const struct sched_case *c, const char *kind, int32_t day, char *buf,
+                    size_t size)
+{
+    char date[16];
+    size_t len = 0;
+    cal_format_date(day, date, sizeof date);
+    buf[0] = '\0';
+    add_raw(buf, size, &len, kind);
+    add_raw(buf, size, &len, ".");
+    add_raw(buf, size, &len, date);
+    add_raw(buf, size, &len, ".");
+    add_encoded(buf, size, &len, c->id ? c->id : "case");
+    add_raw(buf, size, &len, "@careday");
+}
+
+/* 64-bit FNV-1a, for provider-facing UIDs that must not show the case id
+ * (which may be a family name). */
+static uint64_t fnv1a(const char *s, uint64_t h)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* The provider feed's UID: visit id, a digest of the case id, and the kind
+ * ("feed" or "invite"), so the same appointment in two calendars of one
+ * clinic account never shares a UID. */
+static void provider_uid(const struct sched_case *c, const char *visit_id, const char *kind,
+                         char *buf, size_t size)
+{
+    char digest[20];
+    size_t len = 0;
+    snprintf(digest, sizeof digest, "%016llx",
+             (unsigned long long)fnv1a(c->id ? c->id : "case", 14695981039346656037ull));
+    buf[0] = '\0';
+    add_encoded(buf, size, &len, visit_id);
+    add_raw(buf, size, &len, ".");
+    add_raw(buf, size, &len, digest);
+    add_raw(buf, size, &len, ".");
+    add_raw(buf, size, &len, kind);
+    add_raw(buf, size, &len, "@careday");
+}
+
+/* ---------------------------------------------------------------------------
+ * The previous plan (--previous): visit -> mode, start, end, sequence.
+ */
+
+struct prev_appt {
+    const char *visit; /* borrowed from root */
+    enum sched_mode mode;
+    cal_time start, end;
+    int sequence;
+};
+
+struct prev_plan {
+    json_t *root;
+    struct prev_appt *v;
+    size_t n;
+};
+
+static void prev_free(struct prev_plan *p)
+{
+    json_decref(p->root);
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+static int prev_load(const char *path, struct prev_plan *out, struct careday_error *err)
+{
+    json_error_t je;
+    char where[64];
+    memset(out, 0, sizeof *out);
+    out->root = json_load_file(path, 0, &je);
+    if (!out->root)
+        return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
+                            "the previous plan is not readable JSON: %s", je.text);
+    json_t *appts = json_object_get(out->root, "appointments");
+    if (!json_is_array(appts)) {
+        prev_free(out);
+        return careday_fail(err, ADAPT_EINPUT, path, 0, "appointments",
+                            "expected the array of appointments of a careday plan.json");
+    }
+    size_t n = json_array_size(appts);
+    out->v = calloc(n ? n : 1, sizeof *out->v);
+    if (!out->v) {
+        prev_free(out);
+        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *a = json_array_get(appts, i);
+        const char *visit = json_string_value(json_object_get(a, "visit"));
+        const char *mode = json_string_value(json_object_get(a, "mode"));
+        const char *start = json_string_value(json_object_get(a, "start"));
+        const char *end = json_string_value(json_object_get(a, "end"));
+        json_t *seq = json_object_get(a, "sequence");
+        struct prev_appt *p = &out->v[out->n];
+        const char *bad = !visit   ? "visit"
+                          : !mode  ? "mode"
+                          : !start ? "start"
+                          : !end   ? "end"
+                                   : NULL;
+        if (!bad && sched_mode_parse(mode, &p->mode) != 0)
+            bad = "mode";
+        if (!bad && cal_parse_rfc3339(start, &p->start) != 0)
+            bad = "start";
+        if (!bad && cal_parse_rfc3339(end, &p->end) != 0)
+            bad = "end";
+        if (!bad && seq && !json_is_integer(seq))
+            bad = "sequence";
+        if (bad) {
+            snprintf(where, sizeof where, "appointments[%zu].%s", i, bad);
+            prev_free(out);
+            return careday_fail(err, ADAPT_EINPUT, path, 0, where,
+                                "expected a visit id, a mode, RFC 3339 start and end, and an "
+                                "optional integer sequence");
+        }
+        p->visit = visit;
+        p->sequence = seq ? (int)json_integer_value(seq) : 0;
+        if (p->sequence < 0)
+            p->sequence = 0;
+        out->n++;
+    }
+    return 0;
+}
+
+/* SEQUENCE of an appointment: 0 when new, the previous one when unchanged,
+ * one more when it moved or changed mode. */
+static int sequence_of(const struct prev_plan *prev, const char *visit, const struct sched_appt *a)
+{
+    for (size_t i = 0; prev && i < prev->n; i++) {
+        const struct prev_appt *p = &prev->v[i];
+        if (strcmp(p->visit, visit) != 0)
+            continue;
+        bool same = p->start == a->start && p->end == a->end && p->mode == a->mode;
+        return same ? p->sequence : p->sequence + 1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Shared pieces of the case.
+ */
+
+static const cal_tz *place_tz(const struct sched_case *c, int place)
+{
+    if (place >= 0 && (size_t)place < c->nplaces && c->places[place].tz)
+        return c->places[place].tz;
+    return c->tz;
+}
+
+static const char *provider_name(const struct sched_provider *p)
+{
+    return p->name && *p->name ? p->name : p->id;
+}
+
+static const char *visit_what(const struct sched_case *c, const struct sched_visit *v)
+{
+    if (v->purpose && *v->purpose)
+        return v->purpose;
+    const struct sched_provider *p = &c->providers[v->provider];
+    if (p->specialty && *p->specialty)
+        return p->specialty;
+    return v->id;
+}
+
+static void place_text(const struct sched_case *c, int place, const i18n_catalog *cat,
+                       struct i18n_buf *b)
+{
+    if (place < 0 || (size_t)place >= c->nplaces)
+        return;
+    const struct sched_place *pl = &c->places[place];
+    if (pl->address && *pl->address) {
+        struct i18n_arg args[] = {{"place", pl->name ? pl->name : pl->id},
+                                  {"address", pl->address}};
+        i18n_buf_add_msg(b, cat, "event.location.place", args, 2);
+    } else {
+        i18n_buf_add(b, pl->name ? pl->name : pl->id);
+    }
+}
+
+/* The names of the places a trip goes to, in visiting order, joined as a
+ * list ("A, B and C"). */
+static void trip_places(const struct sched_case *c, const struct sched_plan *plan, int trip,
+                        const i18n_catalog *cat, struct i18n_buf *b)
+{
+    int seen[16];
+    int n = 0;
+    for (size_t i = 0; i < plan->nappts && n < 16; i++) {
+        const struct sched_appt *a = &plan->appts[i];
+        if (a->trip != trip || a->place < 0)
+            continue;
+        bool dup = false;
+        for (int k = 0; k < n; k++)
+            dup |= seen[k] == a->place;
+        if (!dup)
+            seen[n++] = a->place;
+    }
+    if (n == 0 && plan->trips[trip].first_place >= 0)
+        seen[n++] = plan->trips[trip].first_place;
+    for (int k = 0; k < n; k++) {
+        if (k > 0)
+            i18n_buf_add(b, i18n_get(cat, k == n - 1 ? "list.last_separator" : "list.separator"));
+        const struct sched_place *pl = &c->places[seen[k]];
+        i18n_buf_add(b, pl->name ? pl->name : pl->id);
+    }
+}
+
+static const char *lodging_name(const struct sched_case *c)
+{
+    int l = c->family.lodging;
+    if (l < 0 || (size_t)l >= c->nplaces)
+        return "";
+    return c->places[l].name ? c->places[l].name : c->places[l].id;
+}
+
+static int write_text(const char *path, const char *text, struct careday_error *err)
+{
+    return adapt_write_atomic(path, text, strlen(text), err);
+}
+
+static int make_dir(const char *path, struct careday_error *err)
+{
+    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+        return 0;
+    return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot create the folder: %s",
+                        strerror(errno));
+}
+
+static int serialize_to(const cal_writer *w, const char *path, struct careday_error *err)
+{
+    char *text = NULL;
+    int rc = cal_writer_serialize(w, &text);
+    if (rc)
+        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot write the calendar: %s",
+                            cal_strerror(rc));
+    rc = write_text(path, text, err);
+    free(text);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * family.ics
+ */
+
+struct family_ctx {
+    const struct sched_case *c;
+    const struct sched_plan *plan;
+    const i18n_catalog *cat;
+    const struct prev_plan *prev;
+    cal_writer *w;
+    struct cal_attendee organizer;
+};
+
+/* First appointment of a trip, by start (appts are sorted by start). */
+static bool first_of_trip(const struct sched_plan *plan, size_t index)
+{
+    const struct sched_appt *a = &plan->appts[index];
+    if (a->trip < 0)
+        return false;
+    for (size_t i = 0; i < index; i++)
+        if (plan->appts[i].trip == a->trip)
+            return false;
+    return true;
+}
+
+static int add_appointment(struct family_ctx *x, size_t index)
+{
+    const struct sched_case *c = x->c;
+    const struct sched_appt *a = &x->plan->appts[index];
+    const struct sched_visit *v = &c->visits[a->visit];
+    const struct sched_provider *p = &c->providers[v->provider];
+    const i18n_catalog *cat = x->cat;
+    const char *link = a->mode == SCHED_TELEHEALTH ? p->mode[SCHED_TELEHEALTH].link : NULL;
+    if (link && !*link)
+        link = NULL;
+    const cal_tz *tz = a->mode == SCHED_IN_PERSON ? place_tz(c, a->place) : c->tz;
+
+    char uid[512], when[32], length[32];
+    out_visit_uid(c, v->id, uid, sizeof uid);
+    i18n_clock(cat, tz, a->start, when, sizeof when);
+    i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
+
+    struct i18n_arg args[] = {
+        {"provider", provider_name(p)},
+        {"specialty", p->specialty ? p->specialty : ""},
+        {"what", visit_what(c, v)},
+        {"link", link},
+        {"time", when},
+        {"length", length},
+    };
+    const size_t nargs = sizeof args / sizeof args[0];
+    static const char *const summary_key[SCHED_NMODES] = {
+        "event.in_person.summary", "event.telehealth.summary", "event.home.summary"};
+
+    struct i18n_buf summary = {0}, location = {0}, desc = {0}, alarm = {0};
+    i18n_buf_add_msg(&summary, cat, summary_key[a->mode], args, nargs);
+
+    if (a->mode == SCHED_IN_PERSON)
+        place_text(c, a->place, cat, &location);
+    else if (a->mode == SCHED_TELEHEALTH)
+        i18n_buf_add_msg(&location, cat,
+                         link ? "event.location.video" : "event.location.video_nolink", args,
+                         nargs);
+    else
+        i18n_buf_add_msg(&location, cat, "event.location.home", NULL, 0);
+
+    if (link) {
+        i18n_buf_add_msg(&desc, cat, "event.description.video", args, nargs);
+        i18n_buf_add(&desc, "\n");
+    }
+    i18n_buf_add_msg(&desc, cat, "event.description.who", args, nargs);
+    i18n_buf_add(&desc, "\n");
+    i18n_buf_add_msg(&desc, cat, "event.description.what", args, nargs);
+    i18n_buf_add(&desc, "\n");
+    i18n_buf_add_msg(&desc, cat, "event.description.when", args, nargs);
+    if (a->mode == SCHED_IN_PERSON) {
+        struct i18n_arg where[] = {{"where", location.s}};
+        i18n_buf_add(&desc, "\n");
+        i18n_buf_add_msg(&desc, cat, "event.description.where", where, 1);
+    }
+    bool nurse = (a->mode == SCHED_HOME && v->home_needs_nurse) ||
+                 (a->mode == SCHED_TELEHEALTH && v->telehealth_needs_nurse);
+    if (nurse) {
+        i18n_buf_add(&desc, "\n");
+        i18n_buf_add_msg(&desc, cat, "event.description.home_nurse", NULL, 0);
+    }
+
+    /* One reminder: for the first visit of a trip, 15 minutes before leaving;
+     * otherwise shortly before the visit. */
+    int alarm_minutes = a->mode == SCHED_HOME ? 30 : 15;
+    struct i18n_arg alarm_args[] = {{"summary", summary.s}, {"depart", ""}};
+    char depart[32] = "";
+    if (a->mode == SCHED_IN_PERSON && a->trip >= 0 && (size_t)a->trip < x->plan->ntrips &&
+        first_of_trip(x->plan, index)) {
+        const struct sched_trip *t = &x->plan->trips[a->trip];
+        const cal_tz *from = t->from_lodging ? place_tz(c, c->family.lodging) : c->tz;
+        i18n_clock(cat, from, t->depart, depart, sizeof depart);
+        alarm_args[1].value = depart;
+        if (t->depart <= a->start)
+            alarm_minutes = (int)((a->start - t->depart) / 60) + 15;
+        i18n_buf_add_msg(&alarm, cat, "event.alarm.leave", alarm_args, 2);
+    } else {
+        i18n_buf_add_msg(&alarm, cat, "event.alarm", alarm_args, 2);
+    }
+
+    struct cal_event_out ev = {
+        .uid = uid,
+        .sequence = sequence_of(x->prev, v->id, a),
+        .start = a->start,
+        .end = a->end,
+        .summary = summary.s,
+        .description = desc.s,
+        .location = location.s,
+        .url = link,
+        .conference = link,
+        .alarm_minutes = alarm_minutes,
+        .alarm_text = alarm.s,
+        .organizer = &x->organizer,
+    };
+    if (a->mode == SCHED_IN_PERSON && a->place >= 0) {
+        ev.lat = c->places[a->place].lat;
+        ev.lon = c->places[a->place].lon;
+        ev.has_geo = true;
+    }
+    int rc = summary.oom || location.oom || desc.oom || alarm.oom ? CAL_ENOMEM
+                                                                  : cal_writer_add(x->w, &ev);
+    i18n_buf_free(&summary);
+    i18n_buf_free(&location);
+    i18n_buf_free(&desc);
+    i18n_buf_free(&alarm);
+    return rc;
+}
+
+/* The all-day note of trip t: "Trip to …: leave by HH:MM, back about HH:MM",
+ * with the day's visits in the description. */
+static int add_trip_note(struct family_ctx *x, size_t t)
+{
+    const struct sched_case *c = x->c;
+    const struct sched_trip *trip = &x->plan->trips[t];
+    const i18n_catalog *cat = x->cat;
+    const cal_tz *lodging_tz = place_tz(c, c->family.lodging);
+    char depart[32], ret[32], uid[512];
+    i18n_clock(cat, trip->from_lodging ? lodging_tz : c->tz, trip->depart, depart, sizeof depart);
+    i18n_clock(cat, trip->overnight_after ? lodging_tz : c->tz, trip->ret, ret, sizeof ret);
+
+    struct i18n_buf places = {0}, summary = {0}, desc = {0};
+    trip_places(c, x->plan, (int)t, cat, &places);
+    struct i18n_arg args[] = {
+        {"places", places.s},
+        {"depart", depart},
+        {"return", ret},
+        {"lodging", lodging_name(c)},
+    };
+    const char *key = trip->from_lodging && trip->overnight_after ? "note.trip.between_nights"
+                      : trip->from_lodging                        ? "note.trip.from_lodging"
+                      : trip->overnight_after                     ? "note.trip.overnight_after"
+                                                                  : "note.trip";
+    i18n_buf_add_msg(&summary, cat, key, args, 4);
+
+    for (size_t i = 0; i < x->plan->nappts; i++) {
+        const struct sched_appt *a = &x->plan->appts[i];
+        if (a->trip != (int)t)
+            continue;
+        const struct sched_visit *v = &c->visits[a->visit];
+        char when[32];
+        i18n_clock(cat, place_tz(c, a->place), a->start, when, sizeof when);
+        struct i18n_arg vargs[] = {{"time", when},
+                                   {"provider", provider_name(&c->providers[v->provider])},
+                                   {"what", visit_what(c, v)}};
+        if (desc.len)
+            i18n_buf_add(&desc, "\n");
+        i18n_buf_add_msg(&desc, cat, "note.trip.visit", vargs, 3);
+    }
+
+    day_uid(c, "trip", trip->day, uid, sizeof uid);
+    struct cal_event_out ev = {
+        .uid = uid,
+        .all_day = true,
+        .start_day = trip->day,
+        .end_day = trip->day + 1,
+        .start = cal_tz_local_to_utc(c->tz, trip->day, 0),
+        .end = cal_tz_local_to_utc(c->tz, trip->day + 1, 0),
+        .summary = summary.s,
+        .description = desc.s,
+        .transparent = true,
+        .alarm_minutes = -1,
+        .organizer = &x->organizer,
+    };
+    int rc = places.oom || summary.oom || desc.oom ? CAL_ENOMEM : cal_writer_add(x->w, &ev);
+    i18n_buf_free(&places);
+    i18n_buf_free(&summary);
+    i18n_buf_free(&desc);
+    return rc;
+}
+
+/* The night after trip t at the lodging: from arriving there to leaving the
+ * next morning (the next trip's departure, or the family's earliest
+ * departure when the plan has no trip that day). */
+static int add_overnight(struct family_ctx *x, size_t t)
+{
+    const struct sched_case *c = x->c;
+    const struct sched_trip *trip = &x->plan->trips[t];
+    const i18n_catalog *cat = x->cat;
+    int lodging = c->family.lodging;
+    cal_time end = 0;
+    for (size_t k = 0; k < x->plan->ntrips; k++)
+        if (x->plan->trips[k].day == trip->day + 1)
+            end = x->plan->trips[k].depart;
+    if (end <= trip->ret)
+        end =
+            cal_tz_local_to_utc(place_tz(c, lodging), trip->day + 1, c->family.earliest_departure);
+    if (end <= trip->ret)
+        return 0;
+
+    char uid[512];
+    struct i18n_buf summary = {0}, desc = {0}, location = {0};
+    struct i18n_arg args[] = {{"lodging", lodging_name(c)}};
+    i18n_buf_add_msg(&summary, cat, "event.overnight.summary", args, 1);
+    i18n_buf_add_msg(&desc, cat, "event.overnight.description", args, 1);
+    place_text(c, lodging, cat, &location);
+    day_uid(c, "night", trip->day, uid, sizeof uid);
+    struct cal_event_out ev = {
+        .uid = uid,
+        .start = trip->ret,
+        .end = end,
+        .summary = summary.s,
+        .description = desc.s,
+        .location = location.len ? location.s : NULL,
+        .alarm_minutes = -1,
+        .organizer = &x->organizer,
+    };
+    if (lodging >= 0 && (size_t)lodging < c->nplaces) {
+        ev.lat = c->places[lodging].lat;
+        ev.lon = c->places[lodging].lon;
+        ev.has_geo = true;
+    }
+    int rc = summary.oom || desc.oom || location.oom ? CAL_ENOMEM : cal_writer_add(x->w, &ev);
+    i18n_buf_free(&summary);
+    i18n_buf_free(&desc);
+    i18n_buf_free(&location);
+    return rc;
+}
+
+static int write_family(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
+                        const i18n_catalog *cat, const struct prev_plan *prev, cal_time now,
+                        struct careday_error *err)
+{
+    char path[OUT_PATH_MAX];
+    snprintf(path, sizeof path, "%s/family.ics", dir);
+    struct i18n_arg args[] = {{"case", c->name ? c->name : c->id}};
+    char *calname = i18n_format(cat, "family.calendar.name", args, 1);
+    char *caldesc = i18n_format(cat, "family.calendar.description", args, 1);
+    struct cal_writer_options wo = {
+        .method = "PUBLISH",
+        .prodid = OUT_PRODID,
+        .calname = calname,
+        .caldesc = caldesc,
+        .refresh_hours = 1,
+        .dtstamp = now,
+    };
+    struct family_ctx x = {
+        .c = c,
+        .plan = plan,
+        .cat = cat,
+        .prev = prev,
+        .organizer = {.name = OUT_ORGANIZER_NAME, .email = OUT_ORGANIZER_EMAIL},
+    };
+    int rc = 0;
+    x.w = calname && caldesc ? cal_writer_new(&wo) : NULL;
+    if (!x.w) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < plan->nappts && rc == 0; i++)
+        rc = add_appointment(&x, i);
+    for (size_t t = 0; t < plan->ntrips && rc == 0; t++) {
+        rc = add_trip_note(&x, t);
+        if (rc == 0 && plan->trips[t].overnight_after)
+            rc = add_overnight(&x, t);
+    }
+    if (rc) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
+                          cal_strerror(rc));
+        goto done;
+    }
+    rc = serialize_to(x.w, path, err);
+done:
+    cal_writer_free(x.w);
+    free(calname);
+    free(caldesc);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * providers/<id>.ics
+ */
+
+static int add_provider_event(cal_writer *w, const struct sched_case *c, const struct sched_appt *a,
+                              const i18n_catalog *cat, const char *uid_kind, int sequence,
+                              const struct cal_attendee *organizer,
+                              const struct cal_attendee *attendees, size_t nattendees)
+{
+    const struct sched_visit *v = &c->visits[a->visit];
+    const struct sched_provider *p = &c->providers[v->provider];
+    const char *link = a->mode == SCHED_TELEHEALTH ? p->mode[SCHED_TELEHEALTH].link : NULL;
+    if (link && !*link)
+        link = NULL;
+    char uid[512], length[32];
+    provider_uid(c, v->id, uid_kind, uid, sizeof uid);
+    i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
+    static const char *const mode_key[SCHED_NMODES] = {"mode.in_person", "mode.telehealth",
+                                                       "mode.home"};
+    struct i18n_arg args[] = {
+        {"case", c->name ? c->name : ""},           {"what", visit_what(c, v)}, {"visit", v->id},
+        {"mode", i18n_get(cat, mode_key[a->mode])}, {"length", length},         {"link", link},
+    };
+    const size_t nargs = sizeof args / sizeof args[0];
+    struct i18n_buf summary = {0}, desc = {0}, location = {0};
+    i18n_buf_add_msg(&summary, cat, "provider.summary", args, nargs);
+    if (link) {
+        i18n_buf_add_msg(&desc, cat, "event.description.video", args, nargs);
+        i18n_buf_add(&desc, "\n");
+    }
+    i18n_buf_add_msg(&desc, cat, "provider.description", args, nargs);
+    if (a->mode == SCHED_IN_PERSON)
+        place_text(c, a->place, cat, &location);
+    else if (a->mode == SCHED_TELEHEALTH)
+        i18n_buf_add_msg(&location, cat,
+                         link ? "event.location.video" : "event.location.video_nolink", args,
+                         nargs);
+    else
+        i18n_buf_add_msg(&location, cat, "provider.location.home", NULL, 0);
+
+    struct cal_event_out ev = {
+        .uid = uid,
+        .sequence = sequence,
+        .start = a->start,
+        .end = a->end,
+        .summary = summary.s,
+        .description = desc.s,
+        .location = location.s,
+        .url = link,
+        .conference = link,
+        .alarm_minutes = -1,
+        .organizer = organizer,
+        .attendees = attendees,
+        .nattendees = nattendees,
+    };
+    int rc = summary.oom || desc.oom || location.oom ? CAL_ENOMEM : cal_writer_add(w, &ev);
+    i18n_buf_free(&summary);
+    i18n_buf_free(&desc);
+    i18n_buf_free(&location);
+    return rc;
+}
+
+/* "providers/<id>.ics" under dir, the id made safe for a file name. */
+static void provider_path(const char *dir, const struct sched_provider *p, const char *suffix,
+                          char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    add_raw(buf, size, &len, dir);
+    add_raw(buf, size, &len, "/providers/");
+    add_encoded(buf, size, &len, p->id);
+    add_raw(buf, size, &len, suffix);
+}
+
+static int write_provider(const char *dir, const struct sched_case *c,
+                          const struct sched_plan *plan, size_t pi, const i18n_catalog *cat,
+                          const struct prev_plan *prev, cal_time now, struct careday_error *err)
+{
+    const struct sched_provider *p = &c->providers[pi];
+    size_t count = 0;
+    for (size_t i = 0; i < plan->nappts; i++)
+        if ((size_t)c->visits[plan->appts[i].visit].provider == pi)
+            count++;
+    if (count == 0)
+        return 0;
+
+    char path[OUT_PATH_MAX];
+    provider_path(dir, p, ".ics", path, sizeof path);
+    struct i18n_arg args[] = {{"provider", provider_name(p)}};
+    /* A file of one event is an appointment, not a calendar: Outlook wants
+     * no X-WR-CALNAME then ([MS-OXCICAL] 2.1.3.1.1.17). */
+    char *calname = count > 1 ? i18n_format(cat, "provider.calendar.name", args, 1) : NULL;
+    struct cal_writer_options wo = {
+        .method = "PUBLISH",
+        .prodid = OUT_PRODID,
+        .calname = calname,
+        .refresh_hours = count > 1 ? 1 : 0,
+        .dtstamp = now,
+    };
+    struct cal_attendee organizer = {.name = OUT_ORGANIZER_NAME, .email = OUT_ORGANIZER_EMAIL};
+    int rc = 0;
+    cal_writer *w = (count == 1 || calname) ? cal_writer_new(&wo) : NULL;
+    if (!w) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < plan->nappts && rc == 0; i++) {
+        const struct sched_appt *a = &plan->appts[i];
+        const struct sched_visit *v = &c->visits[a->visit];
+        if ((size_t)v->provider != pi)
+            continue;
+        rc = add_provider_event(w, c, a, cat, "feed", sequence_of(prev, v->id, a), &organizer, NULL,
+                                0);
+    }
+    if (rc) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
+                          cal_strerror(rc));
+        goto done;
+    }
+    rc = serialize_to(w, path, err);
+done:
+    cal_writer_free(w);
+    free(calname);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * The entry point.
+ */
+
+int out_write_calendars(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
+                        const struct out_options *o, struct careday_error *err)
+{
+    struct out_options none = {0};
+    if (!o)
+        o = &none;
+    i18n_catalog *family_cat = NULL, *provider_cat = NULL;
+    struct prev_plan prev = {0};
+    bool have_prev = false;
+    char path[OUT_PATH_MAX];
+
+    if (o->invite)
+        return careday_fail(err, ADAPT_EINPUT, NULL, 0, NULL,
+                            "--invite needs an e-mail address for each provider and the case's "
+                            "coordinator, which this version of the case file does not carry");
+
+    const char *lang = o->lang ? o->lang : c->family.language;
+    int rc = i18n_open(lang, o->messages_dir, &family_cat, err);
+    if (rc)
+        goto done;
+    /* Provider calendars are read by clinic staff: English. */
+    rc = i18n_open("en", o->messages_dir, &provider_cat, err);
+    if (rc)
+        goto done;
+    if (o->previous_plan) {
+        rc = prev_load(o->previous_plan, &prev, err);
+        if (rc)
+            goto done;
+        have_prev = true;
+    }
+    rc = make_dir(dir, err);
+    if (rc)
+        goto done;
+    rc = write_family(dir, c, plan, family_cat, have_prev ? &prev : NULL, o->now, err);
+    if (rc)
+        goto done;
+    snprintf(path, sizeof path, "%s/providers", dir);
+    rc = make_dir(path, err);
+    for (size_t pi = 0; pi < c->nproviders && rc == 0; pi++)
+        rc = write_provider(dir, c, plan, pi, provider_cat, have_prev ? &prev : NULL, o->now, err);
+done:
+    prev_free(&prev);
+    i18n_free(family_cat);
+    i18n_free(provider_cat);
+    return rc;
+}
