@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""Check a careday plan against its case, independently of the planner.
+
+    check.py CASE.json PLAN.json [--quiet]
+
+Re-reads the case and every source it names, recomputes travel, trips and
+metrics from the plan's appointments and checks every hard rule of
+DESIGN.md §3-§4. Prints one line per violation,
+
+    VIOLATION <rule>: <details>
+
+and finally "check: OK (n appointments)" or "check: N violations".
+Exit status: 0 valid, 1 violations, 2 unreadable case or plan.
+See docs/checker.md.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from checklib import case as caselib  # noqa: E402
+from checklib import rules  # noqa: E402
+
+USAGE = "usage: check.py CASE.json PLAN.json [--quiet]"
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    flags = [a for a in argv[1:] if a.startswith("--")]
+    if len(args) != 2 or any(f not in ("--quiet", "--help") for f in flags):
+        print(USAGE, file=sys.stderr)
+        return 2
+    if "--help" in flags:
+        print(__doc__.strip())
+        return 0
+    quiet = "--quiet" in flags
+    case_path, plan_path = args
+    try:
+        c = caselib.load(case_path)
+    except caselib.CaseError as exc:
+        print("check: cannot read case: %s" % exc, file=sys.stderr)
+        return 2
+    try:
+        with open(plan_path, encoding="utf-8") as f:
+            plan = json.load(f)
+    except OSError as exc:
+        print("check: cannot read plan: %s: %s" % (plan_path, exc.strerror or exc), file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as exc:
+        print("check: cannot read plan: %s:%d: not JSON: %s" % (plan_path, exc.lineno, exc.msg),
+              file=sys.stderr)
+        return 2
+    try:
+        result = rules.check(c, plan)
+    except rules.PlanError as exc:
+        print("check: cannot read plan: %s" % exc, file=sys.stderr)
+        return 2
+    for rule, text in result.violations:
+        print("VIOLATION %s: %s" % (rule, text))
+    if not quiet:
+        for note in result.notes:
+            print("note: %s" % note)
+        print("note: metrics %s" % " ".join("%s=%d" % (k, result.metrics[k])
+                                            for k in rules.METRIC_KEYS))
+    if result.violations:
+        print("check: %d violations" % len(result.violations))
+        return 1
+    print("check: OK (%d appointments)" % result.nappts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,285 @@
+"""Reading availability and busy time from a case's sources: iCalendar
+(VEVENT with RRULE/RDATE/EXDATE/RECURRENCE-ID, VFREEBUSY, VAVAILABILITY),
+FHIR Slot bundles or NDJSON, and `hours` weekly templates."""
+
+import datetime
+import json
+import os
+import urllib.parse
+import urllib.request
+
+import icalendar
+import recurring_ical_events
+
+from . import timeset as ts
+
+DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+class SourceError(Exception):
+    """A source that cannot be read; the checker answers with exit code 2."""
+
+
+class Span:
+    """The instants a source matters for, plus the zone for floating times
+    and all-day dates."""
+
+    def __init__(self, start, end, floating_tz):
+        self.start = start  # instant
+        self.end = end
+        self.tz = floating_tz
+
+
+def _fetch(location, base_dir):
+    """Bytes of a local path (relative to the case) or an http(s)/webcal URL."""
+    if location.startswith(("http://", "https://", "webcal://")):
+        url = "https://" + location[len("webcal://"):] if location.startswith("webcal://") else location
+        try:
+            with urllib.request.urlopen(url, timeout=30) as resp:
+                return resp.read()
+        except Exception as exc:
+            raise SourceError("%s: %s" % (location, exc)) from exc
+    path = location if os.path.isabs(location) else os.path.join(base_dir, location)
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as exc:
+        raise SourceError("%s: %s" % (path, exc.strerror or exc)) from exc
+
+
+def _instant(value, tz):
+    """An iCalendar DATE or DATE-TIME value to an instant; dates and floating
+    times are read in tz."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return ts.naive_to_utc(value.replace(tzinfo=None), tz)
+        return int(value.timestamp())
+    if isinstance(value, datetime.date):
+        return ts.local_to_utc(value, 0, tz)
+    raise SourceError("not a date or date-time: %r" % (value,))
+
+
+def _occurrence_interval(comp, tz):
+    start_v = comp["DTSTART"].dt
+    end_p = comp.get("DTEND")
+    end_v = end_p.dt if end_p is not None else None
+    if end_v is None and comp.get("DURATION") is not None:
+        end_v = start_v + comp["DURATION"].dt
+    if end_v is None or end_v == start_v:
+        # RFC 5545: an all-day event without an end lasts one day; a timed
+        # one without an end takes no time.
+        if not isinstance(start_v, datetime.datetime):
+            end_v = start_v + datetime.timedelta(days=1)
+        else:
+            end_v = start_v
+    return _instant(start_v, tz), _instant(end_v, tz)
+
+
+def _expand(cal, span, name="VEVENT"):
+    """Occurrences of the components `name` of cal that touch the span."""
+    pad = datetime.timedelta(days=2)
+    lo = datetime.datetime.fromtimestamp(span.start, span.tz).replace(tzinfo=None) - pad
+    hi = datetime.datetime.fromtimestamp(span.end, span.tz).replace(tzinfo=None) + pad
+    try:
+        return recurring_ical_events.of(cal, components=[name]).between(lo, hi)
+    except Exception as exc:
+        raise SourceError("cannot expand %s: %s" % (name, exc)) from exc
+
+
+def _text(comp, key):
+    v = comp.get(key)
+    return str(v).strip().upper() if v is not None else ""
+
+
+def read_ics(data, label, meaning, span):
+    """(busy, available) interval sets of an iCalendar text. meaning is what a
+    plain VEVENT means ("busy" or "available")."""
+    try:
+        cal = icalendar.Calendar.from_ical(data)
+    except Exception as exc:
+        raise SourceError("%s: not iCalendar (%s)" % (label, exc)) from exc
+    busy, avail = [], []
+    for ev in _expand(cal, span, "VEVENT"):
+        if _text(ev, "STATUS") == "CANCELLED":
+            continue
+        if meaning == "busy" and _text(ev, "TRANSP") == "TRANSPARENT":
+            continue
+        s, e = _occurrence_interval(ev, span.tz)
+        (busy if meaning == "busy" else avail).append((s, e))
+    for fb in cal.walk("VFREEBUSY"):
+        props = fb.get("FREEBUSY", [])
+        if not isinstance(props, list):
+            props = [props]
+        for prop in props:
+            fbtype = str(prop.params.get("FBTYPE", "BUSY")).upper()
+            for period in _periods(prop):
+                s, e = _period_interval(period, span.tz)
+                (avail if fbtype == "FREE" else busy).append((s, e))
+    for va in cal.walk("VAVAILABILITY"):
+        b, a = _availability(va, span)
+        busy += b
+        avail += a
+    return ts.normalize(busy), ts.normalize(avail)
+
+
+def _periods(prop):
+    """The periods of a FREEBUSY property, however icalendar parsed it."""
+    raw = prop.to_ical().decode() if hasattr(prop, "to_ical") else str(prop)
+    out = []
+    for piece in raw.split(","):
+        piece = piece.strip()
+        if not piece:
+            continue
+        a, _, b = piece.partition("/")
+        start = icalendar.prop.vDDDTypes.from_ical(a)
+        if b.startswith(("P", "+P", "-P")):
+            end = start + icalendar.prop.vDuration.from_ical(b)
+        else:
+            end = icalendar.prop.vDDDTypes.from_ical(b)
+        out.append((start, end))
+    return out
+
+
+def _period_interval(period, tz):
+    return _instant(period[0], tz), _instant(period[1], tz)
+
+
+def _availability(va, span):
+    """RFC 7953: inside the VAVAILABILITY's time range (unbounded when it
+    has none) time is busy except within its AVAILABLE components."""
+    avail = []
+    sub = icalendar.Calendar()
+    for comp in va.subcomponents:
+        if comp.name != "AVAILABLE":
+            continue
+        ev = icalendar.Event()
+        for key, value in comp.items():
+            ev[key] = value
+        sub.add_component(ev)
+    for ev in _expand(sub, span, "VEVENT"):
+        avail.append(_occurrence_interval(ev, span.tz))
+    avail = ts.normalize(avail)
+    lo, hi = span.start - 86400 * 3, span.end + 86400 * 3
+    if va.get("DTSTART") is not None:
+        lo = _instant(va["DTSTART"].dt, span.tz)
+    if va.get("DTEND") is not None:
+        hi = _instant(va["DTEND"].dt, span.tz)
+    elif va.get("DTSTART") is not None and va.get("DURATION") is not None:
+        hi = _instant(va["DTSTART"].dt + va["DURATION"].dt, span.tz)
+    busytype = _text(va, "BUSYTYPE") or "BUSY-UNAVAILABLE"
+    busy = ts.subtract([(lo, hi)], avail) if busytype.startswith("BUSY") else []
+    return busy, avail
+
+
+def read_fhir(data, label, schedule=None):
+    """(busy, available) of FHIR R4 Slots in a Bundle, a single Slot or
+    NDJSON. free is available; busy, busy-unavailable, busy-tentative busy."""
+    resources = []
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    try:
+        docs = [json.loads(text)]
+    except json.JSONDecodeError:
+        try:
+            docs = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise SourceError("%s: neither JSON nor NDJSON (%s)" % (label, exc)) from exc
+    for doc in docs:
+        if isinstance(doc, dict) and doc.get("resourceType") == "Bundle":
+            for entry in doc.get("entry", []) or []:
+                res = entry.get("resource") if isinstance(entry, dict) else None
+                if isinstance(res, dict):
+                    resources.append(res)
+        elif isinstance(doc, dict):
+            resources.append(doc)
+    busy, avail = [], []
+    for res in resources:
+        if res.get("resourceType") != "Slot":
+            continue
+        if schedule:
+            ref = (res.get("schedule") or {}).get("reference", "")
+            if not ref.endswith(schedule):
+                continue
+        s = ts.parse_instant(res.get("start"))
+        e = ts.parse_instant(res.get("end"))
+        if s is None or e is None:
+            raise SourceError("%s: Slot %s without a usable start/end" % (label, res.get("id")))
+        status = res.get("status", "")
+        if status == "free":
+            avail.append((s, e))
+        elif status in ("busy", "busy-unavailable", "busy-tentative"):
+            busy.append((s, e))
+    return ts.normalize(busy), ts.normalize(avail)
+
+
+def _fhir_live(spec):
+    base = spec.get("base", "").rstrip("/")
+    query = spec.get("query", "")
+    url = base + "/Slot" + ("?" + query.lstrip("?") if query else "")
+    if query.startswith("Slot"):
+        url = base + "/" + query
+    pages, seen = [], 0
+    while url and seen < 100:
+        req = urllib.request.Request(url, headers={"Accept": "application/fhir+json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                doc = json.loads(resp.read().decode("utf-8"))
+        except Exception as exc:
+            raise SourceError("%s: %s" % (url, exc)) from exc
+        pages.append(doc)
+        url = next((l.get("url") for l in doc.get("link", []) if l.get("relation") == "next"), None)
+        seen += 1
+    return json.dumps({"resourceType": "Bundle",
+                       "entry": [e for p in pages for e in p.get("entry", [])]})
+
+
+def read_source(src, where, default_meaning, span, base_dir):
+    """(busy, available) of one source object of the case file."""
+    if not isinstance(src, dict):
+        raise SourceError("%s: a source must be an object" % where)
+    kinds = [k for k in ("ics", "caldav", "fhir") if k in src]
+    if len(kinds) != 1:
+        raise SourceError("%s: a source needs exactly one of ics, caldav, fhir" % where)
+    meaning = src.get("meaning", default_meaning)
+    if meaning not in ("busy", "available"):
+        raise SourceError("%s.meaning: expected \"busy\" or \"available\"" % where)
+    kind = kinds[0]
+    if kind == "caldav":
+        raise SourceError("%s: CalDAV sources are not read by the checker; "
+                          "export the calendar to an .ics file" % where)
+    if kind == "ics":
+        loc = src["ics"]
+        if not isinstance(loc, str):
+            raise SourceError("%s.ics: expected a path or URL" % where)
+        return read_ics(_fetch(loc, base_dir), loc, meaning, span)
+    spec = src["fhir"]
+    if isinstance(spec, dict):
+        data, label = _fhir_live(spec), spec.get("base", "fhir")
+    elif isinstance(spec, str):
+        data, label = _fetch(spec, base_dir), spec
+    else:
+        raise SourceError("%s.fhir: expected a path or {base, query}" % where)
+    # Slot status decides; "meaning" only applies to plain VEVENTs.
+    return read_fhir(data, label, src.get("schedule"))
+
+
+def read_hours(hours, where, first_day, last_day, tz):
+    """A weekly template [{days: "MO,TU", from: "HH:MM", to: "HH:MM"}] as
+    intervals, in zone tz, on every date from first_day to last_day."""
+    if not isinstance(hours, list):
+        raise SourceError("%s: expected a list of {days, from, to}" % where)
+    out = []
+    for i, h in enumerate(hours):
+        w = "%s[%d]" % (where, i)
+        if not isinstance(h, dict):
+            raise SourceError("%s: expected {days, from, to}" % w)
+        days = h.get("days", "MO,TU,WE,TH,FR,SA,SU")
+        codes = [d.strip().upper() for d in days.split(",")] if isinstance(days, str) else days
+        if not isinstance(codes, list) or any(c not in DAY_CODES for c in codes):
+            raise SourceError("%s.days: expected day codes like \"MO,WE,FR\"" % w)
+        lo, hi = ts.parse_hhmm(h.get("from")), ts.parse_hhmm(h.get("to"))
+        if lo is None or hi is None or hi <= lo:
+            raise SourceError("%s: from/to must be HH:MM with from < to" % w)
+        for d in ts.dates(first_day, last_day):
+            if DAY_CODES[d.weekday()] in codes:
+                out.append((ts.local_to_utc(d, lo, tz), ts.local_to_utc(d, hi, tz)))
+    return ts.normalize(out)
