@@ -64,6 +64,10 @@ icaltimezone *cal_tz_ical(const cal_tz *tz);
  * small. */
 int cal_tz_resolve_name(const char *name, char *iana, size_t size);
 
+/* t as a libical UTC date-time, built without time_t (libical 3.0.16
+ * mishandles instants before 1970). */
+struct icaltimetype cal_ical_utc(cal_time t);
+
 /* Call once before using libical in this folder (idempotent): makes libical
  * errors non-fatal. */
 void cal_ical_init(void);

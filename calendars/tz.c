@@ -340,7 +340,7 @@ icaltimezone *cal_tz_ical(const cal_tz *tz)
 
 /* t as a libical UTC date-time, built without time_t (libical 3.0.16
  * mishandles instants before 1970). */
-static struct icaltimetype ical_utc(cal_time t)
+struct icaltimetype cal_ical_utc(cal_time t)
 {
     struct icaltimetype tt = icaltime_null_time();
     int32_t days = (int32_t)cal_floor_div(t, CAL_SECONDS_PER_DAY);
@@ -361,7 +361,7 @@ int cal_tz_offset(const cal_tz *tz, cal_time t)
 {
     if (tz == NULL || tz->is_utc)
         return 0;
-    struct icaltimetype tt = ical_utc(t);
+    struct icaltimetype tt = cal_ical_utc(t);
     int is_daylight = 0;
     return icaltimezone_get_utc_offset_of_utc_time(tz->zone, &tt, &is_daylight);
 }
