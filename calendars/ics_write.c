@@ -91,7 +91,7 @@ static bool libical_escapes_x(void)
 static int append_folded(char **buf, size_t *len, const char *line)
 {
     size_t n = strlen(line);
-    size_t need = *len + n + 3 * (n / 70 + 1) + 1;
+    size_t need = *len + n + 3 * (n / 70 + 2) + 1; /* folds, CRLF, NUL */
     char *b = cal_realloc(*buf, need);
     if (b == NULL)
         return CAL_ENOMEM;
