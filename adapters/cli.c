@@ -1,0 +1,721 @@
+/*
+ * The careday command (docs/cli.md): dispatch, `careday plan` and
+ * `careday check`. Everything else it uses comes through the public
+ * headers of the four libraries.
+ */
+#include "adapters/adapters.h"
+#include "adapters/commands.h"
+#include "adapters/outputs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef CAREDAY_VERSION
+#define CAREDAY_VERSION "0.1.0"
+#endif
+
+static const char usage_main[] =
+    "Usage: careday <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  plan CASE.json [-o OUT]    plan the visits of a case into as few trips as possible\n"
+    "  check CASE.json            load a case and its calendars, report what they give\n"
+    "  calendar expand FILE.ics   show the intervals careday reads from a calendar\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help                 show this help (also: careday <command> --help)\n"
+    "  --version                  show the version\n"
+    "\n"
+    "Exit codes: 0 plan written, 3 plan written with unscheduled visits,\n"
+    "2 bad input, 4 a source could not be fetched, 1 internal error.\n";
+
+static const char usage_plan[] =
+    "Usage: careday plan CASE.json [options]\n"
+    "\n"
+    "  -o, --out DIR            write the plan here (default careday-out)\n"
+    "  --time-limit SECONDS     stop the solver after this long (default 60)\n"
+    "  --export-model FILE.mps  also write the optimisation model\n"
+    "  --lang en|es             language of the family's calendar and itinerary\n"
+    "                           (default: the case's family.language)\n"
+    "  --previous OLD/plan.json an earlier plan: keep its UIDs, raise SEQUENCE\n"
+    "  --invite                 also write iTIP invitations (METHOD:REQUEST)\n"
+    "  --json                   print a JSON summary instead of text\n"
+    "  --quiet                  print nothing but errors and warnings\n"
+    "\n"
+    "Environment: CAREDAY_NOW (RFC 3339) fixes the time stamped into the outputs.\n";
+
+static const char usage_check[] = "Usage: careday check CASE.json\n"
+                                  "\n"
+                                  "Loads the case and every calendar source, reports problems,\n"
+                                  "how many intervals each source gave over the horizon and how\n"
+                                  "many hours of provider time each visit's window holds per "
+                                  "mode.\n"
+                                  "No solve, nothing written.\n";
+
+int adapt_exit_code(int status)
+{
+    switch (status) {
+    case ADAPT_OK:
+        return CLI_EXIT_OK;
+    case ADAPT_EINPUT:
+        return CLI_EXIT_BAD_INPUT;
+    case ADAPT_EFETCH:
+        return CLI_EXIT_FETCH;
+    default:
+        return CLI_EXIT_INTERNAL;
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Terminal.
+ */
+
+static bool use_colour(int fd)
+{
+    const char *term = getenv("TERM");
+    return isatty(fd) && !getenv("NO_COLOR") && !(term && strcmp(term, "dumb") == 0);
+}
+
+static void print_note(const char *label, const char *colour, const struct careday_error *e)
+{
+    char buf[2048];
+    bool c = use_colour(STDERR_FILENO);
+
+    careday_error_format(e, buf, sizeof buf);
+    fprintf(stderr, "careday: %s%s:%s %s\n", c ? colour : "", label, c ? "\033[0m" : "", buf);
+}
+
+static void print_error(const struct careday_error *e)
+{
+    print_note("error", "\033[1;31m", e);
+}
+
+static void print_warnings(const struct careday_notes *n)
+{
+    size_t i;
+    for (i = 0; i < n->n; i++)
+        print_note("warning", "\033[33m", &n->v[i]);
+}
+
+static int usage_error(const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "careday: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n\n%s", usage);
+    return CLI_EXIT_BAD_INPUT;
+}
+
+/* "--name VALUE" or "--name=VALUE" (also the short form, if any). Returns 1
+ * when argv[*i] is this option (value in *out, *i advanced past it), 0 when
+ * it is not, -1 when its value is missing. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char *short_name,
+                     const char **out)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+
+    if (strncmp(a, name, n) == 0 && a[n] == '=') {
+        *out = a + n + 1;
+        return 1;
+    }
+    if (strcmp(a, name) != 0 && !(short_name && strcmp(a, short_name) == 0))
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *out = argv[++*i];
+    return 1;
+}
+
+/* 5234 -> "5 234". */
+static const char *grouped(double v, char *buf, size_t size)
+{
+    char digits[32];
+    long long n = llround(fabs(v));
+    size_t len, i, o = 0;
+
+    snprintf(digits, sizeof digits, "%lld", n);
+    len = strlen(digits);
+    if (v < 0 && n != 0 && o + 1 < size)
+        buf[o++] = '-';
+    for (i = 0; i < len && o + 2 < size; i++) {
+        buf[o++] = digits[i];
+        if ((len - i - 1) % 3 == 0 && i + 1 < len)
+            buf[o++] = ' ';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* mkdir -p. */
+static int make_dirs(const char *path, struct careday_error *err)
+{
+    char buf[4096];
+    size_t i, n = strlen(path);
+
+    if (n == 0 || n >= sizeof buf)
+        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "unusable output folder name");
+    memcpy(buf, path, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char saved = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+                return careday_fail(err, ADAPT_EINTERNAL, buf, 0, NULL,
+                                    "cannot create the output folder: %s", strerror(errno));
+            buf[i] = saved;
+        }
+    }
+    {
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+            return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL,
+                                "exists and is not a folder; expected an output folder");
+    }
+    return 0;
+}
+
+static size_t count_ics(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t n = 0;
+
+    if (!d)
+        return 0;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".ics") == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* ---------------------------------------------------------------------------
+ * careday plan
+ */
+
+struct plan_args {
+    const char *case_path;
+    const char *out_dir;
+    const char *export_mps;
+    const char *lang;
+    const char *previous;
+    double time_limit_s; /* < 0: the default */
+    bool invite, json, quiet;
+};
+
+static int parse_plan_args(int argc, char **argv, struct plan_args *a)
+{
+    int i;
+
+    memset(a, 0, sizeof *a);
+    a->out_dir = "careday-out";
+    a->time_limit_s = -1;
+    for (i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int r;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage_plan, stdout);
+            return -1;
+        }
+        if (strcmp(argv[i], "--invite") == 0) {
+            a->invite = true;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            a->json = true;
+        } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
+            a->quiet = true;
+        } else if ((r = opt_value(argc, argv, &i, "--out", "-o", &v)) != 0) {
+            if (r < 0 || !*v)
+                return usage_error(usage_plan, "%s needs a folder name", argv[i]);
+            a->out_dir = v;
+        } else if ((r = opt_value(argc, argv, &i, "--export-model", NULL, &v)) != 0) {
+            if (r < 0 || !*v)
+                return usage_error(usage_plan, "%s needs a file name", argv[i]);
+            a->export_mps = v;
+        } else if ((r = opt_value(argc, argv, &i, "--lang", NULL, &v)) != 0) {
+            if (r < 0)
+                return usage_error(usage_plan, "%s needs a value (en or es)", argv[i]);
+            if (strcmp(v, "en") != 0 && strcmp(v, "es") != 0)
+                return usage_error(usage_plan, "--lang: expected en or es, found \"%s\"", v);
+            a->lang = v;
+        } else if ((r = opt_value(argc, argv, &i, "--previous", NULL, &v)) != 0) {
+            if (r < 0 || !*v)
+                return usage_error(usage_plan, "%s needs the path of an earlier plan.json",
+                                   argv[i]);
+            a->previous = v;
+        } else if ((r = opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
+            char *end;
+            if (r < 0)
+                return usage_error(usage_plan, "%s needs a number of seconds", argv[i]);
+            errno = 0;
+            a->time_limit_s = strtod(v, &end);
+            if (errno || end == v || *end || !(a->time_limit_s > 0) || a->time_limit_s > 86400)
+                return usage_error(usage_plan,
+                                   "--time-limit: expected seconds (more than 0, at most 86400), "
+                                   "found \"%s\"",
+                                   v);
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error(usage_plan, "unknown option %s", argv[i]);
+        } else if (!a->case_path) {
+            a->case_path = argv[i];
+        } else {
+            return usage_error(usage_plan, "one case file at a time; extra argument \"%s\"",
+                               argv[i]);
+        }
+    }
+    if (!a->case_path)
+        return usage_error(usage_plan, "missing the case file");
+    return 0;
+}
+
+/* "now" for the outputs: CAREDAY_NOW when set (reproducible runs), else the
+ * clock. */
+static int read_now(cal_time *now, struct careday_error *err)
+{
+    const char *env = getenv("CAREDAY_NOW");
+
+    if (env && *env) {
+        if (cal_parse_rfc3339(env, now) != 0)
+            return careday_fail(err, ADAPT_EINPUT, NULL, 0, NULL,
+                                "CAREDAY_NOW=\"%s\": expected an RFC 3339 instant such as "
+                                "2026-11-20T09:00:00Z",
+                                env);
+        return 0;
+    }
+    *now = (cal_time)time(NULL);
+    return 0;
+}
+
+struct progress {
+    bool quiet, tty, shown;
+    double last;
+};
+
+static void on_progress(void *ud, const struct sched_progress *p)
+{
+    struct progress *pr = ud;
+    char a[32], b[32];
+
+    if (pr->quiet || p->elapsed_s < 1.0)
+        return;
+    if (pr->shown && p->elapsed_s - pr->last < (pr->tty ? 0.25 : 5.0))
+        return;
+    pr->last = p->elapsed_s;
+    pr->shown = true;
+    if (pr->tty)
+        fprintf(stderr, "\rSolving... %.1f s, best %s, bound %s\033[K", p->elapsed_s,
+                isfinite(p->incumbent) ? grouped(p->incumbent, a, sizeof a) : "none",
+                isfinite(p->bound) ? grouped(p->bound, b, sizeof b) : "none");
+    else
+        fprintf(stderr, "careday: solving: %.1f s, best %s, bound %s\n", p->elapsed_s,
+                isfinite(p->incumbent) ? grouped(p->incumbent, a, sizeof a) : "none",
+                isfinite(p->bound) ? grouped(p->bound, b, sizeof b) : "none");
+    fflush(stderr);
+}
+
+static void count_visits(const struct sched_case *c, const struct sched_plan *p, size_t *due,
+                         size_t *booked, size_t *due_unscheduled)
+{
+    size_t i;
+
+    *due = *booked = *due_unscheduled = 0;
+    for (i = 0; i < c->nvisits; i++) {
+        if (c->visits[i].booked)
+            (*booked)++;
+        else
+            (*due)++;
+    }
+    for (i = 0; i < p->nunscheduled; i++) {
+        int v = p->unscheduled[i].visit;
+        if (v >= 0 && (size_t)v < c->nvisits && !c->visits[v].booked)
+            (*due_unscheduled)++;
+    }
+}
+
+/* The out folder as shown: without trailing slashes. */
+static void out_name(const char *dir, char *buf, size_t size)
+{
+    size_t n;
+    snprintf(buf, size, "%s", dir);
+    n = strlen(buf);
+    while (n > 1 && buf[n - 1] == '/')
+        buf[--n] = '\0';
+}
+
+static void status_line(const struct sched_plan *p, char *buf, size_t size)
+{
+    char a[32], b[32];
+    double secs = (double)p->solve_ms / 1000.0;
+
+    switch (p->status) {
+    case SCHED_STATUS_OPTIMAL:
+        snprintf(buf, size, "optimal (objective %s, solved in %.1f s)",
+                 grouped(p->objective, a, sizeof a), secs);
+        break;
+    case SCHED_STATUS_FEASIBLE:
+        snprintf(buf, size, "feasible (objective %s, bound %s, gap %.1f%%, stopped at %.1f s)",
+                 grouped(p->objective, a, sizeof a), grouped(p->bound, b, sizeof b), p->gap * 100.0,
+                 secs);
+        break;
+    case SCHED_STATUS_PARTIAL:
+        snprintf(buf, size,
+                 "partial (the solver found no plan in %.1f s; this is the heuristic plan, "
+                 "objective %s)",
+                 secs, grouped(p->objective, a, sizeof a));
+        break;
+    }
+}
+
+static void print_summary(const struct sched_case *c, const struct sched_plan *p,
+                          const struct sched_plan *base, const char *out)
+{
+    size_t due, booked, unsched, i;
+    char status[256], prov[4200];
+    bool colour = use_colour(STDOUT_FILENO);
+
+    count_visits(c, p, &due, &booked, &unsched);
+    printf("%s: %zu of %zu visits scheduled", c->name, due - unsched, due);
+    if (booked)
+        printf(" (and %zu existing booking%s)", booked, booked == 1 ? "" : "s");
+    printf("\n");
+    printf("Trip days: %d (one-at-a-time booking: %d)\n", p->metrics.trips, base->metrics.trips);
+    printf("In-person contacts: %d (one-at-a-time: %d)\n", p->metrics.in_person,
+           base->metrics.in_person);
+    status_line(p, status, sizeof status);
+    if (colour)
+        printf("Status: \033[%sm%s\033[0m\n", p->status == SCHED_STATUS_OPTIMAL ? "32" : "33",
+               status);
+    else
+        printf("Status: %s\n", status);
+    for (i = 0; i < p->nunscheduled; i++) {
+        const struct sched_unscheduled *u = &p->unscheduled[i];
+        printf("Not scheduled: %s (%s)\n", c->visits[u->visit].id, u->reason);
+    }
+    snprintf(prov, sizeof prov, "%s/providers", out);
+    {
+        size_t n = count_ics(prov);
+        printf("Written: %s/plan.json, %s/family.ics, %s/providers/ (%zu file%s), "
+               "%s/itinerary.html\n",
+               out, out, out, n, n == 1 ? "" : "s", out);
+    }
+}
+
+static json_t *metrics_json(const struct sched_metrics *m)
+{
+    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "trips", m->trips, "in_person",
+                     m->in_person, "telehealth", m->telehealth, "home", m->home, "travel_minutes",
+                     m->travel_minutes, "overnights", m->overnights, "unscheduled", m->unscheduled,
+                     "days_with_care", m->days_with_care);
+}
+
+static void print_json_summary(const struct sched_case *c, const struct sched_plan *p,
+                               const struct sched_plan *base, const char *out, int exit_code)
+{
+    size_t due, booked, unsched, i;
+    json_t *root, *un;
+    char prov[4200], *text;
+
+    count_visits(c, p, &due, &booked, &unsched);
+    snprintf(prov, sizeof prov, "%s/providers", out);
+    un = json_array();
+    for (i = 0; un && i < p->nunscheduled; i++) {
+        const struct sched_unscheduled *u = &p->unscheduled[i];
+        json_array_append_new(
+            un, json_pack("{s:s, s:s}", "visit", c->visits[u->visit].id, "reason", u->reason));
+    }
+    root = json_pack("{s:i, s:s, s:s, s:s, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
+                     "s:s, s:I, s:i}",
+                     "careday", 1, "case", c->id, "name", c->name, "status",
+                     sched_status_name(p->status), "objective",
+                     isfinite(p->objective) ? p->objective : 0.0, "bound",
+                     isfinite(p->bound) ? p->bound : 0.0, "gap", isfinite(p->gap) ? p->gap : 0.0,
+                     "solve_ms", (json_int_t)p->solve_ms, "visits", (json_int_t)due, "scheduled",
+                     (json_int_t)(due - unsched), "booked", (json_int_t)booked, "metrics",
+                     metrics_json(&p->metrics), "baseline", metrics_json(&base->metrics),
+                     "unscheduled", un ? un : json_array(), "out", out, "provider_files",
+                     (json_int_t)count_ics(prov), "exit", exit_code);
+    text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    if (text)
+        printf("%s\n", text);
+    free(text);
+    json_decref(root);
+}
+
+/* Fail before anything is written if --previous names nothing readable. */
+static int check_previous(const char *path, struct careday_error *err)
+{
+    FILE *f;
+
+    if (!path)
+        return 0;
+    f = fopen(path, "r");
+    if (!f)
+        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL,
+                            "--previous: cannot read the earlier plan: %s", strerror(errno));
+    fclose(f);
+    return 0;
+}
+
+static int sched_status_to_adapt(int rc)
+{
+    if (rc == SCHED_EINVAL)
+        return ADAPT_EINPUT;
+    return ADAPT_EINTERNAL;
+}
+
+int cli_plan(int argc, char **argv)
+{
+    struct plan_args a;
+    struct sched_case c;
+    struct careday_notes warn = {0};
+    struct careday_error err = {0};
+    struct sched_plan *plan = NULL, *base = NULL;
+    struct sched_options so;
+    struct out_options oo;
+    struct progress pr = {0};
+    char out[4096], prov[4200];
+    cal_time now;
+    bool loaded = false;
+    int rc, code;
+
+    memset(&c, 0, sizeof c);
+    rc = parse_plan_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? CLI_EXIT_OK : rc;
+    out_name(a.out_dir, out, sizeof out);
+
+    /* Everything that can be wrong with the input is found before OUT is
+     * touched. */
+    if ((rc = read_now(&now, &err)) || (rc = check_previous(a.previous, &err)))
+        goto fail;
+    rc = adapt_case_load(a.case_path, &c, &warn, &err);
+    print_warnings(&warn);
+    if (rc)
+        goto fail;
+    loaded = true;
+
+    rc = sched_baseline(&c, &base, &err);
+    if (rc) {
+        rc = sched_status_to_adapt(rc);
+        goto fail;
+    }
+    sched_options_init(&so);
+    if (a.time_limit_s > 0)
+        so.time_limit_s = a.time_limit_s;
+    so.export_mps = a.export_mps;
+    pr.quiet = a.quiet || a.json;
+    pr.tty = isatty(STDERR_FILENO);
+    so.progress = on_progress;
+    so.progress_ud = &pr;
+    careday_notes_free(&warn);
+    rc = sched_plan_case(&c, &so, &plan, &warn, &err);
+    if (pr.shown && pr.tty)
+        fprintf(stderr, "\r\033[K");
+    print_warnings(&warn);
+    if (rc) {
+        rc = sched_status_to_adapt(rc);
+        goto fail;
+    }
+
+    snprintf(prov, sizeof prov, "%s/providers", out);
+    if ((rc = make_dirs(out, &err)) || (rc = make_dirs(prov, &err)))
+        goto fail;
+    memset(&oo, 0, sizeof oo);
+    oo.lang = a.lang;
+    oo.now = now;
+    oo.previous_plan = a.previous;
+    oo.invite = a.invite;
+    oo.messages_dir = NULL;
+    if ((rc = out_write_plan_json(out, &c, plan, base, &oo, &err)) ||
+        (rc = out_write_calendars(out, &c, plan, &oo, &err)) ||
+        (rc = out_write_itinerary(out, &c, plan, base, &oo, &err))) {
+        if (rc != ADAPT_EINPUT && rc != ADAPT_EFETCH)
+            rc = ADAPT_EINTERNAL;
+        goto fail;
+    }
+
+    code = plan->nunscheduled > 0 ? CLI_EXIT_UNSCHEDULED : CLI_EXIT_OK;
+    if (a.json)
+        print_json_summary(&c, plan, base, out, code);
+    else if (!a.quiet)
+        print_summary(&c, plan, base, out);
+    fflush(stdout);
+    goto done;
+
+fail:
+    print_error(&err);
+    code = adapt_exit_code(rc);
+done:
+    sched_plan_free(plan);
+    sched_plan_free(base);
+    if (loaded)
+        sched_case_free(&c);
+    careday_notes_free(&warn);
+    return code;
+}
+
+/* ---------------------------------------------------------------------------
+ * careday check
+ */
+
+static void on_source(void *ud, const struct adapt_source_report *r)
+{
+    size_t *n = ud;
+
+    if ((*n)++ == 0)
+        printf("Sources (intervals over the horizon):\n");
+    if (strcmp(r->kind, "hours") == 0)
+        printf("  %s: weekly hours, %zu opening%s\n", r->json_path, r->navailable,
+               r->navailable == 1 ? "" : "s");
+    else
+        printf("  %s: %s %s: %zu busy, %zu available (%zu event%s, plain events read as %s)\n",
+               r->json_path, r->kind, r->given, r->nbusy, r->navailable, r->nevents,
+               r->nevents == 1 ? "" : "s", r->meaning);
+}
+
+/* Hours of a set inside the visit's window (whole local days, case zone). */
+static double window_hours(const struct sched_case *c, const struct sched_visit *v,
+                           const struct cal_set *s)
+{
+    struct cal_set w = {0}, in = {0};
+    double h = 0;
+
+    if (cal_set_add(&w, cal_tz_local_to_utc(c->tz, v->earliest, 0),
+                    cal_tz_local_to_utc(c->tz, v->latest + 1, 0)) == 0 &&
+        cal_set_intersect(&in, s, &w) == 0)
+        h = (double)cal_set_measure(&in) / 3600.0;
+    cal_set_free(&w);
+    cal_set_free(&in);
+    return h;
+}
+
+int cli_check(int argc, char **argv)
+{
+    struct sched_case c;
+    struct careday_notes warn = {0};
+    struct careday_error err = {0};
+    struct adapt_load_options lo = {0};
+    const char *path = NULL;
+    char a[16], b[16];
+    size_t nsources = 0, i, empty = 0, nbooked = 0;
+    int rc, k;
+
+    for (k = 1; k < argc; k++) {
+        if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0) {
+            fputs(usage_check, stdout);
+            return CLI_EXIT_OK;
+        }
+        if (argv[k][0] == '-' && argv[k][1])
+            return usage_error(usage_check, "unknown option %s", argv[k]);
+        if (path)
+            return usage_error(usage_check, "one case file at a time; extra argument \"%s\"",
+                               argv[k]);
+        path = argv[k];
+    }
+    if (!path)
+        return usage_error(usage_check, "missing the case file");
+
+    memset(&c, 0, sizeof c);
+    lo.on_source = on_source;
+    lo.ud = &nsources;
+    printf("Checking %s\n", path);
+    rc = adapt_case_load_with(path, &lo, &c, &warn, &err);
+    fflush(stdout);
+    print_warnings(&warn);
+    if (rc) {
+        print_error(&err);
+        careday_notes_free(&warn);
+        return adapt_exit_code(rc);
+    }
+    for (i = 0; i < c.nvisits; i++)
+        nbooked += c.visits[i].booked;
+    cal_format_date(c.horizon_start, a, sizeof a);
+    cal_format_date(c.horizon_end, b, sizeof b);
+    printf("Case: %s (%s), %s to %s, %s\n", c.name, c.id, a, b, c.timezone);
+    printf("  %zu visits, %zu bookings, %zu providers, %zu places\n", c.nvisits - nbooked, nbooked,
+           c.nproviders, c.nplaces);
+    printf("Provider time in each visit's window (hours, per mode):\n");
+    for (i = 0; i < c.nvisits; i++) {
+        const struct sched_visit *v = &c.visits[i];
+        const struct sched_provider *p = &c.providers[v->provider];
+        double total = 0;
+        if (v->booked)
+            continue;
+        printf("  %s (%s):", v->id, p->id);
+        for (k = 0; k < v->nmodes; k++) {
+            enum sched_mode m = v->order[k];
+            double h = window_hours(&c, v, &p->mode[m].free);
+            total += h;
+            printf("%s %s %.1f", k ? "," : "", sched_mode_name(m), h);
+        }
+        if (total < (double)v->minutes / 60.0) {
+            printf("  <- no provider time for %d minutes in the window", v->minutes);
+            empty++;
+        }
+        printf("\n");
+    }
+    if (empty)
+        printf("Problems: %zu visit%s without provider time in %s window; the plan will leave "
+               "%s unscheduled.\n",
+               empty, empty == 1 ? "" : "s", empty == 1 ? "its" : "their",
+               empty == 1 ? "it" : "them");
+    else
+        printf("No problems found%s.\n", warn.n ? " (see the warnings)" : "");
+    sched_case_free(&c);
+    careday_notes_free(&warn);
+    return CLI_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Dispatch.
+ */
+
+int cli_main(int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv[1] : NULL;
+    int code;
+
+    if (!cmd) {
+        fputs(usage_main, stderr);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_main, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("careday %s\n", CAREDAY_VERSION);
+        return CLI_EXIT_OK;
+    }
+    if (adapt_global_init() != 0) {
+        fprintf(stderr, "careday: error: could not initialise the network library\n");
+        return CLI_EXIT_INTERNAL;
+    }
+    if (strcmp(cmd, "plan") == 0)
+        code = cli_plan(argc - 1, argv + 1);
+    else if (strcmp(cmd, "check") == 0)
+        code = cli_check(argc - 1, argv + 1);
+    else if (strcmp(cmd, "calendar") == 0)
+        code = cli_calendar(argc - 1, argv + 1);
+    else
+        code = usage_error(usage_main, "unknown command \"%s\"", cmd);
+    adapt_global_cleanup();
+    return code;
+}
