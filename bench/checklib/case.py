@@ -52,7 +52,7 @@ class Travel:
             self.coords[pid] = (p["lat"], p["lon"])
         self.detour = _num(spec.get("detour_factor"), "travel.detour_factor", 1.3)
         self.speed = _num(spec.get("speed_kmh"), "travel.speed_kmh", 70)
-        self.park = int(_num(spec.get("park_minutes"), "travel.park_minutes", 0))
+        self.park = int(_num(spec.get("park_minutes"), "travel.park_minutes", 10))
         if self.speed <= 0:
             raise CaseError("travel.speed_kmh: must be positive")
         self.matrix = None
@@ -158,10 +158,14 @@ def load(path):
     fam = _need(doc, "family", "$", dict)
     home = _need(fam, "home", "family", dict)
     c.home = (_num(home.get("lat"), "family.home.lat"), _num(home.get("lon"), "family.home.lon"))
-    c.family_busy, _ = _sources(fam.get("busy"), "family.busy", "busy", span_case, base_dir)
+    fb, fa = _sources(fam.get("busy"), "family.busy", "busy", span_case, base_dir)
+    if fa:
+        # a source listing when the family is free: the rest of the horizon is busy
+        fb = ts.union(fb, ts.subtract([(c.hstart, c.hend)], fa))
+    c.family_busy = fb
     day = fam.get("day") or {}
-    c.earliest = ts.parse_hhmm(day.get("earliest_departure", "00:00"))
-    c.latest = ts.parse_hhmm(day.get("latest_return", "24:00"))
+    c.earliest = ts.parse_hhmm(day.get("earliest_departure", "07:00"))
+    c.latest = ts.parse_hhmm(day.get("latest_return", "19:00"))
     if c.earliest is None or c.latest is None or c.latest <= c.earliest:
         raise CaseError("family.day: expected HH:MM with earliest_departure < latest_return")
     lim = fam.get("limits") or {}
@@ -169,7 +173,7 @@ def load(path):
     c.max_clinic = int(_num(lim.get("max_clinic_minutes_per_day"),
                             "family.limits.max_clinic_minutes_per_day", 0))
     c.min_gap = int(_num(lim.get("min_gap_minutes"), "family.limits.min_gap_minutes", 0))
-    c.telehealth_ready = bool((fam.get("telehealth") or {}).get("ready", False))
+    c.telehealth_ready = bool((fam.get("telehealth") or {}).get("ready", True))
     c.travel_needs_nurse = bool(fam.get("travel_needs_nurse", False))
     on = fam.get("overnight") or {}
     c.overnight_allowed = bool(on.get("allowed", False))
@@ -203,7 +207,12 @@ def load(path):
             if not isinstance(spec, dict):
                 raise CaseError("%s: expected an object" % mw)
             place = None
+            # in person: the clinic's zone; telehealth and home: the zone of
+            # the provider's clinic if it has one, else the case's
+            ip = p.get("in_person")
             tz = c.tz
+            if isinstance(ip, dict) and ip.get("place") in c.places:
+                tz = c.places[ip["place"]]["tz"]
             if m == "in_person":
                 place = _need(spec, "place", mw, str)
                 if place not in c.places:
@@ -276,10 +285,14 @@ def load(path):
         mode = b.get("mode", "in_person")
         if mode not in MODES:
             raise CaseError("%s.mode: expected in_person, telehealth or home" % w)
+        minutes = int(_num(b.get("minutes"), w + ".minutes"))
+        if start + minutes * 60 <= c.hstart or start >= c.hend:
+            continue  # outside the horizon: not part of this plan
         rec = {"id": vid, "index": len(c.visits), "provider": prov,
-               "minutes": int(_num(b.get("minutes"), w + ".minutes")),
+               "minutes": minutes,
                "earliest": c.first, "latest": c.last, "modes": [mode], "prefer": mode,
-               "factor": 1, "telehealth_needs_nurse": False, "home_needs_nurse": False,
+               "factor": PRIORITY.get(b.get("priority", "routine"), 1),
+               "telehealth_needs_nurse": False, "home_needs_nurse": False,
                "before": [], "same_day_as": None, "booked": True,
                "fixed": not bool(b.get("movable", False)), "start": start, "mode": mode}
         _add_visit(c, rec, w)
