@@ -737,7 +737,8 @@ static int read_travel(struct loader *l, struct careday_error *err)
 
 /* One mode object of a provider ("providers[0].telehealth"). */
 static int read_provider_mode(struct loader *l, const json_t *po, const char *jp, enum sched_mode m,
-                              struct sched_provider *pr, struct careday_error *err)
+                              struct sched_provider *pr, const struct cal_set *pbusy,
+                              struct careday_error *err)
 {
     static const char *const known_ip[] = {"place", "available", "busy", "hours", NULL};
     static const char *const known_th[] = {"available", "busy", "hours", "link", NULL};
@@ -799,7 +800,8 @@ static int read_provider_mode(struct loader *l, const json_t *po, const char *jp
     if (rc == 0) {
         struct cal_set hz = {0};
         if (cal_set_union(&all, &a, &h) || cal_set_add(&hz, l->x.from, l->x.to) ||
-            cal_set_keep_set(&all, &hz) || cal_set_subtract(&pm->free, &all, &b))
+            cal_set_keep_set(&all, &hz) || cal_set_add_set(&b, pbusy) ||
+            cal_set_subtract(&pm->free, &all, &b))
             rc = oom(err);
         cal_set_free(&hz);
     }
@@ -812,12 +814,13 @@ static int read_provider_mode(struct loader *l, const json_t *po, const char *jp
 
 static int read_providers(struct loader *l, struct careday_error *err)
 {
-    static const char *const known[] = {"id",        "name",       "specialty", "phone", "capacity",
-                                        "in_person", "telehealth", "home",      "email", NULL};
+    static const char *const known[] = {"id",       "name",      "specialty",  "phone",
+                                        "capacity", "in_person", "telehealth", "home",
+                                        "email",    "busy",      NULL};
     struct sched_case *c = l->c;
     json_t *arr, *o;
     size_t i;
-    int rc;
+    int rc = 0;
 
     if ((rc = get_arr(&l->x, l->root, "", "providers", true, &arr, err)))
         return rc;
@@ -855,9 +858,20 @@ static int read_providers(struct loader *l, struct careday_error *err)
             (rc = dup_str(spec ? spec : "", &pr->specialty, err)) ||
             (rc = dup_str(phone, &pr->phone, err)))
             return rc;
-        /* in_person first: the other modes read their hours in its zone. */
-        for (m = 0; m < SCHED_NMODES; m++) {
-            if ((rc = read_provider_mode(l, o, jp, (enum sched_mode)m, pr, err)))
+        /* Provider-wide busy time (case zone) leaves every mode. in_person
+         * first: the other modes read their hours in its zone. */
+        {
+            struct cal_set pb = {0}, pa = {0};
+            json_t *busy;
+            rc = get_arr(&l->x, o, jp, "busy", false, &busy, err);
+            if (rc == 0)
+                rc = adapt_sources_read(&l->x, busy, adapt_jp_key(q, sizeof q, jp, "busy"),
+                                        CAL_MEANING_BUSY, c->tz, &pb, &pa, err);
+            for (m = 0; m < SCHED_NMODES && rc == 0; m++)
+                rc = read_provider_mode(l, o, jp, (enum sched_mode)m, pr, &pb, err);
+            cal_set_free(&pb);
+            cal_set_free(&pa);
+            if (rc)
                 return rc;
         }
         if (!pr->mode[0].offered && !pr->mode[1].offered && !pr->mode[2].offered)
@@ -1295,7 +1309,23 @@ static int read_visits(struct loader *l, struct careday_error *err)
     n = l->ndue;
     for (i = 0; i < nb; i++) {
         size_t before_n = n;
-        if ((rc = read_booking(l, json_array_get(booked, i), i, &n, err)))
+        const json_t *bo = json_array_get(booked, i);
+        if (json_is_object(bo) && (json_object_get(bo, "ics") || json_object_get(bo, "fhir") ||
+                                   json_object_get(bo, "caldav"))) {
+            /* A calendar of existing appointments: busy time for the family. */
+            char jp[64];
+            struct cal_set b = {0}, a = {0};
+            rc = adapt_source_read(&l->x, bo, adapt_jp_index(jp, sizeof jp, "booked", i),
+                                   CAL_MEANING_BUSY, c->tz, &b, &a, err);
+            if (rc == 0 && cal_set_add_set(&c->family.busy, &b))
+                rc = oom(err);
+            cal_set_free(&b);
+            cal_set_free(&a);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if ((rc = read_booking(l, bo, i, &n, err)))
             return rc;
         if (n > before_n) {
             char jp[64];

@@ -59,6 +59,11 @@ int adapt_sources_read(const struct adapt_ctx *x, const json_t *arr, const char 
                        enum cal_meaning def, const cal_tz *zone, struct cal_set *busy,
                        struct cal_set *available, struct careday_error *err);
 
+/* One source object (an element of such an array). */
+int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *jpath,
+                      enum cal_meaning def, const cal_tz *zone, struct cal_set *busy,
+                      struct cal_set *available, struct careday_error *err);
+
 /* Expand the weekly "hours" template at jpath over the horizon in zone and
  * add it to out. arr may be NULL. */
 int adapt_hours_read(const struct adapt_ctx *x, const json_t *arr, const char *jpath,

@@ -225,9 +225,9 @@ static int source_file(const struct adapt_ctx *x, const char *given, const char 
     return 0;
 }
 
-static int read_one(const struct adapt_ctx *x, const json_t *src, const char *jpath,
-                    enum cal_meaning def, const cal_tz *zone, struct cal_set *busy,
-                    struct cal_set *available, struct careday_error *err)
+int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *jpath,
+                      enum cal_meaning def, const cal_tz *zone, struct cal_set *busy,
+                      struct cal_set *available, struct careday_error *err)
 {
     static const char *const known[] = {"ics", "fhir", "caldav", "meaning", NULL};
     json_t *ics, *fhir, *caldav, *meaning;
@@ -371,8 +371,8 @@ int adapt_sources_read(const struct adapt_ctx *x, const json_t *arr, const char 
                          adapt_json_kind(arr));
     for (i = 0; i < json_array_size(arr); i++) {
         src = json_array_get(arr, i);
-        if ((rc = read_one(x, src, adapt_jp_index(p, sizeof p, jpath, i), def, zone, busy,
-                           available, err)))
+        if ((rc = adapt_source_read(x, src, adapt_jp_index(p, sizeof p, jpath, i), def, zone, busy,
+                                    available, err)))
             return rc;
     }
     return 0;
