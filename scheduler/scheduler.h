@@ -37,11 +37,11 @@ int sched_mode_parse(const char *s, enum sched_mode *out);
 struct sched_place {
     char *id;
     char *name;
-    char *address;    /* may be NULL */
+    char *address; /* may be NULL */
     double lat, lon;
-    bool lodging;     /* "kind": "lodging" */
-    char *timezone;   /* IANA name, NULL: the case's */
-    cal_tz *tz;       /* opened zone (owned), NULL: the case's */
+    bool lodging;   /* "kind": "lodging" */
+    char *timezone; /* IANA name, NULL: the case's */
+    cal_tz *tz;     /* opened zone (owned), NULL: the case's */
 };
 
 struct sched_provider_mode {
@@ -55,8 +55,8 @@ struct sched_provider {
     char *id;
     char *name;
     char *specialty;
-    char *phone;   /* whom to call, may be NULL */
-    int capacity;  /* patients at once, default 1 */
+    char *phone;  /* whom to call, may be NULL */
+    int capacity; /* patients at once, default 1 */
     struct sched_provider_mode mode[SCHED_NMODES];
 };
 
@@ -70,10 +70,10 @@ struct sched_lag {
 
 struct sched_visit {
     char *id;
-    int provider;    /* index into providers */
+    int provider; /* index into providers */
     int minutes;
-    int32_t earliest, latest; /* window, inclusive day numbers */
-    unsigned modes;           /* bit (1u << mode) per allowed mode */
+    int32_t earliest, latest;            /* window, inclusive day numbers */
+    unsigned modes;                      /* bit (1u << mode) per allowed mode */
     enum sched_mode order[SCHED_NMODES]; /* modes in the order listed */
     int nmodes;
     enum sched_mode prefer;
@@ -86,8 +86,8 @@ struct sched_visit {
     char *purpose;   /* plain-language "what for", may be NULL */
     /* Existing bookings (from "booked") are visits too: */
     bool booked;
-    bool movable;           /* may move at a cost (weights.moved) */
-    cal_time booked_start;  /* their current start */
+    bool movable;          /* may move at a cost (weights.moved) */
+    cal_time booked_start; /* their current start */
     enum sched_mode booked_mode;
 };
 
@@ -105,29 +105,29 @@ void sched_weights_default(struct sched_weights *w);
 
 struct sched_family {
     char *id;
-    char *language;          /* "en", "es", ... */
-    double lat, lon;         /* home */
-    struct cal_set busy;     /* busy times (UTC) */
-    int earliest_departure;  /* minutes after local midnight */
+    char *language;         /* "en", "es", ... */
+    double lat, lon;        /* home */
+    struct cal_set busy;    /* busy times (UTC) */
+    int earliest_departure; /* minutes after local midnight */
     int latest_return;
-    int max_visits_per_day;  /* 0: no limit */
+    int max_visits_per_day;         /* 0: no limit */
     int max_clinic_minutes_per_day; /* 0: no limit */
     int min_gap_minutes;
     bool telehealth_ready;
     bool travel_needs_nurse;
     bool overnight_allowed;
-    int lodging;             /* index into places, -1 none */
+    int lodging; /* index into places, -1 none */
     int max_nights;
 };
 
 struct sched_case {
-    char *id;                 /* stable case id (for UIDs); file stem if absent */
+    char *id; /* stable case id (for UIDs); file stem if absent */
     char *name;
-    char *timezone;           /* IANA name */
-    cal_tz *tz;               /* owned */
+    char *timezone;                     /* IANA name */
+    cal_tz *tz;                         /* owned */
     int32_t horizon_start, horizon_end; /* inclusive day numbers */
     struct sched_family family;
-    struct cal_set nursing;   /* home-nursing shifts (UTC) */
+    struct cal_set nursing; /* home-nursing shifts (UTC) */
     struct sched_place *places;
     size_t nplaces;
     /* Driving minutes between places, (nplaces + 1)^2 row-major; index
@@ -159,31 +159,31 @@ enum sched_status {
 const char *sched_status_name(enum sched_status s); /* "optimal", ... */
 
 struct sched_appt {
-    int visit;            /* index into case visits */
+    int visit; /* index into case visits */
     enum sched_mode mode;
     cal_time start, end;
-    int place;            /* in_person: place index; otherwise -1 (home) */
-    int trip;             /* index into plan trips, -1 when not on a trip */
+    int place; /* in_person: place index; otherwise -1 (home) */
+    int trip;  /* index into plan trips, -1 when not on a trip */
 };
 
 struct sched_trip {
     int32_t day;
-    cal_time depart, ret;  /* leave from home or lodging; back home or at lodging */
+    cal_time depart, ret; /* leave from home or lodging; back home or at lodging */
     int first_place, last_place;
     int nvisits;
-    int travel_minutes;    /* legs driven this day, parking included */
-    bool overnight_after;  /* the night after is spent at the lodging */
-    bool from_lodging;     /* started from the lodging (overnight before) */
+    int travel_minutes;   /* legs driven this day, parking included */
+    bool overnight_after; /* the night after is spent at the lodging */
+    bool from_lodging;    /* started from the lodging (overnight before) */
 };
 
 enum sched_reason_code {
-    SCHED_REASON_NO_PROVIDER_TIME,  /* no provider time in any allowed mode in the window */
-    SCHED_REASON_NO_FAMILY_TIME,    /* provider time never meets the family's free time */
-    SCHED_REASON_NURSE,             /* only possible times lack nurse coverage */
+    SCHED_REASON_NO_PROVIDER_TIME, /* no provider time in any allowed mode in the window */
+    SCHED_REASON_NO_FAMILY_TIME,   /* provider time never meets the family's free time */
+    SCHED_REASON_NURSE,            /* only possible times lack nurse coverage */
     SCHED_REASON_TELEHEALTH_NOT_READY,
-    SCHED_REASON_PREDECESSOR,       /* a `before` visit could not be placed */
-    SCHED_REASON_PAIR,              /* its same_day_as partner could not be placed with it */
-    SCHED_REASON_DISPLACED,         /* time exists but went to other visits / limits */
+    SCHED_REASON_PREDECESSOR, /* a `before` visit could not be placed */
+    SCHED_REASON_PAIR,        /* its same_day_as partner could not be placed with it */
+    SCHED_REASON_DISPLACED,   /* time exists but went to other visits / limits */
 };
 
 struct sched_unscheduled {
@@ -193,8 +193,7 @@ struct sched_unscheduled {
 };
 
 struct sched_metrics {
-    int trips, in_person, telehealth, home, travel_minutes, overnights, unscheduled,
-        days_with_care;
+    int trips, in_person, telehealth, home, travel_minutes, overnights, unscheduled, days_with_care;
 };
 
 struct sched_plan {
@@ -217,8 +216,8 @@ struct sched_progress {
 };
 
 struct sched_options {
-    double time_limit_s;      /* default 60 */
-    const char *export_mps;   /* write the model here before solving, NULL: no */
+    double time_limit_s;    /* default 60 */
+    const char *export_mps; /* write the model here before solving, NULL: no */
     void (*progress)(void *ud, const struct sched_progress *p);
     void *progress_ud;
 };
@@ -227,12 +226,10 @@ void sched_options_init(struct sched_options *o);
 /* Plan the case with the optimisation model. *out is allocated (caller frees
  * with sched_plan_free). Warnings (e.g. a visit with no candidates) go to warn. */
 int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
-                    struct sched_plan **out, struct careday_notes *warn,
-                    struct careday_error *err);
+                    struct sched_plan **out, struct careday_notes *warn, struct careday_error *err);
 
 /* The one-at-a-time baseline of DESIGN §4. */
-int sched_baseline(const struct sched_case *c, struct sched_plan **out,
-                   struct careday_error *err);
+int sched_baseline(const struct sched_case *c, struct sched_plan **out, struct careday_error *err);
 
 /* Recompute trips and metrics of a plan from its appointments (used by both
  * planners; exposed for tests). */

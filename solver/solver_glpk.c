@@ -192,6 +192,7 @@ int solver_solve(solver_model *m, const struct solver_params *p, struct solver_r
         return SOLVER_EBACKEND;
     }
 
+    glp_term_out(GLP_OFF);
     P = build(m);
     if (!P) {
         glp_error_hook(NULL, NULL);

@@ -1,0 +1,350 @@
+/*
+ * Candidate placements: every (visit, mode, start on the 15-minute grid)
+ * that the provider's time, the family's day and free time (with the travel
+ * legs), the nurse shifts and the window all allow. The model and the
+ * baseline choose among the same candidates, so they agree on feasibility.
+ */
+#include "scheduler/sched_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+cal_time ctx_utc(const struct sched_ctx *x, int day, int minute)
+{
+    return x->day_base[day] + (cal_time)minute * 60;
+}
+
+int ctx_slot_of(const struct sched_ctx *x, int minute)
+{
+    int d = minute - x->win0;
+    return d >= 0 ? d / SCHED_SLOT : -1 - (-d - 1) / SCHED_SLOT;
+}
+
+int ctx_leg_in(const struct sched_ctx *x, int from, int to)
+{
+    return sched_travel(x->c, from, to) + x->c->park_minutes;
+}
+
+bool ctx_away_ok(const struct sched_ctx *x, int day, int from, int to)
+{
+    if (from < x->win0 || to > x->win1)
+        return false;
+    int k0 = ctx_slot_of(x, from), k1 = ctx_slot_of(x, to - 1);
+    for (int k = k0; k <= k1; k++)
+        if (x->blocked[(size_t)day * x->nslots + k])
+            return false;
+    return true;
+}
+
+static int push(struct sched_ctx *x, const struct cand *k)
+{
+    if (x->ncands == x->cap) {
+        size_t nc = x->cap ? x->cap * 2 : 1024;
+        struct cand *p = realloc(x->cands, nc * sizeof(*p));
+        if (!p)
+            return SCHED_ENOMEM;
+        x->cands = p;
+        x->cap = nc;
+    }
+    x->cands[x->ncands++] = *k;
+    return SCHED_OK;
+}
+
+static bool nurse_needed(const struct sched_visit *v, enum sched_mode m)
+{
+    return (m == SCHED_HOME && v->home_needs_nurse) ||
+           (m == SCHED_TELEHEALTH && v->telehealth_needs_nurse);
+}
+
+/* Fill the in-person legs of k (place set). */
+static void set_legs(const struct sched_ctx *x, struct cand *k)
+{
+    int p = k->place;
+    k->dep = k->start - ctx_leg_in(x, -1, p);
+    k->ret = k->end + sched_travel(x->c, p, -1);
+    if (x->lodging >= 0) {
+        k->dep_l = k->start - ctx_leg_in(x, x->lodging, p);
+        k->ret_l = k->end + sched_travel(x->c, p, x->lodging);
+    } else {
+        k->dep_l = k->dep;
+        k->ret_l = k->ret;
+    }
+}
+
+/* The booked time of a booking as a candidate (local day and minutes). */
+static bool booked_cand(const struct sched_ctx *x, int vi, struct cand *k)
+{
+    const struct sched_case *c = x->c;
+    const struct sched_visit *v = &c->visits[vi];
+    int32_t day;
+    int minute;
+    cal_tz_to_local(c->tz, v->booked_start, &day, &minute);
+    int d = (int)(day - c->horizon_start);
+    if (d < 0 || d >= x->ndays)
+        return false;
+    memset(k, 0, sizeof(*k));
+    k->visit = vi;
+    k->mode = v->booked_mode;
+    k->day = d;
+    k->start = minute;
+    k->end = minute + v->minutes;
+    k->place = v->booked_mode == SCHED_IN_PERSON ? c->providers[v->provider].mode[0].place : -1;
+    k->ustart = v->booked_start;
+    k->uend = v->booked_start + (cal_time)v->minutes * 60;
+    if (k->mode == SCHED_IN_PERSON)
+        set_legs(x, k);
+    return true;
+}
+
+static int gen_visit(struct sched_ctx *x, int vi)
+{
+    const struct sched_case *c = x->c;
+    const struct sched_visit *v = &c->visits[vi];
+    const struct sched_provider *pr = &c->providers[v->provider];
+    const struct sched_weights *w = &c->weights;
+    struct visit_diag *dg = &x->diag[vi];
+    struct cand k;
+
+    if (v->booked && !v->movable) {
+        if (booked_cand(x, vi, &k)) {
+            k.fixed = true;
+            k.cost = k.mode == SCHED_IN_PERSON ? w->in_person : 0;
+            dg->ncands++;
+            return push(x, &k);
+        }
+        return SCHED_OK;
+    }
+    struct cand orig;
+    bool has_orig = v->booked && booked_cand(x, vi, &orig);
+
+    int first = v->booked ? 0 : (int)(v->earliest - c->horizon_start);
+    int last = v->booked ? x->ndays - 1 : (int)(v->latest - c->horizon_start);
+    if (first < 0)
+        first = 0;
+    if (last >= x->ndays)
+        last = x->ndays - 1;
+    int s0 = (x->win0 + SCHED_SLOT - 1) / SCHED_SLOT * SCHED_SLOT;
+
+    for (int mi = 0; mi < v->nmodes; mi++) {
+        enum sched_mode m = v->order[mi];
+        const struct sched_provider_mode *pm = &pr->mode[m];
+        if (m == SCHED_TELEHEALTH && !c->family.telehealth_ready) {
+            dg->tele_not_ready = true;
+            continue;
+        }
+        double base = (m == SCHED_IN_PERSON ? w->in_person : 0);
+        for (int d = first; d <= last; d++) {
+            for (int s = s0; s + v->minutes <= x->win1; s += SCHED_SLOT) {
+                memset(&k, 0, sizeof(k));
+                k.visit = vi;
+                k.mode = m;
+                k.day = d;
+                k.start = s;
+                k.end = s + v->minutes;
+                k.place = m == SCHED_IN_PERSON ? pm->place : -1;
+                k.ustart = ctx_utc(x, d, s);
+                k.uend = ctx_utc(x, d, k.end);
+                bool is_orig = has_orig && orig.mode == m && orig.ustart == k.ustart;
+                if (!is_orig && !cal_set_covers(&pm->free, k.ustart, k.uend))
+                    continue;
+                dg->provider_time++;
+                bool family_ok;
+                if (m == SCHED_IN_PERSON) {
+                    set_legs(x, &k);
+                    /* With lodging, the night before / after may shorten a leg;
+                     * the model enforces the exact legs. */
+                    int from = k.dep, to = k.ret;
+                    if (x->lodging >= 0) {
+                        from = k.dep_l > k.dep ? k.dep_l : k.dep;
+                        to = k.ret_l < k.ret ? k.ret_l : k.ret;
+                    }
+                    family_ok = ctx_away_ok(x, d, from, to);
+                    if (!family_ok && c->family.travel_needs_nurse) {
+                        /* Was it only the nurse? Check the family's own time. */
+                        bool busy = cal_set_overlaps(&c->family.busy, ctx_utc(x, d, from),
+                                                     ctx_utc(x, d, to));
+                        if (!busy && from >= x->win0 && to <= x->win1) {
+                            dg->family_time++;
+                            dg->nurse_blocked++;
+                            continue;
+                        }
+                    }
+                } else {
+                    family_ok = !cal_set_overlaps(&c->family.busy, k.ustart, k.uend);
+                }
+                if (!family_ok)
+                    continue;
+                dg->family_time++;
+                if (nurse_needed(v, m) && !cal_set_covers(&c->nursing, k.ustart, k.uend)) {
+                    dg->nurse_blocked++;
+                    continue;
+                }
+                k.original = is_orig;
+                k.cost = base;
+                if (m != v->prefer)
+                    k.cost += 0.001; /* tie-break toward the preferred mode */
+                if (w->late_minute > 0 && !v->booked)
+                    k.cost += w->late_minute * (double)(k.ustart - ctx_utc(x, first, 0)) / 60.0;
+                if (v->booked && !is_orig)
+                    k.cost += w->moved;
+                dg->ncands++;
+                int rc = push(x, &k);
+                if (rc)
+                    return rc;
+            }
+        }
+    }
+    return SCHED_OK;
+}
+
+int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_notes *warn)
+{
+    memset(x, 0, sizeof(*x));
+    x->c = c;
+    x->ndays = (int)(c->horizon_end - c->horizon_start + 1);
+    x->home = (int)c->nplaces;
+    x->win0 = c->family.earliest_departure;
+    x->win1 = c->family.latest_return;
+    x->nslots = (x->win1 - x->win0 + SCHED_SLOT - 1) / SCHED_SLOT;
+    x->lodging = (c->family.overnight_allowed && c->family.lodging >= 0 && c->family.max_nights > 0)
+                     ? c->family.lodging
+                     : -1;
+    x->day_base = calloc((size_t)x->ndays, sizeof(cal_time));
+    x->blocked = calloc((size_t)x->ndays * (size_t)x->nslots, sizeof(bool));
+    x->vfirst = calloc(c->nvisits + 1, sizeof(size_t));
+    x->vcount = calloc(c->nvisits + 1, sizeof(size_t));
+    x->diag = calloc(c->nvisits + 1, sizeof(struct visit_diag));
+    if (!x->day_base || !x->blocked || !x->vfirst || !x->vcount || !x->diag) {
+        ctx_free(x);
+        return SCHED_ENOMEM;
+    }
+    for (int d = 0; d < x->ndays; d++)
+        x->day_base[d] = cal_tz_local_to_utc(c->tz, c->horizon_start + d, 720) - 720 * 60;
+
+    /* Away slots: blocked by family busy time, or by no nurse when every trip
+     * needs one. */
+    for (int d = 0; d < x->ndays; d++)
+        for (int k = 0; k < x->nslots; k++) {
+            int m0 = x->win0 + k * SCHED_SLOT;
+            int m1 = m0 + SCHED_SLOT < x->win1 ? m0 + SCHED_SLOT : x->win1;
+            cal_time a = ctx_utc(x, d, m0), b = ctx_utc(x, d, m1);
+            bool bl = cal_set_overlaps(&c->family.busy, a, b);
+            if (c->family.travel_needs_nurse && !cal_set_covers(&c->nursing, a, b))
+                bl = true;
+            x->blocked[(size_t)d * x->nslots + k] = bl;
+        }
+    /* Fixed in-person bookings are facts: their own trip slots stay open. */
+    for (size_t i = 0; i < c->nvisits; i++) {
+        const struct sched_visit *v = &c->visits[i];
+        struct cand k;
+        if (!v->booked || v->movable || !booked_cand(x, (int)i, &k))
+            continue;
+        if (k.mode != SCHED_IN_PERSON)
+            continue;
+        int k0 = ctx_slot_of(x, k.dep), k1 = ctx_slot_of(x, k.ret - 1);
+        for (int s = k0 < 0 ? 0 : k0; s <= k1 && s < x->nslots; s++) {
+            bool *b = &x->blocked[(size_t)k.day * x->nslots + s];
+            if (*b && warn)
+                careday_notes_add(warn, NULL, 0, NULL,
+                                  "booked appointment %s overlaps the family's busy time or "
+                                  "lacks nurse coverage; it is kept as booked",
+                                  v->id);
+            *b = false;
+        }
+        if ((k.dep < x->win0 || k.ret > x->win1) && warn)
+            careday_notes_add(warn, NULL, 0, NULL,
+                              "booked appointment %s falls outside the family's day window; "
+                              "it is kept as booked",
+                              v->id);
+    }
+    for (size_t i = 0; i < c->nvisits; i++) {
+        x->vfirst[i] = x->ncands;
+        int rc = gen_visit(x, (int)i);
+        if (rc) {
+            ctx_free(x);
+            return rc;
+        }
+        x->vcount[i] = x->ncands - x->vfirst[i];
+    }
+    return SCHED_OK;
+}
+
+void ctx_free(struct sched_ctx *x)
+{
+    free(x->day_base);
+    free(x->blocked);
+    free(x->cands);
+    free(x->vfirst);
+    free(x->vcount);
+    free(x->diag);
+    memset(x, 0, sizeof(*x));
+}
+
+static void fmt_day(int32_t day, char *buf, size_t n)
+{
+    cal_format_date(day, buf, n);
+}
+
+void sched_explain(const struct sched_ctx *x, int vi, const bool *unplaced,
+                   struct sched_unscheduled *u)
+{
+    const struct sched_case *c = x->c;
+    const struct sched_visit *v = &c->visits[vi];
+    const struct sched_provider *p = &c->providers[v->provider];
+    const struct visit_diag *dg = &x->diag[vi];
+    char from[16], to[16];
+    fmt_day(v->booked ? c->horizon_start : v->earliest, from, sizeof from);
+    fmt_day(v->booked ? c->horizon_end : v->latest, to, sizeof to);
+    u->visit = vi;
+    for (size_t k = 0; k < c->nvisits; k++) {
+        const struct sched_visit *o = &c->visits[k];
+        for (size_t b = 0; b < o->nbefore; b++)
+            if (o->before[b].visit == vi && unplaced[k]) {
+                u->code = SCHED_REASON_PREDECESSOR;
+                snprintf(u->reason, sizeof u->reason,
+                         "it must come after visit %s, which could not be placed", o->id);
+                return;
+            }
+    }
+    if (dg->ncands == 0) {
+        if (dg->tele_not_ready && dg->provider_time == 0 && v->nmodes == 1) {
+            u->code = SCHED_REASON_TELEHEALTH_NOT_READY;
+            snprintf(u->reason, sizeof u->reason,
+                     "only a video visit is allowed and the family is not set up for "
+                     "telehealth");
+        } else if (dg->provider_time == 0) {
+            u->code = SCHED_REASON_NO_PROVIDER_TIME;
+            snprintf(u->reason, sizeof u->reason,
+                     "%s (%s) has no open time for this visit's %d minutes between %s and %s",
+                     p->name ? p->name : p->id, p->specialty ? p->specialty : "provider",
+                     v->minutes, from, to);
+        } else if (dg->nurse_blocked > 0) {
+            u->code = SCHED_REASON_NURSE;
+            snprintf(u->reason, sizeof u->reason,
+                     "the provider's open times between %s and %s that suit the family have "
+                     "no home-nursing shift to cover them",
+                     from, to);
+        } else {
+            u->code = SCHED_REASON_NO_FAMILY_TIME;
+            snprintf(u->reason, sizeof u->reason,
+                     "%s's open times between %s and %s never meet the family's free time "
+                     "(with the drive, inside %02d:%02d-%02d:%02d)",
+                     p->name ? p->name : p->id, from, to, x->win0 / 60, x->win0 % 60, x->win1 / 60,
+                     x->win1 % 60);
+        }
+        return;
+    }
+    if (v->same_day_as >= 0 && unplaced[v->same_day_as]) {
+        u->code = SCHED_REASON_PAIR;
+        snprintf(u->reason, sizeof u->reason,
+                 "it must be on the same day as visit %s, and no day fits both",
+                 c->visits[v->same_day_as].id);
+        return;
+    }
+    u->code = SCHED_REASON_DISPLACED;
+    snprintf(u->reason, sizeof u->reason,
+             "its %zu possible times between %s and %s are taken by higher-priority visits, "
+             "daily limits, order rules or the one-trip-a-day rule",
+             (size_t)dg->ncands, from, to);
+}

@@ -1,0 +1,1008 @@
+/*
+ * The optimisation model (docs/model.md has the full formulation).
+ *
+ * Columns: x per candidate (binary), u per visit (unscheduled slack), w per
+ * trip day and set of places visited (binary, cost = trip + exact route),
+ * a/s per trip day and away slot (continuous: away from home, and the slot
+ * where the one trip of the day starts), o per night at lodging between two
+ * trip days at the same place (binary), cumulative chains for precedence.
+ *
+ * Rows: one assignment per visit; clique no-overlap with the minimum gap;
+ * travel tails between places; per-visit trip linking; departure and return
+ * covered by the away interval, which is one interval per day, never on
+ * family busy time and never under a telehealth or home visit; precedence
+ * with lags on cumulative chains; same-day pairs; daily limits; nights.
+ */
+#include "scheduler/sched_internal.h"
+#include "solver/solver.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAXP 16 /* places that can share one trip day (subset masks) */
+
+struct wvar {
+    int day;
+    unsigned mask;
+    int col;
+};
+
+struct mb {
+    struct sched_ctx *x;
+    const struct sched_case *c;
+    solver_model *m;
+    int rc;
+    int *ucol;      /* per visit, -1 none */
+    struct wvar *w; /* trip-day route columns */
+    size_t nw, wcap;
+    size_t *wday0; /* per day: first index into w */
+    size_t *wdayn;
+    int *acol, *scol; /* per day * nslots, -1 none */
+    int *ocol;        /* per day * nplaces, -1 none */
+    size_t *bycand;   /* candidate indices sorted by (day, start) */
+    size_t *day0;     /* per day: first index into bycand */
+    size_t *dayn;
+    /* row scratch */
+    int *ri;
+    double *rv;
+    size_t rn, rcap;
+};
+
+/* ---- row building -------------------------------------------------------- */
+
+static void row_begin(struct mb *b)
+{
+    b->rn = 0;
+}
+
+static void row_put(struct mb *b, int col, double v)
+{
+    if (b->rc || col < 0)
+        return;
+    if (b->rn == b->rcap) {
+        size_t nc = b->rcap ? b->rcap * 2 : 256;
+        int *ri = realloc(b->ri, nc * sizeof(int));
+        double *rv = realloc(b->rv, nc * sizeof(double));
+        if (ri)
+            b->ri = ri;
+        if (rv)
+            b->rv = rv;
+        if (!ri || !rv) {
+            b->rc = SCHED_ENOMEM;
+            return;
+        }
+        b->rcap = nc;
+    }
+    b->ri[b->rn] = col;
+    b->rv[b->rn] = v;
+    b->rn++;
+}
+
+static void row_end(struct mb *b, double lo, double hi)
+{
+    if (b->rc)
+        return;
+    int r = solver_add_row(b->m, b->rn, b->ri, b->rv, lo, hi, NULL);
+    if (r < 0)
+        b->rc = r == SOLVER_ENOMEM ? SCHED_ENOMEM : SCHED_ESOLVER;
+}
+
+static int add_col(struct mb *b, double lb, double ub, double obj, bool integer)
+{
+    if (b->rc)
+        return -1;
+    int j = solver_add_col(b->m, lb, ub, obj, integer, NULL);
+    if (j < 0)
+        b->rc = j == SOLVER_ENOMEM ? SCHED_ENOMEM : SCHED_ESOLVER;
+    return j;
+}
+
+/* ---- maximal cliques of intervals ------------------------------------- */
+
+struct ivl {
+    int start, end; /* half-open, minutes */
+    int col;
+    int kind; /* caller's tag */
+};
+
+struct ev {
+    int t;
+    int is_start;
+    int i;
+};
+
+static int cmp_ev(const void *a, const void *b)
+{
+    const struct ev *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->is_start - y->is_start; /* ends first: half-open */
+}
+
+/* Emit one row Σ ≤ 1 per maximal clique of overlapping intervals. When
+ * need_kinds is nonzero, a clique is emitted only if it holds kinds 1 and 2. */
+static void clique_rows(struct mb *b, const struct ivl *iv, size_t n, int need_kinds)
+{
+    if (n < 2 || b->rc)
+        return;
+    struct ev *e = malloc(2 * n * sizeof(*e));
+    size_t *active = malloc(n * sizeof(size_t));
+    size_t *pos = malloc(n * sizeof(size_t));
+    if (!e || !active || !pos) {
+        free(e);
+        free(active);
+        free(pos);
+        b->rc = SCHED_ENOMEM;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        e[2 * i] = (struct ev){iv[i].start, 1, (int)i};
+        e[2 * i + 1] = (struct ev){iv[i].end, 0, (int)i};
+    }
+    qsort(e, 2 * n, sizeof(*e), cmp_ev);
+    size_t na = 0;
+    bool dirty = false;
+    for (size_t k = 0; k < 2 * n; k++) {
+        size_t i = (size_t)e[k].i;
+        if (e[k].is_start) {
+            pos[i] = na;
+            active[na++] = i;
+            dirty = true;
+            continue;
+        }
+        if (dirty && na >= 2) {
+            bool k1 = false, k2 = false;
+            for (size_t a = 0; a < na; a++) {
+                k1 |= iv[active[a]].kind == 1;
+                k2 |= iv[active[a]].kind == 2;
+            }
+            if (!need_kinds || (k1 && k2)) {
+                row_begin(b);
+                for (size_t a = 0; a < na; a++)
+                    row_put(b, iv[active[a]].col, 1);
+                row_end(b, -SOLVER_INF, 1);
+            }
+        }
+        dirty = false;
+        size_t p = pos[i];
+        active[p] = active[--na];
+        pos[active[p]] = p;
+    }
+    free(e);
+    free(active);
+    free(pos);
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static int popcount(unsigned m)
+{
+    int n = 0;
+    for (; m; m &= m - 1)
+        n++;
+    return n;
+}
+
+/* Shortest route home -> every place of mask -> home, parking at each. */
+static int route_minutes(const struct sched_ctx *x, unsigned mask)
+{
+    int pl[MAXP], n = 0;
+    for (int p = 0; p < MAXP; p++)
+        if (mask & (1u << p))
+            pl[n++] = p;
+    int best = -1;
+    /* n <= 3: enumerate permutations by Heap's algorithm on a small array. */
+    int perm[MAXP], cnt[MAXP];
+    for (int i = 0; i < n; i++) {
+        perm[i] = pl[i];
+        cnt[i] = 0;
+    }
+    for (int i = 0;;) {
+        int cost = 0, at = -1;
+        for (int k = 0; k < n; k++) {
+            cost += ctx_leg_in(x, at, perm[k]);
+            at = perm[k];
+        }
+        cost += sched_travel(x->c, at, -1);
+        if (best < 0 || cost < best)
+            best = cost;
+        while (i < n && cnt[i] >= i) {
+            cnt[i] = 0;
+            i++;
+        }
+        if (i >= n)
+            break;
+        int j = (i % 2) ? cnt[i] : 0;
+        int t = perm[j];
+        perm[j] = perm[i];
+        perm[i] = t;
+        cnt[i]++;
+        i = 0;
+    }
+    return best;
+}
+
+static const struct cand *cand_at(const struct mb *b, size_t k)
+{
+    return &b->x->cands[b->bycand[k]];
+}
+
+static int cmp_cand_time(const void *a, const void *bb, void *ctx)
+{
+    const struct cand *c = ctx;
+    const struct cand *x = &c[*(const size_t *)a], *y = &c[*(const size_t *)bb];
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->visit > y->visit) - (x->visit < y->visit);
+}
+
+/* qsort_r is a GNU extension; a small merge sort keeps us in C11. */
+static void sort_idx(size_t *v, size_t n, const struct cand *cands)
+{
+    if (n < 2)
+        return;
+    size_t *tmp = malloc(n * sizeof(size_t));
+    if (!tmp) { /* fall back to insertion sort */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && cmp_cand_time(&v[j - 1], &v[j], (void *)cands) > 0; j--) {
+                size_t t = v[j];
+                v[j] = v[j - 1];
+                v[j - 1] = t;
+            }
+        return;
+    }
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = cmp_cand_time(&v[j], &v[i], (void *)cands) < 0 ? v[j++] : v[i++];
+            while (i < mid)
+                tmp[k++] = v[i++];
+            while (j < hi)
+                tmp[k++] = v[j++];
+        }
+        memcpy(v, tmp, n * sizeof(size_t));
+    }
+    free(tmp);
+}
+
+static int wcol(const struct mb *b, int day, unsigned mask)
+{
+    for (size_t i = b->wday0[day]; i < b->wday0[day] + b->wdayn[day]; i++)
+        if (b->w[i].mask == mask)
+            return b->w[i].col;
+    return -1;
+}
+
+static int ocol(const struct mb *b, int day, int place)
+{
+    if (day < 0 || day >= b->x->ndays || !b->ocol)
+        return -1;
+    return b->ocol[(size_t)day * b->c->nplaces + place];
+}
+
+/* ---- building ------------------------------------------------------------ */
+
+static void build_columns(struct mb *b)
+{
+    struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
+    for (size_t i = 0; i < x->ncands; i++) {
+        struct cand *k = &x->cands[i];
+        k->col = add_col(b, k->fixed ? 1 : 0, 1, k->cost, true);
+    }
+    for (size_t v = 0; v < c->nvisits; v++) {
+        const struct sched_visit *vi = &c->visits[v];
+        b->ucol[v] = -1;
+        if (vi->booked && !vi->movable)
+            continue;
+        double pen = c->weights.unscheduled * (vi->priority_factor > 0 ? vi->priority_factor : 1);
+        if (x->vcount[v] == 0)
+            continue; /* nothing to choose: unscheduled by construction */
+        b->ucol[v] = add_col(b, 0, 1, pen, false);
+        row_begin(b);
+        for (size_t k = x->vfirst[v]; k < x->vfirst[v] + x->vcount[v]; k++)
+            row_put(b, x->cands[k].col, 1);
+        row_put(b, b->ucol[v], 1);
+        row_end(b, 1, 1);
+    }
+}
+
+/* Trip-day routes, away slots and their linking rows. */
+static void build_trips(struct mb *b)
+{
+    struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
+    size_t np = c->nplaces;
+    for (int d = 0; d < x->ndays; d++) {
+        b->wday0[d] = b->nw;
+        b->wdayn[d] = 0;
+        unsigned mask = 0;
+        for (size_t k = b->day0[d]; k < b->day0[d] + b->dayn[d]; k++) {
+            const struct cand *cd = cand_at(b, k);
+            if (cd->mode == SCHED_IN_PERSON && cd->place >= 0 && cd->place < MAXP)
+                mask |= 1u << cd->place;
+        }
+        if (!mask)
+            continue;
+        int maxsize = popcount(mask) > 4 ? 2 : 3;
+        for (unsigned s = mask; s; s = (s - 1) & mask) {
+            if (popcount(s) > maxsize)
+                continue;
+            if (b->nw == b->wcap) {
+                size_t nc = b->wcap ? b->wcap * 2 : 256;
+                struct wvar *p = realloc(b->w, nc * sizeof(*p));
+                if (!p) {
+                    b->rc = SCHED_ENOMEM;
+                    return;
+                }
+                b->w = p;
+                b->wcap = nc;
+            }
+            double cost = c->weights.trip + c->weights.travel_minute * route_minutes(x, s);
+            b->w[b->nw] = (struct wvar){d, s, add_col(b, 0, 1, cost, true)};
+            b->nw++;
+            b->wdayn[d]++;
+        }
+        /* Away slots: a (away) and s (the trip starts here). */
+        for (int k = 0; k < x->nslots; k++) {
+            bool bl = x->blocked[(size_t)d * x->nslots + k];
+            b->acol[(size_t)d * x->nslots + k] = add_col(b, 0, bl ? 0 : 1, 0, false);
+            b->scol[(size_t)d * x->nslots + k] = add_col(b, 0, 1, 0, false);
+        }
+        for (int k = 0; k < x->nslots; k++) { /* a[k] - a[k-1] <= s[k] */
+            row_begin(b);
+            row_put(b, b->acol[(size_t)d * x->nslots + k], 1);
+            if (k > 0)
+                row_put(b, b->acol[(size_t)d * x->nslots + k - 1], -1);
+            row_put(b, b->scol[(size_t)d * x->nslots + k], -1);
+            row_end(b, -SOLVER_INF, 0);
+        }
+        row_begin(b); /* one trip: sum s <= sum w <= 1 */
+        for (int k = 0; k < x->nslots; k++)
+            row_put(b, b->scol[(size_t)d * x->nslots + k], 1);
+        for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
+            row_put(b, b->w[i].col, -1);
+        row_end(b, -SOLVER_INF, 0);
+        row_begin(b);
+        for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
+            row_put(b, b->w[i].col, 1);
+        row_end(b, -SOLVER_INF, 1);
+    }
+    /* Nights at lodging between consecutive trip days at the same place. */
+    if (x->lodging >= 0) {
+        b->ocol = malloc((size_t)x->ndays * np * sizeof(int));
+        if (!b->ocol) {
+            b->rc = SCHED_ENOMEM;
+            return;
+        }
+        for (size_t i = 0; i < (size_t)x->ndays * np; i++)
+            b->ocol[i] = -1;
+        for (int d = 0; d + 1 < x->ndays; d++) {
+            if (c->family.travel_needs_nurse &&
+                !cal_set_covers(&c->nursing, ctx_utc(x, d, x->win1), ctx_utc(x, d + 1, x->win0)))
+                continue;
+            for (size_t p = 0; p < np && p < MAXP; p++) {
+                int w0 = wcol(b, d, 1u << p), w1 = wcol(b, d + 1, 1u << p);
+                if (w0 < 0 || w1 < 0)
+                    continue;
+                int L = x->lodging, pp = (int)p;
+                double saved = sched_travel(c, pp, L) + sched_travel(c, L, pp) -
+                               sched_travel(c, pp, -1) - sched_travel(c, -1, pp);
+                double cost = c->weights.overnight + c->weights.travel_minute * saved;
+                int o = add_col(b, 0, 1, cost, true);
+                b->ocol[(size_t)d * np + p] = o;
+                row_begin(b);
+                row_put(b, o, 1);
+                row_put(b, w0, -1);
+                row_end(b, -SOLVER_INF, 0);
+                row_begin(b);
+                row_put(b, o, 1);
+                row_put(b, w1, -1);
+                row_end(b, -SOLVER_INF, 0);
+            }
+        }
+        /* At most max_nights nights in a row. */
+        int mn = c->family.max_nights;
+        for (int d = 0; d + mn < x->ndays - 1; d++) {
+            row_begin(b);
+            for (int e = d; e <= d + mn; e++)
+                for (size_t p = 0; p < np; p++)
+                    row_put(b, ocol(b, e, (int)p), 1);
+            if (b->rn > (size_t)mn)
+                row_end(b, -SOLVER_INF, mn);
+        }
+    }
+}
+
+static void put_nights(struct mb *b, int day, double sign)
+{
+    for (size_t p = 0; p < b->c->nplaces; p++)
+        row_put(b, ocol(b, day, (int)p), sign);
+}
+
+struct cover_end {
+    int minute;
+    int night_day; /* the night that switches this end, or -99 */
+    double night_sign;
+};
+
+/* Per-visit trip linking and away coverage of every in-person candidate. */
+static void build_links(struct mb *b)
+{
+    struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
+    /* Linking: sum of x(v, d, p) <= sum of w(d, S) with p in S. */
+    for (size_t v = 0; v < c->nvisits; v++) {
+        size_t k0 = x->vfirst[v], k1 = k0 + x->vcount[v];
+        for (int d = 0; d < x->ndays; d++) {
+            int place = -1;
+            row_begin(b);
+            for (size_t k = k0; k < k1; k++) {
+                const struct cand *cd = &x->cands[k];
+                if (cd->day == d && cd->mode == SCHED_IN_PERSON) {
+                    row_put(b, cd->col, 1);
+                    place = cd->place;
+                }
+            }
+            if (!b->rn)
+                continue;
+            for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
+                if (b->w[i].mask & (1u << place))
+                    row_put(b, b->w[i].col, -1);
+            row_end(b, -SOLVER_INF, 0);
+        }
+    }
+    /* Coverage: the away interval holds departure and return. With a night
+     * at the lodging before (after), the lodging leg applies instead. */
+    for (size_t i = 0; i < x->ncands; i++) {
+        const struct cand *cd = &x->cands[i];
+        if (cd->mode != SCHED_IN_PERSON)
+            continue;
+        size_t base = (size_t)cd->day * x->nslots;
+        struct cover_end ends[4];
+        int ne = 0;
+        bool lodg = x->lodging >= 0;
+        ends[ne++] = (struct cover_end){cd->dep, lodg ? cd->day - 1 : -99, -1};
+        ends[ne++] = (struct cover_end){cd->ret - 1, lodg ? cd->day : -99, -1};
+        if (lodg) {
+            ends[ne++] = (struct cover_end){cd->dep_l, cd->day - 1, +1};
+            ends[ne++] = (struct cover_end){cd->ret_l - 1, cd->day, +1};
+        }
+        for (int e = 0; e < ne; e++) {
+            int k = ctx_slot_of(x, ends[e].minute);
+            if (cd->fixed) /* a booking is a fact: clamp into the day */
+                k = k < 0 ? 0 : (k >= x->nslots ? x->nslots - 1 : k);
+            /* x [- o | + o - 1] <= a[k] */
+            row_begin(b);
+            row_put(b, cd->col, 1);
+            double rhs = 0;
+            if (ends[e].night_day != -99) {
+                put_nights(b, ends[e].night_day, ends[e].night_sign);
+                if (ends[e].night_sign > 0)
+                    rhs = 1;
+            }
+            if (k >= 0 && k < x->nslots)
+                row_put(b, b->acol[base + (size_t)k], -1);
+            row_end(b, -SOLVER_INF, rhs);
+        }
+    }
+}
+
+static int ivl_push(struct ivl **v, size_t *n, size_t *cap, struct ivl e)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 256;
+        struct ivl *p = realloc(*v, nc * sizeof(*p));
+        if (!p)
+            return SCHED_ENOMEM;
+        *v = p;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = e;
+    return 0;
+}
+
+/* No overlap (with the minimum gap), home-based visits never inside a trip,
+ * and travel time between places. */
+static void build_time_rows(struct mb *b)
+{
+    struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
+    int mg = c->family.min_gap_minutes;
+    struct ivl *iv = NULL;
+    size_t n = 0, cap = 0;
+    for (int d = 0; d < x->ndays && !b->rc; d++) {
+        size_t k0 = b->day0[d], k1 = k0 + b->dayn[d];
+        /* R1 */
+        n = 0;
+        for (size_t k = k0; k < k1; k++) {
+            const struct cand *cd = cand_at(b, k);
+            if (ivl_push(&iv, &n, &cap, (struct ivl){cd->start, cd->end + mg, cd->col, 0}))
+                b->rc = SCHED_ENOMEM;
+        }
+        clique_rows(b, iv, n, 0);
+        /* R2 */
+        if (b->wdayn[d]) {
+            n = 0;
+            bool any_home = false;
+            for (size_t k = k0; k < k1; k++) {
+                const struct cand *cd = cand_at(b, k);
+                if (cd->mode == SCHED_IN_PERSON)
+                    continue;
+                any_home = true;
+                if (ivl_push(&iv, &n, &cap, (struct ivl){cd->start, cd->end, cd->col, 1}))
+                    b->rc = SCHED_ENOMEM;
+            }
+            if (any_home) {
+                for (int s = 0; s < x->nslots; s++) {
+                    int m0 = x->win0 + s * SCHED_SLOT;
+                    if (ivl_push(&iv, &n, &cap,
+                                 (struct ivl){m0, m0 + SCHED_SLOT,
+                                              b->acol[(size_t)d * x->nslots + s], 2}))
+                        b->rc = SCHED_ENOMEM;
+                }
+                clique_rows(b, iv, n, 1);
+            }
+        }
+        /* R3: for places p != q with drive + parking longer than the gap. */
+        unsigned mask = 0;
+        for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
+            mask |= b->w[i].mask;
+        if (popcount(mask) < 2)
+            continue;
+        for (int p = 0; p < MAXP; p++) {
+            if (!(mask & (1u << p)))
+                continue;
+            for (int q = 0; q < MAXP; q++) {
+                if (q == p || !(mask & (1u << q)))
+                    continue;
+                int g = ctx_leg_in(x, p, q);
+                if (g <= mg)
+                    continue;
+                n = 0;
+                for (size_t k = k0; k < k1; k++) {
+                    const struct cand *cd = cand_at(b, k);
+                    if (cd->mode != SCHED_IN_PERSON)
+                        continue;
+                    if (cd->place == q) {
+                        if (ivl_push(&iv, &n, &cap,
+                                     (struct ivl){cd->start, cd->end + mg, cd->col, 2}))
+                            b->rc = SCHED_ENOMEM;
+                    } else if (cd->place == p) {
+                        if (cd->end - cd->start >= g - 2 * mg) {
+                            if (ivl_push(&iv, &n, &cap,
+                                         (struct ivl){cd->end + mg, cd->end + g, cd->col, 1}))
+                                b->rc = SCHED_ENOMEM;
+                            continue;
+                        }
+                        /* Short visit: its tails could overlap without a
+                         * conflict, so pair it with each q start in the tail. */
+                        for (size_t j = k0; j < k1; j++) {
+                            const struct cand *y = cand_at(b, j);
+                            if (y->mode == SCHED_IN_PERSON && y->place == q &&
+                                y->start >= cd->end + mg && y->start < cd->end + g) {
+                                row_begin(b);
+                                row_put(b, cd->col, 1);
+                                row_put(b, y->col, 1);
+                                row_end(b, -SOLVER_INF, 1);
+                            }
+                        }
+                    }
+                }
+                clique_rows(b, iv, n, 1);
+            }
+        }
+    }
+    free(iv);
+}
+
+/* Cumulative chain of a visit's candidates in time order; returns the
+ * number of candidates and fills idx (sorted) and cum (columns). */
+static size_t chain(struct mb *b, int v, size_t **idx, int **cum)
+{
+    struct sched_ctx *x = b->x;
+    size_t n = x->vcount[v];
+    *idx = malloc((n ? n : 1) * sizeof(size_t));
+    *cum = malloc((n ? n : 1) * sizeof(int));
+    if (!*idx || !*cum) {
+        b->rc = SCHED_ENOMEM;
+        return 0;
+    }
+    for (size_t k = 0; k < n; k++)
+        (*idx)[k] = x->vfirst[v] + k;
+    sort_idx(*idx, n, x->cands);
+    for (size_t k = 0; k < n; k++) {
+        (*cum)[k] = add_col(b, 0, 1, 0, false);
+        row_begin(b); /* cum[k] = cum[k-1] + x[k] */
+        row_put(b, (*cum)[k], 1);
+        if (k > 0)
+            row_put(b, (*cum)[k - 1], -1);
+        row_put(b, x->cands[(*idx)[k]].col, -1);
+        row_end(b, 0, 0);
+    }
+    return n;
+}
+
+static void build_precedence(struct mb *b)
+{
+    struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
+    for (size_t bv = 0; bv < c->nvisits && !b->rc; bv++) {
+        for (size_t l = 0; l < c->visits[bv].nbefore; l++) {
+            /* visit bv ("A") before visit other ("B") */
+            const struct sched_lag *lag = &c->visits[bv].before[l];
+            int A = (int)bv, B = lag->visit;
+            size_t *ia = NULL, *ib = NULL;
+            int *ca = NULL, *cb = NULL;
+            size_t na = chain(b, A, &ia, &ca);
+            size_t nb = chain(b, B, &ib, &cb);
+            if (b->rc)
+                goto next;
+            if (nb == 0)
+                goto next;
+            /* Min lag: B started by s needs A ended by s - min. */
+            size_t ka = 0; /* number of A candidates ending by T (monotone) */
+            for (size_t kb = 0; kb < nb; kb++) {
+                const struct cand *y = &x->cands[ib[kb]];
+                if (kb + 1 < nb && x->cands[ib[kb + 1]].ustart == y->ustart)
+                    continue; /* use the last candidate at this start */
+                cal_time T = y->ustart - (cal_time)lag->min_gap_minutes * 60;
+                while (ka < na && x->cands[ia[ka]].uend <= T)
+                    ka++;
+                /* Skip when the next distinct B start maps to the same A prefix. */
+                size_t nk = kb + 1;
+                if (nk < nb) {
+                    cal_time T2 = x->cands[ib[nk]].ustart - (cal_time)lag->min_gap_minutes * 60;
+                    size_t ka2 = ka;
+                    while (ka2 < na && x->cands[ia[ka2]].uend <= T2)
+                        ka2++;
+                    if (ka2 == ka)
+                        continue;
+                }
+                row_begin(b);
+                row_put(b, cb[kb], 1);
+                if (ka > 0)
+                    row_put(b, ca[ka - 1], -1);
+                row_end(b, -SOLVER_INF, 0);
+            }
+            /* B is never scheduled without A. */
+            row_begin(b);
+            row_put(b, cb[nb - 1], 1);
+            if (na > 0)
+                row_put(b, ca[na - 1], -1);
+            row_end(b, -SOLVER_INF, 0);
+            /* Max lag: if B is scheduled and A ended by T, B started by T + max. */
+            if (lag->max_gap_minutes >= 0 && na > 0) {
+                size_t kb = 0;
+                for (size_t k = 0; k < na; k++) {
+                    cal_time T = x->cands[ia[k]].uend + (cal_time)lag->max_gap_minutes * 60;
+                    while (kb < nb && x->cands[ib[kb]].ustart <= T)
+                        kb++;
+                    if (k + 1 < na) {
+                        cal_time T2 =
+                            x->cands[ia[k + 1]].uend + (cal_time)lag->max_gap_minutes * 60;
+                        size_t kb2 = kb;
+                        while (kb2 < nb && x->cands[ib[kb2]].ustart <= T2)
+                            kb2++;
+                        if (kb2 == kb)
+                            continue;
+                    }
+                    row_begin(b); /* cumA[k] + cumB[last] - cumB[kb-1] <= 1 */
+                    row_put(b, ca[k], 1);
+                    row_put(b, cb[nb - 1], 1);
+                    if (kb > 0)
+                        row_put(b, cb[kb - 1], -1);
+                    row_end(b, -SOLVER_INF, 1);
+                }
+            }
+        next:
+            free(ia);
+            free(ib);
+            free(ca);
+            free(cb);
+        }
+    }
+}
+
+static void build_days(struct mb *b)
+{
+    struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
+    const struct sched_family *f = &c->family;
+    /* same_day_as */
+    for (size_t v = 0; v < c->nvisits; v++) {
+        int o = c->visits[v].same_day_as;
+        if (o < 0 || (size_t)o < v)
+            continue; /* once per pair (and each direction listed once) */
+        for (int d = 0; d < x->ndays; d++) {
+            row_begin(b);
+            for (size_t k = x->vfirst[v]; k < x->vfirst[v] + x->vcount[v]; k++)
+                if (x->cands[k].day == d)
+                    row_put(b, x->cands[k].col, 1);
+            for (size_t k = x->vfirst[o]; k < x->vfirst[o] + x->vcount[o]; k++)
+                if (x->cands[k].day == d)
+                    row_put(b, x->cands[k].col, -1);
+            if (b->rn)
+                row_end(b, 0, 0);
+        }
+    }
+    for (size_t v = 0; v < c->nvisits; v++) {
+        int o = c->visits[v].same_day_as;
+        if (o >= 0 && (size_t)o < v && c->visits[o].same_day_as != (int)v) {
+            for (int d = 0; d < x->ndays; d++) {
+                row_begin(b);
+                for (size_t k = x->vfirst[v]; k < x->vfirst[v] + x->vcount[v]; k++)
+                    if (x->cands[k].day == d)
+                        row_put(b, x->cands[k].col, 1);
+                for (size_t k = x->vfirst[o]; k < x->vfirst[o] + x->vcount[o]; k++)
+                    if (x->cands[k].day == d)
+                        row_put(b, x->cands[k].col, -1);
+                if (b->rn)
+                    row_end(b, 0, 0);
+            }
+        }
+    }
+    /* Daily limits, only where they can bind. */
+    bool *seen = calloc(c->nvisits + 1, sizeof(bool));
+    if (!seen) {
+        b->rc = SCHED_ENOMEM;
+        return;
+    }
+    for (int d = 0; d < x->ndays; d++) {
+        size_t k0 = b->day0[d], k1 = k0 + b->dayn[d];
+        int nvis = 0, minutes = 0, fixed = 0, fixed_min = 0;
+        memset(seen, 0, (c->nvisits + 1) * sizeof(bool));
+        for (size_t k = k0; k < k1; k++) {
+            const struct cand *cd = cand_at(b, k);
+            if (cd->fixed) {
+                fixed++;
+                if (cd->mode == SCHED_IN_PERSON)
+                    fixed_min += cd->end - cd->start;
+            }
+            if (!seen[cd->visit]) {
+                seen[cd->visit] = true;
+                nvis++;
+                minutes += c->visits[cd->visit].minutes;
+            }
+        }
+        if (f->max_visits_per_day > 0 && nvis > f->max_visits_per_day) {
+            row_begin(b);
+            for (size_t k = k0; k < k1; k++)
+                row_put(b, cand_at(b, k)->col, 1);
+            int cap = f->max_visits_per_day > fixed ? f->max_visits_per_day : fixed;
+            row_end(b, -SOLVER_INF, cap);
+        }
+        if (f->max_clinic_minutes_per_day > 0 && minutes > f->max_clinic_minutes_per_day) {
+            row_begin(b);
+            for (size_t k = k0; k < k1; k++) {
+                const struct cand *cd = cand_at(b, k);
+                if (cd->mode == SCHED_IN_PERSON)
+                    row_put(b, cd->col, cd->end - cd->start);
+            }
+            int cap = f->max_clinic_minutes_per_day > fixed_min ? f->max_clinic_minutes_per_day
+                                                                : fixed_min;
+            if (b->rn)
+                row_end(b, -SOLVER_INF, cap);
+        }
+        /* No telehealth or home visit on either side of a night away. */
+        if (b->ocol) {
+            for (size_t v = 0; v < c->nvisits; v++) {
+                for (int side = 0; side < 2; side++) {
+                    int night = side == 0 ? d : d - 1;
+                    if (night < 0 || night + 1 >= x->ndays)
+                        continue;
+                    row_begin(b);
+                    for (size_t k = x->vfirst[v]; k < x->vfirst[v] + x->vcount[v]; k++) {
+                        const struct cand *cd = &x->cands[k];
+                        if (cd->day == d && cd->mode != SCHED_IN_PERSON)
+                            row_put(b, cd->col, 1);
+                    }
+                    if (!b->rn)
+                        continue;
+                    size_t before = b->rn;
+                    put_nights(b, night, 1);
+                    if (b->rn > before)
+                        row_end(b, -SOLVER_INF, 1);
+                }
+            }
+        }
+    }
+    free(seen);
+}
+
+/* ---- solving --------------------------------------------------------------- */
+
+struct prog_bridge {
+    const struct sched_options *o;
+};
+
+static void on_progress(void *ud, const struct solver_progress *p)
+{
+    const struct prog_bridge *pb = ud;
+    struct sched_progress sp = {p->elapsed_s, p->incumbent, p->bound};
+    pb->o->progress(pb->o->progress_ud, &sp);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
+                    struct sched_plan **out, struct careday_notes *warn, struct careday_error *err)
+{
+    struct sched_options defaults;
+    if (!o) {
+        sched_options_init(&defaults);
+        o = &defaults;
+    }
+    double t0 = now_s();
+    int rc = sched_case_validate(c, err);
+    if (rc)
+        return rc;
+    struct sched_ctx x;
+    rc = ctx_init(&x, c, warn);
+    if (rc)
+        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
+
+    struct mb b;
+    memset(&b, 0, sizeof b);
+    b.x = &x;
+    b.c = c;
+    b.m = solver_model_new();
+    size_t nd = (size_t)x.ndays, ns = (size_t)x.nslots;
+    b.ucol = calloc(c->nvisits + 1, sizeof(int));
+    b.wday0 = calloc(nd, sizeof(size_t));
+    b.wdayn = calloc(nd, sizeof(size_t));
+    b.acol = malloc(nd * ns * sizeof(int) + 1);
+    b.scol = malloc(nd * ns * sizeof(int) + 1);
+    b.bycand = malloc((x.ncands + 1) * sizeof(size_t));
+    b.day0 = calloc(nd, sizeof(size_t));
+    b.dayn = calloc(nd, sizeof(size_t));
+    struct sched_plan *plan = NULL;
+    bool *placed = NULL, *nights = NULL;
+    struct solver_result res;
+    memset(&res, 0, sizeof res);
+    if (!b.m || !b.ucol || !b.wday0 || !b.wdayn || !b.acol || !b.scol || !b.bycand || !b.day0 ||
+        !b.dayn) {
+        rc = SCHED_ENOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < nd * ns; i++)
+        b.acol[i] = b.scol[i] = -1;
+    for (size_t i = 0; i < x.ncands; i++)
+        b.bycand[i] = i;
+    sort_idx(b.bycand, x.ncands, x.cands);
+    for (size_t k = 0; k < x.ncands; k++) {
+        int d = cand_at(&b, k)->day;
+        if (b.dayn[d]++ == 0)
+            b.day0[d] = k;
+    }
+
+    build_columns(&b);
+    build_trips(&b);
+    build_links(&b);
+    build_time_rows(&b);
+    build_precedence(&b);
+    build_days(&b);
+    if (b.rc) {
+        rc = b.rc;
+        goto fail;
+    }
+    if (o->export_mps) {
+        char eb[256];
+        if (solver_write_mps(b.m, o->export_mps, eb, sizeof eb)) {
+            rc = careday_fail(err, SCHED_EINVAL, o->export_mps, 0, NULL, "%s", eb);
+            goto fail_reported;
+        }
+    }
+
+    struct solver_params sp;
+    solver_params_init(&sp);
+    sp.time_limit_s = o->time_limit_s;
+    /* Tie-breaks are below 0.01 in total; weights are whole numbers. */
+    sp.abs_gap = 0;
+    struct prog_bridge pb = {o};
+    if (o->progress) {
+        sp.progress = on_progress;
+        sp.progress_ud = &pb;
+        sp.progress_every_s = 1.0;
+    }
+    rc = solver_solve(b.m, &sp, &res);
+    if (rc) {
+        rc = careday_fail(err, SCHED_ESOLVER, NULL, 0, NULL, "the solver failed: %s",
+                          res.message[0] ? res.message : solver_strerror(rc));
+        goto fail_reported;
+    }
+
+    if (!res.x) {
+        /* Nothing found in time: hand back the baseline, honestly labelled. */
+        rc = sched_baseline_ctx(&x, &plan);
+        if (rc)
+            goto fail;
+        plan->status = SCHED_STATUS_PARTIAL;
+        if (warn)
+            careday_notes_add(warn, NULL, 0, NULL,
+                              "the solver found no plan within %.0f s; showing the "
+                              "one-at-a-time plan instead",
+                              o->time_limit_s);
+    } else {
+        plan = plan_new();
+        placed = calloc(c->nvisits + 1, sizeof(bool));
+        nights = calloc(nd + 1, sizeof(bool));
+        if (!plan || !placed || !nights) {
+            rc = SCHED_ENOMEM;
+            goto fail;
+        }
+        for (size_t i = 0; i < x.ncands; i++)
+            if (res.x[x.cands[i].col] > 0.5) {
+                if ((rc = plan_add_appt(plan, &x.cands[i])))
+                    goto fail;
+                placed[x.cands[i].visit] = true;
+            }
+        if (b.ocol)
+            for (size_t d = 0; d < nd; d++)
+                for (size_t p = 0; p < c->nplaces; p++) {
+                    int oc = b.ocol[d * c->nplaces + p];
+                    if (oc >= 0 && res.x[oc] > 0.5)
+                        nights[d] = true;
+                }
+        if ((rc = sched_explain_all(&x, plan, placed)))
+            goto fail;
+        if ((rc = plan_finish_ctx(&x, plan, nights)))
+            goto fail;
+        plan->status = res.outcome == SOLVER_OPTIMAL ? SCHED_STATUS_OPTIMAL : SCHED_STATUS_FEASIBLE;
+    }
+    plan->objective = plan_objective(&x, plan);
+    if (plan->status == SCHED_STATUS_OPTIMAL) {
+        plan->bound = plan->objective;
+    } else {
+        /* The solver's bound includes tie-breaks below 0.01 per visit. */
+        double tb = 0.001 * (double)c->nvisits + 1e-6;
+        plan->bound = res.bound > -SOLVER_INF ? ceil(res.bound - tb) : 0;
+        if (plan->bound > plan->objective)
+            plan->bound = plan->objective;
+    }
+    plan->gap = (plan->objective - plan->bound) / fmax(1.0, fabs(plan->objective));
+    plan->model_cols = solver_ncols(b.m);
+    plan->model_rows = solver_nrows(b.m);
+    plan->solve_ms = (long)((now_s() - t0) * 1000.0 + 0.5);
+    *out = plan;
+    plan = NULL;
+    rc = SCHED_OK;
+    goto done;
+
+fail:
+    careday_fail(err, rc, NULL, 0, NULL, "planning failed: %s",
+                 rc == SCHED_ENOMEM ? "out of memory" : "the model could not be built");
+fail_reported:
+    sched_plan_free(plan);
+done:
+    solver_result_free(&res);
+    solver_model_free(b.m);
+    free(b.ucol);
+    free(b.w);
+    free(b.wday0);
+    free(b.wdayn);
+    free(b.acol);
+    free(b.scol);
+    free(b.ocol);
+    free(b.bycand);
+    free(b.day0);
+    free(b.dayn);
+    free(b.ri);
+    free(b.rv);
+    free(placed);
+    free(nights);
+    ctx_free(&x);
+    return rc;
+}

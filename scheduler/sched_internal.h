@@ -1,0 +1,81 @@
+/* Private to scheduler/: the planning context shared by the candidate
+ * generator, the model, the baseline and plan finishing. */
+#ifndef CAREDAY_SCHED_INTERNAL_H
+#define CAREDAY_SCHED_INTERNAL_H
+
+#include "scheduler/scheduler.h"
+
+#define SCHED_SLOT 15 /* minutes: start grid and away-slot size */
+
+/* One feasible placement of a visit. Times are local minutes of the case
+ * day (see struct sched_ctx); UTC via ctx_utc. */
+struct cand {
+    int visit;
+    enum sched_mode mode;
+    int day;          /* 0-based day index in the horizon */
+    int start, end;   /* local minutes of day */
+    int place;        /* in person: place index; otherwise -1 */
+    int dep, ret;     /* in person: leave home / back home (home legs, parking in) */
+    int dep_l, ret_l; /* in person: same with lodging legs (after / before a night) */
+    cal_time ustart, uend;
+    bool fixed;    /* a fixed booking */
+    bool original; /* a movable booking at its booked time */
+    double cost;
+    int col; /* model column */
+};
+
+/* Why a visit has few or no candidates. */
+struct visit_diag {
+    int provider_time; /* starts with provider time in the window */
+    int family_time;   /* ... that also meet family time and the day window */
+    int nurse_blocked; /* ... rejected only for nurse coverage */
+    bool tele_not_ready;
+    int ncands;
+};
+
+struct sched_ctx {
+    const struct sched_case *c;
+    int ndays;
+    int home;           /* index of home in the travel matrix (= nplaces) */
+    cal_time *day_base; /* UTC of local minute 0 of each day (offset at noon) */
+    int win0, win1;     /* family day window, local minutes */
+    int nslots;         /* away slots per day */
+    bool *blocked;      /* ndays * nslots: family busy / no nurse for travel */
+    struct cand *cands;
+    size_t ncands, cap;
+    size_t *vfirst; /* per visit: first candidate index (cands grouped by visit) */
+    size_t *vcount;
+    struct visit_diag *diag;
+    int lodging; /* place index or -1 when overnight stays are impossible */
+};
+
+int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_notes *warn);
+void ctx_free(struct sched_ctx *x);
+cal_time ctx_utc(const struct sched_ctx *x, int day, int minute);
+/* Slot index of a local minute (may be < 0 or >= nslots when outside). */
+int ctx_slot_of(const struct sched_ctx *x, int minute);
+/* Drive plus parking into a clinic place from place `from` (-1 home). */
+int ctx_leg_in(const struct sched_ctx *x, int from, int to);
+/* True when slots of [from, to) minutes on day are all inside the window and unblocked. */
+bool ctx_away_ok(const struct sched_ctx *x, int day, int from, int to);
+
+/* Explain why visit v is unscheduled (fills u). unplaced[] marks visits left out. */
+void sched_explain(const struct sched_ctx *x, int v, const bool *unplaced,
+                   struct sched_unscheduled *u);
+
+/* Plan helpers. */
+struct sched_plan *plan_new(void);
+int plan_add_appt(struct sched_plan *p, const struct cand *k);
+int plan_add_unscheduled(struct sched_plan *p, const struct sched_unscheduled *u);
+/* Build trips and metrics; nights[d] (may be NULL) marks a night at lodging
+ * after day d. */
+int plan_finish_ctx(const struct sched_ctx *x, struct sched_plan *p, const bool *nights);
+
+/* The documented objective of a finished plan (weights × metrics). */
+double plan_objective(const struct sched_ctx *x, const struct sched_plan *p);
+/* Add an unscheduled entry with its reason for every visit not placed. */
+int sched_explain_all(const struct sched_ctx *x, struct sched_plan *p, const bool *placed);
+/* The one-at-a-time baseline over an existing context. */
+int sched_baseline_ctx(const struct sched_ctx *x, struct sched_plan **out);
+
+#endif

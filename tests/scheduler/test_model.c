@@ -1,0 +1,442 @@
+/*
+ * The model and the baseline on small cases built in code, whose optimum is
+ * worked out by hand in the comment of each test.
+ *
+ * Common set-up: America/New_York, horizon Tue 2026-12-01 .. Mon 2026-12-14,
+ * family day 07:00-19:00, min gap 10, one clinic "A" 60 min from home
+ * (park 10), weekday clinic hours 08:00-17:00 unless a test says otherwise.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "scheduler/scheduler.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup(const char *s)
+{
+    char *d = malloc(strlen(s) + 1);
+    strcpy(d, s);
+    return d;
+}
+
+static int32_t D(int month, int day)
+{
+    return cal_days_from_civil(month == 1 ? 2027 : 2026, month, day);
+}
+
+static cal_time T(const struct sched_case *c, int month, int day, int hh, int mm)
+{
+    return cal_tz_local_to_utc(c->tz, D(month, day), hh * 60 + mm);
+}
+
+/* A case with nplaces clinics (plus optional lodging) and nprov providers,
+ * provider i at place i % nclinics. travel[a][b] filled by the caller. */
+static struct sched_case *new_case(int nplaces, int nprov)
+{
+    struct sched_case *c = calloc(1, sizeof(*c));
+    c->id = dup("t");
+    c->name = dup("test case");
+    c->timezone = dup("America/New_York");
+    assert_int_equal(cal_tz_open("America/New_York", &c->tz, NULL), 0);
+    c->horizon_start = D(12, 1);
+    c->horizon_end = D(12, 14);
+    c->family.id = dup("fam");
+    c->family.language = dup("en");
+    c->family.earliest_departure = 7 * 60;
+    c->family.latest_return = 19 * 60;
+    c->family.min_gap_minutes = 10;
+    c->family.telehealth_ready = true;
+    c->family.lodging = -1;
+    c->nplaces = (size_t)nplaces;
+    c->places = calloc((size_t)nplaces, sizeof(*c->places));
+    for (int i = 0; i < nplaces; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "P%d", i);
+        c->places[i].id = dup(id);
+        c->places[i].name = dup(id);
+    }
+    c->travel = calloc((size_t)(nplaces + 1) * (nplaces + 1), sizeof(int));
+    c->park_minutes = 10;
+    c->nproviders = (size_t)nprov;
+    c->providers = calloc((size_t)nprov, sizeof(*c->providers));
+    for (int i = 0; i < nprov; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "dr%d", i);
+        c->providers[i].id = dup(id);
+        c->providers[i].name = dup(id);
+        c->providers[i].capacity = 1;
+        for (int m = 0; m < SCHED_NMODES; m++)
+            c->providers[i].mode[m].place = -1;
+        c->providers[i].mode[SCHED_IN_PERSON].offered = true;
+        c->providers[i].mode[SCHED_IN_PERSON].place = 0;
+    }
+    sched_weights_default(&c->weights);
+    return c;
+}
+
+static void set_travel(struct sched_case *c, int a, int b, int minutes)
+{
+    int n = (int)c->nplaces + 1;
+    if (a < 0)
+        a = (int)c->nplaces;
+    if (b < 0)
+        b = (int)c->nplaces;
+    c->travel[a * n + b] = minutes;
+    c->travel[b * n + a] = minutes;
+}
+
+/* Weekday hours [h0, h1) for a provider mode on every weekday of the horizon. */
+static void weekday_hours(struct sched_case *c, int prov, enum sched_mode m, int h0, int h1)
+{
+    struct sched_provider_mode *pm = &c->providers[prov].mode[m];
+    pm->offered = true;
+    for (int32_t d = c->horizon_start; d <= c->horizon_end; d++)
+        if (cal_weekday(d) < 5)
+            cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, d, h0 * 60),
+                        cal_tz_local_to_utc(c->tz, d, h1 * 60));
+}
+
+static void day_hours(struct sched_case *c, int prov, enum sched_mode m, int32_t day, int h0,
+                      int h1)
+{
+    struct sched_provider_mode *pm = &c->providers[prov].mode[m];
+    pm->offered = true;
+    cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, day, h0 * 60),
+                cal_tz_local_to_utc(c->tz, day, h1 * 60));
+}
+
+static struct sched_visit *add_visit(struct sched_case *c, const char *id, int prov, int minutes,
+                                     int32_t earliest, int32_t latest)
+{
+    c->visits = realloc(c->visits, (c->nvisits + 1) * sizeof(*c->visits));
+    struct sched_visit *v = &c->visits[c->nvisits++];
+    memset(v, 0, sizeof(*v));
+    v->id = dup(id);
+    v->provider = prov;
+    v->minutes = minutes;
+    v->earliest = earliest;
+    v->latest = latest;
+    v->modes = 1u << SCHED_IN_PERSON;
+    v->order[0] = SCHED_IN_PERSON;
+    v->nmodes = 1;
+    v->prefer = SCHED_IN_PERSON;
+    v->priority_factor = 1;
+    v->same_day_as = -1;
+    return v;
+}
+
+static void allow_mode(struct sched_visit *v, enum sched_mode m)
+{
+    v->modes |= 1u << m;
+    v->order[v->nmodes++] = m;
+}
+
+static void free_case(struct sched_case *c)
+{
+    sched_case_free(c);
+    free(c);
+}
+
+static struct sched_plan *plan(struct sched_case *c)
+{
+    struct sched_plan *p = NULL;
+    struct careday_error err;
+    struct careday_notes warn = {0};
+    struct sched_options o;
+    sched_options_init(&o);
+    o.time_limit_s = 60;
+    int rc = sched_plan_case(c, &o, &p, &warn, &err);
+    if (rc)
+        fprintf(stderr, "plan failed: %s\n", err.text);
+    assert_int_equal(rc, 0);
+    careday_notes_free(&warn);
+    return p;
+}
+
+static struct sched_plan *baseline(struct sched_case *c)
+{
+    struct sched_plan *p = NULL;
+    struct careday_error err;
+    assert_int_equal(sched_baseline(c, &p, &err), 0);
+    return p;
+}
+
+static const struct sched_appt *appt_of(const struct sched_plan *p, int visit)
+{
+    for (size_t i = 0; i < p->nappts; i++)
+        if (p->appts[i].visit == visit)
+            return &p->appts[i];
+    return NULL;
+}
+
+/* Four 30-minute visits with four providers at one clinic, all free on
+ * weekdays: one trip, 4 in person; 600 + 140 travel (60+10+60+10? no:
+ * 60 + 10 park + 60 back = 130) + 4 * 120 = 1210. */
+static void test_four_visits_one_trip(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 4);
+    set_travel(c, -1, 0, 60);
+    for (int i = 0; i < 4; i++) {
+        weekday_hours(c, i, SCHED_IN_PERSON, 8, 17);
+        char id[16];
+        snprintf(id, sizeof id, "v%d", i);
+        add_visit(c, id, i, 30, D(12, 1), D(12, 14));
+    }
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
+    assert_int_equal(p->metrics.unscheduled, 0);
+    assert_int_equal(p->metrics.trips, 1);
+    assert_int_equal(p->metrics.in_person, 4);
+    assert_int_equal(p->metrics.travel_minutes, 130);
+    assert_true(p->objective == 600 + 130 + 4 * 120);
+    assert_true(p->bound == p->objective);
+    /* Departure at or after 07:00, return by 19:00, gaps of 10 minutes. */
+    assert_true(p->trips[0].depart >= T(c, 12, p->trips[0].day - D(12, 0), 7, 0));
+    for (size_t i = 1; i < p->nappts; i++)
+        assert_true(p->appts[i].start >= p->appts[i - 1].end + 600);
+    struct sched_plan *b = baseline(c);
+    assert_int_equal(b->metrics.trips, 1); /* the desk also fits them on day one */
+    sched_plan_free(b);
+    sched_plan_free(p);
+    free_case(c);
+}
+
+/* Lab at least a day (1440 min) before the specialist, both in person:
+ * two trips are forced. */
+static void test_precedence_forces_two_trips(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 2);
+    set_travel(c, -1, 0, 30);
+    weekday_hours(c, 0, SCHED_IN_PERSON, 8, 17);
+    weekday_hours(c, 1, SCHED_IN_PERSON, 8, 17);
+    add_visit(c, "lab", 0, 20, D(12, 1), D(12, 14));
+    add_visit(c, "heme", 1, 40, D(12, 1), D(12, 14));
+    struct sched_visit *lab = &c->visits[0]; /* after the last realloc */
+    lab->before = calloc(1, sizeof(*lab->before));
+    lab->nbefore = 1;
+    lab->before[0] =
+        (struct sched_lag){.visit = 1, .min_gap_minutes = 1440, .max_gap_minutes = 10080};
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
+    assert_int_equal(p->metrics.unscheduled, 0);
+    assert_int_equal(p->metrics.trips, 2);
+    const struct sched_appt *a = appt_of(p, 0), *h = appt_of(p, 1);
+    assert_non_null(a);
+    assert_non_null(h);
+    assert_true(h->start >= a->end + 1440 * 60);
+    assert_true(h->start <= a->end + 10080 * 60);
+    sched_plan_free(p);
+    free_case(c);
+}
+
+/* Two visits at a clinic, one of which allows telehealth: video removes
+ * nothing when both fit one trip, but with the second provider in clinic
+ * only on a different day, telehealth saves the second trip. */
+static void test_telehealth_removes_trip(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 2);
+    set_travel(c, -1, 0, 45);
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 2), 8, 17);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 9), 8, 17);
+    weekday_hours(c, 1, SCHED_TELEHEALTH, 8, 17);
+    add_visit(c, "neuro", 0, 40, D(12, 1), D(12, 14));
+    struct sched_visit *v = add_visit(c, "gi", 1, 30, D(12, 1), D(12, 14));
+    allow_mode(v, SCHED_TELEHEALTH);
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
+    assert_int_equal(p->metrics.trips, 1);
+    assert_int_equal(p->metrics.in_person, 1);
+    assert_int_equal(p->metrics.telehealth, 1);
+    /* The baseline books GI in person first (preferred) on 12-09: 2 trips. */
+    struct sched_plan *b = baseline(c);
+    assert_int_equal(b->metrics.trips, 2);
+    sched_plan_free(b);
+    sched_plan_free(p);
+    free_case(c);
+}
+
+/* The optimiser groups what the desk spreads: v0 (window to 12-05) can be
+ * seen 12-01 or 12-04; v1 (window to 12-14) 12-02 or 12-04. The desk books
+ * v0 on 12-01 then v1 on 12-02: 2 trips; the plan puts both on 12-04. */
+static void test_grouping_beats_baseline(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 2);
+    set_travel(c, -1, 0, 50);
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 1), 9, 12);
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 4), 9, 12);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 2), 9, 12);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 4), 9, 12);
+    add_visit(c, "v0", 0, 30, D(12, 1), D(12, 5));
+    add_visit(c, "v1", 1, 30, D(12, 1), D(12, 14));
+    struct sched_plan *p = plan(c);
+    struct sched_plan *b = baseline(c);
+    assert_int_equal(p->metrics.trips, 1);
+    assert_int_equal(b->metrics.trips, 2);
+    assert_true(p->objective < b->objective);
+    sched_plan_free(b);
+    sched_plan_free(p);
+    free_case(c);
+}
+
+/* A home visit needing a nurse, with no nursing shift: it must go in
+ * person. With in person not allowed it stays unscheduled with the nurse
+ * reason. */
+static void test_home_blocked_by_nurse(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 1);
+    set_travel(c, -1, 0, 20);
+    weekday_hours(c, 0, SCHED_HOME, 9, 12);
+    struct sched_visit *v = add_visit(c, "draw", 0, 20, D(12, 1), D(12, 14));
+    v->modes = 1u << SCHED_HOME;
+    v->order[0] = SCHED_HOME;
+    v->prefer = SCHED_HOME;
+    v->home_needs_nurse = true;
+    c->providers[0].mode[SCHED_IN_PERSON].offered = false;
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->metrics.unscheduled, 1);
+    assert_int_equal(p->unscheduled[0].code, SCHED_REASON_NURSE);
+    assert_non_null(strstr(p->unscheduled[0].reason, "nursing"));
+    sched_plan_free(p);
+    /* Add a nursing shift on 12-03 09:00-11:00: the draw goes there. */
+    cal_set_add(&c->nursing, T(c, 12, 3, 9, 0), T(c, 12, 3, 11, 0));
+    p = plan(c);
+    assert_int_equal(p->metrics.unscheduled, 0);
+    assert_int_equal(p->metrics.home, 1);
+    assert_true(p->appts[0].start >= T(c, 12, 3, 9, 0));
+    assert_true(p->appts[0].end <= T(c, 12, 3, 11, 0));
+    sched_plan_free(p);
+    free_case(c);
+}
+
+/* A far hospital (300 min each way) with one provider free only on 12-07
+ * 13:00-15:00 and another only on 12-08 12:00-14:00; lodging 5 min away.
+ * Two day trips cost 2 * (600 + 610) = 2420 (trip + travel); with a night:
+ * 600 + 310 + 5 and 600 + 5 + 10 + 300, plus 300 for the night = 2130. */
+static void test_overnight_beats_two_day_trips(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(2, 2);
+    c->places[1].lodging = true;
+    set_travel(c, -1, 0, 300);
+    set_travel(c, -1, 1, 300);
+    set_travel(c, 0, 1, 5);
+    c->family.earliest_departure = 6 * 60;
+    c->family.latest_return = 21 * 60;
+    c->family.overnight_allowed = true;
+    c->family.lodging = 1;
+    c->family.max_nights = 2;
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 7), 13, 15);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 8), 12, 14);
+    add_visit(c, "cardio", 0, 60, D(12, 1), D(12, 14));
+    add_visit(c, "pulm", 1, 60, D(12, 1), D(12, 14));
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
+    assert_int_equal(p->metrics.trips, 2);
+    assert_int_equal(p->metrics.overnights, 1);
+    assert_int_equal(p->metrics.travel_minutes, 300 + 10 + 5 + 5 + 10 + 300);
+    assert_true(p->trips[0].overnight_after);
+    assert_true(p->trips[1].from_lodging);
+    /* Without lodging: two day trips. */
+    struct sched_plan *b = baseline(c);
+    assert_int_equal(b->metrics.overnights, 0);
+    assert_int_equal(b->metrics.travel_minutes, 2 * 610);
+    sched_plan_free(b);
+    sched_plan_free(p);
+    free_case(c);
+}
+
+/* A provider with no time in the window: unscheduled, with that reason. */
+static void test_impossible_visit_reason(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 2);
+    set_travel(c, -1, 0, 30);
+    weekday_hours(c, 0, SCHED_IN_PERSON, 8, 17);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 14), 8, 17);
+    add_visit(c, "ok", 0, 30, D(12, 1), D(12, 14));
+    add_visit(c, "ortho", 1, 30, D(12, 1), D(12, 10));
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->metrics.unscheduled, 1);
+    assert_int_equal(p->unscheduled[0].visit, 1);
+    assert_int_equal(p->unscheduled[0].code, SCHED_REASON_NO_PROVIDER_TIME);
+    assert_non_null(strstr(p->unscheduled[0].reason, "2026-12-10"));
+    sched_plan_free(p);
+    free_case(c);
+}
+
+/* Family busy 10:00-14:00 on every day: a trip must fit entirely before or
+ * after it, so a visit at 12:00 is impossible and a telehealth visit
+ * cannot sit inside the trip. */
+static void test_family_busy_and_trip_interval(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 2);
+    set_travel(c, -1, 0, 60);
+    for (int32_t d = c->horizon_start; d <= c->horizon_end; d++)
+        cal_set_add(&c->family.busy, cal_tz_local_to_utc(c->tz, d, 10 * 60),
+                    cal_tz_local_to_utc(c->tz, d, 14 * 60));
+    /* Before 10:00 nothing fits (07:00 + 70 min drive = 08:15 start, back
+     * 10:15); after 14:00 both fit: 15:15 and 16:30, back 18:30. */
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 3), 8, 18);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 3), 8, 18);
+    add_visit(c, "a", 0, 60, D(12, 1), D(12, 14));
+    add_visit(c, "b", 1, 60, D(12, 1), D(12, 14));
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->metrics.unscheduled, 0);
+    assert_int_equal(p->metrics.trips, 1);
+    /* The whole trip is outside 10:00-14:00. */
+    assert_true(p->trips[0].ret <= T(c, 12, 3, 10, 0) || p->trips[0].depart >= T(c, 12, 3, 14, 0));
+    sched_plan_free(p);
+    free_case(c);
+}
+
+/* Two clinics 40 min apart on the same day: the gap between them is the
+ * drive plus parking, and the route costs home-A-B-home, not two round
+ * trips. */
+static void test_two_places_one_day(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(2, 2);
+    set_travel(c, -1, 0, 30);
+    set_travel(c, -1, 1, 30);
+    set_travel(c, 0, 1, 40);
+    c->providers[1].mode[SCHED_IN_PERSON].place = 1;
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 3), 8, 17);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 3), 8, 17);
+    add_visit(c, "a", 0, 30, D(12, 1), D(12, 14));
+    add_visit(c, "b", 1, 30, D(12, 1), D(12, 14));
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->metrics.trips, 1);
+    assert_int_equal(p->metrics.travel_minutes, 30 + 10 + 40 + 10 + 30);
+    const struct sched_appt *a = p->appts, *b = p->appts + 1;
+    assert_true(b->start >= a->end + 50 * 60);
+    sched_plan_free(p);
+    free_case(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_four_visits_one_trip),
+        cmocka_unit_test(test_precedence_forces_two_trips),
+        cmocka_unit_test(test_telehealth_removes_trip),
+        cmocka_unit_test(test_grouping_beats_baseline),
+        cmocka_unit_test(test_home_blocked_by_nurse),
+        cmocka_unit_test(test_overnight_beats_two_day_trips),
+        cmocka_unit_test(test_impossible_visit_reason),
+        cmocka_unit_test(test_family_busy_and_trip_interval),
+        cmocka_unit_test(test_two_places_one_day),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
