@@ -9,5 +9,6 @@
 int cli_plan(int argc, char **argv);     /* cli.c */
 int cli_check(int argc, char **argv);    /* cli.c */
 int cli_calendar(int argc, char **argv); /* cmd_calendar.c: `calendar expand` */
+int cli_gen(int argc, char **argv);      /* gen.c: `gen --families N --seed S -o DIR` */
 
 #endif
