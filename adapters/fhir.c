@@ -24,6 +24,7 @@
 #define FHIR_MAX_BUNDLE_DEPTH 8
 #define FHIR_MAX_HORIZON_DAYS (366 * 200)
 #define FHIR_PATH_MAX 256
+#define FHIR_MAX_APPOINTMENT_SECONDS (366LL * 86400)
 
 /* ---------------------------------------------------------------------------
  * Small helpers.
@@ -172,6 +173,7 @@ struct doc {
     size_t nroots, rcap;
     struct item *items;
     size_t n, cap;
+    json_t *by_url; /* fullUrl -> index in items (first entry wins), a jansson hash */
     struct careday_notes *warn;
     struct careday_error *err;
 };
@@ -182,6 +184,8 @@ static void doc_free(struct doc *d)
         json_decref(d->roots[i]);
     free(d->roots);
     free(d->items);
+    json_decref(d->by_url);
+    d->by_url = NULL;
     d->roots = NULL;
     d->items = NULL;
     d->nroots = d->rcap = d->n = d->cap = 0;
@@ -458,17 +462,39 @@ static int load_ndjson(struct doc *d, const char *data, size_t len)
     return 0;
 }
 
+/* Index the entries by fullUrl so that references resolve in constant time. */
+static int doc_index(struct doc *d)
+{
+    d->by_url = json_object();
+    if (!d->by_url)
+        goto nomem;
+    for (size_t i = 0; i < d->n; i++) {
+        const struct item *it = &d->items[i];
+        if (!it->full_url || !it->id || json_object_get(d->by_url, it->full_url))
+            continue;
+        if (json_object_set_new(d->by_url, it->full_url, json_integer((json_int_t)i)))
+            goto nomem;
+    }
+    return 0;
+nomem:
+    return careday_fail(d->err, CAL_ENOMEM, d->name, 0, NULL, "out of memory");
+}
+
 static int doc_load(struct doc *d, const char *data, size_t len)
 {
-    if (looks_ndjson(data, len, d->name))
-        return load_ndjson(d, data, len);
-    json_error_t je;
-    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root)
-        return fail(d, je.line > 0 ? je.line : 0, NULL,
-                    "expected JSON (a FHIR resource, a Bundle or NDJSON): %s at column %d", je.text,
-                    je.column);
-    return add_root(d, root, 0);
+    int rc;
+    if (looks_ndjson(data, len, d->name)) {
+        rc = load_ndjson(d, data, len);
+    } else {
+        json_error_t je;
+        json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+        if (!root)
+            return fail(d, je.line > 0 ? je.line : 0, NULL,
+                        "expected JSON (a FHIR resource, a Bundle or NDJSON): %s at column %d",
+                        je.text, je.column);
+        rc = add_root(d, root, 0);
+    }
+    return rc ? rc : doc_index(d);
 }
 
 static int read_file(const char *path, char **data, size_t *len, struct careday_error *err)
@@ -518,16 +544,12 @@ out:
  * buf; false when no entry has it. */
 static bool doc_resolve(const struct doc *d, const char *ref, char *buf, size_t size)
 {
-    if (!ref)
+    json_t *i = ref && d->by_url ? json_object_get(d->by_url, ref) : NULL;
+    if (!i)
         return false;
-    for (size_t i = 0; i < d->n; i++) {
-        const struct item *it = &d->items[i];
-        if (it->full_url && it->id && strcmp(it->full_url, ref) == 0) {
-            snprintf(buf, size, "%s/%s", it->type, it->id);
-            return true;
-        }
-    }
-    return false;
+    const struct item *it = &d->items[json_integer_value(i)];
+    snprintf(buf, size, "%s/%s", it->type, it->id);
+    return true;
 }
 
 /* A reference matches a wanted one as written or as resolved in the document. */
@@ -1579,6 +1601,9 @@ static int appointment_read(const struct doc *d, const struct item *it, cal_time
     if (end <= start)
         return fail(d, it->line, jp(p, sizeof p, it->path, "end"),
                     "expected an instant after start");
+    if (end - start > FHIR_MAX_APPOINTMENT_SECONDS)
+        return fail(d, it->line, jp(p, sizeof p, it->path, "end"),
+                    "expected an instant less than a year after start");
     if (!minutes)
         minutes = (end - start) / 60;
     if (end <= from || start >= to)
