@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Build every tests/fuzz/fuzz_*.c as a libFuzzer target (clang, ASan, UBSan)
+# and run each for a bounded time, seeded with the shared corpus and the
+# committed crash cases. Anything found fails the run and leaves the input in
+# build-fuzz/findings/ to be committed as a test case.
+set -uo pipefail
+seconds=${1:-30}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+shared=$src/../shared
+out=$src/build-fuzz
+mkdir -p "$out/findings"
+if ! command -v clang >/dev/null; then
+    echo "fuzz: clang is not installed (run .ci/deps)"; exit 1
+fi
+flags=(-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined
+       -fno-sanitize-recover=all -I"$src" $(pkg-config --cflags libical icu-i18n jansson))
+libs=($(pkg-config --libs libical icu-i18n icu-uc jansson) -lm)
+fail=0 ran=0
+for t in "$src"/tests/fuzz/fuzz_*.c; do
+    [ -f "$t" ] || continue
+    name=$(basename "$t" .c)
+    case $name in
+    fuzz_ics) seeds=("$shared/corpus/ics" "$src/tests/data/ics"); extra=() ;;
+    fuzz_fhir) seeds=("$shared/corpus/fhir" "$src/tests/data/fhir"); extra=("$src/adapters/fhir.c") ;;
+    *) seeds=(); extra=() ;;
+    esac
+    if ! clang "${flags[@]}" "$t" "$src"/calendars/*.c "${extra[@]}" "${libs[@]}" -o "$out/$name" 2>"$out/$name.log"; then
+        echo "fuzz: $name does not build:"; tail -20 "$out/$name.log"; fail=1; continue
+    fi
+    corpus="$out/corpus-$name"
+    mkdir -p "$corpus"
+    for s in "${seeds[@]}"; do [ -d "$s" ] && find "$s" -type f -size -200k -exec cp -n {} "$corpus/" \; ; done
+    if "$out/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$out/findings/$name-" \
+        "$corpus" >"$out/$name.run" 2>&1; then
+        echo "fuzz: $name ran ${seconds}s: $(grep -o 'stat::number_of_executed_runs: *[0-9]*\|#[0-9]*.*DONE.*' "$out/$name.run" | tail -1)"
+        ran=$((ran + 1))
+    else
+        echo "fuzz: $name FOUND A PROBLEM:"; grep -A20 'ERROR\|runtime error' "$out/$name.run" | head -40; fail=1
+    fi
+done
+echo "fuzz: $ran passed, $fail failed"
+[ $fail = 0 ]

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Run the end-to-end plans (bundled examples and the hand-solved cases) and a
+# calendar expansion under valgrind; fail on any leak or memory error.
+set -uo pipefail
+careday=${1:?usage: valgrind.sh path/to/careday}
+src=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export CAREDAY_NOW=2026-11-22T09:00:00Z
+pass=0 fail=0
+run() { # name, command...
+    local name=$1
+    shift
+    valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+        --errors-for-leak-kinds=definite,indirect --error-exitcode=99 "$@" \
+        >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    if [ $rc = 99 ] || grep -q '^==[0-9]*==' "$tmp/err"; then
+        echo "FAIL $name: valgrind found problems"; grep '^==' "$tmp/err" | head -30; fail=$((fail + 1))
+    else
+        pass=$((pass + 1))
+    fi
+}
+for c in "$src"/examples/*.json "$src"/tests/data/cases/*/case.json; do
+    [ -f "$c" ] || continue
+    run "plan $(basename "$(dirname "$c")")/$(basename "$c")" "$careday" plan "$c" -o "$tmp/o" --quiet
+    rm -rf "$tmp/o"
+done
+for f in "$src"/../shared/corpus/ics/node-ical/exchange-custom-tz.ics "$src"/../shared/corpus/ics/icalendar/broken_ical.ics; do
+    [ -f "$f" ] || continue
+    run "expand $(basename "$f")" "$careday" calendar expand "$f" --from 2000-01-01 --to 2030-01-01 --tz UTC
+done
+run "bad input" "$careday" plan "$src/tests/data/bad/malformed-json/case.json" -o "$tmp/bad"
+echo "valgrind: $pass passed, $fail failed"
+[ $fail = 0 ]
