@@ -842,8 +842,29 @@ static void test_catalogue_errors(void **state)
     assert_null(cat);
 }
 
-int main(void)
+/* `test_itinerary --write DIR LANG` writes the fixture's page into DIR for
+ * the end-to-end browser test (tests/e2e/test_itinerary_chromium.sh). */
+static int write_fixture(const char *dir, const char *lang)
 {
+    struct sched_case c;
+    build_case(&c, lang);
+    struct sched_plan *plan = build_plan(&c), *base = build_baseline();
+    struct out_options o = {.now = 1796000000, .messages_dir = MESSAGES};
+    struct careday_error err = {0};
+    int rc = out_write_itinerary(dir, &c, plan, base, &o, &err);
+    if (rc)
+        fprintf(stderr, "out_write_itinerary: %s\n", err.text);
+    sched_plan_free(plan);
+    sched_plan_free(base);
+    sched_case_free(&c);
+    return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && !strcmp(argv[1], "--write"))
+        return write_fixture(argv[2], argv[3]);
+
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_self_contained),   cmocka_unit_test(test_headings),
         cmocka_unit_test(test_trip_cards_en),    cmocka_unit_test(test_trip_cards_es),
