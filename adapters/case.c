@@ -502,11 +502,13 @@ static int read_places(struct loader *l, struct careday_error *err)
         adapt_warn_unknown_keys(&l->x, o, jp, known);
         if ((rc = get_id(&l->x, o, jp, "id", true, &id, err)))
             return rc;
-        if (strcmp(id, "home") == 0)
-            return adapt_bad(&l->x, err, adapt_jp_key(jp, sizeof jp, jp, "id"),
+        if (strcmp(id, "home") == 0) {
+            char q[80];
+            return adapt_bad(&l->x, err, adapt_jp_key(q, sizeof q, jp, "id"),
                              "\"home\" is reserved for the family's home; expected another id");
+        }
         if (find_place(c, id) >= 0) {
-            char q[64];
+            char q[80];
             return adapt_bad(&l->x, err, adapt_jp_key(q, sizeof q, jp, "id"),
                              "duplicate place id \"%s\"; expected each place once", id);
         }

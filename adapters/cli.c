@@ -406,7 +406,7 @@ static void print_summary(const struct sched_case *c, const struct sched_plan *p
         printf("Status: %s\n", status);
     for (i = 0; i < p->nunscheduled; i++) {
         const struct sched_unscheduled *u = &p->unscheduled[i];
-        printf("Not scheduled: %s (%s)\n", c->visits[u->visit].id, u->reason);
+        printf("Not scheduled: %s: %s\n", c->visits[u->visit].id, u->reason);
     }
     snprintf(prov, sizeof prov, "%s/providers", out);
     {
@@ -543,9 +543,11 @@ int cli_plan(int argc, char **argv)
     oo.previous_plan = a.previous;
     oo.invite = a.invite;
     oo.messages_dir = NULL;
-    if ((rc = out_write_plan_json(out, &c, plan, base, &oo, &err)) ||
-        (rc = out_write_calendars(out, &c, plan, &oo, &err)) ||
-        (rc = out_write_itinerary(out, &c, plan, base, &oo, &err))) {
+    /* plan.json last: its presence says the run completed, and a --previous
+     * pointing into OUT is still the old plan while the calendars read it. */
+    if ((rc = out_write_calendars(out, &c, plan, &oo, &err)) ||
+        (rc = out_write_itinerary(out, &c, plan, base, &oo, &err)) ||
+        (rc = out_write_plan_json(out, &c, plan, base, &oo, &err))) {
         if (rc != ADAPT_EINPUT && rc != ADAPT_EFETCH)
             rc = ADAPT_EINTERNAL;
         goto fail;
