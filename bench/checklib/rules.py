@@ -121,11 +121,14 @@ def _read_appointments(c, raw, r):
 
 
 def _when(c, a):
-    tz = c.places[a["loc"]]["tz"] if a["loc"] in c.places else c.tz
-    s = ts.fmt(a["start"], tz)
+    """'visit mode YYYY-MM-DD HH:MM-HH:MM ZONE', with the case's local time
+    too when the place keeps another zone."""
+    tz = _tz_of(c, a)
+    s = "%s %s %s-%s" % (a["visit"]["id"], a["mode"], ts.fmt(a["start"], tz)[:-4],
+                          ts.fmt(a["end"], tz)[11:])
     if tz is not c.tz:
-        s += " (%s)" % ts.fmt(a["start"], c.tz)
-    return "%s %s %s" % (a["visit"]["id"], a["mode"], s)
+        s += " (%s-%s)" % (ts.fmt_hm(a["start"], c.tz), ts.fmt(a["end"], c.tz)[11:])
+    return s
 
 
 def _check_coverage(c, appts, by_visit, unsched, r):
@@ -181,12 +184,12 @@ def _check_single(c, a, r):
         r.bad("provider-availability", "%s: provider %s offers no %s"
               % (what, prov["id"], a["mode"]))
     elif not ts.covers(pm["free"], a["start"], a["end"]):
-        r.bad("provider-availability", "%s-%s not inside %s's %s availability"
-              % (what, ts.fmt_hm(a["end"], _tz_of(c, a)), prov["id"], a["mode"]))
+        r.bad("provider-availability", "%s not inside %s's %s availability"
+              % (what, prov["id"], a["mode"]))
     lo, hi = _day_bounds(c, a["date"])
     if a["start"] < lo or a["end"] > hi:
-        r.bad("family-day", "%s-%s outside the family day %s-%s"
-              % (what, ts.fmt_hm(a["end"], _tz_of(c, a)), _hm(c.earliest), _hm(c.latest)))
+        r.bad("family-day", "%s outside the family day %s-%s"
+              % (what, _hm(c.earliest), _hm(c.latest)))
     if a["mode"] != "in_person":
         busy = ts.overlap(c.family_busy, max(a["start"], lo), min(a["end"], hi))
         if busy:
