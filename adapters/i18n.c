@@ -223,9 +223,10 @@ static int load(const char *path, json_t **out, struct careday_error *err)
     json_object_foreach(root, key, v)
     {
         if (!json_is_string(v)) {
-            json_decref(root);
-            return careday_fail(err, ADAPT_EINPUT, path, 0, key,
-                                "every catalogue entry must be a string");
+            int rc = careday_fail(err, ADAPT_EINPUT, path, 0, key,
+                                  "every catalogue entry must be a string");
+            json_decref(root); /* key belongs to root */
+            return rc;
         }
     }
     *out = root;
