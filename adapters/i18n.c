@@ -184,10 +184,12 @@ static int find_dir(const char *messages_dir, char *dir, size_t size, struct car
         return careday_fail(err, ADAPT_EINPUT, dir, 0, NULL,
                             "CAREDAY_MESSAGES names a folder without en.json");
     }
+    char tried[2 * I18N_PATH_MAX] = "";
 #ifdef CAREDAY_DATA_DIR
     snprintf(dir, size, "%s/messages", CAREDAY_DATA_DIR);
     if (has_catalogue(dir))
         return 0;
+    snprintf(tried, sizeof tried, "%s", dir);
 #endif
     char exe[I18N_PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -199,11 +201,14 @@ static int find_dir(const char *messages_dir, char *dir, size_t size, struct car
             snprintf(dir, size, "%s/../share/careday/messages", exe);
             if (has_catalogue(dir))
                 return 0;
+            size_t len = strlen(tried);
+            snprintf(tried + len, sizeof tried - len, "%s%s", len ? ", " : "", dir);
         }
     }
     return careday_fail(err, ADAPT_EINPUT, NULL, 0, NULL,
-                        "no message catalogue found (messages/en.json): set CAREDAY_MESSAGES "
-                        "to the folder adapters/messages of the careday sources");
+                        "no message catalogue (en.json) in %s; set CAREDAY_MESSAGES to the "
+                        "folder adapters/messages of the careday sources",
+                        tried[0] ? tried : "any known folder");
 }
 
 static int load(const char *path, json_t **out, struct careday_error *err)

@@ -481,6 +481,28 @@ static void test_video_and_home(void **state)
     page_teardown(&p);
 }
 
+/* A clinic in another time zone shows its own local time, and says so. */
+static void test_place_time_zone(void **state)
+{
+    (void)state;
+    struct page p;
+    page_setup(&p, "en");
+    p.c.places[P_EYE].timezone = strdup("America/Chicago");
+    assert_int_equal(cal_tz_open("America/Chicago", &p.c.places[P_EYE].tz, NULL), 0);
+    render(&p);
+    char *t2 = element(p.html, "<article class=\"card trip\" id=\"trip-2026-12-09\"", "</article>");
+    assert_has(t2, "<span class=\"time\">8:30 AM</span>");
+    assert_has(t2, "Times at Duke Eye Center are local time there (America/Chicago).");
+    /* Leaving the lodging and coming home are in the family's zone. */
+    assert_has(t2, "Leave Ronald McDonald House by 8:50 AM");
+    assert_has(t2, "Back home about 1:30 PM");
+    free(t2);
+    char *t1 = element(p.html, "<article class=\"card trip\" id=\"trip-2026-12-08\"", "</article>");
+    assert_lacks(t1, "local time there");
+    free(t1);
+    page_teardown(&p);
+}
+
 /* A link that is not http(s) is shown, never made a link. */
 static void test_link_schemes(void **state)
 {
@@ -866,13 +888,14 @@ int main(int argc, char **argv)
         return write_fixture(argv[2], argv[3]);
 
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_self_contained),   cmocka_unit_test(test_headings),
-        cmocka_unit_test(test_trip_cards_en),    cmocka_unit_test(test_trip_cards_es),
-        cmocka_unit_test(test_video_and_home),   cmocka_unit_test(test_link_schemes),
-        cmocka_unit_test(test_compare_strip),    cmocka_unit_test(test_month_view),
-        cmocka_unit_test(test_unscheduled),      cmocka_unit_test(test_escaping),
-        cmocka_unit_test(test_contrast),         cmocka_unit_test(test_catalogue_complete),
-        cmocka_unit_test(test_catalogue_format), cmocka_unit_test(test_catalogue_errors),
+        cmocka_unit_test(test_self_contained),     cmocka_unit_test(test_headings),
+        cmocka_unit_test(test_trip_cards_en),      cmocka_unit_test(test_trip_cards_es),
+        cmocka_unit_test(test_video_and_home),     cmocka_unit_test(test_place_time_zone),
+        cmocka_unit_test(test_link_schemes),       cmocka_unit_test(test_compare_strip),
+        cmocka_unit_test(test_month_view),         cmocka_unit_test(test_unscheduled),
+        cmocka_unit_test(test_escaping),           cmocka_unit_test(test_contrast),
+        cmocka_unit_test(test_catalogue_complete), cmocka_unit_test(test_catalogue_format),
+        cmocka_unit_test(test_catalogue_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
