@@ -335,6 +335,14 @@ def _check_trips(c, trips, claimed, days, appts, r):
             if got != want:
                 r.bad("trip", "trips[%d] (%s): visits %s, in-person that day %s"
                       % (i, d, ",".join(got), ",".join(want)))
+        tm = t.get("travel_minutes")
+        if isinstance(tm, (int, float)) and not isinstance(tm, bool) and tm != mine["travel"]:
+            r.bad("trip", "trips[%d] (%s): travel_minutes %g, recomputed %d (%s)"
+                  % (i, d, tm, mine["travel"], _legs(mine)))
+        places = t.get("places")
+        if isinstance(places, list) and set(places) != set(mine["places"]):
+            r.bad("trip", "trips[%d] (%s): places %s, the day's in-person visits are at %s"
+                  % (i, d, ",".join(map(str, places)), ",".join(sorted(set(mine["places"])))))
         place = t.get("place")
         if place is not None and place not in mine["places"]:
             r.bad("trip", "trips[%d] (%s): place %r is not where that day's visits are"
