@@ -205,13 +205,34 @@ static int prev_load(const char *path, struct prev_plan *out, struct careday_err
  * one more when it moved or changed mode. */
 static int sequence_of(const struct prev_plan *prev, const char *visit, const struct sched_appt *a)
 {
-    for (size_t i = 0; prev && i < prev->n; i++) {
+    for (size_t i = 0; i < prev->n; i++) {
         const struct prev_appt *p = &prev->v[i];
         if (strcmp(p->visit, visit) != 0)
             continue;
         bool same = p->start == a->start && p->end == a->end && p->mode == a->mode;
         return same ? p->sequence : p->sequence + 1;
     }
+    return 0;
+}
+
+/* The SEQUENCE of every appointment of plan (seq[i] for plan->appts[i])
+ * against the earlier plan.json at previous_plan; all 0 when it is NULL.
+ * plan.json records the same numbers as "sequence", so they keep rising over
+ * successive re-plans. */
+int out_previous_sequences(const char *previous_plan, const struct sched_case *c,
+                           const struct sched_plan *plan, int *seq, struct careday_error *err)
+{
+    struct prev_plan prev;
+    for (size_t i = 0; i < plan->nappts; i++)
+        seq[i] = 0;
+    if (!previous_plan)
+        return 0;
+    int rc = prev_load(previous_plan, &prev, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < plan->nappts; i++)
+        seq[i] = sequence_of(&prev, c->visits[plan->appts[i].visit].id, &plan->appts[i]);
+    prev_free(&prev);
     return 0;
 }
 
@@ -324,7 +345,7 @@ struct family_ctx {
     const struct sched_case *c;
     const struct sched_plan *plan;
     const i18n_catalog *cat;
-    const struct prev_plan *prev;
+    const int *seq; /* SEQUENCE per appointment */
     cal_writer *w;
     struct cal_attendee organizer;
 };
@@ -423,7 +444,7 @@ static int add_appointment(struct family_ctx *x, size_t index)
 
     struct cal_event_out ev = {
         .uid = uid,
-        .sequence = sequence_of(x->prev, v->id, a),
+        .sequence = x->seq[index],
         .start = a->start,
         .end = a->end,
         .summary = summary.s,
@@ -560,7 +581,7 @@ static int add_overnight(struct family_ctx *x, size_t t)
 }
 
 static int write_family(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
-                        const i18n_catalog *cat, const struct prev_plan *prev, cal_time now,
+                        const i18n_catalog *cat, const int *seq, cal_time now,
                         struct careday_error *err)
 {
     char path[OUT_PATH_MAX];
@@ -580,7 +601,7 @@ static int write_family(const char *dir, const struct sched_case *c, const struc
         .c = c,
         .plan = plan,
         .cat = cat,
-        .prev = prev,
+        .seq = seq,
         .organizer = {.name = OUT_ORGANIZER_NAME, .email = OUT_ORGANIZER_EMAIL},
     };
     int rc = 0;
@@ -685,7 +706,7 @@ static void provider_path(const char *dir, const struct sched_provider *p, const
 
 static int write_provider(const char *dir, const struct sched_case *c,
                           const struct sched_plan *plan, size_t pi, const i18n_catalog *cat,
-                          const struct prev_plan *prev, cal_time now, struct careday_error *err)
+                          const int *seq, cal_time now, struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
     size_t count = 0;
@@ -720,8 +741,7 @@ static int write_provider(const char *dir, const struct sched_case *c,
         const struct sched_visit *v = &c->visits[a->visit];
         if ((size_t)v->provider != pi)
             continue;
-        rc = add_provider_event(w, c, a, cat, "feed", sequence_of(prev, v->id, a), &organizer, NULL,
-                                0);
+        rc = add_provider_event(w, c, a, cat, "feed", seq[i], &organizer, NULL, 0);
     }
     if (rc) {
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
@@ -746,8 +766,7 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
     if (!o)
         o = &none;
     i18n_catalog *family_cat = NULL, *provider_cat = NULL;
-    struct prev_plan prev = {0};
-    bool have_prev = false;
+    int *seq = NULL;
     char path[OUT_PATH_MAX];
 
     if (o->invite)
@@ -763,24 +782,26 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
     rc = i18n_open("en", o->messages_dir, &provider_cat, err);
     if (rc)
         goto done;
-    if (o->previous_plan) {
-        rc = prev_load(o->previous_plan, &prev, err);
-        if (rc)
-            goto done;
-        have_prev = true;
+    seq = calloc(plan->nappts ? plan->nappts : 1, sizeof *seq);
+    if (!seq) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+        goto done;
     }
+    rc = out_previous_sequences(o->previous_plan, c, plan, seq, err);
+    if (rc)
+        goto done;
     rc = make_dir(dir, err);
     if (rc)
         goto done;
-    rc = write_family(dir, c, plan, family_cat, have_prev ? &prev : NULL, o->now, err);
+    rc = write_family(dir, c, plan, family_cat, seq, o->now, err);
     if (rc)
         goto done;
     snprintf(path, sizeof path, "%s/providers", dir);
     rc = make_dir(path, err);
     for (size_t pi = 0; pi < c->nproviders && rc == 0; pi++)
-        rc = write_provider(dir, c, plan, pi, provider_cat, have_prev ? &prev : NULL, o->now, err);
+        rc = write_provider(dir, c, plan, pi, provider_cat, seq, o->now, err);
 done:
-    prev_free(&prev);
+    free(seq);
     i18n_free(family_cat);
     i18n_free(provider_cat);
     return rc;
