@@ -198,8 +198,8 @@ static int find_dir(const char *messages_dir, char *dir, size_t size, struct car
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            snprintf(dir, size, "%s/../share/careday/messages", exe);
-            if (has_catalogue(dir))
+            int n2 = snprintf(dir, size, "%s/../share/careday/messages", exe);
+            if (n2 > 0 && (size_t)n2 < size && has_catalogue(dir))
                 return 0;
             size_t len = strlen(tried);
             snprintf(tried + len, sizeof tried - len, "%s%s", len ? ", " : "", dir);
