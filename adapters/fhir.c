@@ -163,7 +163,6 @@ struct item {
     const char *id;           /* id, borrowed, NULL when absent */
     const char *full_url;     /* the entry's fullUrl, borrowed, NULL when none */
     int line;                 /* NDJSON line, 0 otherwise */
-    bool bare;                /* the whole file (or line) is this resource, not a Bundle entry */
     char path[FHIR_PATH_MAX]; /* "" for a root resource, else "entry[3].resource" */
 };
 
@@ -316,7 +315,7 @@ static int get_reference(const struct doc *d, int line, json_t *obj, const char 
 }
 
 static int add_item(struct doc *d, json_t *res, const char *type, const char *full_url, int line,
-                    bool bare, const char *path)
+                    const char *path)
 {
     if (grow((void **)&d->items, &d->cap, d->n, sizeof *d->items))
         return careday_fail(d->err, CAL_ENOMEM, d->name, line, NULL, "out of memory");
@@ -328,14 +327,13 @@ static int add_item(struct doc *d, json_t *res, const char *type, const char *fu
     it->id = json_is_string(id) ? json_string_value(id) : NULL;
     it->full_url = full_url;
     it->line = line;
-    it->bare = bare;
     snprintf(it->path, sizeof it->path, "%s", path);
     return 0;
 }
 
 /* Add one resource found at path; Bundles are opened and their entries added
  * instead. */
-static int add_resource(struct doc *d, json_t *res, const char *full_url, int line, bool bare,
+static int add_resource(struct doc *d, json_t *res, const char *full_url, int line,
                         const char *path, int depth)
 {
     char p[FHIR_PATH_MAX];
@@ -351,7 +349,7 @@ static int add_resource(struct doc *d, json_t *res, const char *full_url, int li
     if (strcmp(type, "Bundle") != 0) {
         if (json_object_get(res, "id") && !json_is_string(json_object_get(res, "id")))
             return fail(d, line, jp(p, sizeof p, path, "id"), "expected a string");
-        return add_item(d, res, type, full_url, line, bare, path);
+        return add_item(d, res, type, full_url, line, path);
     }
     if (depth >= FHIR_MAX_BUNDLE_DEPTH)
         return fail(d, line, path, "Bundles nested more than %d deep", FHIR_MAX_BUNDLE_DEPTH);
@@ -388,7 +386,7 @@ static int add_resource(struct doc *d, json_t *res, const char *full_url, int li
             note(d, line, ep, "ignored: entry without a resource");
             continue;
         }
-        rc = add_resource(d, r, fu, line, false, jp(rp, sizeof rp, ep, "resource"), depth + 1);
+        rc = add_resource(d, r, fu, line, jp(rp, sizeof rp, ep, "resource"), depth + 1);
         if (rc)
             return rc;
     }
@@ -402,7 +400,7 @@ static int add_root(struct doc *d, json_t *root, int line)
         return careday_fail(d->err, CAL_ENOMEM, d->name, line, NULL, "out of memory");
     }
     d->roots[d->nroots++] = root;
-    return add_resource(d, root, NULL, line, true, "", 0);
+    return add_resource(d, root, NULL, line, "", 0);
 }
 
 static bool blank(const char *s, size_t n)
