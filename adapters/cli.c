@@ -534,6 +534,21 @@ int cli_plan(int argc, char **argv)
         goto fail;
     }
 
+    /* An unreadable --previous is bad input: find out before OUT exists. */
+    if (a.previous) {
+        int *seq = calloc(plan->nappts ? plan->nappts : 1, sizeof *seq);
+        if (!seq) {
+            rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+            goto fail;
+        }
+        rc = out_previous_sequences(a.previous, &c, plan, seq, &err);
+        free(seq);
+        if (rc) {
+            rc = rc == ADAPT_EINPUT ? ADAPT_EINPUT : ADAPT_EINTERNAL;
+            goto fail;
+        }
+    }
+
     snprintf(prov, sizeof prov, "%s/providers", out);
     if ((rc = make_dirs(out, &err)) || (rc = make_dirs(prov, &err)))
         goto fail;

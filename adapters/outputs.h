@@ -29,6 +29,15 @@ int out_write_itinerary(const char *dir, const struct sched_case *c, const struc
                         const struct sched_plan *baseline, const struct out_options *o,
                         struct careday_error *err);
 
+/* SEQUENCE of every appointment of plan (seq[i] for plan->appts[i], seq has
+ * plan->nappts entries) against the earlier plan.json at previous_plan: 0 for
+ * a new appointment, the previous number when unchanged, one more when it
+ * moved or changed mode; all 0 when previous_plan is NULL. plan.json records
+ * the same numbers as "sequence". ADAPT_EINPUT when the earlier plan cannot
+ * be read. (out_ics.c) */
+int out_previous_sequences(const char *previous_plan, const struct sched_case *c,
+                           const struct sched_plan *plan, int *seq, struct careday_error *err);
+
 /* Stable UID of a visit's appointment: derived from the case id and the visit
  * id only, so re-planning keeps it. Writes into buf. */
 void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size);

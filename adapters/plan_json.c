@@ -103,7 +103,8 @@ static const char *visit_id(const struct sched_case *c, int v)
     return v >= 0 && (size_t)v < c->nvisits ? c->visits[v].id : "";
 }
 
-static json_t *appointments(struct tree *t, const struct sched_case *c, const struct sched_plan *p)
+static json_t *appointments(struct tree *t, const struct sched_case *c, const struct sched_plan *p,
+                            const int *seq)
 {
     json_t *arr = json_array();
     size_t i;
@@ -128,6 +129,7 @@ static json_t *appointments(struct tree *t, const struct sched_case *c, const st
             add(t, o, "trip", date_of(p->trips[a->trip].day));
         else
             add(t, o, "trip", json_null());
+        add(t, o, "sequence", json_integer(seq[i]));
     }
     return arr;
 }
@@ -207,14 +209,26 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
                         struct careday_error *err)
 {
     struct tree t = {false};
-    json_t *root = json_object();
+    json_t *root;
     char *text = NULL, *path = NULL;
+    int *seq;
     size_t n;
     int rc;
 
-    (void)o;
-    if (!root)
+    /* Re-planning keeps counting SEQUENCE from the earlier plan. */
+    seq = calloc(plan->nappts ? plan->nappts : 1, sizeof *seq);
+    if (!seq)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    rc = out_previous_sequences(o ? o->previous_plan : NULL, c, plan, seq, err);
+    if (rc) {
+        free(seq);
+        return rc;
+    }
+    root = json_object();
+    if (!root) {
+        free(seq);
+        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    }
     add(&t, root, "careday", json_integer(1));
     add(&t, root, "case", json_string(c->id ? c->id : ""));
     add(&t, root, "timezone", json_string(c->timezone ? c->timezone : ""));
@@ -225,12 +239,13 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     add(&t, root, "solve_ms", json_integer(plan->solve_ms));
     add(&t, root, "metrics", metrics(&t, &plan->metrics));
     add(&t, root, "baseline", baseline ? metrics(&t, &baseline->metrics) : json_null());
-    add(&t, root, "appointments", appointments(&t, c, plan));
+    add(&t, root, "appointments", appointments(&t, c, plan, seq));
     add(&t, root, "trips", trips(&t, c, plan));
     add(&t, root, "unscheduled", unscheduled(&t, c, plan));
     if (!t.failed)
         text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);
+    free(seq);
     n = strlen(dir) + sizeof "/plan.json";
     path = malloc(n);
     if (!text || !path) {
