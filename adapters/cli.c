@@ -30,6 +30,8 @@ static const char usage_main[] =
     "  plan CASE.json [-o OUT]    plan the visits of a case into as few trips as possible\n"
     "  check CASE.json            load a case and its calendars, report what they give\n"
     "  calendar expand FILE.ics   show the intervals careday reads from a calendar\n"
+    "  gen --families N --seed S -o DIR\n"
+    "                             write synthetic cases (for the benchmark)\n"
     "\n"
     "Options:\n"
     "  -h, --help                 show this help (also: careday <command> --help)\n"
@@ -731,6 +733,8 @@ int cli_main(int argc, char **argv)
         code = cli_check(argc - 1, argv + 1);
     else if (strcmp(cmd, "calendar") == 0)
         code = cli_calendar(argc - 1, argv + 1);
+    else if (strcmp(cmd, "gen") == 0)
+        code = cli_gen(argc - 1, argv + 1);
     else
         code = usage_error(usage_main, "unknown command \"%s\"", cmd);
     adapt_global_cleanup();

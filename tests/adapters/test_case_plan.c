@@ -241,6 +241,7 @@ static void test_plan_json(void **state)
     assert_string_equal(str(json_array_get(a, 0), "end"), "2026-12-08T09:40:00-05:00");
     assert_string_equal(str(json_array_get(a, 0), "place"), "unc");
     assert_string_equal(str(json_array_get(a, 0), "trip"), "2026-12-08");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(a, 0), "sequence")), 0);
     /* The Chicago clinic shows Chicago time. */
     assert_string_equal(str(json_array_get(a, 2), "start"), "2026-12-09T09:00:00-06:00");
     assert_string_equal(str(json_array_get(a, 2), "end"), "2026-12-09T09:45:00-06:00");
@@ -314,6 +315,62 @@ static void test_plan_json_nulls(void **state)
     sched_plan_free(plan);
 }
 
+/* Re-planning against the plan.json already in the folder: an unchanged
+ * appointment keeps its SEQUENCE, a moved one counts up, twice in a row. */
+static void test_plan_json_sequence(void **state)
+{
+    struct fixture *f = *state;
+    struct sched_plan *plan = hand_plan();
+    struct out_options o = {0};
+    struct careday_error err = {0};
+    char path[128], *text;
+    json_t *root, *a;
+    int round;
+
+    assert_int_equal(out_write_plan_json(f->dir, &f->c, plan, NULL, &o, &err), 0);
+    snprintf(path, sizeof path, "%s/plan.json", f->dir);
+    o.previous_plan = path;
+    for (round = 1; round <= 2; round++) {
+        /* The video visit moves by an hour each round. */
+        plan->appts[3].start += 3600;
+        plan->appts[3].end += 3600;
+        assert_int_equal(out_write_plan_json(f->dir, &f->c, plan, NULL, &o, &err), 0);
+        text = read_text(path);
+        root = json_loads(text, 0, NULL);
+        assert_non_null(root);
+        a = json_object_get(root, "appointments");
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(a, 0), "sequence")), 0);
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(a, 3), "sequence")),
+                         round);
+        json_decref(root);
+        free(text);
+    }
+    sched_plan_free(plan);
+}
+
+/* An earlier plan that is not a plan: bad input naming it, nothing written. */
+static void test_plan_json_bad_previous(void **state)
+{
+    struct fixture *f = *state;
+    struct sched_plan *plan = hand_plan();
+    struct out_options o = {0};
+    struct careday_error err = {0};
+    char path[128], out[128];
+    FILE *fp;
+
+    snprintf(path, sizeof path, "%s/old.json", f->dir);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("{\"appointments\": 3}", fp);
+    fclose(fp);
+    o.previous_plan = path;
+    assert_int_equal(out_write_plan_json(f->dir, &f->c, plan, NULL, &o, &err), ADAPT_EINPUT);
+    assert_string_equal(err.file, path);
+    snprintf(out, sizeof out, "%s/plan.json", f->dir);
+    assert_int_equal(access(out, F_OK), -1);
+    sched_plan_free(plan);
+}
+
 /* A folder that does not exist: an error naming the file, nothing written. */
 static void test_plan_json_bad_folder(void **state)
 {
@@ -335,6 +392,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_plan_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_json_nulls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_json_bad_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_json_sequence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_json_bad_previous, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
