@@ -75,10 +75,11 @@ static glp_prob *build(const solver_model *m)
         glp_add_cols(P, (int)m->ncols);
     for (size_t j = 0; j < m->ncols; j++) {
         int c = (int)j + 1;
-        glp_set_col_bnds(P, c, bound_type(m->lb[j], m->ub[j]), m->lb[j], m->ub[j]);
-        glp_set_obj_coef(P, c, m->obj[j]);
+        /* Kind first: GLP_BV resets the bounds to [0, 1]. */
         if (m->is_int[j])
             glp_set_col_kind(P, c, (m->lb[j] >= 0 && m->ub[j] <= 1) ? GLP_BV : GLP_IV);
+        glp_set_col_bnds(P, c, bound_type(m->lb[j], m->ub[j]), m->lb[j], m->ub[j]);
+        glp_set_obj_coef(P, c, m->obj[j]);
         if (m->col_name[j])
             glp_set_col_name(P, c, m->col_name[j]);
     }

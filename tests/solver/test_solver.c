@@ -122,6 +122,26 @@ static void test_many_rows_growth(void **state)
     solver_model_free(m);
 }
 
+/* A binary column fixed to 1 stays at 1 even when it costs (regression:
+ * setting the binary kind used to reset the bounds to [0, 1]). */
+static void test_fixed_binary_stays_fixed(void **state)
+{
+    (void)state;
+    solver_model *m = solver_model_new();
+    int x = solver_add_col(m, 1, 1, 50, true, "fixed");
+    int y = solver_add_col(m, 0, 1, -1, true, "free");
+    int cols[] = {x, y};
+    double v[] = {1, 1};
+    solver_add_row(m, 2, cols, v, -SOLVER_INF, 2, NULL);
+    struct solver_result r;
+    assert_int_equal(solver_solve(m, NULL, &r), SOLVER_OK);
+    assert_int_equal(r.outcome, SOLVER_OPTIMAL);
+    assert_true(fabs(r.x[0] - 1) < 1e-9);
+    assert_true(fabs(r.objective - 49) < 1e-9);
+    solver_result_free(&r);
+    solver_model_free(m);
+}
+
 static void test_write_mps(void **state)
 {
     (void)state;
@@ -155,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_infeasible),
         cmocka_unit_test(test_duplicates_merge_and_validation),
         cmocka_unit_test(test_many_rows_growth),
+        cmocka_unit_test(test_fixed_binary_stays_fixed),
         cmocka_unit_test(test_write_mps),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
