@@ -5,6 +5,7 @@ FHIR Slot bundles or NDJSON, and `hours` weekly templates."""
 import datetime
 import json
 import os
+import re
 import urllib.parse
 import urllib.request
 
@@ -95,9 +96,35 @@ def read_ics(data, label, meaning, span):
     """(busy, available) interval sets of an iCalendar text. meaning is what a
     plain VEVENT means ("busy" or "available")."""
     try:
-        cal = icalendar.Calendar.from_ical(data)
+        cals = icalendar.Calendar.from_ical(_prepare(data), multiple=True)
     except Exception as exc:
         raise SourceError("%s: not iCalendar (%s)" % (label, exc)) from exc
+    busy, avail = [], []
+    for cal in cals:
+        b, a = _read_calendar(cal, meaning, span)
+        busy += b
+        avail += a
+    return ts.normalize(busy), ts.normalize(avail)
+
+
+def _prepare(data):
+    """Work around what this icalendar version cannot parse: a byte-order
+    mark, and FREEBUSY properties listing several periods (split into one
+    property per period, as RFC 5545 allows either way)."""
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    text = text.lstrip("\ufeff")
+    text = re.sub(r"\r?\n[ \t]", "", text)
+    out = []
+    for line in re.split(r"\r?\n", text):
+        if line[:8].upper() == "FREEBUSY" and line[8:9] in (":", ";") and "," in line:
+            head, _, value = line.partition(":")
+            out += ["%s:%s" % (head, v.strip()) for v in value.split(",") if v.strip()]
+        else:
+            out.append(line)
+    return "\r\n".join(out)
+
+
+def _read_calendar(cal, meaning, span):
     busy, avail = [], []
     for ev in _expand(cal, span, "VEVENT"):
         if _text(ev, "STATUS") == "CANCELLED":
@@ -119,7 +146,7 @@ def read_ics(data, label, meaning, span):
         b, a = _availability(va, span)
         busy += b
         avail += a
-    return ts.normalize(busy), ts.normalize(avail)
+    return busy, avail
 
 
 def _periods(prop):
@@ -242,7 +269,16 @@ def read_source(src, where, default_meaning, span, base_dir):
     meaning = src.get("meaning", default_meaning)
     if meaning not in ("busy", "available"):
         raise SourceError("%s.meaning: expected \"busy\" or \"available\"" % where)
-    kind = kinds[0]
+    try:
+        return _read_source(src, where, meaning, span, base_dir, kinds[0])
+    except SourceError:
+        raise
+    except Exception as exc:  # a calendar the libraries choke on
+        raise SourceError("%s: cannot read %s: %s: %s"
+                          % (where, src.get(kinds[0]), type(exc).__name__, exc)) from exc
+
+
+def _read_source(src, where, meaning, span, base_dir, kind):
     if kind == "caldav":
         raise SourceError("%s: CalDAV sources are not read by the checker; "
                           "export the calendar to an .ics file" % where)
