@@ -603,6 +603,9 @@ static void on_source(void *ud, const struct adapt_source_report *r)
     if (strcmp(r->kind, "hours") == 0)
         printf("  %s: weekly hours, %zu opening%s\n", r->json_path, r->navailable,
                r->navailable == 1 ? "" : "s");
+    else if (strcmp(r->kind, "fhir") == 0)
+        printf("  %s: fhir %s: %zu busy, %zu available (%zu slot%s)\n", r->json_path, r->given,
+               r->nbusy, r->navailable, r->nevents, r->nevents == 1 ? "" : "s");
     else
         printf("  %s: %s %s: %zu busy, %zu available (%zu event%s, plain events read as %s)\n",
                r->json_path, r->kind, r->given, r->nbusy, r->navailable, r->nevents,
@@ -668,8 +671,9 @@ int cli_check(int argc, char **argv)
     cal_format_date(c.horizon_start, a, sizeof a);
     cal_format_date(c.horizon_end, b, sizeof b);
     printf("Case: %s (%s), %s to %s, %s\n", c.name, c.id, a, b, c.timezone);
-    printf("  %zu visits, %zu bookings, %zu providers, %zu places\n", c.nvisits - nbooked, nbooked,
-           c.nproviders, c.nplaces);
+    printf("  %zu visit%s, %zu booking%s, %zu provider%s, %zu place%s\n", c.nvisits - nbooked,
+           c.nvisits - nbooked == 1 ? "" : "s", nbooked, nbooked == 1 ? "" : "s", c.nproviders,
+           c.nproviders == 1 ? "" : "s", c.nplaces, c.nplaces == 1 ? "" : "s");
     printf("Provider time in each visit's window (hours, per mode):\n");
     for (i = 0; i < c.nvisits; i++) {
         const struct sched_visit *v = &c.visits[i];
