@@ -314,6 +314,70 @@ static void build_columns(struct mb *b)
     }
 }
 
+/* What one trip day can hold, times the day's trip variables. These rows
+ * are implied by the integer model, but without them the LP spreads visits
+ * thinly over many days and believes each day is barely used. The in-person
+ * visits of a day, with their gaps, fit in the longest free run of away
+ * slots less the shortest drive there and back; and the daily limits apply
+ * to them. */
+static void build_day_capacity(struct mb *b, int d, unsigned mask)
+{
+    struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
+    const struct sched_family *f = &c->family;
+    int mg = f->min_gap_minutes;
+    int run = 0, longest = 0;
+    for (int k = 0; k < x->nslots; k++) {
+        run = x->blocked[(size_t)d * x->nslots + k] ? 0 : run + 1;
+        if (run > longest)
+            longest = run;
+    }
+    int span = longest * SCHED_SLOT;
+    if (span > x->win1 - x->win0)
+        span = x->win1 - x->win0;
+    int legs = -1;
+    for (int p = 0; p < MAXP; p++) {
+        if (!(mask & (1u << p)))
+            continue;
+        int l = ctx_leg_in(x, -1, p) + sched_travel(c, p, -1);
+        if (x->lodging >= 0) {
+            int ll = ctx_leg_in(x, x->lodging, p) + sched_travel(c, p, x->lodging);
+            l = ll < l ? ll : l;
+        }
+        if (legs < 0 || l < legs)
+            legs = l;
+    }
+    span -= legs > 0 ? legs : 0;
+    bool any_fixed = false;
+    for (size_t k = b->day0[d]; k < b->day0[d] + b->dayn[d]; k++)
+        any_fixed |= cand_at(b, k)->fixed;
+    if (any_fixed)
+        return; /* bookings are facts and may exceed what a day "can" hold */
+    for (int kind = 0; kind < 3; kind++) {
+        double cap;
+        if (kind == 0)
+            cap = span + mg;
+        else if (kind == 1)
+            cap = f->max_clinic_minutes_per_day;
+        else
+            cap = f->max_visits_per_day;
+        if (kind > 0 && cap <= 0)
+            continue;
+        row_begin(b);
+        for (size_t k = b->day0[d]; k < b->day0[d] + b->dayn[d]; k++) {
+            const struct cand *cd = cand_at(b, k);
+            if (cd->mode != SCHED_IN_PERSON)
+                continue;
+            double coef =
+                kind == 0 ? cd->end - cd->start + mg : (kind == 1 ? cd->end - cd->start : 1);
+            row_put(b, cd->col, coef);
+        }
+        for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
+            row_put(b, b->w[i].col, -(cap > 0 ? cap : 0));
+        row_end(b, -SOLVER_INF, 0);
+    }
+}
+
 /* Trip-day routes, away slots and their linking rows. */
 static void build_trips(struct mb *b)
 {
@@ -374,6 +438,7 @@ static void build_trips(struct mb *b)
         for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
             row_put(b, b->w[i].col, 1);
         row_end(b, -SOLVER_INF, 1);
+        build_day_capacity(b, d, mask);
     }
     /* Nights at lodging between consecutive trip days at the same place. */
     if (x->lodging >= 0) {

@@ -166,13 +166,10 @@ static void callback(glp_tree *T, void *info)
     }
 }
 
-int solver_solve(solver_model *m, const struct solver_params *p, struct solver_result *out)
+/* Nothing this function modifies before setjmp may be used after a longjmp;
+ * its parameters are never reassigned. */
+static int solve_guarded(solver_model *m, const struct solver_params *p, struct solver_result *out)
 {
-    struct solver_params defaults;
-    if (!p) {
-        solver_params_init(&defaults);
-        p = &defaults;
-    }
     memset(out, 0, sizeof(*out));
     out->outcome = SOLVER_NOSOLUTION;
     out->objective = SOLVER_INF;
@@ -287,6 +284,16 @@ int solver_solve(solver_model *m, const struct solver_params *p, struct solver_r
     glp_error_hook(NULL, NULL);
     free(warm);
     return SOLVER_OK;
+}
+
+int solver_solve(solver_model *m, const struct solver_params *p, struct solver_result *out)
+{
+    struct solver_params defaults;
+    if (!p) {
+        solver_params_init(&defaults);
+        p = &defaults;
+    }
+    return solve_guarded(m, p, out);
 }
 
 int solver_write_mps(const solver_model *m, const char *path, char *errbuf, size_t errsize)
