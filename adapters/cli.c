@@ -144,13 +144,19 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
     return 1;
 }
 
-/* 5234 -> "5 234". */
+/* 5234 -> "5 234"; "none" for what is not a number a person could read
+ * (solvers report "no incumbent yet" as infinities or huge values). */
 static const char *grouped(double v, char *buf, size_t size)
 {
     char digits[32];
-    long long n = llround(fabs(v));
+    long long n;
     size_t len, i, o = 0;
 
+    if (!isfinite(v) || fabs(v) >= 1e15) {
+        snprintf(buf, size, "none");
+        return buf;
+    }
+    n = llround(fabs(v));
     snprintf(digits, sizeof digits, "%lld", n);
     len = strlen(digits);
     if (v < 0 && n != 0 && o + 1 < size)
@@ -323,12 +329,10 @@ static void on_progress(void *ud, const struct sched_progress *p)
     pr->shown = true;
     if (pr->tty)
         fprintf(stderr, "\rSolving... %.1f s, best %s, bound %s\033[K", p->elapsed_s,
-                isfinite(p->incumbent) ? grouped(p->incumbent, a, sizeof a) : "none",
-                isfinite(p->bound) ? grouped(p->bound, b, sizeof b) : "none");
+                grouped(p->incumbent, a, sizeof a), grouped(p->bound, b, sizeof b));
     else
         fprintf(stderr, "careday: solving: %.1f s, best %s, bound %s\n", p->elapsed_s,
-                isfinite(p->incumbent) ? grouped(p->incumbent, a, sizeof a) : "none",
-                isfinite(p->bound) ? grouped(p->bound, b, sizeof b) : "none");
+                grouped(p->incumbent, a, sizeof a), grouped(p->bound, b, sizeof b));
     fflush(stderr);
 }
 
