@@ -35,7 +35,7 @@
 
 #define ICS_MAX_BYTES ((size_t)64 << 20)
 #define ICS_DEFAULT_MAX_INSTANCES 10000
-#define ICS_MAX_STEPS 100000
+#define ICS_MAX_STEPS 20000
 #define ICS_MAX_DEPTH 32
 
 /* ---------------------------------------------------------------------------
@@ -1051,12 +1051,114 @@ static void item_warn(struct reader *r, int line, const struct item *m, const ch
           what);
 }
 
+/* The local wall clock of instant t in zone, as floating libical fields. */
+static struct icaltimetype local_fields(icaltimezone *zone, cal_time t, bool is_date)
+{
+    struct cal_tz tz = {.name = NULL, .zone = zone, .is_utc = false};
+    int off = zone == NULL || zone == icaltimezone_get_utc_timezone() ? 0 : cal_tz_offset(&tz, t);
+    return utc_fields(t + off, is_date);
+}
+
+static int list_len(const short *v, int size)
+{
+    int n = 0;
+    while (n < size && v[n] != ICAL_RECURRENCE_ARRAY_MAX)
+        n++;
+    return n;
+}
+
+static bool in_list(const short *v, int size, int x)
+{
+    for (int i = 0; i < size && v[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+        if (v[i] == x)
+            return true;
+    return false;
+}
+
+/* Could a MONTHLY or YEARLY rule ever yield an instance? libical answers
+ * only after searching every period up to the year 20000 (seconds of CPU,
+ * inside one call), so rules that certainly never match are caught here
+ * first. The test over-approximates (BYWEEKNO and BYDAY ordinals are
+ * ignored, INTERVAL too): a rule it passes may still match nothing, but a
+ * rule it rejects matches nothing. It looks at one 400-year Gregorian
+ * cycle, after which dates and weekdays repeat. */
+static bool rule_may_match(const struct icalrecurrencetype *rec)
+{
+    if (rec->freq != ICAL_MONTHLY_RECURRENCE && rec->freq != ICAL_YEARLY_RECURRENCE)
+        return true;
+    const bool monthly = rec->freq == ICAL_MONTHLY_RECURRENCE;
+    const bool has_month = rec->by_month[0] != ICAL_RECURRENCE_ARRAY_MAX;
+    const bool has_mday = rec->by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX;
+    const bool has_yday = rec->by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX;
+    const bool has_day = rec->by_day[0] != ICAL_RECURRENCE_ARRAY_MAX;
+    int wdays = 0; /* bit 0 = Monday */
+    for (int i = 0; i < ICAL_BY_DAY_SIZE && rec->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
+        int pos = icalrecurrencetype_day_position(rec->by_day[i]);
+        int dow = (int)icalrecurrencetype_day_day_of_week(rec->by_day[i]); /* 1 = Sunday */
+        int most = monthly || has_month ? 5 : 53;
+        if (dow >= 1 && dow <= 7 && pos >= -most && pos <= most)
+            wdays |= 1 << ((dow + 5) % 7);
+    }
+    if (has_day && wdays == 0)
+        return false;
+
+    int64_t best = 0, cur = 0;
+    int period = -1;
+    const int32_t first = cal_days_from_civil(2000, 1, 1);
+    for (int32_t d = first; d < first + 146097; d++) {
+        struct cal_date c = cal_civil_from_days(d);
+        int p = monthly ? c.year * 12 + c.month : c.year;
+        if (p != period) {
+            best = cur > best ? cur : best;
+            cur = 0;
+            period = p;
+        }
+        if (has_month && !in_list(rec->by_month, ICAL_BY_MONTH_SIZE, c.month))
+            continue;
+        if (has_mday) {
+            int mlen = icaltime_days_in_month(c.month, c.year);
+            if (!in_list(rec->by_month_day, ICAL_BY_MONTHDAY_SIZE, c.day) &&
+                !in_list(rec->by_month_day, ICAL_BY_MONTHDAY_SIZE, c.day - mlen - 1))
+                continue;
+        }
+        if (has_yday) {
+            int yday = (int)(d - cal_days_from_civil(c.year, 1, 1)) + 1;
+            int ylen = icaltime_days_in_year(c.year);
+            if (!in_list(rec->by_year_day, ICAL_BY_YEARDAY_SIZE, yday) &&
+                !in_list(rec->by_year_day, ICAL_BY_YEARDAY_SIZE, yday - ylen - 1))
+                continue;
+        }
+        if (has_day && !(wdays & (1 << cal_weekday(d))))
+            continue;
+        cur++;
+    }
+    best = cur > best ? cur : best;
+    if (best == 0)
+        return false;
+    if (rec->by_set_pos[0] == ICAL_RECURRENCE_ARRAY_MAX)
+        return true;
+    int64_t times = 1;
+    if (rec->by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX)
+        times *= list_len(rec->by_hour, ICAL_BY_HOUR_SIZE);
+    if (rec->by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX)
+        times *= list_len(rec->by_minute, ICAL_BY_MINUTE_SIZE);
+    if (rec->by_second[0] != ICAL_RECURRENCE_ARRAY_MAX)
+        times *= list_len(rec->by_second, ICAL_BY_SECOND_SIZE);
+    for (int i = 0; i < ICAL_BY_SETPOS_SIZE && rec->by_set_pos[i] != ICAL_RECURRENCE_ARRAY_MAX;
+         i++) {
+        int64_t pos = rec->by_set_pos[i] < 0 ? -rec->by_set_pos[i] : rec->by_set_pos[i];
+        if (pos >= 1 && pos <= best * times)
+            return true;
+    }
+    return false;
+}
+
 enum stop_reason { STOP_NULL, STOP_UNTIL, STOP_HORIZON, STOP_STEPS, STOP_FULL };
 
 /* Expand one RRULE into iv; false when the rule is unusable (the caller
  * then reads the component as its DTSTART alone). */
 static bool expand_rrule(struct reader *r, const struct item *m, icalproperty *p,
-                         struct instvec *iv, cal_time back)
+                         struct instvec *iv)
 {
     struct icalrecurrencetype rec = icalproperty_get_rrule(p);
     int line = line_of_prop(r, m->c, "RRULE");
@@ -1072,21 +1174,36 @@ static bool expand_rrule(struct reader *r, const struct item *m, icalproperty *p
     const bool date = m->start.is_date;
     struct icaltimetype ds = m->start.t;
 
-    /* Where the search starts: DTSTART, or for rules without COUNT a point
-     * just before the horizon (libical's set_start is exact for these). */
-    bool jump = rec.count == 0 &&
-                (rec.freq == ICAL_DAILY_RECURRENCE || rec.freq == ICAL_WEEKLY_RECURRENCE ||
-                 rec.freq == ICAL_MONTHLY_RECURRENCE || rec.freq == ICAL_YEARLY_RECURRENCE ||
-                 rec.interval == 1);
-    struct icaltimetype begin = utc_fields(r->opt->from - back - 2 * CAL_SECONDS_PER_DAY, date);
+    /* Where the search starts: DTSTART, or for rules without COUNT the local
+     * time just before the (widened) horizon, since libical's set_start is
+     * exact for these. */
+    icaltimezone *rz = date ? r->floating : zone;
+    bool jump = rec.count == 0;
+    struct icaltimetype begin = local_fields(rz, r->opt->from - 3600, date);
+    if (date)
+        begin = add_days(begin, -1);
     if (!jump || icaltime_compare(begin, ds) <= 0) {
         jump = false;
         begin = ds;
     }
-    /* Where libical stops searching (its UNTIL): the horizon end with a
-     * margin for zone offsets, the rule's own UNTIL, and ICS_MAX_STEPS
-     * periods of the frequency after the start. */
-    struct icaltimetype stop = utc_fields(r->opt->to + 2 * CAL_SECONDS_PER_DAY, date);
+    bool subdaily = rule_unit(rec.freq) < CAL_SECONDS_PER_DAY;
+    if (jump && subdaily) {
+        /* libical's set_start gets the phase of INTERVAL wrong below a day
+         * (it compares hours of the day, not hours since DTSTART); start
+         * instead from a later DTSTART on the same phase. Same local
+         * minutes and seconds, so the rule is unchanged. */
+        int64_t step = (int64_t)rec.interval * rule_unit(rec.freq);
+        int64_t k = (fields_utc(&begin) - fields_utc(&ds)) / step;
+        ds = utc_fields(fields_utc(&ds) + k * step, false);
+        begin = ds;
+        jump = false;
+    }
+    /* Where libical stops searching (its UNTIL): just after the horizon
+     * end, the rule's own UNTIL, and ICS_MAX_STEPS periods of the frequency
+     * after the start, whichever comes first. */
+    struct icaltimetype stop = local_fields(rz, r->opt->to + 3600, date);
+    if (date)
+        stop = add_days(stop, 1);
     if (has_until) {
         struct icaltimetype u = add_days(until.t, 2);
         u.is_date = date;
@@ -1107,7 +1224,7 @@ static bool expand_rrule(struct reader *r, const struct item *m, icalproperty *p
     rec.until = stop;
 
     icalerror_clear_errno();
-    icalrecur_iterator *ri = icalrecur_iterator_new(rec, ds);
+    icalrecur_iterator *ri = rule_may_match(&rec) ? icalrecur_iterator_new(rec, ds) : NULL;
     if (ri == NULL) {
         char what[300];
         snprintf(what, sizeof what, "RRULE cannot be expanded (%.200s); read as a single instance",
@@ -1378,7 +1495,7 @@ static void expand_master(struct reader *r, const struct item *m, struct item **
     struct instvec iv = {0};
     icaltimezone *zone = zone_of(r, &m->start);
     cal_time len = (cal_time)m->days * CAL_SECONDS_PER_DAY + m->secs;
-    cal_time back = len + CAL_SECONDS_PER_DAY;
+    cal_time back = len;
     /* THISANDFUTURE may move instances: widen the window by the largest shift. */
     for (size_t i = 0; i < nov; i++) {
         if (!ov[i]->thisandfuture)
@@ -1406,7 +1523,7 @@ static void expand_master(struct reader *r, const struct item *m, struct item **
     if (rules == NULL)
         fail_nomem(r);
     for (size_t i = 0; rules != NULL && rules[i] != NULL && !iv.full && r->rc == CAL_OK; i++)
-        ruled |= expand_rrule(r, m, rules[i], &iv, back);
+        ruled |= expand_rrule(r, m, rules[i], &iv);
     free(rules);
     if (!ruled && !iv.full && r->rc == CAL_OK) {
         struct icaltimetype t0 = m->start.t;
