@@ -172,10 +172,13 @@ static int source_error(const struct adapt_ctx *x, const char *jpath, int rc,
         return rc == ADAPT_EFETCH ? rc : ADAPT_EINTERNAL;
     if (err) {
         size_t n = strlen(err->text);
-        if (!err->path[0])
+        if (!err->path[0]) {
             snprintf(err->path, sizeof err->path, "%.255s", jpath);
-        snprintf(err->text + n, sizeof err->text - n, " (calendar source %s of %s)", jpath,
-                 x->file);
+            snprintf(err->text + n, sizeof err->text - n, " (listed in %s)", x->file);
+        } else {
+            /* The path is inside the source (a FHIR Bundle): name ours too. */
+            snprintf(err->text + n, sizeof err->text - n, " (source %s in %s)", jpath, x->file);
+        }
     }
     return ADAPT_EINPUT;
 }
@@ -294,8 +297,7 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
                 if (err) {
                     size_t n = strlen(err->text);
                     snprintf(err->path, sizeof err->path, "%.255s", kp);
-                    snprintf(err->text + n, sizeof err->text - n, " (calendar source %s of %s)", kp,
-                             x->file);
+                    snprintf(err->text + n, sizeof err->text - n, " (listed in %s)", x->file);
                 }
                 goto done;
             }
