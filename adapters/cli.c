@@ -464,6 +464,17 @@ static void print_json_summary(const struct sched_case *c, const struct sched_pl
     json_decref(root);
 }
 
+/* An output folder name that can never work is bad input, found at once. */
+static int check_out_dir(const char *out, struct careday_error *err)
+{
+    struct stat st;
+
+    if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode))
+        return careday_fail(err, ADAPT_EINPUT, out, 0, NULL,
+                            "-o: exists and is not a folder; expected a folder for the plan");
+    return 0;
+}
+
 /* Fail before anything is written if --previous names nothing readable. */
 static int check_previous(const char *path, struct careday_error *err)
 {
@@ -509,7 +520,8 @@ int cli_plan(int argc, char **argv)
 
     /* Everything that can be wrong with the input is found before OUT is
      * touched. */
-    if ((rc = read_now(&now, &err)) || (rc = check_previous(a.previous, &err)))
+    if ((rc = read_now(&now, &err)) || (rc = check_out_dir(out, &err)) ||
+        (rc = check_previous(a.previous, &err)))
         goto fail;
     rc = adapt_case_load(a.case_path, &c, &warn, &err);
     print_warnings(&warn);

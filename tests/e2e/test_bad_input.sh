@@ -83,6 +83,18 @@ else
     fail=$((fail + 1))
 fi
 
+# An output "folder" that is a file is bad input, and the file is left alone.
+echo keep >"$tmp/a-file"
+"$CAREDAY" plan "$CAREDAY_SOURCE_DIR/tests/data/bad/unknown-provider/case.json" -o "$tmp/a-file" \
+    >/dev/null 2>"$tmp/a-file.err"
+code=$?
+if [ "$code" = 2 ] && [ "$(cat "$tmp/a-file")" = keep ] && grep -q "not a folder" "$tmp/a-file.err"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL: -o naming a file: exit $code"
+    fail=$((fail + 1))
+fi
+
 # Usage errors are bad input too.
 for args in "plan" "plan a.json b.json" "plan --lang fr x.json" "plan --time-limit -3 x.json" \
     "plan --bogus x.json" "frobnicate"; do
