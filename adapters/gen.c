@@ -951,7 +951,7 @@ static int family_visits(struct family *f, const struct world *w)
         }
         if (first < 0 || n >= 3)
             continue;
-        char suffix[16];
+        char suffix[24];
         snprintf(suffix, sizeof suffix, "visit-%d", n + 1);
         struct gvisit *v = add_visit(f, w, s, prov_of[s], suffix);
         struct gvisit *p = &f->visits[last];
@@ -1628,7 +1628,8 @@ static int gen_usage_error(const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n%s", usage_gen);
+    fprintf(stderr, "\nusage: careday gen [--families N] [--seed S] -o DIR (see careday gen "
+                    "--help)\n");
     return CLI_EXIT_BAD_INPUT;
 }
 
