@@ -16,11 +16,19 @@
 #include <string.h>
 #include <time.h>
 
+/* GLPK's log goes to stderr only when CAREDAY_SOLVER_LOG is set. */
+static bool solver_log(void)
+{
+    const char *v = getenv("CAREDAY_SOLVER_LOG");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
 static int silent_term(void *info, const char *s)
 {
     (void)info;
-    (void)s;
-    return 1; /* suppress */
+    if (solver_log())
+        fputs(s, stderr);
+    return 1; /* handled */
 }
 
 void solver_global_init(void)
@@ -171,6 +179,17 @@ static void callback(glp_tree *T, void *info)
 static int solve_guarded(solver_model *m, const struct solver_params *p, struct solver_result *out)
 {
     memset(out, 0, sizeof(*out));
+    if (m->ncols == 0) { /* nothing to decide (GLPK rejects empty problems) */
+        bool ok = true;
+        for (size_t i = 0; i < m->nrows; i++)
+            ok = ok && m->row_lo[i] <= 0 && m->row_hi[i] >= 0;
+        out->outcome = ok ? SOLVER_OPTIMAL : SOLVER_INFEASIBLE;
+        out->objective = out->bound = ok ? 0 : SOLVER_INF;
+        out->x = ok ? malloc(1) : NULL;
+        if (ok && !out->x)
+            return SOLVER_ENOMEM;
+        return SOLVER_OK;
+    }
     out->outcome = SOLVER_NOSOLUTION;
     out->objective = SOLVER_INF;
     out->bound = -SOLVER_INF;
@@ -190,7 +209,8 @@ static int solve_guarded(solver_model *m, const struct solver_params *p, struct 
         return SOLVER_EBACKEND;
     }
 
-    glp_term_out(GLP_OFF);
+    glp_term_hook(silent_term, NULL);
+    glp_term_out(solver_log() ? GLP_ON : GLP_OFF);
     P = build(m);
     if (!P) {
         glp_error_hook(NULL, NULL);
@@ -210,7 +230,7 @@ static int solve_guarded(solver_model *m, const struct solver_params *p, struct 
 
     glp_iocp parm;
     glp_init_iocp(&parm);
-    parm.msg_lev = GLP_MSG_OFF;
+    parm.msg_lev = solver_log() ? GLP_MSG_ON : GLP_MSG_OFF;
     /* An injected incumbent is only safe with the presolver off. */
     parm.presolve = (p->presolve && !warm) ? GLP_ON : GLP_OFF;
     if (p->cuts) {

@@ -142,6 +142,22 @@ static void test_fixed_binary_stays_fixed(void **state)
     solver_model_free(m);
 }
 
+/* A model with nothing to decide is optimal at 0 (GLPK rejects it). */
+static void test_empty_model(void **state)
+{
+    (void)state;
+    solver_model *m = solver_model_new();
+    struct solver_params p;
+    solver_params_init(&p);
+    p.presolve = false; /* the path that rejected it */
+    struct solver_result r;
+    assert_int_equal(solver_solve(m, &p, &r), SOLVER_OK);
+    assert_int_equal(r.outcome, SOLVER_OPTIMAL);
+    assert_true(r.objective == 0);
+    solver_result_free(&r);
+    solver_model_free(m);
+}
+
 static void test_write_mps(void **state)
 {
     (void)state;
@@ -176,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_merge_and_validation),
         cmocka_unit_test(test_many_rows_growth),
         cmocka_unit_test(test_fixed_binary_stays_fixed),
+        cmocka_unit_test(test_empty_model),
         cmocka_unit_test(test_write_mps),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
