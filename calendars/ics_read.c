@@ -308,7 +308,7 @@ static int scan(struct reader *r, struct careday_error *err)
             continue;
         char name[24];
         if (tag_line(s, len, "BEGIN:", name, sizeof name)) {
-            if (depth == 0 && !is_ical_top(name))
+            if (depth == 0 && !seen && !is_ical_top(name))
                 return careday_fail(err, CAL_EPARSE, r->name, ln, NULL,
                                     "not iCalendar: expected BEGIN:VCALENDAR, found "
                                     "\"%.60s\"",
@@ -780,12 +780,14 @@ struct item {
     bool used; /* an override matched to a master */
 };
 
+/* The text of property k of c, unescaped (borrowed from c), or NULL. */
 static const char *prop_text(icalcomponent *c, icalproperty_kind k)
 {
     icalproperty *p = icalcomponent_get_first_property(c, k);
-    if (p == NULL)
+    icalvalue *v = p ? icalproperty_get_value(p) : NULL;
+    if (v == NULL || icalvalue_isa(v) != ICAL_TEXT_VALUE)
         return NULL;
-    const char *s = icalproperty_get_value_as_string(p);
+    const char *s = icalvalue_get_text(v);
     return s && s[0] ? s : NULL;
 }
 
@@ -809,13 +811,18 @@ static void warn_parse_errors(struct reader *r, icalcomponent *c)
                                          "TRANSP", "BUSYTYPE",      "PRIORITY"};
     const char *uid = icalcomponent_get_uid(c);
     icalproperty **props = props_of(c, ICAL_XLICERROR_PROPERTY);
+    int last_line = -1;
     for (size_t k = 0; props != NULL && props[k] != NULL; k++) {
         const char *t = icalproperty_get_xlicerror(props[k]);
         for (size_t i = 0; t != NULL && i < sizeof timely / sizeof *timely; i++) {
             if (!mentions(t, timely[i]))
                 continue;
-            warnf(r, line_of_prop(r, c, timely[i]), "%s%s%s: %s: %.200s", comp_name(c),
-                  uid ? " UID " : "", uid ? uid : "",
+            /* libical may drop one property with two messages: say it once. */
+            int line = line_of_prop(r, c, timely[i]);
+            if (line == last_line)
+                break;
+            last_line = line;
+            warnf(r, line, "%s%s%s: %s: %.200s", comp_name(c), uid ? " UID " : "", uid ? uid : "",
                   i == 2 ? "invalid RRULE, read as a single instance"
                          : "a value could not be read and was ignored",
                   t);
@@ -1264,13 +1271,20 @@ static bool expand_rrule(struct reader *r, const struct item *m, icalproperty *p
     }
     icalrecur_iterator_free(ri);
     bool count_done = rec.count > 0 && steps >= rec.count;
-    if (why == STOP_STEPS || (why == STOP_NULL && capped && !count_done)) {
-        char what[300], at[32];
-        cal_format_rfc3339(fields_utc(&stop), 0, true, at, sizeof at);
+    if (why == STOP_STEPS) {
+        char what[200];
         snprintf(what, sizeof what,
-                 "RRULE expansion stopped at its limit (%d instances, or %d periods of its "
-                 "frequency, searched); instances after %s are not read",
-                 ICS_MAX_STEPS, ICS_MAX_STEPS, why == STOP_STEPS ? "the last one read" : at);
+                 "RRULE expansion stopped after %d instances (the limit); later instances are "
+                 "not read",
+                 ICS_MAX_STEPS);
+        item_warn(r, line, m, what);
+    } else if (why == STOP_NULL && capped && !count_done) {
+        char what[240];
+        snprintf(what, sizeof what,
+                 "RRULE search stopped at %04d-%02d-%02dT%02d:%02d:%02d local time, after %d "
+                 "periods of its frequency (the limit); later instances are not read",
+                 stop.year, stop.month, stop.day, stop.hour, stop.minute, stop.second,
+                 ICS_MAX_STEPS);
         item_warn(r, line, m, what);
     }
     return true;
