@@ -49,6 +49,7 @@ const char *const i18n_required_keys[] = {
     "format.time",
     "format.duration_hm",
     "format.duration_m",
+    "format.duration_h",
     "time.am",
     "time.pm",
     "list.separator",
@@ -562,6 +563,8 @@ void i18n_duration(const i18n_catalog *cat, int minutes, char *buf, size_t size)
     if (minutes < 60) {
         snprintf(sm, sizeof sm, "%d", minutes);
         i18n_formatb(cat, "format.duration_m", args, 3, buf, size);
+    } else if (minutes % 60 == 0) {
+        i18n_formatb(cat, "format.duration_h", args, 3, buf, size);
     } else {
         i18n_formatb(cat, "format.duration_hm", args, 3, buf, size);
     }

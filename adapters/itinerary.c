@@ -151,14 +151,18 @@ static const char *place_name(const struct sched_place *pl)
     return pl->name && *pl->name ? pl->name : pl->id;
 }
 
-static const char *visit_what(const struct sched_case *c, const struct sched_visit *v)
+/* "What for: …" from the visit's purpose; nothing when the case gives none
+ * (the specialty is already shown beside the provider's name). */
+static void what_for(struct i18n_buf *b, const i18n_catalog *cat, const struct sched_visit *v,
+                     const char *before, const char *after)
 {
-    if (v->purpose && *v->purpose)
-        return v->purpose;
-    const struct sched_provider *p = &c->providers[v->provider];
-    if (p->specialty && *p->specialty)
-        return p->specialty;
-    return v->id;
+    if (!v->purpose || !*v->purpose)
+        return;
+    i18n_buf_add(b, before);
+    msg(b, cat, "html.visit.what", NULL, 0);
+    i18n_buf_add(b, ": ");
+    esc(b, v->purpose);
+    i18n_buf_add(b, after);
 }
 
 static int32_t local_day(const cal_tz *tz, cal_time t)
@@ -404,10 +408,7 @@ static void visit_item(struct i18n_buf *b, const struct sched_case *c, const i18
     i18n_buf_add(b, "</span> \xE2\x80\x94 ");
     who(b, p);
     i18n_buf_add(b, "<br>");
-    msg(b, cat, "html.visit.what", NULL, 0);
-    i18n_buf_add(b, ": ");
-    esc(b, visit_what(c, v));
-    i18n_buf_add(b, " \xC2\xB7 ");
+    what_for(b, cat, v, "", " \xC2\xB7 ");
     esc(b, length);
     i18n_buf_add(b, "</li>\n");
 }
@@ -551,11 +552,8 @@ static void remote_card(struct i18n_buf *b, const struct sched_case *c, const i1
                                   {"specialty", p->specialty ? p->specialty : ""}};
         msg(b, cat, "html.home.who", args, 2);
     }
-    i18n_buf_add(b, "</p>\n<p>");
-    msg(b, cat, "html.visit.what", NULL, 0);
-    i18n_buf_add(b, ": ");
-    esc(b, visit_what(c, v));
     i18n_buf_add(b, "</p>\n");
+    what_for(b, cat, v, "<p>", "</p>\n");
     if (video) {
         const char *link = p->mode[SCHED_TELEHEALTH].link;
         if (is_web_link(link)) {
@@ -665,11 +663,9 @@ static void section_unscheduled(struct i18n_buf *b, const struct sched_case *c,
             esc(b, p->specialty);
             i18n_buf_add(b, ")");
         }
-        i18n_buf_add(b, "</h3>\n<p>");
-        msg(b, cat, "html.visit.what", NULL, 0);
-        i18n_buf_add(b, ": ");
-        esc(b, visit_what(c, v));
-        i18n_buf_add(b, "</p>\n<p class=\"reason\">");
+        i18n_buf_add(b, "</h3>\n");
+        what_for(b, cat, v, "<p>", "</p>\n");
+        i18n_buf_add(b, "<p class=\"reason\">");
         msg(b, cat, reason_key(u->code), NULL, 0);
         i18n_buf_add(b, "</p>\n<p class=\"call\">");
         if (p->phone && *p->phone) {

@@ -503,6 +503,28 @@ static void test_place_time_zone(void **state)
     page_teardown(&p);
 }
 
+/* Without a purpose there is no "What for" line: the specialty is already
+ * beside the name. */
+static void test_no_purpose(void **state)
+{
+    (void)state;
+    struct page p;
+    page_setup(&p, "en");
+    free(p.c.visits[V_EYE].purpose);
+    p.c.visits[V_EYE].purpose = NULL;
+    free(p.c.visits[V_PULM].purpose);
+    p.c.visits[V_PULM].purpose = NULL;
+    render(&p);
+    char *t2 = element(p.html, "<article class=\"card trip\" id=\"trip-2026-12-09\"", "</article>");
+    assert_has(t2, "(Ophthalmology)<br>45 min</li>");
+    assert_lacks(t2, "What for");
+    free(t2);
+    char *v = element(p.html, "<article class=\"card video\"", "</article>");
+    assert_lacks(v, "What for");
+    free(v);
+    page_teardown(&p);
+}
+
 /* A link that is not http(s) is shown, never made a link. */
 static void test_link_schemes(void **state)
 {
@@ -792,6 +814,8 @@ static void test_catalogue_format(void **state)
     assert_string_equal(buf, "2 h 15 min");
     i18n_duration(en, 45, buf, sizeof buf);
     assert_string_equal(buf, "45 min");
+    i18n_duration(en, 120, buf, sizeof buf);
+    assert_string_equal(buf, "2 h");
     i18n_month_title(es, 2027, 1, buf, sizeof buf);
     assert_string_equal(buf, "enero de 2027");
 
@@ -888,14 +912,14 @@ int main(int argc, char **argv)
         return write_fixture(argv[2], argv[3]);
 
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_self_contained),     cmocka_unit_test(test_headings),
-        cmocka_unit_test(test_trip_cards_en),      cmocka_unit_test(test_trip_cards_es),
-        cmocka_unit_test(test_video_and_home),     cmocka_unit_test(test_place_time_zone),
-        cmocka_unit_test(test_link_schemes),       cmocka_unit_test(test_compare_strip),
-        cmocka_unit_test(test_month_view),         cmocka_unit_test(test_unscheduled),
-        cmocka_unit_test(test_escaping),           cmocka_unit_test(test_contrast),
-        cmocka_unit_test(test_catalogue_complete), cmocka_unit_test(test_catalogue_format),
-        cmocka_unit_test(test_catalogue_errors),
+        cmocka_unit_test(test_self_contained),   cmocka_unit_test(test_headings),
+        cmocka_unit_test(test_trip_cards_en),    cmocka_unit_test(test_trip_cards_es),
+        cmocka_unit_test(test_video_and_home),   cmocka_unit_test(test_place_time_zone),
+        cmocka_unit_test(test_no_purpose),       cmocka_unit_test(test_link_schemes),
+        cmocka_unit_test(test_compare_strip),    cmocka_unit_test(test_month_view),
+        cmocka_unit_test(test_unscheduled),      cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_contrast),         cmocka_unit_test(test_catalogue_complete),
+        cmocka_unit_test(test_catalogue_format), cmocka_unit_test(test_catalogue_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
