@@ -233,8 +233,9 @@ static int solve_guarded(solver_model *m, const struct solver_params *p, struct 
     parm.msg_lev = solver_log() ? GLP_MSG_ON : GLP_MSG_OFF;
     /* An injected incumbent is only safe with the presolver off. */
     parm.presolve = (p->presolve && !warm) ? GLP_ON : GLP_OFF;
-    if (p->cuts) {
+    if (p->gomory)
         parm.gmi_cuts = GLP_ON;
+    if (p->cuts) {
         parm.mir_cuts = GLP_ON;
         parm.cov_cuts = GLP_ON;
         parm.clq_cuts = GLP_ON;
