@@ -1631,9 +1631,12 @@ static void emit_override(struct reader *r, struct item *o, const struct item *m
             d.is_date = 1;
             re = instance_end(r, m, rs, &d, r->floating);
         }
-        bool same = rs == s && re == e;
+        const char *how = s != rs  ? "moved"
+                          : e < re ? "shortened"
+                          : e > re ? "lengthened"
+                                   : "changed";
         snprintf(origin, sizeof origin, "%s RECURRENCE-ID%s (%s)", k->kind,
-                 o->thisandfuture ? ";RANGE=THISANDFUTURE" : "", same ? "changed" : "moved");
+                 o->thisandfuture ? ";RANGE=THISANDFUTURE" : "", how);
     }
     emit(r, k, s, e, o->start.is_date, o, origin);
 }
