@@ -1160,6 +1160,19 @@ static bool rule_may_match(const struct icalrecurrencetype *rec)
     return false;
 }
 
+static bool rule_has_by(const struct icalrecurrencetype *rec)
+{
+    return rec->by_second[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+           rec->by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+           rec->by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+           rec->by_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+           rec->by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+           rec->by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+           rec->by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+           rec->by_month[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+           rec->by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX;
+}
+
 enum stop_reason { STOP_NULL, STOP_UNTIL, STOP_HORIZON, STOP_STEPS, STOP_FULL };
 
 /* Expand one RRULE into iv; false when the rule is unusable (the caller
@@ -1196,12 +1209,23 @@ static bool expand_rrule(struct reader *r, const struct item *m, icalproperty *p
     bool subdaily = rule_unit(rec.freq) < CAL_SECONDS_PER_DAY;
     if (jump && subdaily) {
         /* libical's set_start gets the phase of INTERVAL wrong below a day
-         * (it compares hours of the day, not hours since DTSTART); start
-         * instead from a later DTSTART on the same phase. Same local
-         * minutes and seconds, so the rule is unchanged. */
+         * (it compares hours of the day, not hours since DTSTART), and a
+         * DTSTART at another time of day changes how it applies BYHOUR and
+         * the like. So start instead from a later DTSTART that is a whole
+         * number of days and of periods away: same phase, same time of day,
+         * the same instances. */
         int64_t step = (int64_t)rec.interval * rule_unit(rec.freq);
-        int64_t k = (fields_utc(&begin) - fields_utc(&ds)) / step;
-        ds = utc_fields(fields_utc(&ds) + k * step, false);
+        int64_t a = step, b = CAL_SECONDS_PER_DAY;
+        while (b != 0) {
+            int64_t t = a % b;
+            a = b;
+            b = t;
+        }
+        /* lcm(step, one day); a plain rule (no BY parts) needs only step. */
+        int64_t cycle = rule_has_by(&rec) ? step / a * CAL_SECONDS_PER_DAY : step;
+        int64_t k = (fields_utc(&begin) - fields_utc(&ds)) / cycle;
+        if (k > 0)
+            ds = utc_fields(fields_utc(&ds) + k * cycle, false);
         begin = ds;
         jump = false;
     }
