@@ -329,10 +329,15 @@ static void section_months(struct i18n_buf *b, const struct sched_case *c,
     i18n_buf_add(b, "<section id=\"calendar\" aria-labelledby=\"calendar-h\">\n"
                     "<h2 id=\"calendar-h\">");
     msg(b, cat, "html.month.h", NULL, 0);
+    unsigned used = 0;
+    for (size_t i = 0; i < ndays; i++)
+        used |= flags[i];
     i18n_buf_add(b, "</h2>\n<p class=\"note\" id=\"legend-h\">");
     msg(b, cat, "html.legend.h", NULL, 0);
     i18n_buf_add(b, "</p>\n<ul class=\"legend\" aria-labelledby=\"legend-h\">");
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+        if (!(used & marks[k].bit))
+            continue;
         i18n_buf_add(b, "<li>");
         mark(b, cat, &marks[k]);
         msg(b, cat, marks[k].legend_key, NULL, 0);

@@ -525,6 +525,24 @@ static void test_no_purpose(void **state)
     page_teardown(&p);
 }
 
+/* The legend lists only the marks the calendar uses. */
+static void test_legend_only_used(void **state)
+{
+    (void)state;
+    struct page p;
+    page_setup(&p, "en");
+    p.plan->nappts = 4; /* drop the home visit (the last appointment) */
+    p.plan->trips[0].overnight_after = false;
+    render(&p);
+    char *legend = element(p.html, "<ul class=\"legend\"", "</ul>");
+    assert_has(legend, "Trip: you travel to a clinic");
+    assert_has(legend, "Video visit from home");
+    assert_lacks(legend, "Someone comes to your home");
+    assert_lacks(legend, "Night away from home");
+    free(legend);
+    page_teardown(&p);
+}
+
 /* A link that is not http(s) is shown, never made a link. */
 static void test_link_schemes(void **state)
 {
@@ -912,14 +930,15 @@ int main(int argc, char **argv)
         return write_fixture(argv[2], argv[3]);
 
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_self_contained),   cmocka_unit_test(test_headings),
-        cmocka_unit_test(test_trip_cards_en),    cmocka_unit_test(test_trip_cards_es),
-        cmocka_unit_test(test_video_and_home),   cmocka_unit_test(test_place_time_zone),
-        cmocka_unit_test(test_no_purpose),       cmocka_unit_test(test_link_schemes),
-        cmocka_unit_test(test_compare_strip),    cmocka_unit_test(test_month_view),
-        cmocka_unit_test(test_unscheduled),      cmocka_unit_test(test_escaping),
-        cmocka_unit_test(test_contrast),         cmocka_unit_test(test_catalogue_complete),
-        cmocka_unit_test(test_catalogue_format), cmocka_unit_test(test_catalogue_errors),
+        cmocka_unit_test(test_self_contained),     cmocka_unit_test(test_headings),
+        cmocka_unit_test(test_trip_cards_en),      cmocka_unit_test(test_trip_cards_es),
+        cmocka_unit_test(test_video_and_home),     cmocka_unit_test(test_place_time_zone),
+        cmocka_unit_test(test_no_purpose),         cmocka_unit_test(test_legend_only_used),
+        cmocka_unit_test(test_link_schemes),       cmocka_unit_test(test_compare_strip),
+        cmocka_unit_test(test_month_view),         cmocka_unit_test(test_unscheduled),
+        cmocka_unit_test(test_escaping),           cmocka_unit_test(test_contrast),
+        cmocka_unit_test(test_catalogue_complete), cmocka_unit_test(test_catalogue_format),
+        cmocka_unit_test(test_catalogue_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

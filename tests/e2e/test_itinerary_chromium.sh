@@ -303,9 +303,11 @@ fi
 
 # 2. careday plan on bundled cases.
 if [ -x "$careday" ]; then
-    for case in overnight-beats-day-trips telehealth-saves-trip four-visits-one-trip; do
-        file=$src/tests/data/cases/$case/case.json
+    for file in "$src"/tests/data/cases/{overnight-beats-day-trips,telehealth-saves-trip,four-visits-one-trip}/case.json \
+        "$src"/examples/*.json; do
         [ -f "$file" ] || continue
+        case=$(basename "$file" .json)
+        [ "$case" = case ] && case=$(basename "$(dirname "$file")")
         for lang in en es; do
             out=$work/$case-$lang
             "$careday" plan "$file" -o "$out" --lang "$lang" --quiet >"$work/$case-$lang.log" 2>&1
