@@ -82,6 +82,13 @@ static int import_append(struct cal_import *im, const struct cal_event *e)
     return CAL_OK;
 }
 
+/* qsort, but never handed a NULL array (undefined even for 0 elements). */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
 static void drop_last(struct cal_import *im)
 {
     struct cal_event *last = &im->events[--im->nevents];
@@ -705,6 +712,14 @@ static cal_time fields_utc(const struct icaltimetype *t)
 /* Local wall clock in zone to UTC, with the DST rules of cal_tz_local_to_utc. */
 static cal_time local_to_utc(icaltimezone *zone, const struct icaltimetype *t)
 {
+    if (t->year > 2400) {
+        /* libical cannot expand zones past 2582 and retries on every call
+         * (tens of milliseconds each): read a far date with the offset of
+         * the same day 400*k years earlier, which has the same calendar. */
+        struct icaltimetype near = *t;
+        near.year = 2000 + t->year % 400;
+        return local_to_utc(zone, &near) + (fields_utc(t) - fields_utc(&near));
+    }
     int32_t day = cal_days_from_civil(t->year, t->month, t->day);
     struct cal_tz tz = {.name = NULL, .zone = zone, .is_utc = false};
     if (zone == NULL || zone == icaltimezone_get_utc_timezone())
@@ -1578,7 +1593,7 @@ static void expand_master(struct reader *r, const struct item *m, struct item **
 
     size_t nex = 0;
     struct key *ex = exdates(r, m, &nex);
-    qsort(iv.v, iv.n, sizeof *iv.v, cmp_inst);
+    sort(iv.v, iv.n, sizeof *iv.v, cmp_inst);
 
     char origin[160], moved[160], future[200];
     origin_rule(m, k->kind, origin, sizeof origin);
@@ -1699,7 +1714,7 @@ static void read_items(struct reader *r, icalcomponent **comps, size_t n, struct
         idx[m] = &items[m];
         m++;
     }
-    qsort(idx, m, sizeof *idx, cmp_item_uid);
+    sort(idx, m, sizeof *idx, cmp_item_uid);
     for (size_t a = 0; a < m && r->rc == CAL_OK;) {
         size_t b = a + 1;
         if (idx[a]->uid != NULL)
@@ -2151,7 +2166,7 @@ static int read_all(struct reader *r, struct careday_error *err)
     size_t cursor = 0;
     if ((rc = walk(r, r->root, &cursor, 0)) != CAL_OK)
         return careday_fail(err, rc, r->name, 0, NULL, "out of memory");
-    qsort(r->map, r->nmap, sizeof *r->map, cmp_cmap);
+    sort(r->map, r->nmap, sizeof *r->map, cmp_cmap);
 
     read_vevents(r);
     for (size_t i = 0; i < r->nvfreebusy && r->rc == CAL_OK; i++)
@@ -2159,7 +2174,7 @@ static int read_all(struct reader *r, struct careday_error *err)
     if (r->rc == CAL_OK)
         r->rc = read_vavailability(r);
     if (r->rc == CAL_OK) {
-        qsort(r->ev.events, r->ev.nevents, sizeof *r->ev.events, cmp_event);
+        sort(r->ev.events, r->ev.nevents, sizeof *r->ev.events, cmp_event);
         r->rc = final_sets(r);
     }
     if (r->rc != CAL_OK)
