@@ -792,7 +792,6 @@ struct item {
     struct when rid;
     bool thisandfuture;
     bool cancelled, transparent;
-    bool used; /* an override matched to a master */
 };
 
 /* The text of property k of c, unescaped (borrowed from c), or NULL. */
@@ -962,9 +961,8 @@ static int parse_item(struct reader *r, icalcomponent *c, struct item *it)
 /* One instance of an expansion. */
 struct inst {
     cal_time start, end;
-    int32_t lday;            /* local date of the start (the date itself when all-day) */
-    const struct item *from; /* override that changed it (THISANDFUTURE), or NULL */
-    int source;              /* 0 DTSTART, 1 RRULE, 2 RDATE */
+    int32_t lday; /* local date of the start (the date itself when all-day) */
+    int source;   /* 0 DTSTART, 1 RRULE, 2 RDATE */
 };
 
 struct instvec {
@@ -1022,7 +1020,7 @@ static bool push_inst(struct reader *r, struct instvec *iv, cal_time s, cal_time
         fail_nomem(r);
         return false;
     }
-    iv->v[iv->n++] = (struct inst){s, e, lday, NULL, source};
+    iv->v[iv->n++] = (struct inst){s, e, lday, source};
     return true;
 }
 
@@ -1563,6 +1561,10 @@ static void expand_master(struct reader *r, const struct item *m, struct item **
     if (back > 3660LL * CAL_SECONDS_PER_DAY)
         back = 3660LL * CAL_SECONDS_PER_DAY;
 
+    /* The collectors keep what touches r->opt's horizon: while collecting,
+     * that is the horizon widened by the length and the THISANDFUTURE
+     * shifts, so an instance that starts before the horizon and still runs
+     * into it, or that an override moves in, is found. */
     struct cal_read_options wide = *r->opt;
     const struct cal_read_options *saved = r->opt;
     wide.from = r->opt->from - back;
@@ -1614,10 +1616,7 @@ static void expand_master(struct reader *r, const struct item *m, struct item **
         for (size_t j = 0; j < nex && !skip; j++)
             skip = key_match(&ex[j], in);
         for (size_t j = 0; j < nov && !skip; j++)
-            if (key_match(&rk[j], in)) {
-                skip = true;
-                ov[j]->used = true;
-            }
+            skip = key_match(&rk[j], in); /* replaced: the override is read on its own */
         if (skip)
             continue;
         /* The latest THISANDFUTURE override at or before this instance. */
