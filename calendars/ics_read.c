@@ -1102,15 +1102,28 @@ static bool in_list(const short *v, int size, int x)
  * ignored, INTERVAL too): a rule it passes may still match nothing, but a
  * rule it rejects matches nothing. It looks at one 400-year Gregorian
  * cycle, after which dates and weekdays repeat. */
-static bool rule_may_match(const struct icalrecurrencetype *rec)
+static bool rule_may_match(const struct icalrecurrencetype *given, const struct icaltimetype *ds)
 {
-    if (rec->freq != ICAL_MONTHLY_RECURRENCE && rec->freq != ICAL_YEARLY_RECURRENCE)
+    if (given->freq != ICAL_MONTHLY_RECURRENCE && given->freq != ICAL_YEARLY_RECURRENCE)
         return true;
+    struct icalrecurrencetype copy = *given;
+    const struct icalrecurrencetype *rec = &copy;
     const bool monthly = rec->freq == ICAL_MONTHLY_RECURRENCE;
+    const bool has_day = rec->by_day[0] != ICAL_RECURRENCE_ARRAY_MAX;
+    const bool has_yday = rec->by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX;
+    const bool has_wno = rec->by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX;
+    /* The days DTSTART implies when the rule names none (RFC 5545 and
+     * libical): its day of the month, and for YEARLY its month. */
+    if (!has_day && !has_yday && !has_wno && rec->by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX) {
+        copy.by_month_day[0] = (short)ds->day;
+        copy.by_month_day[1] = ICAL_RECURRENCE_ARRAY_MAX;
+        if (!monthly && rec->by_month[0] == ICAL_RECURRENCE_ARRAY_MAX) {
+            copy.by_month[0] = (short)ds->month;
+            copy.by_month[1] = ICAL_RECURRENCE_ARRAY_MAX;
+        }
+    }
     const bool has_month = rec->by_month[0] != ICAL_RECURRENCE_ARRAY_MAX;
     const bool has_mday = rec->by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX;
-    const bool has_yday = rec->by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX;
-    const bool has_day = rec->by_day[0] != ICAL_RECURRENCE_ARRAY_MAX;
     int wdays = 0; /* bit 0 = Monday */
     for (int i = 0; i < ICAL_BY_DAY_SIZE && rec->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
         int pos = icalrecurrencetype_day_position(rec->by_day[i]);
@@ -1268,7 +1281,7 @@ static bool expand_rrule(struct reader *r, const struct item *m, icalproperty *p
     rec.until = stop;
 
     icalerror_clear_errno();
-    icalrecur_iterator *ri = rule_may_match(&rec) ? icalrecur_iterator_new(rec, ds) : NULL;
+    icalrecur_iterator *ri = rule_may_match(&rec, &ds) ? icalrecur_iterator_new(rec, ds) : NULL;
     if (ri == NULL) {
         char what[300];
         snprintf(what, sizeof what, "RRULE cannot be expanded (%.200s); read as a single instance",
