@@ -27,6 +27,9 @@ struct adapt_ctx {
  * terminated) and return buf. An empty parent gives just the key. */
 const char *adapt_jp_key(char *buf, size_t size, const char *parent, const char *key);
 const char *adapt_jp_index(char *buf, size_t size, const char *parent, size_t i);
+/* parent.key[i] (key[i] when parent is empty). */
+const char *adapt_jp_key_index(char *buf, size_t size, const char *parent, const char *key,
+                               size_t i);
 
 /* The JSON type of v in words ("a string", "a number", "null"...). */
 const char *adapt_json_kind(const json_t *v);

@@ -11,6 +11,7 @@
  */
 #include "adapters/fhir.h"
 #include "adapters/adapters.h"
+#include "adapters/case_internal.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -190,26 +191,6 @@ static void doc_free(struct doc *d)
     d->nroots = d->rcap = d->n = d->cap = 0;
 }
 
-/* base + "." + key, or key when base is "". */
-static const char *jp(char *buf, size_t size, const char *base, const char *key)
-{
-    if (!base || !base[0])
-        snprintf(buf, size, "%s", key);
-    else
-        snprintf(buf, size, "%s.%s", base, key);
-    return buf;
-}
-
-/* base + "." + key + "[i]". */
-static const char *jpi(char *buf, size_t size, const char *base, const char *key, size_t i)
-{
-    if (!base || !base[0])
-        snprintf(buf, size, "%s[%zu]", key, i);
-    else
-        snprintf(buf, size, "%s.%s[%zu]", base, key, i);
-    return buf;
-}
-
 static int fail(const struct doc *d, int line, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int fail(const struct doc *d, int line, const char *path, const char *fmt, ...)
@@ -248,7 +229,7 @@ static int get_string(const struct doc *d, int line, json_t *obj, const char *ob
         return 0;
     if (!json_is_string(v)) {
         char p[FHIR_PATH_MAX];
-        return fail(d, line, jp(p, sizeof p, obj_path, key), "expected a string");
+        return fail(d, line, adapt_jp_key(p, sizeof p, obj_path, key), "expected a string");
     }
     *out = json_string_value(v);
     return 0;
@@ -264,7 +245,7 @@ static int get_array(const struct doc *d, int line, json_t *obj, const char *obj
         return 0;
     if (!json_is_array(v)) {
         char p[FHIR_PATH_MAX];
-        return fail(d, line, jp(p, sizeof p, obj_path, key), "expected an array");
+        return fail(d, line, adapt_jp_key(p, sizeof p, obj_path, key), "expected an array");
     }
     *out = v;
     return 0;
@@ -280,7 +261,7 @@ static int get_object(const struct doc *d, int line, json_t *obj, const char *ob
         return 0;
     if (!json_is_object(v)) {
         char p[FHIR_PATH_MAX];
-        return fail(d, line, jp(p, sizeof p, obj_path, key), "expected an object");
+        return fail(d, line, adapt_jp_key(p, sizeof p, obj_path, key), "expected an object");
     }
     *out = v;
     return 0;
@@ -295,7 +276,7 @@ static int get_bool(const struct doc *d, int line, json_t *obj, const char *obj_
         return 0;
     if (!json_is_boolean(v)) {
         char p[FHIR_PATH_MAX];
-        return fail(d, line, jp(p, sizeof p, obj_path, key), "expected true or false");
+        return fail(d, line, adapt_jp_key(p, sizeof p, obj_path, key), "expected true or false");
     }
     *out = json_is_true(v);
     return 0;
@@ -311,7 +292,7 @@ static int get_reference(const struct doc *d, int line, json_t *obj, const char 
     int rc = get_object(d, line, obj, obj_path, key, &r);
     if (rc || !r)
         return rc;
-    return get_string(d, line, r, jp(p, sizeof p, obj_path, key), "reference", out);
+    return get_string(d, line, r, adapt_jp_key(p, sizeof p, obj_path, key), "reference", out);
 }
 
 static int add_item(struct doc *d, json_t *res, const char *type, const char *full_url, int line,
@@ -342,13 +323,13 @@ static int add_resource(struct doc *d, json_t *res, const char *full_url, int li
         return fail(d, line, path, "expected a JSON object holding a FHIR resource");
     json_t *rt = json_object_get(res, "resourceType");
     if (!json_is_string(rt))
-        return fail(d, line, jp(p, sizeof p, path, "resourceType"),
+        return fail(d, line, adapt_jp_key(p, sizeof p, path, "resourceType"),
                     "expected a string naming the FHIR resource type (this is not a FHIR "
                     "resource)");
     type = json_string_value(rt);
     if (strcmp(type, "Bundle") != 0) {
         if (json_object_get(res, "id") && !json_is_string(json_object_get(res, "id")))
-            return fail(d, line, jp(p, sizeof p, path, "id"), "expected a string");
+            return fail(d, line, adapt_jp_key(p, sizeof p, path, "id"), "expected a string");
         return add_item(d, res, type, full_url, line, path);
     }
     if (depth >= FHIR_MAX_BUNDLE_DEPTH)
@@ -364,7 +345,7 @@ static int add_resource(struct doc *d, json_t *res, const char *full_url, int li
     {
         json_t *rel = json_is_object(v) ? json_object_get(v, "relation") : NULL;
         if (json_is_string(rel) && strcmp(json_string_value(rel), "next") == 0)
-            note(d, line, jpi(p, sizeof p, path, "link", i),
+            note(d, line, adapt_jp_key_index(p, sizeof p, path, "link", i),
                  "this Bundle is one page of a search result (it has a next link); only this "
                  "page is read");
     }
@@ -375,7 +356,7 @@ static int add_resource(struct doc *d, json_t *res, const char *full_url, int li
     {
         char ep[FHIR_PATH_MAX], rp[FHIR_PATH_MAX];
         const char *fu;
-        jpi(ep, sizeof ep, path, "entry", i);
+        adapt_jp_key_index(ep, sizeof ep, path, "entry", i);
         if (!json_is_object(v))
             return fail(d, line, ep, "expected an object (a Bundle entry)");
         rc = get_string(d, line, v, ep, "fullUrl", &fu);
@@ -386,7 +367,7 @@ static int add_resource(struct doc *d, json_t *res, const char *full_url, int li
             note(d, line, ep, "ignored: entry without a resource");
             continue;
         }
-        rc = add_resource(d, r, fu, line, jp(rp, sizeof rp, ep, "resource"), depth + 1);
+        rc = add_resource(d, r, fu, line, adapt_jp_key(rp, sizeof rp, ep, "resource"), depth + 1);
         if (rc)
             return rc;
     }
@@ -601,7 +582,8 @@ static void note_outcome(const struct doc *d, const struct item *it)
         const char *msg = json_is_string(diag)   ? json_string_value(diag)
                           : json_is_string(text) ? json_string_value(text)
                                                  : "(no text)";
-        note(d, it->line, jpi(p, sizeof p, it->path, "issue", i), "the server said (%s): %s",
+        note(d, it->line, adapt_jp_key_index(p, sizeof p, it->path, "issue", i),
+             "the server said (%s): %s",
              json_is_string(sev) ? json_string_value(sev) : "no severity", msg);
     }
 }
@@ -716,11 +698,11 @@ static int get_instant(const struct doc *d, const struct item *it, const char *k
     if (!s) {
         if (present)
             return 0;
-        return fail(d, it->line, jp(p, sizeof p, it->path, key),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, it->path, key),
                     "missing: expected an instant such as 2025-03-03T09:00:00-05:00 (%s)", why);
     }
     if (parse_instant(s, t))
-        return fail(d, it->line, jp(p, sizeof p, it->path, key),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, it->path, key),
                     "expected an instant with date, time and offset such as "
                     "2025-03-03T09:00:00-05:00, not \"%s\"",
                     s);
@@ -825,7 +807,7 @@ static int schedule_parse(const struct doc *d, const struct item *it, struct fhi
     for (size_t i = 0; i < n; i++) {
         json_t *a = json_array_get(actors, i);
         const char *ref, *display;
-        jpi(ap, sizeof ap, it->path, "actor", i);
+        adapt_jp_key_index(ap, sizeof ap, it->path, "actor", i);
         if (!json_is_object(a))
             return fail(d, it->line, ap, "expected a Reference object");
         if ((rc = get_string(d, it->line, a, ap, "reference", &ref)) ||
@@ -849,7 +831,7 @@ static int schedule_parse(const struct doc *d, const struct item *it, struct fhi
             goto nomem;
     }
     if (s->nactors == 0)
-        note(d, it->line, jp(p, sizeof p, it->path, "actor"),
+        note(d, it->line, adapt_jp_key(p, sizeof p, it->path, "actor"),
              "Schedule %s names no actor, so no provider can pick its Slots", s->id);
     return 0;
 nomem:
@@ -995,12 +977,12 @@ static int slot_read(const struct doc *d, const struct item *it, const struct ca
     if ((rc = get_string(d, it->line, it->res, it->path, "status", &status)))
         return rc;
     if (!status)
-        return fail(d, it->line, jp(p, sizeof p, it->path, "status"),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, it->path, "status"),
                     "missing: expected free, busy, busy-unavailable, busy-tentative or "
                     "entered-in-error");
     bool busy = in_list(status, busy_codes);
     if (!busy && strcmp(status, "free") != 0 && strcmp(status, "entered-in-error") != 0)
-        return fail(d, it->line, jp(p, sizeof p, it->path, "status"),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, it->path, "status"),
                     "expected free, busy, busy-unavailable, busy-tentative or entered-in-error, "
                     "not \"%s\"",
                     status);
@@ -1011,7 +993,7 @@ static int slot_read(const struct doc *d, const struct item *it, const struct ca
         if (!slot_wanted(d, f, sched))
             return 0;
         *kept = true;
-        note(d, it->line, jp(p, sizeof p, it->path, "status"),
+        note(d, it->line, adapt_jp_key(p, sizeof p, it->path, "status"),
              "ignored: Slot %s is entered-in-error", id);
         return 0;
     }
@@ -1019,7 +1001,7 @@ static int slot_read(const struct doc *d, const struct item *it, const struct ca
         (rc = get_instant(d, it, "end", "a Slot has an end", &end, NULL)))
         return rc;
     if (end < start)
-        return fail(d, it->line, jp(p, sizeof p, it->path, "end"),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, it->path, "end"),
                     "expected an instant after start (the Slot ends before it starts)");
     if (!slot_wanted(d, f, sched))
         return 0;
@@ -1195,7 +1177,7 @@ static int day_mask(const struct doc *d, const struct item *it, json_t *e, const
         while (k < 7 && !(s && strcmp(s, names[k]) == 0))
             k++;
         if (k == 7)
-            return fail(d, it->line, jpi(p, sizeof p, ep, "daysOfWeek", i),
+            return fail(d, it->line, adapt_jp_key_index(p, sizeof p, ep, "daysOfWeek", i),
                         "expected mon, tue, wed, thu, fri, sat or sun");
         *mask |= 1u << k;
     }
@@ -1212,7 +1194,7 @@ static int get_time_of_day(const struct doc *d, const struct item *it, json_t *e
     if (rc || !s)
         return rc;
     if (parse_time_of_day(s, sec))
-        return fail(d, it->line, jp(p, sizeof p, ep, key),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, ep, key),
                     "expected a time of day such as 09:30:00, not \"%s\"", s);
     return 0;
 }
@@ -1234,7 +1216,7 @@ static int avail_template(const struct doc *d, const struct item *it, const stru
         unsigned mask;
         bool all_day = false, has_s, has_e;
         int s = 0, t = 86400;
-        jpi(ep, sizeof ep, it->path, k->list, i);
+        adapt_jp_key_index(ep, sizeof ep, it->path, k->list, i);
         if (!json_is_object(e))
             return fail(d, it->line, ep, "expected an object");
         if ((rc = day_mask(d, it, e, ep, &mask)) ||
@@ -1285,17 +1267,17 @@ static int get_period(const struct doc *d, const struct item *it, json_t *obj, c
     *present = per != NULL;
     if (rc || !per)
         return rc;
-    jp(pp, sizeof pp, op, key);
+    adapt_jp_key(pp, sizeof pp, op, key);
     if ((rc = get_string(d, it->line, per, pp, "start", &s)) ||
         (rc = get_string(d, it->line, per, pp, "end", &e)))
         return rc;
     if (s && parse_datetime(s, tz, false, lo))
-        return fail(d, it->line, jp(p, sizeof p, pp, "start"),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, pp, "start"),
                     "expected a date or dateTime such as 2025-12-24 or "
                     "2025-12-24T09:00:00-05:00, not \"%s\"",
                     s);
     if (e && parse_datetime(e, tz, true, hi))
-        return fail(d, it->line, jp(p, sizeof p, pp, "end"),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, pp, "end"),
                     "expected a date or dateTime such as 2025-12-24 or "
                     "2025-12-24T09:00:00-05:00, not \"%s\"",
                     e);
@@ -1357,7 +1339,7 @@ static int avail_item(const struct doc *d, const struct item *it, struct avail *
     {
         bool has;
         cal_time s = a->from, t = a->to;
-        jpi(ep, sizeof ep, it->path, "notAvailable", i);
+        adapt_jp_key_index(ep, sizeof ep, it->path, "notAvailable", i);
         if (!json_is_object(e))
             return fail(d, it->line, ep, "expected an object");
         if ((rc = get_period(d, it, e, ep, "during", a->tz, &s, &t, &has)))
@@ -1511,7 +1493,7 @@ static int join_refs(const struct doc *d, const struct item *it, const char *key
     json_array_foreach(list, i, e)
     {
         const char *ref = NULL, *status = NULL;
-        jpi(ep, sizeof ep, it->path, key, i);
+        adapt_jp_key_index(ep, sizeof ep, it->path, key, i);
         if (!json_is_object(e))
             return fail(d, it->line, ep, "expected an object");
         if (sub) {
@@ -1562,7 +1544,7 @@ static int appointment_read(const struct doc *d, const struct item *it, cal_time
     if ((rc = get_string(d, it->line, it->res, it->path, "status", &status)))
         return rc;
     if (!status || !(in_list(status, keep) || in_list(status, tentative) || in_list(status, drop)))
-        return fail(d, it->line, jp(p, sizeof p, it->path, "status"),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, it->path, "status"),
                     "expected proposed, pending, booked, arrived, fulfilled, cancelled, noshow, "
                     "entered-in-error, checked-in or waitlist%s%s%s",
                     status ? ", not \"" : " (it is missing)", status ? status : "",
@@ -1577,7 +1559,7 @@ static int appointment_read(const struct doc *d, const struct item *it, cal_time
     json_t *md = json_object_get(it->res, "minutesDuration");
     if (md) {
         if (!json_is_integer(md) || json_integer_value(md) <= 0 || json_integer_value(md) > 100000)
-            return fail(d, it->line, jp(p, sizeof p, it->path, "minutesDuration"),
+            return fail(d, it->line, adapt_jp_key(p, sizeof p, it->path, "minutesDuration"),
                         "expected a positive whole number of minutes");
         minutes = json_integer_value(md);
     }
@@ -1587,20 +1569,20 @@ static int appointment_read(const struct doc *d, const struct item *it, cal_time
                  json_object_get(it->res, "requestedPeriod") ? " (only a requestedPeriod)" : "");
             return 0;
         }
-        return fail(d, it->line, jp(p, sizeof p, it->path, "start"),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, it->path, "start"),
                     "missing: expected an instant (a %s Appointment has a start)", status);
     }
     if (!has_end) {
         if (!minutes)
-            return fail(d, it->line, jp(p, sizeof p, it->path, "end"),
+            return fail(d, it->line, adapt_jp_key(p, sizeof p, it->path, "end"),
                         "missing: expected an instant, or minutesDuration");
         end = start + minutes * 60;
     }
     if (end <= start)
-        return fail(d, it->line, jp(p, sizeof p, it->path, "end"),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, it->path, "end"),
                     "expected an instant after start");
     if (end - start > FHIR_MAX_APPOINTMENT_SECONDS)
-        return fail(d, it->line, jp(p, sizeof p, it->path, "end"),
+        return fail(d, it->line, adapt_jp_key(p, sizeof p, it->path, "end"),
                     "expected an instant less than a year after start");
     if (!minutes)
         minutes = (end - start) / 60;

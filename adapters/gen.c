@@ -348,7 +348,8 @@ static void date_text(int32_t day, char *buf, size_t size)
 
 static void hhmm_text(int minute, char *buf, size_t size)
 {
-    snprintf(buf, size, "%02d:%02d", minute / 60, minute % 60);
+    unsigned m = minute < 0 ? 0u : (unsigned)minute; /* minutes of a day: 0..1440 */
+    snprintf(buf, size, "%02u:%02u", m / 60 % 100, m % 60);
 }
 
 static const char *const day_codes[7] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};

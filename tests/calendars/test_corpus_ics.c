@@ -123,7 +123,7 @@ static bool read_expect(const char *path, struct expect *e)
         if (sscanf(line, "warnings %ld", &e->nwarnings) == 1)
             continue;
         if (starts(line, "error: ")) {
-            snprintf(e->error, sizeof e->error, "%s", line + 7);
+            snprintf(e->error, sizeof e->error, "%.255s", line + 7);
             continue;
         }
         if (starts(line, "warning: ")) {
