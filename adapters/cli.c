@@ -327,12 +327,12 @@ static void on_progress(void *ud, const struct sched_progress *p)
         return;
     pr->last = p->elapsed_s;
     pr->shown = true;
+    const char *best = p->has_incumbent ? grouped(p->incumbent, a, sizeof a) : "none yet";
+    const char *bound = p->has_bound ? grouped(p->bound, b, sizeof b) : "none yet";
     if (pr->tty)
-        fprintf(stderr, "\rSolving... %.1f s, best %s, bound %s\033[K", p->elapsed_s,
-                grouped(p->incumbent, a, sizeof a), grouped(p->bound, b, sizeof b));
+        fprintf(stderr, "\rSolving... %.1f s, best %s, bound %s\033[K", p->elapsed_s, best, bound);
     else
-        fprintf(stderr, "careday: solving: %.1f s, best %s, bound %s\n", p->elapsed_s,
-                grouped(p->incumbent, a, sizeof a), grouped(p->bound, b, sizeof b));
+        fprintf(stderr, "careday: solving: %.1f s, best %s, bound %s\n", p->elapsed_s, best, bound);
     fflush(stderr);
 }
 

@@ -912,7 +912,12 @@ struct prog_bridge {
 static void on_progress(void *ud, const struct solver_progress *p)
 {
     const struct prog_bridge *pb = ud;
-    struct sched_progress sp = {p->elapsed_s, p->incumbent, p->bound};
+    struct sched_progress sp = {
+        .elapsed_s = p->elapsed_s,
+        .has_incumbent =
+            p->incumbent<SOLVER_INF / 2, .incumbent = p->incumbent, .has_bound = p->bound> -
+            SOLVER_INF / 2,
+        .bound = p->bound};
     pb->o->progress(pb->o->progress_ud, &sp);
 }
 

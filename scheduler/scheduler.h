@@ -212,7 +212,11 @@ struct sched_plan {
 void sched_plan_free(struct sched_plan *p); /* NULL is a no-op; frees p too */
 
 struct sched_progress {
-    double elapsed_s, incumbent, bound;
+    double elapsed_s;
+    bool has_incumbent; /* a plan has been found: incumbent is its objective */
+    double incumbent;
+    bool has_bound; /* bound is a proven lower bound */
+    double bound;
 };
 
 struct sched_options {
