@@ -572,10 +572,10 @@ static int world_make(struct world *w, uint64_t seed, int nfamilies, struct care
                          last_names[rng_int(&r, 0,
                                             (int)(sizeof last_names / sizeof last_names[0]) - 1)]);
             }
+            /* Counted before it is filled, so world_free releases a half-made one. */
+            w->by_spec[s][w->nby_spec[s]++] = w->nprovs++;
             if (make_provider(w, p, &r) != 0)
                 return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-            w->by_spec[s][w->nby_spec[s]++] = w->nprovs;
-            w->nprovs++;
         }
     }
     return 0;
