@@ -846,7 +846,7 @@ static int read_providers(struct loader *l, struct careday_error *err)
     json_array_foreach(arr, i, o)
     {
         struct sched_provider *pr = &c->providers[i];
-        const char *id = NULL, *name = NULL, *spec = NULL, *phone = NULL;
+        const char *id = NULL, *name = NULL, *spec = NULL, *phone = NULL, *email = NULL;
         char jp[64], q[96];
         int m;
 
@@ -867,12 +867,13 @@ static int read_providers(struct loader *l, struct careday_error *err)
         if ((rc = get_str(&l->x, o, jp, "name", false, &name, err)) ||
             (rc = get_str(&l->x, o, jp, "specialty", false, &spec, err)) ||
             (rc = get_str(&l->x, o, jp, "phone", false, &phone, err)) ||
+            (rc = get_str(&l->x, o, jp, "email", false, &email, err)) ||
             (rc = get_int(&l->x, o, jp, "capacity", false, 1, 100,
                           "a number of patients at once from 1 to 100", &pr->capacity, err)))
             return rc;
         if ((rc = dup_str(id, &pr->id, err)) || (rc = dup_str(name ? name : id, &pr->name, err)) ||
             (rc = dup_str(spec ? spec : "", &pr->specialty, err)) ||
-            (rc = dup_str(phone, &pr->phone, err)))
+            (rc = dup_str(phone, &pr->phone, err)) || (rc = dup_str(email, &pr->email, err)))
             return rc;
         /* Provider-wide busy time (case zone) leaves every mode. in_person
          * first: the other modes read their hours in its zone. */
@@ -1395,6 +1396,40 @@ static int read_weights(struct loader *l, struct careday_error *err)
     return 0;
 }
 
+/* The care coordinator: organiser of --invite requests. */
+static int read_coordinator(struct loader *l, struct careday_error *err)
+{
+    static const char *const known[] = {"name", "email", "phone", NULL};
+    json_t *o;
+    const char *name = NULL, *email = NULL;
+    int rc;
+    if ((rc = get_obj(&l->x, l->root, "", "coordinator", false, &o, err)) || !o)
+        return rc;
+    adapt_warn_unknown_keys(&l->x, o, "coordinator", known);
+    if ((rc = get_str(&l->x, o, "coordinator", "name", false, &name, err)) ||
+        (rc = get_str(&l->x, o, "coordinator", "email", true, &email, err)))
+        return rc;
+    if (!strchr(email, '@'))
+        return adapt_bad(&l->x, err, "coordinator.email",
+                         "expected an e-mail address such as name@example.org, found \"%s\"",
+                         email);
+    if ((rc = dup_str(name, &l->c->coordinator_name, err)) ||
+        (rc = dup_str(email, &l->c->coordinator_email, err)))
+        return rc;
+    return 0;
+}
+
+/* Without an "id", a case is known by its family's id (case files are
+ * often all called case.json), else by its file stem. */
+static int settle_case_id(struct loader *l, struct careday_error *err)
+{
+    if (json_object_get(l->root, "id") || !l->c->family.id || !*l->c->family.id)
+        return 0;
+    free(l->c->id);
+    l->c->id = NULL;
+    return dup_str(l->c->family.id, &l->c->id, err);
+}
+
 static int load_json(struct loader *l, const char *path, struct careday_error *err)
 {
     json_error_t je;
@@ -1443,9 +1478,9 @@ int adapt_case_load_with(const char *path, const struct adapt_load_options *o,
                          struct sched_case *out, struct careday_notes *warn,
                          struct careday_error *err)
 {
-    static const char *const known[] = {"careday", "id",      "name",    "timezone", "horizon",
-                                        "family",  "nursing", "places",  "travel",   "providers",
-                                        "visits",  "booked",  "weights", NULL};
+    static const char *const known[] = {"careday", "id",      "name",    "timezone",    "horizon",
+                                        "family",  "nursing", "places",  "travel",      "providers",
+                                        "visits",  "booked",  "weights", "coordinator", NULL};
     struct sched_case c;
     struct loader l;
     struct careday_notes scratch = {0};
@@ -1473,7 +1508,8 @@ int adapt_case_load_with(const char *path, const struct adapt_load_options *o,
     if ((rc = read_head(&l, err)) || (rc = read_places(&l, err)) || (rc = read_family(&l, err)) ||
         (rc = read_nursing(&l, err)) || (rc = read_travel(&l, err)) ||
         (rc = read_providers(&l, err)) || (rc = read_visits(&l, err)) ||
-        (rc = read_weights(&l, err)))
+        (rc = read_weights(&l, err)) || (rc = read_coordinator(&l, err)) ||
+        (rc = settle_case_id(&l, err)))
         goto done;
 
     rc = sched_case_validate(&c, err);

@@ -528,6 +528,8 @@ int cli_plan(int argc, char **argv)
     if (rc)
         goto fail;
     loaded = true;
+    if (a.invite && (rc = out_check_invite(&c, &err)))
+        goto fail;
 
     rc = sched_baseline(&c, &base, &err);
     if (rc) {

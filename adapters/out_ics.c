@@ -755,6 +755,61 @@ done:
     return rc;
 }
 
+/* providers/<id>-invite.ics: the same appointments as iTIP METHOD:REQUEST,
+ * organised by the case's coordinator, the provider as the one attendee. */
+static int write_provider_invite(const char *dir, const struct sched_case *c,
+                                 const struct sched_plan *plan, size_t pi, const i18n_catalog *cat,
+                                 const int *seq, cal_time now, struct careday_error *err)
+{
+    const struct sched_provider *p = &c->providers[pi];
+    size_t count = 0;
+    for (size_t i = 0; i < plan->nappts; i++)
+        if ((size_t)c->visits[plan->appts[i].visit].provider == pi)
+            count++;
+    if (count == 0)
+        return 0;
+    char path[OUT_PATH_MAX];
+    provider_path(dir, p, "-invite.ics", path, sizeof path);
+    struct cal_writer_options wo = {.method = "REQUEST", .prodid = OUT_PRODID, .dtstamp = now};
+    struct cal_attendee organizer = {.name = c->coordinator_name, .email = c->coordinator_email};
+    struct cal_attendee attendee = {
+        .name = provider_name(p), .email = p->email, .role = "REQ-PARTICIPANT"};
+    cal_writer *w = cal_writer_new(&wo);
+    if (!w)
+        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < plan->nappts && rc == 0; i++) {
+        const struct sched_appt *a = &plan->appts[i];
+        if ((size_t)c->visits[a->visit].provider != pi)
+            continue;
+        rc = add_provider_event(w, c, a, cat, "invite", seq[i], &organizer, &attendee, 1);
+    }
+    if (rc)
+        rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the invitation: %s",
+                          cal_strerror(rc));
+    else
+        rc = serialize_to(w, path, err);
+    cal_writer_free(w);
+    return rc;
+}
+
+int out_check_invite(const struct sched_case *c, struct careday_error *err)
+{
+    if (!c->coordinator_email)
+        return careday_fail(err, ADAPT_EINPUT, NULL, 0, "coordinator.email",
+                            "--invite needs the coordinator's e-mail address, who organises the "
+                            "requests: add \"coordinator\": {\"name\": ..., \"email\": ...}");
+    for (size_t i = 0; i < c->nproviders; i++)
+        if (!c->providers[i].email || !*c->providers[i].email) {
+            char path[64];
+            snprintf(path, sizeof path, "providers[%zu].email", i);
+            return careday_fail(err, ADAPT_EINPUT, NULL, 0, path,
+                                "--invite needs an e-mail address for provider \"%s\"",
+                                c->providers[i].id);
+        }
+    return 0;
+}
+
 /* ---------------------------------------------------------------------------
  * The entry point.
  */
@@ -769,10 +824,11 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
     int *seq = NULL;
     char path[OUT_PATH_MAX];
 
-    if (o->invite)
-        return careday_fail(err, ADAPT_EINPUT, NULL, 0, NULL,
-                            "--invite needs an e-mail address for each provider and the case's "
-                            "coordinator, which this version of the case file does not carry");
+    if (o->invite) {
+        int irc = out_check_invite(c, err);
+        if (irc)
+            return irc;
+    }
 
     const char *lang = o->lang ? o->lang : c->family.language;
     int rc = i18n_open(lang, o->messages_dir, &family_cat, err);
@@ -798,8 +854,11 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
         goto done;
     snprintf(path, sizeof path, "%s/providers", dir);
     rc = make_dir(path, err);
-    for (size_t pi = 0; pi < c->nproviders && rc == 0; pi++)
+    for (size_t pi = 0; pi < c->nproviders && rc == 0; pi++) {
         rc = write_provider(dir, c, plan, pi, provider_cat, seq, o->now, err);
+        if (rc == 0 && o->invite)
+            rc = write_provider_invite(dir, c, plan, pi, provider_cat, seq, o->now, err);
+    }
 done:
     free(seq);
     i18n_free(family_cat);

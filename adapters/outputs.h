@@ -24,6 +24,9 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
 /* OUT/family.ics and OUT/providers/<provider-id>.ics. */
 int out_write_calendars(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
                         const struct out_options *o, struct careday_error *err);
+/* ADAPT_EINPUT unless the case carries what --invite needs (the
+ * coordinator's and every provider's e-mail address); call before planning. */
+int out_check_invite(const struct sched_case *c, struct careday_error *err);
 /* OUT/itinerary.html. */
 int out_write_itinerary(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
                         const struct sched_plan *baseline, const struct out_options *o,

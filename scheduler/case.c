@@ -69,6 +69,8 @@ void sched_case_free(struct sched_case *c)
         return;
     free(c->id);
     free(c->name);
+    free(c->coordinator_name);
+    free(c->coordinator_email);
     free(c->timezone);
     cal_tz_free(c->tz);
     free(c->family.id);
@@ -91,6 +93,7 @@ void sched_case_free(struct sched_case *c)
         free(p->name);
         free(p->specialty);
         free(p->phone);
+        free(p->email);
         for (int m = 0; m < SCHED_NMODES; m++) {
             cal_set_free(&p->mode[m].free);
             free(p->mode[m].link);

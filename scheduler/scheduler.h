@@ -56,6 +56,7 @@ struct sched_provider {
     char *name;
     char *specialty;
     char *phone;  /* whom to call, may be NULL */
+    char *email;  /* for --invite (iTIP requests), may be NULL */
     int capacity; /* patients at once, default 1 */
     struct sched_provider_mode mode[SCHED_NMODES];
 };
@@ -121,8 +122,10 @@ struct sched_family {
 };
 
 struct sched_case {
-    char *id; /* stable case id (for UIDs); file stem if absent */
+    char *id; /* stable case id (for UIDs): "id", else family.id, else the file stem */
     char *name;
+    char *coordinator_name;             /* the care coordinator, organiser of --invite requests */
+    char *coordinator_email;            /* may be NULL */
     char *timezone;                     /* IANA name */
     cal_tz *tz;                         /* owned */
     int32_t horizon_start, horizon_end; /* inclusive day numbers */

@@ -864,9 +864,9 @@ static void test_odd_ids(void **state)
     fx_teardown(&x);
 }
 
-/* Invitations need e-mail addresses the case file does not carry yet: the
- * request is refused with a sentence, not ignored. */
-static void test_invite_refused(void **state)
+/* Without the coordinator's or a provider's address, --invite is refused
+ * with the JSON path to fill in, before any file is written. */
+static void test_invite_needs_addresses(void **state)
 {
     (void)state;
     struct fx x;
@@ -874,7 +874,57 @@ static void test_invite_refused(void **state)
     x.o.invite = true;
     struct careday_error err = {0};
     assert_int_equal(out_write_calendars(x.dir, &x.c, x.plan, &x.o, &err), ADAPT_EINPUT);
-    assert_non_null(strstr(err.text, "--invite"));
+    assert_string_equal(err.path, "coordinator.email");
+    x.c.coordinator_email = sdup("coord@care.example.org");
+    memset(&err, 0, sizeof err);
+    assert_int_equal(out_write_calendars(x.dir, &x.c, x.plan, &x.o, &err), ADAPT_EINPUT);
+    assert_string_equal(err.path, "providers[0].email");
+    char *text = read_in(x.dir, "family.ics");
+    assert_null(text); /* nothing was written */
+    fx_teardown(&x);
+}
+
+/* With the addresses, each provider with appointments also gets an iTIP
+ * REQUEST: organised by the coordinator, that provider the only attendee,
+ * accepted by libical's restriction check for REQUEST. */
+static void test_invite_written(void **state)
+{
+    (void)state;
+    struct fx x;
+    fx_setup(&x, "en");
+    x.o.invite = true;
+    x.c.coordinator_name = sdup("Rosa Diaz");
+    x.c.coordinator_email = sdup("coord@care.example.org");
+    for (size_t i = 0; i < x.c.nproviders; i++) {
+        char e[64];
+        snprintf(e, sizeof e, "p%zu@clinic.example.org", i);
+        x.c.providers[i].email = sdup(e);
+    }
+    write_ok(&x);
+    size_t written = 0;
+    for (size_t i = 0; i < x.c.nproviders; i++) {
+        char name[128], mine[64];
+        snprintf(name, sizeof name, "providers/%s-invite.ics", x.c.providers[i].id);
+        char *text = read_in(x.dir, name);
+        if (!text)
+            continue;
+        written++;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", x.dir, name);
+        validate_file(path);
+        assert_non_null(strstr(text, "METHOD:REQUEST"));
+        assert_non_null(strstr(text, "mailto:coord@care.example.org"));
+        snprintf(mine, sizeof mine, "mailto:p%zu@clinic.example.org", i);
+        assert_non_null(strstr(text, mine));
+        for (size_t j = 0; j < x.c.nproviders; j++) {
+            char other[64];
+            snprintf(other, sizeof other, "p%zu@clinic.example.org", j);
+            if (j != i)
+                assert_null(strstr(text, other));
+        }
+        free(text);
+    }
+    assert_true(written > 0);
     fx_teardown(&x);
 }
 
@@ -891,7 +941,8 @@ int main(void)
         cmocka_unit_test(test_spanish),
         cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_odd_ids),
-        cmocka_unit_test(test_invite_refused),
+        cmocka_unit_test(test_invite_needs_addresses),
+        cmocka_unit_test(test_invite_written),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
