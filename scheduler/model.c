@@ -24,9 +24,12 @@
 
 #define MAXP 16 /* places that can share one trip day (subset masks) */
 
+/* A trip day's route: the set of places, and for two places the order
+ * (first = the place visited first, -1 for one place). */
 struct wvar {
     int day;
     unsigned mask;
+    int first;
     int col;
 };
 
@@ -186,43 +189,22 @@ static int popcount(unsigned m)
     return n;
 }
 
-/* Shortest route home -> every place of mask -> home, parking at each. */
-static int route_minutes(const struct sched_ctx *x, unsigned mask)
+/* Route home -> the places of mask -> home, parking at each clinic:
+ * first (when >= 0) is visited first, the other place second. */
+static int route_minutes(const struct sched_ctx *x, unsigned mask, int first)
 {
-    int pl[MAXP], n = 0;
-    for (int p = 0; p < MAXP; p++)
-        if (mask & (1u << p))
+    int pl[2], n = 0;
+    if (first >= 0)
+        pl[n++] = first;
+    for (int p = 0; p < MAXP && n < 2; p++)
+        if ((mask & (1u << p)) && p != first)
             pl[n++] = p;
-    int best = -1;
-    /* n <= 3: enumerate permutations by Heap's algorithm on a small array. */
-    int perm[MAXP], cnt[MAXP];
-    for (int i = 0; i < n; i++) {
-        perm[i] = pl[i];
-        cnt[i] = 0;
+    int cost = 0, at = -1;
+    for (int k = 0; k < n; k++) {
+        cost += ctx_leg_in(x, at, pl[k]);
+        at = pl[k];
     }
-    for (int i = 0;;) {
-        int cost = 0, at = -1;
-        for (int k = 0; k < n; k++) {
-            cost += ctx_leg_in(x, at, perm[k]);
-            at = perm[k];
-        }
-        cost += sched_travel(x->c, at, -1);
-        if (best < 0 || cost < best)
-            best = cost;
-        while (i < n && cnt[i] >= i) {
-            cnt[i] = 0;
-            i++;
-        }
-        if (i >= n)
-            break;
-        int j = (i % 2) ? cnt[i] : 0;
-        int t = perm[j];
-        perm[j] = perm[i];
-        perm[i] = t;
-        cnt[i]++;
-        i = 0;
-    }
-    return best;
+    return cost + sched_travel(x->c, at, -1);
 }
 
 static const struct cand *cand_at(const struct mb *b, size_t k)
@@ -275,7 +257,7 @@ static void sort_idx(size_t *v, size_t n, const struct cand *cands)
 static int wcol(const struct mb *b, int day, unsigned mask)
 {
     for (size_t i = b->wday0[day]; i < b->wday0[day] + b->wdayn[day]; i++)
-        if (b->w[i].mask == mask)
+        if (b->w[i].mask == mask && b->w[i].first < 0)
             return b->w[i].col;
     return -1;
 }
@@ -395,24 +377,33 @@ static void build_trips(struct mb *b)
         }
         if (!mask)
             continue;
-        int maxsize = popcount(mask) > 4 ? 2 : 3;
+        /* One place, or two in either order: a day's clinics are visited as
+         * blocks (rows in build_order), so the route cost is exact. */
         for (unsigned s = mask; s; s = (s - 1) & mask) {
-            if (popcount(s) > maxsize)
+            int n = popcount(s);
+            if (n > 2)
                 continue;
-            if (b->nw == b->wcap) {
-                size_t nc = b->wcap ? b->wcap * 2 : 256;
-                struct wvar *p = realloc(b->w, nc * sizeof(*p));
-                if (!p) {
-                    b->rc = SCHED_ENOMEM;
-                    return;
+            for (int first = 0; first < MAXP; first++) {
+                if (n == 2 && !(s & (1u << first)))
+                    continue;
+                if (b->nw == b->wcap) {
+                    size_t nc = b->wcap ? b->wcap * 2 : 256;
+                    struct wvar *p = realloc(b->w, nc * sizeof(*p));
+                    if (!p) {
+                        b->rc = SCHED_ENOMEM;
+                        return;
+                    }
+                    b->w = p;
+                    b->wcap = nc;
                 }
-                b->w = p;
-                b->wcap = nc;
+                int f = n == 2 ? first : -1;
+                double cost = c->weights.trip + c->weights.travel_minute * route_minutes(x, s, f);
+                b->w[b->nw] = (struct wvar){d, s, f, add_col(b, 0, 1, cost, true)};
+                b->nw++;
+                b->wdayn[d]++;
+                if (n == 1)
+                    break;
             }
-            double cost = c->weights.trip + c->weights.travel_minute * route_minutes(x, s);
-            b->w[b->nw] = (struct wvar){d, s, add_col(b, 0, 1, cost, true)};
-            b->nw++;
-            b->wdayn[d]++;
         }
         /* Away slots: a (away) and s (the trip starts here). */
         for (int k = 0; k < x->nslots; k++) {
@@ -577,6 +568,71 @@ static void build_links(struct mb *b)
             if (k >= 0 && k < x->nslots)
                 row_put(b, b->acol[base + (size_t)k], -1);
             row_end(b, -SOLVER_INF, rhs);
+        }
+    }
+}
+
+/* A trip day visits every place of its route (so a route is never paid
+ * for a day without care, which plans could not show), and on a two-place
+ * day the places are visited as blocks in the route's order: the last end
+ * at the first place comes before the first start at the second, using
+ * first-start f and last-end l per place (minutes of the local day). */
+static void build_routes(struct mb *b)
+{
+    struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
+    const double M = 24 * 60;
+    int fl[MAXP][2];
+    for (int d = 0; d < x->ndays && !b->rc; d++) {
+        size_t k0 = b->day0[d], k1 = k0 + b->dayn[d];
+        for (int p = 0; p < MAXP; p++)
+            fl[p][0] = fl[p][1] = -1;
+        for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++) {
+            const struct wvar *w = &b->w[i];
+            for (int p = 0; p < MAXP && (size_t)p < c->nplaces; p++) {
+                if (!(w->mask & (1u << p)))
+                    continue;
+                row_begin(b); /* w <= sum of x at p on d */
+                row_put(b, w->col, 1);
+                for (size_t k = k0; k < k1; k++) {
+                    const struct cand *cd = cand_at(b, k);
+                    if (cd->mode == SCHED_IN_PERSON && cd->place == p)
+                        row_put(b, cd->col, -1);
+                }
+                row_end(b, -SOLVER_INF, 0);
+            }
+            if (w->first < 0)
+                continue;
+            int A = w->first, B = -1;
+            for (int p = 0; p < MAXP; p++)
+                if ((w->mask & (1u << p)) && p != A)
+                    B = p;
+            int pl[2] = {A, B};
+            for (int j = 0; j < 2; j++) {
+                int p = pl[j];
+                if (fl[p][0] >= 0)
+                    continue;
+                fl[p][0] = add_col(b, 0, M, 0, false); /* first start at p */
+                fl[p][1] = add_col(b, 0, M, 0, false); /* last end at p */
+                for (size_t k = k0; k < k1; k++) {
+                    const struct cand *cd = cand_at(b, k);
+                    if (cd->mode != SCHED_IN_PERSON || cd->place != p)
+                        continue;
+                    row_begin(b); /* f <= start + M (1 - x) */
+                    row_put(b, fl[p][0], 1);
+                    row_put(b, cd->col, M - cd->start);
+                    row_end(b, -SOLVER_INF, M);
+                    row_begin(b); /* l >= end * x */
+                    row_put(b, fl[p][1], 1);
+                    row_put(b, cd->col, -(double)cd->end);
+                    row_end(b, 0, SOLVER_INF);
+                }
+            }
+            row_begin(b); /* l[A] <= f[B] + M (1 - w) */
+            row_put(b, fl[A][1], 1);
+            row_put(b, fl[B][0], -1);
+            row_put(b, w->col, M);
+            row_end(b, -SOLVER_INF, M);
         }
     }
 }
@@ -982,6 +1038,7 @@ int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
     build_columns(&b);
     build_trips(&b);
     build_links(&b);
+    build_routes(&b);
     build_time_rows(&b);
     build_precedence(&b);
     build_days(&b);

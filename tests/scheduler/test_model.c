@@ -425,6 +425,75 @@ static void test_two_places_one_day(void **state)
     free_case(c);
 }
 
+/* A trip day must have care: with nights and travel free (weights 0), a
+ * day 2 visit reachable only from the lodging must not be bought with an
+ * empty trip day 1 and a night (a plan no calendar could show). */
+static void test_no_trip_day_without_care(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(2, 1);
+    c->places[1].lodging = true;
+    set_travel(c, -1, 0, 300);
+    set_travel(c, -1, 1, 300);
+    set_travel(c, 0, 1, 5);
+    c->family.earliest_departure = 6 * 60;
+    c->family.latest_return = 21 * 60;
+    c->family.overnight_allowed = true;
+    c->family.lodging = 1;
+    c->family.max_nights = 2;
+    c->weights.overnight = 0;
+    c->weights.travel_minute = 0;
+    /* 12-08 09:00 needs leaving home at 03:50; 12-07 19:00 returns home at
+     * 01:00. Either works only with a night at the lodging next to a trip
+     * day that has care of its own, and there is only one visit. */
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 7), 19, 20);
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 8), 9, 10);
+    add_visit(c, "cardio", 0, 60, D(12, 1), D(12, 14));
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->metrics.unscheduled, 1);
+    assert_int_equal(p->metrics.trips, 0);
+    assert_int_equal(p->metrics.overnights, 0);
+    assert_true(p->objective == c->weights.unscheduled);
+    sched_plan_free(p);
+    free_case(c);
+}
+
+/* Two clinics on one day are visited as blocks: A 09:00 and 15:00 with B
+ * at 12:00 in between would drive A -> B -> A while paying for A -> B. The
+ * second A visit can also be had on 12-04, so the plan takes two trips or
+ * leaves B's block whole. */
+static void test_two_places_never_revisited(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(2, 3);
+    set_travel(c, -1, 0, 60);
+    set_travel(c, -1, 1, 60);
+    set_travel(c, 0, 1, 20);
+    c->providers[1].mode[SCHED_IN_PERSON].place = 1;
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 3), 9, 10);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 3), 12, 13);
+    day_hours(c, 2, SCHED_IN_PERSON, D(12, 3), 15, 16);
+    day_hours(c, 2, SCHED_IN_PERSON, D(12, 4), 15, 16);
+    add_visit(c, "a1", 0, 60, D(12, 1), D(12, 14));
+    add_visit(c, "b", 1, 60, D(12, 1), D(12, 14));
+    add_visit(c, "a2", 2, 60, D(12, 1), D(12, 14));
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
+    assert_int_equal(p->metrics.unscheduled, 0);
+    /* Within each day, once the family leaves a place it never returns. */
+    for (size_t i = 0; i < p->nappts; i++)
+        for (size_t j = i + 1; j < p->nappts; j++)
+            for (size_t k = j + 1; k < p->nappts; k++) {
+                const struct sched_appt *x = &p->appts[i], *y = &p->appts[j], *z = &p->appts[k];
+                if (x->trip >= 0 && x->trip == y->trip && y->trip == z->trip)
+                    assert_false(x->place == z->place && x->place != y->place);
+            }
+    assert_int_equal(p->metrics.trips, 2);
+    assert_int_equal(p->metrics.travel_minutes, (60 + 10 + 20 + 10 + 60) + (60 + 10 + 60));
+    sched_plan_free(p);
+    free_case(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +506,8 @@ int main(void)
         cmocka_unit_test(test_impossible_visit_reason),
         cmocka_unit_test(test_family_busy_and_trip_interval),
         cmocka_unit_test(test_two_places_one_day),
+        cmocka_unit_test(test_no_trip_day_without_care),
+        cmocka_unit_test(test_two_places_never_revisited),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
