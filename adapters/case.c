@@ -1423,7 +1423,9 @@ static int read_coordinator(struct loader *l, struct careday_error *err)
  * often all called case.json), else by its file stem. */
 static int settle_case_id(struct loader *l, struct careday_error *err)
 {
-    if (json_object_get(l->root, "id") || !l->c->family.id || !*l->c->family.id)
+    const json_t *fam = json_object_get(l->root, "family");
+    if (json_object_get(l->root, "id") || !json_is_string(json_object_get(fam, "id")) ||
+        !l->c->family.id || !*l->c->family.id)
         return 0;
     free(l->c->id);
     l->c->id = NULL;

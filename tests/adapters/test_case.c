@@ -584,7 +584,9 @@ static void test_missing_case_file(void **state)
     assert_non_null(strstr(err.text, "cannot read the case file"));
 }
 
-/* Without "id" the case id is the file stem; without "name" the name is the id. */
+/* Without "id" the case id is the family's id (case files are often all
+ * named case.json, and UIDs must not collide across families), else the
+ * file stem; without "name" the name is the file stem. */
 static void test_id_from_file_stem(void **state)
 {
     struct fixture *f = *state;
@@ -597,10 +599,16 @@ static void test_id_from_file_stem(void **state)
     json_object_del(doc, "name");
     snprintf(path, sizeof path, "%s/rivera.winter.json", f->dir);
     assert_int_equal(json_dump_file(doc, path, 0), 0);
+    assert_int_equal(adapt_case_load(path, &c, NULL, &err), 0);
+    assert_string_equal(c.id, "fam");
+    assert_string_equal(c.name, "rivera.winter");
+    sched_case_free(&c);
+
+    json_object_del(json_object_get(doc, "family"), "id");
+    assert_int_equal(json_dump_file(doc, path, 0), 0);
     json_decref(doc);
     assert_int_equal(adapt_case_load(path, &c, NULL, &err), 0);
     assert_string_equal(c.id, "rivera.winter");
-    assert_string_equal(c.name, "rivera.winter");
     sched_case_free(&c);
 }
 
