@@ -692,6 +692,17 @@ static int add_provider_event(cal_writer *w, const struct sched_case *c, const s
     return rc;
 }
 
+/* How many of the plan's appointments are with provider pi. */
+static size_t provider_appointments(const struct sched_case *c, const struct sched_plan *plan,
+                                    size_t pi)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < plan->nappts; i++)
+        if ((size_t)c->visits[plan->appts[i].visit].provider == pi)
+            count++;
+    return count;
+}
+
 /* "providers/<id>.ics" under dir, the id made safe for a file name. */
 static void provider_path(const char *dir, const struct sched_provider *p, const char *suffix,
                           char *buf, size_t size)
@@ -709,10 +720,7 @@ static int write_provider(const char *dir, const struct sched_case *c,
                           const int *seq, cal_time now, struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
-    size_t count = 0;
-    for (size_t i = 0; i < plan->nappts; i++)
-        if ((size_t)c->visits[plan->appts[i].visit].provider == pi)
-            count++;
+    size_t count = provider_appointments(c, plan, pi);
     if (count == 0)
         return 0;
 
@@ -762,10 +770,7 @@ static int write_provider_invite(const char *dir, const struct sched_case *c,
                                  const int *seq, cal_time now, struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
-    size_t count = 0;
-    for (size_t i = 0; i < plan->nappts; i++)
-        if ((size_t)c->visits[plan->appts[i].visit].provider == pi)
-            count++;
+    size_t count = provider_appointments(c, plan, pi);
     if (count == 0)
         return 0;
     char path[OUT_PATH_MAX];

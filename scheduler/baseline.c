@@ -183,7 +183,7 @@ static void process(struct bl *s, int v)
                 if (s->chosen[a] < 0)
                     return; /* a predecessor failed: not booked */
             }
-    int pair = c->visits[v].same_day_as;
+    int pair = sched_partner(c, v);
     if (pair >= 0 && !s->done[pair]) {
         s->done[pair] = true;
         for (size_t a = 0; a < c->nvisits; a++)

@@ -335,11 +335,12 @@ void sched_explain(const struct sched_ctx *x, int vi, const bool *unplaced,
         }
         return;
     }
-    if (v->same_day_as >= 0 && unplaced[v->same_day_as]) {
+    int partner = sched_partner(c, vi);
+    if (partner >= 0 && unplaced[partner]) {
         u->code = SCHED_REASON_PAIR;
         snprintf(u->reason, sizeof u->reason,
                  "it must be on the same day as visit %s, and no day fits both",
-                 c->visits[v->same_day_as].id);
+                 c->visits[partner].id);
         return;
     }
     u->code = SCHED_REASON_DISPLACED;

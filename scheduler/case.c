@@ -63,6 +63,16 @@ int sched_travel(const struct sched_case *c, int a, int b)
     return c->travel[a * n + b];
 }
 
+int sched_partner(const struct sched_case *c, int v)
+{
+    if (c->visits[v].same_day_as >= 0)
+        return c->visits[v].same_day_as;
+    for (size_t u = 0; u < c->nvisits; u++)
+        if (c->visits[u].same_day_as == v)
+            return (int)u;
+    return -1;
+}
+
 void sched_case_free(struct sched_case *c)
 {
     if (!c)

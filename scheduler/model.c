@@ -858,11 +858,11 @@ static void build_days(struct mb *b)
     struct sched_ctx *x = b->x;
     const struct sched_case *c = b->c;
     const struct sched_family *f = &c->family;
-    /* same_day_as */
+    /* same_day_as: once per pair, whichever side (or both) names it. */
     for (size_t v = 0; v < c->nvisits; v++) {
         int o = c->visits[v].same_day_as;
-        if (o < 0 || (size_t)o < v)
-            continue; /* once per pair (and each direction listed once) */
+        if (o < 0 || ((size_t)o < v && c->visits[o].same_day_as == (int)v))
+            continue;
         for (int d = 0; d < x->ndays; d++) {
             row_begin(b);
             for (size_t k = x->vfirst[v]; k < x->vfirst[v] + x->vcount[v]; k++)
@@ -873,22 +873,6 @@ static void build_days(struct mb *b)
                     row_put(b, x->cands[k].col, -1);
             if (b->rn)
                 row_end(b, 0, 0);
-        }
-    }
-    for (size_t v = 0; v < c->nvisits; v++) {
-        int o = c->visits[v].same_day_as;
-        if (o >= 0 && (size_t)o < v && c->visits[o].same_day_as != (int)v) {
-            for (int d = 0; d < x->ndays; d++) {
-                row_begin(b);
-                for (size_t k = x->vfirst[v]; k < x->vfirst[v] + x->vcount[v]; k++)
-                    if (x->cands[k].day == d)
-                        row_put(b, x->cands[k].col, 1);
-                for (size_t k = x->vfirst[o]; k < x->vfirst[o] + x->vcount[o]; k++)
-                    if (x->cands[k].day == d)
-                        row_put(b, x->cands[k].col, -1);
-                if (b->rn)
-                    row_end(b, 0, 0);
-            }
         }
     }
     /* Daily limits, only where they can bind. */

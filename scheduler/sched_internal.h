@@ -63,6 +63,9 @@ bool ctx_away_ok(const struct sched_ctx *x, int day, int from, int to);
 void sched_explain(const struct sched_ctx *x, int v, const bool *unplaced,
                    struct sched_unscheduled *u);
 
+/* The other member of v's same_day_as pair, whichever side names it; -1. */
+int sched_partner(const struct sched_case *c, int v);
+
 /* Plan helpers. */
 struct sched_plan *plan_new(void);
 int plan_add_appt(struct sched_plan *p, const struct cand *k);

@@ -494,6 +494,37 @@ static void test_two_places_never_revisited(void **state)
     free_case(c);
 }
 
+/* same_day_as: an in-person visit open 12-02 or 12-09 and a video visit
+ * open 12-03 or 12-09 must share a day: 12-09, the video after the trip. */
+static void test_same_day_pair(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 2);
+    set_travel(c, -1, 0, 60);
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 2), 9, 12);
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 9), 9, 12);
+    c->providers[1].mode[SCHED_IN_PERSON].offered = false;
+    day_hours(c, 1, SCHED_TELEHEALTH, D(12, 3), 9, 17);
+    day_hours(c, 1, SCHED_TELEHEALTH, D(12, 9), 9, 17);
+    add_visit(c, "ortho", 0, 30, D(12, 1), D(12, 14));
+    add_visit(c, "pt", 1, 30, D(12, 1), D(12, 14));
+    c->visits[1].modes = 1u << SCHED_TELEHEALTH;
+    c->visits[1].order[0] = SCHED_TELEHEALTH;
+    c->visits[1].prefer = SCHED_TELEHEALTH;
+    c->visits[1].same_day_as = 0;
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->metrics.unscheduled, 0);
+    const struct sched_appt *a = appt_of(p, 0), *b = appt_of(p, 1);
+    assert_true(a->start >= T(c, 12, 9, 0, 0) && a->start < T(c, 12, 10, 0, 0));
+    assert_true(b->start >= T(c, 12, 9, 0, 0) && b->start < T(c, 12, 10, 0, 0));
+    assert_true(b->start >= p->trips[0].ret); /* video at home, after the trip */
+    struct sched_plan *bl = baseline(c);
+    assert_int_equal(bl->metrics.unscheduled, 0); /* booked together too */
+    sched_plan_free(bl);
+    sched_plan_free(p);
+    free_case(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -508,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_two_places_one_day),
         cmocka_unit_test(test_no_trip_day_without_care),
         cmocka_unit_test(test_two_places_never_revisited),
+        cmocka_unit_test(test_same_day_pair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
