@@ -67,7 +67,8 @@ static int32_t local_day(const struct sched_case *c, cal_time t)
 /* nights: indexed by day - horizon_start; true = night at lodging after it. */
 static int finish(const struct sched_case *c, struct sched_plan *p, const bool *nights)
 {
-    qsort(p->appts, p->nappts, sizeof(*p->appts), cmp_appt);
+    if (p->nappts > 1) /* qsort must not be given NULL, even for 0 items */
+        qsort(p->appts, p->nappts, sizeof(*p->appts), cmp_appt);
     free(p->trips);
     p->trips = NULL;
     p->ntrips = 0;
