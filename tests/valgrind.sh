@@ -21,7 +21,7 @@ run() { # name, command...
         pass=$((pass + 1))
     fi
 }
-for c in "$src"/examples/*.json "$src"/tests/data/cases/*/case.json; do
+for c in "$src"/examples/*.json "$src"/tests/data/cases/*/case.json "$src"/tests/data/import/*/case.json; do
     [ -f "$c" ] || continue
     run "plan $(basename "$(dirname "$c")")/$(basename "$c")" "$careday" plan "$c" -o "$tmp/o" --quiet
     rm -rf "$tmp/o"
