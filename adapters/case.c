@@ -8,6 +8,7 @@
  * word.
  */
 #include "adapters/case_internal.h"
+#include "adapters/fhir.h"
 #include "adapters/travel_internal.h"
 
 #include <errno.h>
@@ -1167,6 +1168,193 @@ static int read_booking(struct loader *l, const json_t *o, size_t k, size_t *n,
     return 0;
 }
 
+/* A booked entry {"fhir": path, "provider_map": {...}}: a FHIR file of
+ * Appointments rather than a calendar. */
+static bool is_fhir_appointments(const json_t *bo)
+{
+    return json_is_object(bo) && json_object_get(bo, "fhir") && json_object_get(bo, "provider_map");
+}
+
+/* Read the Appointments of booked[k] (its provider_map checked first). */
+static int read_fhir_appointments(struct loader *l, const json_t *bo, size_t k,
+                                  struct fhir_appointments *out, struct careday_error *err)
+{
+    static const char *const known[] = {"fhir", "provider_map", NULL};
+    const json_t *map, *v;
+    const char *given = NULL, *key;
+    char jp[64], q[320];
+    char *resolved;
+    int rc;
+
+    adapt_jp_index(jp, sizeof jp, "booked", k);
+    adapt_warn_unknown_keys(&l->x, bo, jp, known);
+    map = json_object_get(bo, "provider_map");
+    adapt_jp_key(q, sizeof q, jp, "provider_map");
+    if (!json_is_object(map) || json_object_size(map) == 0)
+        return adapt_bad(&l->x, err, q,
+                         "expected an object mapping FHIR references to provider ids such as "
+                         "{\"Practitioner/123\": \"neuro\"}, found %s",
+                         json_is_object(map) ? "an empty object" : adapt_json_kind(map));
+    json_object_foreach((json_t *)map, key, v)
+    {
+        char kq[400];
+        int n = snprintf(kq, sizeof kq, "%s.%s", q, key);
+        if (n < 0 || (size_t)n >= sizeof kq)
+            snprintf(kq, sizeof kq, "%s", q);
+        if (!json_is_string(v) || find_provider(l->c, json_string_value(v)) < 0)
+            return adapt_bad(&l->x, err, kq,
+                             "expected the id of a provider in \"providers\", found %s%s%s",
+                             json_is_string(v) ? "\"" : "",
+                             json_is_string(v) ? json_string_value(v) : adapt_json_kind(v),
+                             json_is_string(v) ? "\"" : "");
+    }
+    if ((rc = get_str(&l->x, bo, jp, "fhir", true, &given, err)))
+        return rc;
+    adapt_jp_key(q, sizeof q, jp, "fhir");
+    if (!given[0] || adapt_is_url(given))
+        return adapt_bad(&l->x, err, q,
+                         "expected a path to a FHIR Bundle or NDJSON file of "
+                         "Appointments");
+    resolved = adapt_resolve_path(l->x.dir, given);
+    if (!resolved)
+        return oom(err);
+    rc = fhir_read_appointments(resolved, l->x.from, l->x.to, out, l->x.warn, err);
+    free(resolved);
+    if (rc == CAL_ENOMEM)
+        return ADAPT_EINTERNAL;
+    if (rc) {
+        if (err) {
+            size_t n = strlen(err->text);
+            snprintf(err->text + n, sizeof err->text - n, " (source %s in %s)", q, l->x.file);
+        }
+        return ADAPT_EINPUT;
+    }
+    return 0;
+}
+
+/* The provider an Appointment is with: its first participant found in the
+ * map; -1 when none is. */
+static int appointment_provider(struct loader *l, const json_t *map,
+                                const struct fhir_appointment *a, const char *where)
+{
+    const char *refs = a->participant_refs, *key;
+    const json_t *v;
+    int found = -1;
+
+    while (*refs) {
+        char ref[512];
+        size_t n = strcspn(refs, " ");
+        if (n > 0 && n < sizeof ref) {
+            memcpy(ref, refs, n);
+            ref[n] = '\0';
+            json_object_foreach((json_t *)map, key, v)
+            {
+                int p;
+                if (!fhir_ref_match(ref, key))
+                    continue;
+                p = find_provider(l->c, json_string_value(v));
+                if (found < 0)
+                    found = p;
+                else if (p != found)
+                    careday_notes_add(l->x.warn, l->x.file, 0, where,
+                                      "Appointment %s: participants map to providers \"%s\" and "
+                                      "\"%s\"; booked with \"%s\"",
+                                      a->id, l->c->providers[found].id, l->c->providers[p].id,
+                                      l->c->providers[found].id);
+            }
+        }
+        refs += n;
+        while (*refs == ' ')
+            refs++;
+    }
+    return found;
+}
+
+/* Each Appointment of booked[k] becomes a fixed booking at *n. */
+static int add_fhir_bookings(struct loader *l, const json_t *bo, size_t k,
+                             const struct fhir_appointments *ap, size_t *n,
+                             struct careday_error *err)
+{
+    static const enum sched_mode order[] = {SCHED_IN_PERSON, SCHED_TELEHEALTH, SCHED_HOME};
+    struct sched_case *c = l->c;
+    const json_t *map = json_object_get(bo, "provider_map");
+    char jp[64], where[96];
+    size_t i;
+    int rc;
+
+    adapt_jp_index(jp, sizeof jp, "booked", k);
+    adapt_jp_key(where, sizeof where, jp, "fhir");
+    for (i = 0; i < ap->n; i++) {
+        const struct fhir_appointment *a = &ap->v[i];
+        struct sched_visit *v = &c->visits[*n];
+        const struct sched_provider *pr;
+        char idbuf[64];
+        const char *id = a->id;
+        int32_t day;
+        int minute, m, prov;
+
+        if (!id[0]) {
+            snprintf(idbuf, sizeof idbuf, "appointment-%zu", i + 1);
+            id = idbuf;
+        }
+        prov = appointment_provider(l, map, a, where);
+        if (prov < 0 || a->start < l->x.from) {
+            /* Not a booking careday can place, but the family still goes. */
+            if (prov < 0)
+                careday_notes_add(l->x.warn, l->x.file, 0, where,
+                                  "Appointment %s: no participant (%s) is in provider_map; not "
+                                  "booked, kept as busy time for the family",
+                                  id, a->participant_refs[0] ? a->participant_refs : "none");
+            else
+                careday_notes_add(l->x.warn, l->x.file, 0, where,
+                                  "Appointment %s starts before the horizon; not booked, kept as "
+                                  "busy time for the family",
+                                  id);
+            if (cal_set_add(&c->family.busy, a->start < l->x.from ? l->x.from : a->start,
+                            a->end > l->x.to ? l->x.to : a->end))
+                return oom(err);
+            continue;
+        }
+        if (a->minutes < 1 || a->minutes > 720)
+            return adapt_bad(&l->x, err, where,
+                             "Appointment %s lasts %d minutes; expected 1 to 720", id, a->minutes);
+        pr = &c->providers[prov];
+        for (m = 0; m < 3 && !pr->mode[order[m]].offered; m++)
+            ;
+        if (m == 3)
+            return adapt_bad(&l->x, err, where,
+                             "Appointment %s is with provider \"%s\", which offers no mode", id,
+                             pr->id);
+        if ((rc = new_visit_id(l, *n, id, where, err)) || (rc = dup_str(id, &v->id, err)) ||
+            (rc = dup_str(a->description, &v->purpose, err)))
+            return rc;
+        if (strcmp(a->status, "pending") == 0 || strcmp(a->status, "proposed") == 0)
+            careday_notes_add(l->x.warn, l->x.file, 0, where,
+                              "Appointment %s is %s (not confirmed); booked as fixed", id,
+                              a->status);
+        v->same_day_as = -1;
+        v->provider = prov;
+        v->minutes = a->minutes;
+        v->priority_factor = 1;
+        v->movable = false;
+        v->booked = true;
+        v->booked_start = a->start;
+        v->booked_mode = order[m];
+        v->modes = 1u << v->booked_mode;
+        v->order[0] = v->booked_mode;
+        v->nmodes = 1;
+        v->prefer = v->booked_mode;
+        cal_tz_to_local(c->tz, a->start, &day, &minute);
+        v->earliest = v->latest = day;
+        l->vobj[*n] = bo;
+        l->vpath[*n] = strdup(jp);
+        if (!l->vpath[*n])
+            return oom(err);
+        (*n)++;
+    }
+    return 0;
+}
+
 /* `before` and `same_day_as` refer to visits by id; read them once every id
  * is known. */
 static int read_links(struct loader *l, size_t i, struct careday_error *err)
@@ -1267,6 +1455,7 @@ static int read_visits(struct loader *l, struct careday_error *err)
 {
     struct sched_case *c = l->c;
     json_t *visits, *booked, *o;
+    struct fhir_appointments *appts = NULL;
     size_t i, nb, total, n;
     unsigned char *state;
     int rc;
@@ -1277,29 +1466,51 @@ static int read_visits(struct loader *l, struct careday_error *err)
     l->ndue = json_array_size(visits);
     nb = booked ? json_array_size(booked) : 0;
     total = l->ndue + nb;
+    /* FHIR Appointment files first: each may give several bookings. */
+    appts = calloc(nb ? nb : 1, sizeof *appts);
+    if (!appts)
+        return oom(err);
+    for (i = 0; i < nb; i++) {
+        const json_t *bo = json_array_get(booked, i);
+        if (!is_fhir_appointments(bo))
+            continue;
+        if ((rc = read_fhir_appointments(l, bo, i, &appts[i], err)))
+            goto out;
+        total += appts[i].n;
+    }
     c->visits = calloc(total ? total : 1, sizeof *c->visits);
     l->vobj = calloc(total ? total : 1, sizeof *l->vobj);
     l->vpath = calloc(total ? total : 1, sizeof *l->vpath);
-    if (!c->visits || !l->vobj || !l->vpath)
-        return oom(err);
+    if (!c->visits || !l->vobj || !l->vpath) {
+        rc = oom(err);
+        goto out;
+    }
     l->nvpath = total;
     c->nvisits = total;
     json_array_foreach(visits, i, o)
     {
         char jp[64];
         if ((rc = read_visit(l, o, i, err)))
-            return rc;
+            goto out;
         l->vobj[i] = o;
         l->vpath[i] = strdup(adapt_jp_index(jp, sizeof jp, "visits", i));
-        if (!l->vpath[i])
-            return oom(err);
+        if (!l->vpath[i]) {
+            rc = oom(err);
+            goto out;
+        }
     }
     n = l->ndue;
     for (i = 0; i < nb; i++) {
         size_t before_n = n;
         const json_t *bo = json_array_get(booked, i);
-        if (json_is_object(bo) && (json_object_get(bo, "ics") || json_object_get(bo, "fhir") ||
-                                   json_object_get(bo, "caldav"))) {
+        if (is_fhir_appointments(bo)) {
+            if ((rc = add_fhir_bookings(l, bo, i, &appts[i], &n, err)))
+                goto out;
+            continue;
+        }
+        if (json_is_object(bo) &&
+            (json_object_get(bo, "ics") || json_object_get(bo, "fhir") ||
+             json_object_get(bo, "fhir_hours") || json_object_get(bo, "caldav"))) {
             /* A calendar of existing appointments: busy time for the family. */
             char jp[64];
             struct cal_set b = {0}, a = {0};
@@ -1310,17 +1521,19 @@ static int read_visits(struct loader *l, struct careday_error *err)
             cal_set_free(&b);
             cal_set_free(&a);
             if (rc)
-                return rc;
+                goto out;
             continue;
         }
         if ((rc = read_booking(l, bo, i, &n, err)))
-            return rc;
+            goto out;
         if (n > before_n) {
             char jp[64];
             l->vobj[before_n] = json_array_get(booked, i);
             l->vpath[before_n] = strdup(adapt_jp_index(jp, sizeof jp, "booked", i));
-            if (!l->vpath[before_n])
-                return oom(err);
+            if (!l->vpath[before_n]) {
+                rc = oom(err);
+                goto out;
+            }
         } else {
             /* Skipped: clear whatever the reader left in the slot. */
             free(c->visits[n].id);
@@ -1328,6 +1541,10 @@ static int read_visits(struct loader *l, struct careday_error *err)
             memset(&c->visits[n], 0, sizeof c->visits[n]);
         }
     }
+    for (i = 0; i < nb; i++)
+        fhir_appointments_free(&appts[i]);
+    free(appts);
+    appts = NULL;
     c->nvisits = n;
     for (i = 0; i < l->ndue; i++) {
         if ((rc = read_links(l, i, err)))
@@ -1342,6 +1559,11 @@ static int read_visits(struct loader *l, struct careday_error *err)
             rc = before_dfs(l, i, state, err);
     }
     free(state);
+    return rc;
+out:
+    for (i = 0; appts && i < nb; i++)
+        fhir_appointments_free(&appts[i]);
+    free(appts);
     return rc;
 }
 

@@ -97,6 +97,13 @@ static bool ref_tail(const char *a, size_t na, const char *b, size_t nb)
 }
 
 /* See "References" in fhir.h. */
+static bool ref_match(const char *a, const char *b);
+
+bool fhir_ref_match(const char *a, const char *b)
+{
+    return ref_match(a, b);
+}
+
 static bool ref_match(const char *a, const char *b)
 {
     if (!a || !b)
@@ -1084,6 +1091,8 @@ int fhir_read_slots_buffer(const char *data, size_t len, const char *name,
              q->schedule ? " schedule " : "", q->schedule ? q->schedule : "",
              q->actor ? " actor " : "", q->actor ? q->actor : "");
     }
+    if (q && q->matched)
+        *q->matched = nkept;
     if (f.unknown_schedule)
         note(&d, 0, NULL,
              "ignored: %zu Slots whose Schedule is not in this file nor among the known "
@@ -1381,10 +1390,10 @@ static bool avail_is(const struct doc *d, const struct item *it, const char *who
     return false;
 }
 
-int fhir_read_available_time_buffer(const char *data, size_t len, const char *name, const char *who,
-                                    const cal_tz *tz, cal_time from, cal_time to,
-                                    struct cal_set *available, struct cal_set *busy,
-                                    struct careday_notes *warn, struct careday_error *err)
+static int avail_read(const char *data, size_t len, const char *name, const char *who,
+                      const cal_tz *tz, cal_time from, cal_time to, struct cal_set *available,
+                      struct cal_set *busy, size_t *nmatched, struct careday_notes *warn,
+                      struct careday_error *err)
 {
     static const char *const used[] = {"HealthcareService", "PractitionerRole", "Location", NULL};
     static const char *const context[] = {"Practitioner", "Organization", "Schedule", "Endpoint",
@@ -1410,6 +1419,8 @@ int fhir_read_available_time_buffer(const char *data, size_t len, const char *na
             if (!avail_is(&d, it, who))
                 continue;
             matched = true;
+            if (nmatched)
+                (*nmatched)++;
             if ((rc = avail_item(&d, it, &a, &any)))
                 goto out;
         } else if (strcmp(it->type, "OperationOutcome") == 0) {
@@ -1438,19 +1449,35 @@ out:
     return rc;
 }
 
-int fhir_read_available_time(const char *path, const char *who, const cal_tz *tz, cal_time from,
-                             cal_time to, struct cal_set *available, struct cal_set *busy,
-                             struct careday_notes *warn, struct careday_error *err)
+int fhir_read_available_time_buffer(const char *data, size_t len, const char *name, const char *who,
+                                    const cal_tz *tz, cal_time from, cal_time to,
+                                    struct cal_set *available, struct cal_set *busy,
+                                    struct careday_notes *warn, struct careday_error *err)
+{
+    return avail_read(data, len, name, who, tz, from, to, available, busy, NULL, warn, err);
+}
+
+int fhir_read_available_time_counted(const char *path, const char *who, const cal_tz *tz,
+                                     cal_time from, cal_time to, struct cal_set *available,
+                                     struct cal_set *busy, size_t *nmatched,
+                                     struct careday_notes *warn, struct careday_error *err)
 {
     char *data;
     size_t len;
     int rc = read_file(path, &data, &len, err);
     if (rc)
         return rc;
-    rc = fhir_read_available_time_buffer(data, len, path, who, tz, from, to, available, busy, warn,
-                                         err);
+    rc = avail_read(data, len, path, who, tz, from, to, available, busy, nmatched, warn, err);
     free(data);
     return rc;
+}
+
+int fhir_read_available_time(const char *path, const char *who, const cal_tz *tz, cal_time from,
+                             cal_time to, struct cal_set *available, struct cal_set *busy,
+                             struct careday_notes *warn, struct careday_error *err)
+{
+    return fhir_read_available_time_counted(path, who, tz, from, to, available, busy, NULL, warn,
+                                            err);
 }
 
 /* ---------------------------------------------------------------------------

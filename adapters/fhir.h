@@ -82,6 +82,9 @@ void fhir_schedules_free(struct fhir_schedules *s);
  * compared with both its reference and its resolved form. */
 bool fhir_schedule_has_actor(const struct fhir_schedule *s, const char *actor);
 
+/* True when references a and b match in the sense above. */
+bool fhir_ref_match(const char *a, const char *b);
+
 /* True when the Slot.schedule reference ref names schedule s (its fullUrl,
  * or "Schedule/<id>" in the matching sense above). */
 bool fhir_schedule_is(const struct fhir_schedule *s, const char *ref);
@@ -98,6 +101,8 @@ struct fhir_slot_query {
                                                file or in schedules */
     const struct fhir_schedules *schedules; /* borrowed: Schedules read from another
                                                file, consulted for actor */
+    size_t *matched; /* optional out: on success, the number of Slots that passed
+                        schedule and actor, inside the horizon or not */
 };
 
 /* Like fhir_read_slots_file (adapters.h) with a full query, from a file or a
@@ -140,6 +145,13 @@ int fhir_read_slots_buffer(const char *data, size_t len, const char *name,
 int fhir_read_available_time(const char *path, const char *who, const cal_tz *tz, cal_time from,
                              cal_time to, struct cal_set *available, struct cal_set *busy,
                              struct careday_notes *warn, struct careday_error *err);
+/* Like fhir_read_available_time; on success *nmatched (optional) is the
+ * number of HealthcareService, PractitionerRole and Location resources that
+ * answered to who (all of them when who is NULL). */
+int fhir_read_available_time_counted(const char *path, const char *who, const cal_tz *tz,
+                                     cal_time from, cal_time to, struct cal_set *available,
+                                     struct cal_set *busy, size_t *nmatched,
+                                     struct careday_notes *warn, struct careday_error *err);
 int fhir_read_available_time_buffer(const char *data, size_t len, const char *name, const char *who,
                                     const cal_tz *tz, cal_time from, cal_time to,
                                     struct cal_set *available, struct cal_set *busy,

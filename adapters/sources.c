@@ -5,6 +5,7 @@
  * the network (libcurl).
  */
 #include "adapters/case_internal.h"
+#include "adapters/fhir.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -228,12 +229,147 @@ static int source_file(const struct adapt_ctx *x, const char *given, const char 
     return 0;
 }
 
+/* An optional non-empty string field of a source object. */
+static int source_string(const struct adapt_ctx *x, const json_t *src, const char *jpath,
+                         const char *key, const char *expected, const char **out,
+                         struct careday_error *err)
+{
+    const json_t *v = json_object_get(src, key);
+    char kp[320];
+
+    *out = NULL;
+    if (!v)
+        return 0;
+    if (!json_is_string(v) || json_string_length(v) == 0)
+        return adapt_bad(x, err, adapt_jp_key(kp, sizeof kp, jpath, key), "expected %s, found %s",
+                         expected, json_is_string(v) ? "an empty string" : adapt_json_kind(v));
+    *out = json_string_value(v);
+    return 0;
+}
+
+/* A key that only one kind of source takes. */
+static int source_only(const struct adapt_ctx *x, const json_t *src, const char *jpath,
+                       const char *key, bool allowed, const char *kind, struct careday_error *err)
+{
+    char kp[320];
+
+    if (allowed || !json_object_get(src, key))
+        return 0;
+    return adapt_bad(x, err, adapt_jp_key(kp, sizeof kp, jpath, key),
+                     "only a \"%s\" source takes \"%s\"", kind, key);
+}
+
+/* {"fhir_hours": path, "who": ref}: availableTime minus notAvailable (and
+ * Location hoursOfOperation) as available time, notAvailable as busy. */
+static int read_fhir_hours(const struct adapt_ctx *x, const json_t *src, const char *jpath,
+                           const char *kp, const char *given, const cal_tz *zone, char **resolved,
+                           struct cal_import *im, struct careday_error *err)
+{
+    struct cal_set a = {0}, b = {0};
+    const char *who = NULL;
+    char wp[320];
+    size_t n = 0;
+    int rc;
+
+    if ((rc = source_string(x, src, jpath, "who", "a FHIR reference such as \"PractitionerRole/7\"",
+                            &who, err)))
+        return rc;
+    if ((rc = source_file(x, given, kp, "FHIR file", resolved, err)))
+        return rc;
+    rc = fhir_read_available_time_counted(*resolved, who, zone, x->from, x->to, &a, &b, &n, x->warn,
+                                          err);
+    if (rc) {
+        rc = source_error(x, kp, rc, err);
+        goto done;
+    }
+    if (n == 0) {
+        if (who)
+            rc = adapt_bad(x, err, adapt_jp_key(wp, sizeof wp, jpath, "who"),
+                           "no HealthcareService, PractitionerRole or Location in \"%s\" is "
+                           "\"%s\"; expected a reference to one of them (or to the practitioner "
+                           "of a PractitionerRole)",
+                           given, who);
+        else
+            rc = adapt_bad(x, err, kp,
+                           "\"%s\" holds no HealthcareService, PractitionerRole or Location; "
+                           "expected a file with availableTime or hoursOfOperation",
+                           given);
+        goto done;
+    }
+    if (cal_set_subtract(&im->available, &a, &b) || cal_set_add_set(&im->busy, &b))
+        rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    im->nevents = n;
+done:
+    cal_set_free(&a);
+    cal_set_free(&b);
+    return rc;
+}
+
+/* {"fhir": path, "schedule"?, "actor"?, "schedules"?}: the Slots that pass
+ * the query; a query that picks no Slot at all is bad input. */
+static int read_fhir_slots(const struct adapt_ctx *x, const json_t *src, const char *jpath,
+                           const char *kp, const char *given, const struct cal_read_options *opt,
+                           char **resolved, struct cal_import *im, struct careday_error *err)
+{
+    struct fhir_schedules scheds = {0};
+    struct fhir_slot_query q = {0};
+    const char *sfile = NULL;
+    char *sresolved = NULL;
+    char sp[320];
+    size_t matched = 0;
+    int rc;
+
+    if ((rc = source_string(x, src, jpath, "schedule", "a FHIR reference such as \"Schedule/4\"",
+                            &q.schedule, err)) ||
+        (rc = source_string(x, src, jpath, "actor", "a FHIR reference such as \"Practitioner/12\"",
+                            &q.actor, err)) ||
+        (rc = source_string(x, src, jpath, "schedules", "a path to a FHIR file of Schedules",
+                            &sfile, err)))
+        return rc;
+    if (sfile && !q.actor)
+        careday_notes_add(x->warn, x->file, 0, adapt_jp_key(sp, sizeof sp, jpath, "schedules"),
+                          "ignored without \"actor\": Schedules are only read to pick Slots by "
+                          "actor");
+    if ((rc = source_file(x, given, kp, "FHIR file", resolved, err)))
+        return rc;
+    if (sfile && q.actor) {
+        adapt_jp_key(sp, sizeof sp, jpath, "schedules");
+        if ((rc = source_file(x, sfile, sp, "FHIR file", &sresolved, err)))
+            goto done;
+        rc = fhir_read_schedule_actors(sresolved, &scheds, x->warn, err);
+        if (rc) {
+            rc = source_error(x, sp, rc, err);
+            goto done;
+        }
+        q.schedules = &scheds;
+    }
+    q.matched = &matched;
+    rc = fhir_read_slots(*resolved, &q, opt, im, x->warn, err);
+    if (rc) {
+        rc = source_error(x, kp, rc, err);
+        goto done;
+    }
+    if ((q.schedule || q.actor) && matched == 0)
+        rc = adapt_bad(x, err, adapt_jp_key(sp, sizeof sp, jpath, q.actor ? "actor" : "schedule"),
+                       "no Slot in \"%s\"%s%s matches%s%s%s%s; expected the reference of a "
+                       "Schedule%s of these Slots",
+                       given, sfile && q.actor ? " (with the Schedules of " : "",
+                       sfile && q.actor ? sfile : "", q.schedule ? " schedule " : "",
+                       q.schedule ? q.schedule : "", q.actor ? " actor " : "",
+                       q.actor ? q.actor : "", q.actor ? " or of an actor of their Schedules" : "");
+done:
+    fhir_schedules_free(&scheds);
+    free(sresolved);
+    return rc;
+}
+
 int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *jpath,
                       enum cal_meaning def, const cal_tz *zone, struct cal_set *busy,
                       struct cal_set *available, struct careday_error *err)
 {
-    static const char *const known[] = {"ics", "fhir", "caldav", "meaning", NULL};
-    json_t *ics, *fhir, *caldav, *meaning;
+    static const char *const known[] = {"ics",      "fhir",  "caldav",    "fhir_hours", "meaning",
+                                        "schedule", "actor", "schedules", "who",        NULL};
+    json_t *ics, *fhir, *caldav, *hours, *meaning;
     struct cal_read_options opt = {0};
     struct cal_import im = {0};
     struct cal_set hz = {0};
@@ -252,12 +388,20 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
     ics = json_object_get(src, "ics");
     fhir = json_object_get(src, "fhir");
     caldav = json_object_get(src, "caldav");
+    hours = json_object_get(src, "fhir_hours");
     meaning = json_object_get(src, "meaning");
-    nkinds = (ics != NULL) + (fhir != NULL) + (caldav != NULL);
+    nkinds = (ics != NULL) + (fhir != NULL) + (caldav != NULL) + (hours != NULL);
     if (nkinds != 1)
-        return adapt_bad(x, err, jpath,
-                         "expected exactly one of \"ics\", \"fhir\" or \"caldav\", found %d",
-                         nkinds);
+        return adapt_bad(
+            x, err, jpath,
+            "expected exactly one of \"ics\", \"fhir\" or \"caldav\" (or \"fhir_hours\"), "
+            "found %d",
+            nkinds);
+    if ((rc = source_only(x, src, jpath, "schedule", fhir != NULL, "fhir", err)) ||
+        (rc = source_only(x, src, jpath, "actor", fhir != NULL, "fhir", err)) ||
+        (rc = source_only(x, src, jpath, "schedules", fhir != NULL, "fhir", err)) ||
+        (rc = source_only(x, src, jpath, "who", hours != NULL, "fhir_hours", err)))
+        return rc;
     if (caldav)
         return adapt_bad(x, err, adapt_jp_key(kp, sizeof kp, jpath, "caldav"),
                          "CalDAV sources are not supported yet; export the calendar to an .ics "
@@ -275,6 +419,10 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
         if (fhir)
             careday_notes_add(x->warn, x->file, 0, adapt_jp_key(kp, sizeof kp, jpath, "meaning"),
                               "ignored for FHIR sources: each Slot's status says free or busy");
+        if (hours)
+            careday_notes_add(x->warn, x->file, 0, adapt_jp_key(kp, sizeof kp, jpath, "meaning"),
+                              "ignored for \"fhir_hours\": availableTime is available and "
+                              "notAvailable busy");
     }
 
     opt.from = x->from;
@@ -315,6 +463,19 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
                 goto done;
             }
         }
+    } else if (hours) {
+        kind = "fhir_hours";
+        adapt_jp_key(kp, sizeof kp, jpath, "fhir_hours");
+        if (!json_is_string(hours) || json_string_length(hours) == 0)
+            return adapt_bad(x, err, kp,
+                             "expected a path to a FHIR Bundle or NDJSON file of "
+                             "PractitionerRole, HealthcareService or Location, found %s",
+                             adapt_json_kind(hours));
+        given = json_string_value(hours);
+        if (adapt_is_url(given))
+            return adapt_bad(x, err, kp, "FHIR URLs are not supported yet; expected a path");
+        if ((rc = read_fhir_hours(x, src, jpath, kp, given, zone, &resolved, &im, err)))
+            goto done;
     } else {
         kind = "fhir";
         adapt_jp_key(kp, sizeof kp, jpath, "fhir");
@@ -331,13 +492,8 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
             return adapt_bad(x, err, kp,
                              "FHIR URLs are not supported yet; expected a path to a Bundle or "
                              "NDJSON file of Slots");
-        if ((rc = source_file(x, given, kp, "FHIR file", &resolved, err)))
+        if ((rc = read_fhir_slots(x, src, jpath, kp, given, &opt, &resolved, &im, err)))
             goto done;
-        rc = fhir_read_slots_file(resolved, NULL, &opt, &im, x->warn, err);
-        if (rc) {
-            rc = source_error(x, kp, rc, err);
-            goto done;
-        }
     }
 
     /* Whatever a reader returns, only the horizon counts. */
