@@ -52,12 +52,12 @@ void careday_error_format(const struct careday_error *e, char *buf, size_t size)
 /* Error codes of this module (negative). */
 enum {
     CAL_OK = 0,
-    CAL_ENOMEM = -1,  /* out of memory */
-    CAL_EINVAL = -2,  /* bad argument or malformed value */
-    CAL_EIO = -3,     /* file could not be read */
-    CAL_EPARSE = -4,  /* not iCalendar, or a component we cannot use */
-    CAL_ETZ = -5,     /* unknown time zone */
-    CAL_ELIMIT = -6,  /* an expansion limit was hit (reported as a warning) */
+    CAL_ENOMEM = -1, /* out of memory */
+    CAL_EINVAL = -2, /* bad argument or malformed value */
+    CAL_EIO = -3,    /* file could not be read */
+    CAL_EPARSE = -4, /* not iCalendar, or a component we cannot use */
+    CAL_ETZ = -5,    /* unknown time zone */
+    CAL_ELIMIT = -6, /* an expansion limit was hit (reported as a warning) */
 };
 const char *cal_strerror(int code);
 
@@ -172,10 +172,10 @@ struct cal_event {
 };
 
 struct cal_read_options {
-    cal_time from, to;           /* horizon: only instants in [from, to) matter */
-    const cal_tz *floating_tz;   /* zone for floating times and all-day dates (required) */
-    enum cal_meaning meaning;    /* meaning of plain VEVENTs */
-    size_t max_instances;        /* per recurring component; 0 means the default 10000 */
+    cal_time from, to;         /* horizon: only instants in [from, to) matter */
+    const cal_tz *floating_tz; /* zone for floating times and all-day dates (required) */
+    enum cal_meaning meaning;  /* meaning of plain VEVENTs */
+    size_t max_instances;      /* per recurring component; 0 means the default 10000 */
 };
 
 /* The result of reading one calendar source. Zero-initialise; free with
@@ -230,22 +230,22 @@ struct cal_event_out {
     const char *conference;  /* may be NULL: CONFERENCE;VALUE=URI;FEATURE=VIDEO */
     double lat, lon;         /* GEO when has_geo */
     bool has_geo;
-    bool transparent;   /* TRANSP:TRANSPARENT */
-    int alarm_minutes;  /* one VALARM DISPLAY this many minutes before; < 0 none */
+    bool transparent;  /* TRANSP:TRANSPARENT */
+    int alarm_minutes; /* one VALARM DISPLAY this many minutes before; < 0 none */
     const char *alarm_text;
-    const char *categories; /* may be NULL */
+    const char *categories;               /* may be NULL */
     const struct cal_attendee *organizer; /* may be NULL */
     const struct cal_attendee *attendees;
     size_t nattendees;
 };
 
 struct cal_writer_options {
-    const char *method;   /* "PUBLISH" or "REQUEST" */
-    const char *prodid;   /* "-//careday//careday 0.1//EN" */
-    const char *calname;  /* X-WR-CALNAME and NAME, may be NULL */
-    const char *caldesc;  /* X-WR-CALDESC and DESCRIPTION, may be NULL */
-    int refresh_hours;    /* REFRESH-INTERVAL and X-PUBLISHED-TTL; 0 for none */
-    cal_time dtstamp;     /* DTSTAMP of every event (injectable clock) */
+    const char *method;  /* "PUBLISH" or "REQUEST" */
+    const char *prodid;  /* "-//careday//careday 0.1//EN" */
+    const char *calname; /* X-WR-CALNAME and NAME, may be NULL */
+    const char *caldesc; /* X-WR-CALDESC and DESCRIPTION, may be NULL */
+    int refresh_hours;   /* REFRESH-INTERVAL and X-PUBLISHED-TTL; 0 for none */
+    cal_time dtstamp;    /* DTSTAMP of every event (injectable clock) */
 };
 
 /* Create a writer; caller frees with cal_writer_free. */
