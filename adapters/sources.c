@@ -263,7 +263,7 @@ static int source_only(const struct adapt_ctx *x, const json_t *src, const char 
  * Location hoursOfOperation) as available time, notAvailable as busy. */
 static int read_fhir_hours(const struct adapt_ctx *x, const json_t *src, const char *jpath,
                            const char *kp, const char *given, const cal_tz *zone, char **resolved,
-                           struct cal_import *im, struct careday_error *err)
+                           struct cal_import *im, size_t *count, struct careday_error *err)
 {
     struct cal_set a = {0}, b = {0};
     const char *who = NULL;
@@ -298,7 +298,7 @@ static int read_fhir_hours(const struct adapt_ctx *x, const json_t *src, const c
     }
     if (cal_set_subtract(&im->available, &a, &b) || cal_set_add_set(&im->busy, &b))
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-    im->nevents = n;
+    *count = n;
 done:
     cal_set_free(&a);
     cal_set_free(&b);
@@ -376,7 +376,7 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
     char kp[320], shown[512] = "";
     char *resolved = NULL, *data = NULL;
     const char *kind, *given = "";
-    size_t len = 0;
+    size_t len = 0, nhours = 0;
     int rc = 0, nkinds;
 
     if (!json_is_object(src))
@@ -474,7 +474,7 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
         given = json_string_value(hours);
         if (adapt_is_url(given))
             return adapt_bad(x, err, kp, "FHIR URLs are not supported yet; expected a path");
-        if ((rc = read_fhir_hours(x, src, jpath, kp, given, zone, &resolved, &im, err)))
+        if ((rc = read_fhir_hours(x, src, jpath, kp, given, zone, &resolved, &im, &nhours, err)))
             goto done;
     } else {
         kind = "fhir";
@@ -503,8 +503,8 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto done;
     }
-    report(x, jpath, kind, given, resolved ? resolved : shown, def, im.nevents, &im.busy,
-           &im.available);
+    report(x, jpath, kind, given, resolved ? resolved : shown, def, hours ? nhours : im.nevents,
+           &im.busy, &im.available);
 done:
     cal_set_free(&hz);
     cal_import_free(&im);
