@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the end-to-end plans (bundled examples and the hand-solved cases) and a
-# calendar expansion under valgrind; fail on any leak or memory error.
+# Run the end-to-end plans (bundled examples, hand-solved and import cases),
+# calendar expansions and the readers over the whole shared corpus under
+# valgrind; fail on any leak or memory error.
 set -uo pipefail
 careday=${1:?usage: valgrind.sh path/to/careday}
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +30,11 @@ done
 for f in "$src"/../shared/corpus/ics/node-ical/exchange-custom-tz.ics "$src"/../shared/corpus/ics/icalendar/broken_ical.ics; do
     [ -f "$f" ] || continue
     run "expand $(basename "$f")" "$careday" calendar expand "$f" --from 2000-01-01 --to 2030-01-01 --tz UTC
+done
+# Every calendar and FHIR file of the shared corpus, read by the corpus tests.
+build=$(dirname "$(dirname "$careday")")
+for t in calendars_test_corpus_ics adapters_test_fhir_corpus; do
+    [ -x "$build/tests/$t" ] && run "$t (whole corpus)" "$build/tests/$t"
 done
 run "bad input" "$careday" plan "$src/tests/data/bad/malformed-json/case.json" -o "$tmp/bad"
 echo "valgrind: $pass passed, $fail failed"
