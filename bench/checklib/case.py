@@ -270,7 +270,10 @@ def load(path):
         _add_visit(c, rec, w)
     for i, b in enumerate(doc.get("booked", []) or []):
         w = "booked[%d]" % i
-        if any(k in b for k in ("ics", "caldav", "fhir")):
+        if isinstance(b, dict) and "fhir" in b and "provider_map" in b:
+            _fhir_bookings(c, b, w, base_dir)
+            continue
+        if any(k in b for k in ("ics", "caldav", "fhir", "fhir_hours")):
             # an existing-appointments calendar: busy time for the family
             bb, _ = _sources([b], w, "busy", span_case, base_dir)
             c.family_busy = ts.union(c.family_busy, bb)
@@ -309,6 +312,39 @@ def load(path):
         w[k] = _num(val, "weights." + k)
     c.weights = w
     return c
+
+
+def _fhir_bookings(c, b, w, base_dir):
+    """{"fhir": Appointments, "provider_map": {ref: provider}}: each
+    Appointment with a mapped participant is a fixed booking (in person when
+    the provider offers it, else its first mode); the others are busy time
+    for the family."""
+    pmap = b.get("provider_map")
+    if not isinstance(pmap, dict) or not pmap:
+        raise CaseError("%s.provider_map: expected {reference: provider id}" % w)
+    for ref, pid in pmap.items():
+        if pid not in c.providers:
+            raise CaseError("%s.provider_map.%s: unknown provider %r" % (w, ref, pid))
+    try:
+        appts = sources.read_fhir_appointments(sources._fetch(b["fhir"], base_dir), b["fhir"])
+    except sources.SourceError as exc:
+        raise CaseError("%s: %s" % (w, exc)) from exc
+    for k, (aid, s, e, minutes, refs) in enumerate(appts):
+        if e <= c.hstart or s >= c.hend:
+            continue
+        prov = next((pid for r in refs for ref, pid in pmap.items()
+                     if sources.ref_match(r, ref)), None)
+        if prov is None or s < c.hstart:
+            c.family_busy = ts.union(c.family_busy, [(max(s, c.hstart), min(e, c.hend))])
+            continue
+        offered = [m for m in MODES if m in c.providers[prov]["modes"]]
+        mode = offered[0] if offered else "in_person"
+        rec = {"id": aid or "appointment-%d" % (k + 1), "index": len(c.visits), "provider": prov,
+               "minutes": minutes, "earliest": c.first, "latest": c.last, "modes": [mode],
+               "prefer": mode, "factor": 1, "telehealth_needs_nurse": False,
+               "home_needs_nurse": False, "before": [], "same_day_as": None, "booked": True,
+               "fixed": True, "start": s, "mode": mode}
+        _add_visit(c, rec, w)
 
 
 def _add_visit(c, rec, where):

@@ -198,10 +198,9 @@ def _availability(va, span):
     return busy, avail
 
 
-def read_fhir(data, label, schedule=None):
-    """(busy, available) of FHIR R4 Slots in a Bundle, a single Slot or
-    NDJSON. free is available; busy, busy-unavailable, busy-tentative busy."""
-    resources = []
+def _fhir_resources(data, label):
+    """The resources of a Bundle (nested Bundles too), a single resource or
+    NDJSON."""
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     try:
         docs = [json.loads(text)]
@@ -210,32 +209,192 @@ def read_fhir(data, label, schedule=None):
             docs = [json.loads(line) for line in text.splitlines() if line.strip()]
         except json.JSONDecodeError as exc:
             raise SourceError("%s: neither JSON nor NDJSON (%s)" % (label, exc)) from exc
-    for doc in docs:
-        if isinstance(doc, dict) and doc.get("resourceType") == "Bundle":
+    resources = []
+
+    def walk(doc, depth):
+        if not isinstance(doc, dict) or depth > 8:
+            return
+        if doc.get("resourceType") == "Bundle":
             for entry in doc.get("entry", []) or []:
-                res = entry.get("resource") if isinstance(entry, dict) else None
-                if isinstance(res, dict):
-                    resources.append(res)
-        elif isinstance(doc, dict):
+                if isinstance(entry, dict):
+                    walk(entry.get("resource"), depth + 1)
+        else:
             resources.append(doc)
-    busy, avail = [], []
+
+    for doc in docs:
+        walk(doc, 0)
+    return resources
+
+
+def ref_match(a, b):
+    """FHIR references name the same resource: equal, or one ends with "/"
+    or ":" followed by the other ("Schedule/x" and "http://h/fhir/Schedule/x")."""
+    if not a or not b:
+        return False
+    a, b = re.sub(r"/_history/[^/]*$", "", a), re.sub(r"/_history/[^/]*$", "", b)
+    if a == b:
+        return True
+    return any(x.endswith("/" + y) or x.endswith(":" + y) for x, y in ((a, b), (b, a)))
+
+
+def _ref(obj):
+    return (obj or {}).get("reference", "") if isinstance(obj, dict) else ""
+
+
+def read_fhir(data, label, schedule=None, actor=None, schedules_data=None):
+    """(busy, available) of FHIR R4 Slots in a Bundle, a single Slot or
+    NDJSON. free is available; busy, busy-unavailable, busy-tentative busy.
+    schedule keeps Slots of that Schedule; actor keeps Slots whose Schedule
+    (in the same file or in schedules_data) lists that actor. A filter that
+    keeps no Slot is an error."""
+    resources = _fhir_resources(data, label)
+    scheds = [r for r in resources if r.get("resourceType") == "Schedule"]
+    if schedules_data is not None:
+        scheds += [r for r in _fhir_resources(schedules_data, "schedules")
+                   if r.get("resourceType") == "Schedule"]
+    busy, avail, kept = [], [], 0
     for res in resources:
         if res.get("resourceType") != "Slot":
             continue
-        if schedule:
-            ref = (res.get("schedule") or {}).get("reference", "")
-            if not ref.endswith(schedule):
-                continue
+        ref = _ref(res.get("schedule"))
+        if schedule and not ref_match(ref, schedule):
+            continue
+        if actor and not any(ref_match(ref, "Schedule/%s" % sc.get("id", ""))
+                             and any(ref_match(_ref(a), actor) for a in sc.get("actor") or [])
+                             for sc in scheds):
+            continue
+        kept += 1
+        status = res.get("status", "")
+        if status == "entered-in-error":
+            continue
         s = ts.parse_instant(res.get("start"))
         e = ts.parse_instant(res.get("end"))
         if s is None or e is None:
             raise SourceError("%s: Slot %s without a usable start/end" % (label, res.get("id")))
-        status = res.get("status", "")
         if status == "free":
             avail.append((s, e))
         elif status in ("busy", "busy-unavailable", "busy-tentative"):
             busy.append((s, e))
+    if (schedule or actor) and kept == 0:
+        raise SourceError("%s: no Slot matches schedule %s actor %s" % (label, schedule, actor))
     return ts.normalize(busy), ts.normalize(avail)
+
+
+FHIR_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _fhir_time(s):
+    """"HH:MM[:SS]" to minutes after midnight (seconds dropped)."""
+    m = re.match(r"^(\d\d):(\d\d)(?::\d\d(?:\.\d+)?)?$", s or "")
+    return int(m.group(1)) * 60 + int(m.group(2)) if m else None
+
+
+def _fhir_bound(v, tz, end):
+    """A Period bound: an instant, or a date (start of that local day; for an
+    end, the start of the next day). Partial dates are read as their first
+    day (start) or their last day (end)."""
+    t = ts.parse_instant(v)
+    if t is not None:
+        return t
+    m = re.match(r"^(\d{4})(?:-(\d\d))?(?:-(\d\d))?$", v or "")
+    if not m:
+        raise SourceError("not a FHIR date or instant: %r" % (v,))
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    if not end:
+        day = datetime.date(y, int(mo or 1), int(d or 1))
+    elif d:
+        day = datetime.date(y, int(mo), int(d)) + datetime.timedelta(days=1)
+    elif mo:
+        day = datetime.date(y + int(mo) // 12, int(mo) % 12 + 1, 1)
+    else:
+        day = datetime.date(y + 1, 1, 1)
+    return ts.local_to_utc(day, 0, tz)
+
+
+def read_fhir_hours(data, label, who, span):
+    """(busy, available): HealthcareService / PractitionerRole availableTime
+    and Location hoursOfOperation as weekly templates in span.tz, minus
+    notAvailable (which is also the busy side). who picks resources by
+    "Type/id" or a PractitionerRole's practitioner."""
+    first = ts.local_date(span.start, span.tz) - datetime.timedelta(days=1)
+    last = ts.local_date(span.end, span.tz) + datetime.timedelta(days=1)
+    avail, busy, matched = [], [], 0
+    for res in _fhir_resources(data, label):
+        rt = res.get("resourceType")
+        if rt not in ("HealthcareService", "PractitionerRole", "Location"):
+            continue
+        own = "%s/%s" % (rt, res.get("id", ""))
+        if who and not (ref_match(own, who) or (rt == "PractitionerRole" and
+                                                ref_match(_ref(res.get("practitioner")), who))):
+            continue
+        matched += 1
+        if res.get("active") is False:
+            continue
+        lo, hi = span.start, span.end
+        per = res.get("period") if rt == "PractitionerRole" else None
+        if isinstance(per, dict):
+            if per.get("start"):
+                lo = max(lo, _fhir_bound(per["start"], span.tz, False))
+            if per.get("end"):
+                hi = min(hi, _fhir_bound(per["end"], span.tz, True))
+        key = "hoursOfOperation" if rt == "Location" else "availableTime"
+        mine = []
+        for at in res.get(key) or []:
+            days = at.get("daysOfWeek") or FHIR_DAYS
+            if at.get("allDay"):
+                a, b = 0, 1440
+            else:
+                a = _fhir_time(at.get("openingTime" if rt == "Location" else "availableStartTime"))
+                b = _fhir_time(at.get("closingTime" if rt == "Location" else "availableEndTime"))
+                a = 0 if a is None else a
+                b = 1440 if b is None else b
+            if b <= a:
+                continue
+            for d in ts.dates(first, last):
+                if FHIR_DAYS[d.weekday()] in days:
+                    s = ts.local_to_utc(d, a, span.tz)
+                    e = (ts.local_to_utc(d + datetime.timedelta(days=1), 0, span.tz) if b >= 1440
+                         else ts.local_to_utc(d, b, span.tz))
+                    mine.append((max(s, lo), min(e, hi)))
+        avail += [iv for iv in mine if iv[0] < iv[1]]
+        for na in res.get("notAvailable") or []:
+            dur = na.get("during") or {}
+            s = _fhir_bound(dur["start"], span.tz, False) if dur.get("start") else span.start
+            e = _fhir_bound(dur["end"], span.tz, True) if dur.get("end") else span.end
+            if s < e:
+                busy.append((s, e))
+    if matched == 0:
+        raise SourceError("%s: nothing is %s" % (label, who or "a HealthcareService, "
+                                                 "PractitionerRole or Location"))
+    busy = ts.normalize(busy)
+    return busy, ts.subtract(ts.normalize(avail), busy)
+
+
+LIVE_APPOINTMENT = ("booked", "arrived", "checked-in", "fulfilled", "pending", "proposed")
+
+
+def read_fhir_appointments(data, label):
+    """[(id, start, end, minutes, [participant refs])] of the Appointments
+    that are (or may be) happening."""
+    out = []
+    for res in _fhir_resources(data, label):
+        if res.get("resourceType") != "Appointment":
+            continue
+        if res.get("status") not in LIVE_APPOINTMENT:
+            continue
+        s = ts.parse_instant(res.get("start"))
+        if s is None:
+            continue
+        e = ts.parse_instant(res.get("end"))
+        if e is None and res.get("minutesDuration") is not None:
+            e = s + 60 * int(res["minutesDuration"])
+        if e is None:
+            raise SourceError("%s: Appointment %s without an end" % (label, res.get("id")))
+        minutes = int(res.get("minutesDuration") or (e - s) // 60)
+        refs = [_ref(p.get("actor")) for p in res.get("participant") or []
+                if isinstance(p, dict) and p.get("status") != "declined"]
+        out.append((res.get("id", ""), s, e, minutes, [r for r in refs if r]))
+    return out
 
 
 def _fhir_live(spec):
@@ -263,9 +422,10 @@ def read_source(src, where, default_meaning, span, base_dir):
     """(busy, available) of one source object of the case file."""
     if not isinstance(src, dict):
         raise SourceError("%s: a source must be an object" % where)
-    kinds = [k for k in ("ics", "caldav", "fhir") if k in src]
+    kinds = [k for k in ("ics", "caldav", "fhir", "fhir_hours") if k in src]
     if len(kinds) != 1:
-        raise SourceError("%s: a source needs exactly one of ics, caldav, fhir" % where)
+        raise SourceError("%s: a source needs exactly one of ics, caldav, fhir, fhir_hours"
+                          % where)
     meaning = src.get("meaning", default_meaning)
     if meaning not in ("busy", "available"):
         raise SourceError("%s.meaning: expected \"busy\" or \"available\"" % where)
@@ -287,6 +447,11 @@ def _read_source(src, where, meaning, span, base_dir, kind):
         if not isinstance(loc, str):
             raise SourceError("%s.ics: expected a path or URL" % where)
         return read_ics(_fetch(loc, base_dir), loc, meaning, span)
+    if kind == "fhir_hours":
+        loc = src["fhir_hours"]
+        if not isinstance(loc, str):
+            raise SourceError("%s.fhir_hours: expected a path" % where)
+        return read_fhir_hours(_fetch(loc, base_dir), loc, src.get("who"), span)
     spec = src["fhir"]
     if isinstance(spec, dict):
         data, label = _fhir_live(spec), spec.get("base", "fhir")
@@ -295,7 +460,8 @@ def _read_source(src, where, meaning, span, base_dir, kind):
     else:
         raise SourceError("%s.fhir: expected a path or {base, query}" % where)
     # Slot status decides; "meaning" only applies to plain VEVENTs.
-    return read_fhir(data, label, src.get("schedule"))
+    scheds = _fetch(src["schedules"], base_dir) if src.get("schedules") else None
+    return read_fhir(data, label, src.get("schedule"), src.get("actor"), scheds)
 
 
 def read_hours(hours, where, first_day, last_day, tz):
