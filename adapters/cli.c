@@ -497,6 +497,89 @@ static int sched_status_to_adapt(int rc)
     return ADAPT_EINTERNAL;
 }
 
+/* ---------------------------------------------------------------------------
+ * Publishing a plan: every file is first written into a staging folder next
+ * to OUT; only when all of them are written are they moved into OUT, one
+ * rename each, plan.json last. A failure leaves OUT as it was.
+ */
+
+static void remove_staging(const char *dir)
+{
+    char path[4400];
+    const char *sub[] = {"providers", ""};
+    for (int i = 0; i < 2; i++) {
+        char d[4300];
+        snprintf(d, sizeof d, "%s%s%s", dir, *sub[i] ? "/" : "", sub[i]);
+        DIR *dp = opendir(d);
+        if (!dp)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(dp)))
+            if (e->d_name[0] != '.' &&
+                snprintf(path, sizeof path, "%s/%s", d, e->d_name) < (int)sizeof path)
+                unlink(path);
+        closedir(dp);
+        rmdir(d);
+    }
+}
+
+/* Move the files of staging/sub into out/sub (rename: atomic per file). */
+static int move_files(const char *staging, const char *out, const char *sub, const char *last,
+                      struct careday_error *err)
+{
+    char from_dir[4300], to_dir[4300], from[4600], to[4600];
+    snprintf(from_dir, sizeof from_dir, "%s%s%s", staging, *sub ? "/" : "", sub);
+    snprintf(to_dir, sizeof to_dir, "%s%s%s", out, *sub ? "/" : "", sub);
+    DIR *dp = opendir(from_dir);
+    if (!dp)
+        return 0;
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(dp))) {
+        struct stat st;
+        if (e->d_name[0] == '.' || (last && strcmp(e->d_name, last) == 0))
+            continue;
+        snprintf(from, sizeof from, "%s/%s", from_dir, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", to_dir, e->d_name);
+        if (stat(from, &st) == 0 && S_ISDIR(st.st_mode))
+            continue;
+        if (rename(from, to) != 0)
+            rc = careday_fail(err, ADAPT_EINTERNAL, to, 0, NULL, "cannot move into place: %s",
+                              strerror(errno));
+    }
+    closedir(dp);
+    if (rc == 0 && last) {
+        snprintf(from, sizeof from, "%s/%s", from_dir, last);
+        snprintf(to, sizeof to, "%s/%s", to_dir, last);
+        if (rename(from, to) != 0)
+            rc = careday_fail(err, ADAPT_EINTERNAL, to, 0, NULL, "cannot move into place: %s",
+                              strerror(errno));
+    }
+    return rc;
+}
+
+/* Provider calendars from an earlier plan whose provider has no appointment
+ * now would tell a clinic about visits that moved away: remove them. */
+static void remove_stale_providers(const char *staging, const char *out)
+{
+    char dir[4300], mine[4600], theirs[4600];
+    snprintf(dir, sizeof dir, "%s/providers", out);
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 4, ".ics") != 0)
+            continue;
+        snprintf(mine, sizeof mine, "%s/providers/%s", staging, e->d_name);
+        snprintf(theirs, sizeof theirs, "%s/%s", dir, e->d_name);
+        if (access(mine, F_OK) != 0)
+            unlink(theirs);
+    }
+    closedir(dp);
+}
+
 int cli_plan(int argc, char **argv)
 {
     struct plan_args a;
@@ -507,7 +590,7 @@ int cli_plan(int argc, char **argv)
     struct sched_options so;
     struct out_options oo;
     struct progress pr = {0};
-    char out[4096], prov[4200];
+    char out[4096], prov[4200], staging[4200] = "";
     cal_time now;
     bool loaded = false;
     int rc, code;
@@ -569,8 +652,31 @@ int cli_plan(int argc, char **argv)
         }
     }
 
-    snprintf(prov, sizeof prov, "%s/providers", out);
-    if ((rc = make_dirs(out, &err)) || (rc = make_dirs(prov, &err)))
+    /* Stage next to OUT (same file system, so renames stay atomic). */
+    {
+        size_t n = strlen(out);
+        while (n > 1 && out[n - 1] == '/')
+            out[--n] = '\0';
+    }
+    {
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s", out);
+        char *slash = strrchr(parent, '/');
+        if (slash && slash != parent) {
+            *slash = '\0';
+            if ((rc = make_dirs(parent, &err)))
+                goto fail;
+        }
+    }
+    if (snprintf(staging, sizeof staging, "%s.careday-XXXXXX", out) >= (int)sizeof staging ||
+        !mkdtemp(staging)) {
+        rc = careday_fail(&err, ADAPT_EINTERNAL, out, 0, NULL,
+                          "cannot create a staging folder next to it: %s", strerror(errno));
+        staging[0] = '\0';
+        goto fail;
+    }
+    snprintf(prov, sizeof prov, "%s/providers", staging);
+    if ((rc = make_dirs(prov, &err)))
         goto fail;
     memset(&oo, 0, sizeof oo);
     oo.lang = a.lang;
@@ -578,15 +684,24 @@ int cli_plan(int argc, char **argv)
     oo.previous_plan = a.previous;
     oo.invite = a.invite;
     oo.messages_dir = NULL;
-    /* plan.json last: its presence says the run completed, and a --previous
-     * pointing into OUT is still the old plan while the calendars read it. */
-    if ((rc = out_write_calendars(out, &c, plan, &oo, &err)) ||
-        (rc = out_write_itinerary(out, &c, plan, base, &oo, &err)) ||
-        (rc = out_write_plan_json(out, &c, plan, base, &oo, &err))) {
+    if ((rc = out_write_calendars(staging, &c, plan, &oo, &err)) ||
+        (rc = out_write_itinerary(staging, &c, plan, base, &oo, &err)) ||
+        (rc = out_write_plan_json(staging, &c, plan, base, &oo, &err))) {
         if (rc != ADAPT_EINPUT && rc != ADAPT_EFETCH)
             rc = ADAPT_EINTERNAL;
         goto fail;
     }
+    /* Everything is written: move it into OUT, plan.json last (its
+     * presence and content say which run OUT holds). */
+    snprintf(prov, sizeof prov, "%s/providers", out);
+    if ((rc = make_dirs(out, &err)) || (rc = make_dirs(prov, &err)))
+        goto fail;
+    remove_stale_providers(staging, out);
+    if ((rc = move_files(staging, out, "providers", NULL, &err)) ||
+        (rc = move_files(staging, out, "", "plan.json", &err)))
+        goto fail;
+    remove_staging(staging);
+    staging[0] = '\0';
 
     code = plan->nunscheduled > 0 ? CLI_EXIT_UNSCHEDULED : CLI_EXIT_OK;
     if (a.json)
@@ -600,6 +715,8 @@ fail:
     print_error(&err);
     code = adapt_exit_code(rc);
 done:
+    if (staging[0])
+        remove_staging(staging);
     sched_plan_free(plan);
     sched_plan_free(base);
     if (loaded)
