@@ -503,58 +503,67 @@ static int sched_status_to_adapt(int rc)
  * rename each, plan.json last. A failure leaves OUT as it was.
  */
 
+/* "a/b" (b empty: "a") into buf; false when it does not fit. */
+static bool join_path(char *buf, size_t size, const char *a, const char *b)
+{
+    int n = *b ? snprintf(buf, size, "%s/%s", a, b) : snprintf(buf, size, "%s", a);
+    return n >= 0 && (size_t)n < size;
+}
+
 static void remove_staging(const char *dir)
 {
-    char path[4400];
+    char d[4400], path[4700];
     const char *sub[] = {"providers", ""};
     for (int i = 0; i < 2; i++) {
-        char d[4300];
-        snprintf(d, sizeof d, "%s%s%s", dir, *sub[i] ? "/" : "", sub[i]);
+        if (!join_path(d, sizeof d, dir, sub[i]))
+            continue;
         DIR *dp = opendir(d);
         if (!dp)
             continue;
         struct dirent *e;
         while ((e = readdir(dp)))
-            if (e->d_name[0] != '.' &&
-                snprintf(path, sizeof path, "%s/%s", d, e->d_name) < (int)sizeof path)
+            if (e->d_name[0] != '.' && join_path(path, sizeof path, d, e->d_name))
                 unlink(path);
         closedir(dp);
         rmdir(d);
     }
 }
 
-/* Move the files of staging/sub into out/sub (rename: atomic per file). */
+static int move_one(const char *from_dir, const char *to_dir, const char *name,
+                    struct careday_error *err)
+{
+    char from[4700], to[4700];
+    struct stat st;
+    if (!join_path(from, sizeof from, from_dir, name) || !join_path(to, sizeof to, to_dir, name))
+        return careday_fail(err, ADAPT_EINTERNAL, to_dir, 0, NULL, "path too long for %s", name);
+    if (stat(from, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    if (rename(from, to) != 0)
+        return careday_fail(err, ADAPT_EINTERNAL, to, 0, NULL, "cannot move into place: %s",
+                            strerror(errno));
+    return 0;
+}
+
+/* Move the files of staging/sub into out/sub (rename: atomic per file),
+ * the file named last after all others. */
 static int move_files(const char *staging, const char *out, const char *sub, const char *last,
                       struct careday_error *err)
 {
-    char from_dir[4300], to_dir[4300], from[4600], to[4600];
-    snprintf(from_dir, sizeof from_dir, "%s%s%s", staging, *sub ? "/" : "", sub);
-    snprintf(to_dir, sizeof to_dir, "%s%s%s", out, *sub ? "/" : "", sub);
+    char from_dir[4400], to_dir[4400];
+    if (!join_path(from_dir, sizeof from_dir, staging, sub) ||
+        !join_path(to_dir, sizeof to_dir, out, sub))
+        return careday_fail(err, ADAPT_EINTERNAL, out, 0, NULL, "path too long");
     DIR *dp = opendir(from_dir);
     if (!dp)
         return 0;
     struct dirent *e;
     int rc = 0;
-    while (rc == 0 && (e = readdir(dp))) {
-        struct stat st;
-        if (e->d_name[0] == '.' || (last && strcmp(e->d_name, last) == 0))
-            continue;
-        snprintf(from, sizeof from, "%s/%s", from_dir, e->d_name);
-        snprintf(to, sizeof to, "%s/%s", to_dir, e->d_name);
-        if (stat(from, &st) == 0 && S_ISDIR(st.st_mode))
-            continue;
-        if (rename(from, to) != 0)
-            rc = careday_fail(err, ADAPT_EINTERNAL, to, 0, NULL, "cannot move into place: %s",
-                              strerror(errno));
-    }
+    while (rc == 0 && (e = readdir(dp)))
+        if (e->d_name[0] != '.' && !(last && strcmp(e->d_name, last) == 0))
+            rc = move_one(from_dir, to_dir, e->d_name, err);
     closedir(dp);
-    if (rc == 0 && last) {
-        snprintf(from, sizeof from, "%s/%s", from_dir, last);
-        snprintf(to, sizeof to, "%s/%s", to_dir, last);
-        if (rename(from, to) != 0)
-            rc = careday_fail(err, ADAPT_EINTERNAL, to, 0, NULL, "cannot move into place: %s",
-                              strerror(errno));
-    }
+    if (rc == 0 && last)
+        rc = move_one(from_dir, to_dir, last, err);
     return rc;
 }
 
@@ -562,8 +571,10 @@ static int move_files(const char *staging, const char *out, const char *sub, con
  * now would tell a clinic about visits that moved away: remove them. */
 static void remove_stale_providers(const char *staging, const char *out)
 {
-    char dir[4300], mine[4600], theirs[4600];
-    snprintf(dir, sizeof dir, "%s/providers", out);
+    char dir[4400], sdir[4400], mine[4700], theirs[4700];
+    if (!join_path(dir, sizeof dir, out, "providers") ||
+        !join_path(sdir, sizeof sdir, staging, "providers"))
+        return;
     DIR *dp = opendir(dir);
     if (!dp)
         return;
@@ -572,9 +583,8 @@ static void remove_stale_providers(const char *staging, const char *out)
         size_t n = strlen(e->d_name);
         if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 4, ".ics") != 0)
             continue;
-        snprintf(mine, sizeof mine, "%s/providers/%s", staging, e->d_name);
-        snprintf(theirs, sizeof theirs, "%s/%s", dir, e->d_name);
-        if (access(mine, F_OK) != 0)
+        if (join_path(mine, sizeof mine, sdir, e->d_name) &&
+            join_path(theirs, sizeof theirs, dir, e->d_name) && access(mine, F_OK) != 0)
             unlink(theirs);
     }
     closedir(dp);
@@ -590,7 +600,7 @@ int cli_plan(int argc, char **argv)
     struct sched_options so;
     struct out_options oo;
     struct progress pr = {0};
-    char out[4096], prov[4200], staging[4200] = "";
+    char out[4096], prov[4400], staging[4200] = "";
     cal_time now;
     bool loaded = false;
     int rc, code;
@@ -675,7 +685,10 @@ int cli_plan(int argc, char **argv)
         staging[0] = '\0';
         goto fail;
     }
-    snprintf(prov, sizeof prov, "%s/providers", staging);
+    if (!join_path(prov, sizeof prov, staging, "providers")) {
+        rc = careday_fail(&err, ADAPT_EINPUT, out, 0, NULL, "-o: the folder name is too long");
+        goto fail;
+    }
     if ((rc = make_dirs(prov, &err)))
         goto fail;
     memset(&oo, 0, sizeof oo);
@@ -693,7 +706,10 @@ int cli_plan(int argc, char **argv)
     }
     /* Everything is written: move it into OUT, plan.json last (its
      * presence and content say which run OUT holds). */
-    snprintf(prov, sizeof prov, "%s/providers", out);
+    if (!join_path(prov, sizeof prov, out, "providers")) {
+        rc = careday_fail(&err, ADAPT_EINPUT, out, 0, NULL, "-o: the folder name is too long");
+        goto fail;
+    }
     if ((rc = make_dirs(out, &err)) || (rc = make_dirs(prov, &err)))
         goto fail;
     remove_stale_providers(staging, out);
