@@ -358,14 +358,6 @@ static int find_visit(const struct sched_case *c, size_t n, const char *id)
     return -1;
 }
 
-/* The zone for a place index (-1: the case zone). */
-static const cal_tz *place_zone(const struct sched_case *c, int place)
-{
-    if (place >= 0 && c->places[place].tz)
-        return c->places[place].tz;
-    return c->tz;
-}
-
 static int read_version(struct loader *l, struct careday_error *err)
 {
     json_t *v = json_object_get(l->root, "careday");
@@ -775,7 +767,7 @@ static int read_provider_mode(struct loader *l, const json_t *po, const char *jp
 
     /* In person: the clinic's zone. Telehealth and home visits: the zone of
      * the provider's clinic if it has one, else the case's. */
-    zone = place_zone(c, m == SCHED_IN_PERSON ? pm->place : pr->mode[SCHED_IN_PERSON].place);
+    zone = sched_place_tz(c, m == SCHED_IN_PERSON ? pm->place : pr->mode[SCHED_IN_PERSON].place);
 
     rc = adapt_sources_read(&l->x, avail, adapt_jp_key(sp, sizeof sp, mp, "available"),
                             CAL_MEANING_AVAILABLE, zone, &b, &a, err);

@@ -134,18 +134,6 @@ static void msg(struct i18n_buf *b, const i18n_catalog *cat, const char *key,
     free(s);
 }
 
-static const cal_tz *place_tz(const struct sched_case *c, int place)
-{
-    if (place >= 0 && (size_t)place < c->nplaces && c->places[place].tz)
-        return c->places[place].tz;
-    return c->tz;
-}
-
-static const char *provider_name(const struct sched_provider *p)
-{
-    return p->name && *p->name ? p->name : p->id;
-}
-
 static const char *place_name(const struct sched_place *pl)
 {
     return pl->name && *pl->name ? pl->name : pl->id;
@@ -182,7 +170,7 @@ static bool is_web_link(const char *s)
 static void who(struct i18n_buf *b, const struct sched_provider *p)
 {
     i18n_buf_add(b, "<strong>");
-    esc(b, provider_name(p));
+    esc(b, sched_provider_name(p));
     i18n_buf_add(b, "</strong>");
     if (p->specialty && *p->specialty) {
         i18n_buf_add(b, " (");
@@ -404,7 +392,7 @@ static void visit_item(struct i18n_buf *b, const struct sched_case *c, const i18
     const struct sched_visit *v = &c->visits[a->visit];
     const struct sched_provider *p = &c->providers[v->provider];
     char when[32], length[32];
-    i18n_clock(cat, place_tz(c, a->place), a->start, when, sizeof when);
+    i18n_clock(cat, sched_place_tz(c, a->place), a->start, when, sizeof when);
     i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
     i18n_buf_add(b, "<li data-visit=\"");
     esc(b, v->id);
@@ -434,7 +422,7 @@ static void trip_card(struct i18n_buf *b, const struct sched_case *c, const stru
     int lodging = c->family.lodging;
     bool has_lodging = lodging >= 0 && (size_t)lodging < c->nplaces;
     const char *lodging_name = has_lodging ? place_name(&c->places[lodging]) : "";
-    const cal_tz *lodging_tz = place_tz(c, lodging);
+    const cal_tz *lodging_tz = sched_place_tz(c, lodging);
     char date[16], title[96], depart[32], ret[32];
     cal_format_date(trip->day, date, sizeof date);
     i18n_date_long(cat, trip->day, title, sizeof title);
@@ -469,7 +457,7 @@ static void trip_card(struct i18n_buf *b, const struct sched_case *c, const stru
         i18n_buf_add(b, ":</span> ");
         place_line(b, pl);
         i18n_buf_add(b, "</p>\n");
-        const cal_tz *ptz = place_tz(c, seen[k]);
+        const cal_tz *ptz = sched_place_tz(c, seen[k]);
         if (ptz != c->tz &&
             cal_tz_offset(ptz, trip->depart) != cal_tz_offset(c->tz, trip->depart)) {
             struct i18n_arg zargs[] = {{"place", place_name(pl)}, {"zone", cal_tz_name(ptz)}};
@@ -553,7 +541,7 @@ static void remote_card(struct i18n_buf *b, const struct sched_case *c, const i1
     if (video) {
         who(b, p);
     } else {
-        struct i18n_arg args[] = {{"provider", provider_name(p)},
+        struct i18n_arg args[] = {{"provider", sched_provider_name(p)},
                                   {"specialty", p->specialty ? p->specialty : ""}};
         msg(b, cat, "html.home.who", args, 2);
     }
@@ -662,7 +650,7 @@ static void section_unscheduled(struct i18n_buf *b, const struct sched_case *c,
         i18n_buf_add(b, "<article class=\"card unplaced\" data-visit=\"");
         esc(b, v->id);
         i18n_buf_add(b, "\">\n<h3>");
-        esc(b, provider_name(p));
+        esc(b, sched_provider_name(p));
         if (p->specialty && *p->specialty) {
             i18n_buf_add(b, " (");
             esc(b, p->specialty);
@@ -679,7 +667,8 @@ static void section_unscheduled(struct i18n_buf *b, const struct sched_case *c,
             struct i18n_buf phone = {0};
             tel_href(&phone, p->phone);
             const char *marker_phone = "\x01";
-            struct i18n_arg args[] = {{"provider", provider_name(p)}, {"phone", marker_phone}};
+            struct i18n_arg args[] = {{"provider", sched_provider_name(p)},
+                                      {"phone", marker_phone}};
             char *s = i18n_format(cat, "html.unscheduled.call", args, 2);
             if (!s || phone.oom) {
                 b->oom = true;
@@ -700,7 +689,7 @@ static void section_unscheduled(struct i18n_buf *b, const struct sched_case *c,
             free(s);
             i18n_buf_free(&phone);
         } else {
-            struct i18n_arg args[] = {{"provider", provider_name(p)}};
+            struct i18n_arg args[] = {{"provider", sched_provider_name(p)}};
             msg(b, cat, "html.unscheduled.call_coordinator", args, 1);
         }
         i18n_buf_add(b, "</p>\n</article>\n");

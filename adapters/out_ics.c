@@ -240,18 +240,6 @@ int out_previous_sequences(const char *previous_plan, const struct sched_case *c
  * Shared pieces of the case.
  */
 
-static const cal_tz *place_tz(const struct sched_case *c, int place)
-{
-    if (place >= 0 && (size_t)place < c->nplaces && c->places[place].tz)
-        return c->places[place].tz;
-    return c->tz;
-}
-
-static const char *provider_name(const struct sched_provider *p)
-{
-    return p->name && *p->name ? p->name : p->id;
-}
-
 static const char *visit_what(const struct sched_case *c, const struct sched_visit *v)
 {
     if (v->purpose && *v->purpose)
@@ -372,7 +360,7 @@ static int add_appointment(struct family_ctx *x, size_t index)
     const char *link = a->mode == SCHED_TELEHEALTH ? p->mode[SCHED_TELEHEALTH].link : NULL;
     if (link && !*link)
         link = NULL;
-    const cal_tz *tz = a->mode == SCHED_IN_PERSON ? place_tz(c, a->place) : c->tz;
+    const cal_tz *tz = a->mode == SCHED_IN_PERSON ? sched_place_tz(c, a->place) : c->tz;
 
     char uid[512], when[32], length[32];
     out_visit_uid(c, v->id, uid, sizeof uid);
@@ -380,7 +368,7 @@ static int add_appointment(struct family_ctx *x, size_t index)
     i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
 
     struct i18n_arg args[] = {
-        {"provider", provider_name(p)},
+        {"provider", sched_provider_name(p)},
         {"specialty", p->specialty ? p->specialty : ""},
         {"what", visit_what(c, v)},
         {"link", link},
@@ -432,7 +420,7 @@ static int add_appointment(struct family_ctx *x, size_t index)
     if (a->mode == SCHED_IN_PERSON && a->trip >= 0 && (size_t)a->trip < x->plan->ntrips &&
         first_of_trip(x->plan, index)) {
         const struct sched_trip *t = &x->plan->trips[a->trip];
-        const cal_tz *from = t->from_lodging ? place_tz(c, c->family.lodging) : c->tz;
+        const cal_tz *from = t->from_lodging ? sched_place_tz(c, c->family.lodging) : c->tz;
         i18n_clock(cat, from, t->depart, depart, sizeof depart);
         alarm_args[1].value = depart;
         if (t->depart <= a->start)
@@ -477,7 +465,7 @@ static int add_trip_note(struct family_ctx *x, size_t t)
     const struct sched_case *c = x->c;
     const struct sched_trip *trip = &x->plan->trips[t];
     const i18n_catalog *cat = x->cat;
-    const cal_tz *lodging_tz = place_tz(c, c->family.lodging);
+    const cal_tz *lodging_tz = sched_place_tz(c, c->family.lodging);
     char depart[32], ret[32], uid[512];
     i18n_clock(cat, trip->from_lodging ? lodging_tz : c->tz, trip->depart, depart, sizeof depart);
     i18n_clock(cat, trip->overnight_after ? lodging_tz : c->tz, trip->ret, ret, sizeof ret);
@@ -502,9 +490,9 @@ static int add_trip_note(struct family_ctx *x, size_t t)
             continue;
         const struct sched_visit *v = &c->visits[a->visit];
         char when[32];
-        i18n_clock(cat, place_tz(c, a->place), a->start, when, sizeof when);
+        i18n_clock(cat, sched_place_tz(c, a->place), a->start, when, sizeof when);
         struct i18n_arg vargs[] = {{"time", when},
-                                   {"provider", provider_name(&c->providers[v->provider])},
+                                   {"provider", sched_provider_name(&c->providers[v->provider])},
                                    {"what", visit_what(c, v)}};
         if (desc.len)
             i18n_buf_add(&desc, "\n");
@@ -546,8 +534,8 @@ static int add_overnight(struct family_ctx *x, size_t t)
         if (x->plan->trips[k].day == trip->day + 1)
             end = x->plan->trips[k].depart;
     if (end <= trip->ret)
-        end =
-            cal_tz_local_to_utc(place_tz(c, lodging), trip->day + 1, c->family.earliest_departure);
+        end = cal_tz_local_to_utc(sched_place_tz(c, lodging), trip->day + 1,
+                                  c->family.earliest_departure);
     if (end <= trip->ret)
         return 0;
 
@@ -726,7 +714,7 @@ static int write_provider(const char *dir, const struct sched_case *c,
 
     char path[OUT_PATH_MAX];
     provider_path(dir, p, ".ics", path, sizeof path);
-    struct i18n_arg args[] = {{"provider", provider_name(p)}};
+    struct i18n_arg args[] = {{"provider", sched_provider_name(p)}};
     /* A file of one event is an appointment, not a calendar: Outlook wants
      * no X-WR-CALNAME then ([MS-OXCICAL] 2.1.3.1.1.17). */
     char *calname = count > 1 ? i18n_format(cat, "provider.calendar.name", args, 1) : NULL;
@@ -778,7 +766,7 @@ static int write_provider_invite(const char *dir, const struct sched_case *c,
     struct cal_writer_options wo = {.method = "REQUEST", .prodid = OUT_PRODID, .dtstamp = now};
     struct cal_attendee organizer = {.name = c->coordinator_name, .email = c->coordinator_email};
     struct cal_attendee attendee = {
-        .name = provider_name(p), .email = p->email, .role = "REQ-PARTICIPANT"};
+        .name = sched_provider_name(p), .email = p->email, .role = "REQ-PARTICIPANT"};
     cal_writer *w = cal_writer_new(&wo);
     if (!w)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");

@@ -59,17 +59,10 @@ static json_t *number(double d)
     return isfinite(d) ? json_real(d) : json_null();
 }
 
-static const cal_tz *zone_of(const struct sched_case *c, int place)
-{
-    if (place >= 0 && (size_t)place < c->nplaces && c->places[place].tz)
-        return c->places[place].tz;
-    return c->tz;
-}
-
 static json_t *local_time(const struct sched_case *c, int place, cal_time t)
 {
     char buf[40];
-    cal_format_rfc3339(t, cal_tz_offset(zone_of(c, place), t), false, buf, sizeof buf);
+    cal_format_rfc3339(t, cal_tz_offset(sched_place_tz(c, place), t), false, buf, sizeof buf);
     return json_string(buf);
 }
 

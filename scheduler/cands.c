@@ -317,8 +317,8 @@ void sched_explain(const struct sched_ctx *x, int vi, const bool *unplaced,
             u->code = SCHED_REASON_NO_PROVIDER_TIME;
             snprintf(u->reason, sizeof u->reason,
                      "%s (%s) has no open time for this visit's %d minutes between %s and %s",
-                     p->name ? p->name : p->id, p->specialty ? p->specialty : "provider",
-                     v->minutes, from, to);
+                     sched_provider_name(p), p->specialty ? p->specialty : "provider", v->minutes,
+                     from, to);
         } else if (dg->nurse_blocked > 0) {
             u->code = SCHED_REASON_NURSE;
             snprintf(u->reason, sizeof u->reason,
@@ -330,7 +330,7 @@ void sched_explain(const struct sched_ctx *x, int vi, const bool *unplaced,
             snprintf(u->reason, sizeof u->reason,
                      "%s's open times between %s and %s never meet the family's free time "
                      "(with the drive, inside %02d:%02d-%02d:%02d)",
-                     p->name ? p->name : p->id, from, to, x->win0 / 60, x->win0 % 60, x->win1 / 60,
+                     sched_provider_name(p), from, to, x->win0 / 60, x->win0 % 60, x->win1 / 60,
                      x->win1 % 60);
         }
         return;

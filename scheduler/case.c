@@ -63,6 +63,18 @@ int sched_travel(const struct sched_case *c, int a, int b)
     return c->travel[a * n + b];
 }
 
+const cal_tz *sched_place_tz(const struct sched_case *c, int place)
+{
+    if (place >= 0 && (size_t)place < c->nplaces && c->places[place].tz)
+        return c->places[place].tz;
+    return c->tz;
+}
+
+const char *sched_provider_name(const struct sched_provider *p)
+{
+    return p->name && *p->name ? p->name : p->id;
+}
+
 int sched_partner(const struct sched_case *c, int v)
 {
     if (c->visits[v].same_day_as >= 0)

@@ -145,6 +145,11 @@ struct sched_case {
 };
 
 void sched_case_free(struct sched_case *c); /* frees contents, not c itself */
+/* The zone a place's times are read and shown in: its own, else the case's
+ * (also for place -1, home). Borrowed from the case. */
+const cal_tz *sched_place_tz(const struct sched_case *c, int place);
+/* How a provider is named to people: its name, else its id. */
+const char *sched_provider_name(const struct sched_provider *p);
 /* Driving minutes from place a to place b (-1 means home). */
 int sched_travel(const struct sched_case *c, int a, int b);
 /* Check internal consistency (indices, windows inside the horizon...). */
