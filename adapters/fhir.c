@@ -225,53 +225,43 @@ static void note(const struct doc *d, int line, const char *path, const char *fm
     careday_notes_add(d->warn, d->name, line, path && path[0] ? path : NULL, "%s", text);
 }
 
-/* Optional string member: *out is the string, or NULL when absent. Present
- * but not a string is an error naming obj_path.key. */
+/* Optional member of one JSON type: *out is it, or NULL when absent.
+ * Present with another type is an error naming obj_path.key. */
+static int get_member(const struct doc *d, int line, json_t *obj, const char *obj_path,
+                      const char *key, json_type type, const char *expected, json_t **out)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = NULL;
+    if (!v)
+        return 0;
+    if (json_typeof(v) != type) {
+        char p[FHIR_PATH_MAX];
+        return fail(d, line, adapt_jp_key(p, sizeof p, obj_path, key), "expected %s", expected);
+    }
+    *out = v;
+    return 0;
+}
+
+/* Optional string member: *out is the string, or NULL when absent. */
 static int get_string(const struct doc *d, int line, json_t *obj, const char *obj_path,
                       const char *key, const char **out)
 {
-    json_t *v = json_object_get(obj, key);
-    *out = NULL;
-    if (!v)
-        return 0;
-    if (!json_is_string(v)) {
-        char p[FHIR_PATH_MAX];
-        return fail(d, line, adapt_jp_key(p, sizeof p, obj_path, key), "expected a string");
-    }
-    *out = json_string_value(v);
-    return 0;
+    json_t *v;
+    int rc = get_member(d, line, obj, obj_path, key, JSON_STRING, "a string", &v);
+    *out = v ? json_string_value(v) : NULL;
+    return rc;
 }
 
-/* Optional array member: *out is the array, or NULL when absent. */
 static int get_array(const struct doc *d, int line, json_t *obj, const char *obj_path,
                      const char *key, json_t **out)
 {
-    json_t *v = json_object_get(obj, key);
-    *out = NULL;
-    if (!v)
-        return 0;
-    if (!json_is_array(v)) {
-        char p[FHIR_PATH_MAX];
-        return fail(d, line, adapt_jp_key(p, sizeof p, obj_path, key), "expected an array");
-    }
-    *out = v;
-    return 0;
+    return get_member(d, line, obj, obj_path, key, JSON_ARRAY, "an array", out);
 }
 
-/* Optional object member. */
 static int get_object(const struct doc *d, int line, json_t *obj, const char *obj_path,
                       const char *key, json_t **out)
 {
-    json_t *v = json_object_get(obj, key);
-    *out = NULL;
-    if (!v)
-        return 0;
-    if (!json_is_object(v)) {
-        char p[FHIR_PATH_MAX];
-        return fail(d, line, adapt_jp_key(p, sizeof p, obj_path, key), "expected an object");
-    }
-    *out = v;
-    return 0;
+    return get_member(d, line, obj, obj_path, key, JSON_OBJECT, "an object", out);
 }
 
 /* Optional boolean member: *out keeps its value when absent. */
