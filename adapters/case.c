@@ -211,6 +211,26 @@ static int get_num(const struct adapt_ctx *x, const json_t *obj, const char *par
     return 0;
 }
 
+/* A member of one JSON type (*out NULL when absent and not required);
+ * another type is bad input naming parent.key. */
+static int get_typed(const struct adapt_ctx *x, const json_t *obj, const char *parent,
+                     const char *key, bool required, json_type type, const char *expected,
+                     json_t **out, struct careday_error *err)
+{
+    char p[256];
+    json_t *v;
+    int rc = get_value(x, obj, parent, key, required, expected, &v, err);
+
+    *out = NULL;
+    if (rc || !v)
+        return rc;
+    if (json_typeof(v) != type)
+        return adapt_bad(x, err, adapt_jp_key(p, sizeof p, parent, key), "expected %s, found %s",
+                         expected, adapt_json_kind(v));
+    *out = v;
+    return 0;
+}
+
 static int get_bool(const struct adapt_ctx *x, const json_t *obj, const char *parent,
                     const char *key, bool *out, struct careday_error *err)
 {
@@ -230,18 +250,7 @@ static int get_bool(const struct adapt_ctx *x, const json_t *obj, const char *pa
 static int get_obj(const struct adapt_ctx *x, const json_t *obj, const char *parent,
                    const char *key, bool required, json_t **out, struct careday_error *err)
 {
-    char p[256];
-    json_t *v;
-    int rc = get_value(x, obj, parent, key, required, "an object", &v, err);
-
-    *out = NULL;
-    if (rc || !v)
-        return rc;
-    if (!json_is_object(v))
-        return adapt_bad(x, err, adapt_jp_key(p, sizeof p, parent, key),
-                         "expected an object, found %s", adapt_json_kind(v));
-    *out = v;
-    return 0;
+    return get_typed(x, obj, parent, key, required, JSON_OBJECT, "an object", out, err);
 }
 
 static int get_arr(const struct adapt_ctx *x, const json_t *obj, const char *parent,
@@ -249,14 +258,11 @@ static int get_arr(const struct adapt_ctx *x, const json_t *obj, const char *par
 {
     char p[256];
     json_t *v;
-    int rc = get_value(x, obj, parent, key, required, "an array", &v, err);
+    int rc = get_typed(x, obj, parent, key, required, JSON_ARRAY, "an array", &v, err);
 
     *out = NULL;
     if (rc || !v)
         return rc;
-    if (!json_is_array(v))
-        return adapt_bad(x, err, adapt_jp_key(p, sizeof p, parent, key),
-                         "expected an array, found %s", adapt_json_kind(v));
     if (json_array_size(v) > CASE_MAX_ITEMS)
         return adapt_bad(x, err, adapt_jp_key(p, sizeof p, parent, key),
                          "expected at most %d entries, found %zu", CASE_MAX_ITEMS,
