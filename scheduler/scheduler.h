@@ -4,7 +4,7 @@
  * baseline, the optimisation model built on solver/, plans, metrics and
  * reasons. Pure: no files, no network.
  *
- * A case is plain data. Whoever builds it (adapters/case.c) allocates every
+ * A case is plain data. Whoever builds it (adapters/input/case.c) allocates every
  * string and array with malloc; sched_case_free releases them all.
  * Availability arrives already resolved into interval sets (UTC).
  */

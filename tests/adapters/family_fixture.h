@@ -7,10 +7,10 @@
 #ifndef CAREDAY_TESTS_FAMILY_FIXTURE_H
 #define CAREDAY_TESTS_FAMILY_FIXTURE_H
 
-#include "adapters/outputs.h"
+#include "adapters/output/outputs.h"
 #include "scheduler/scheduler.h"
 
-#define MESSAGES CAREDAY_SOURCE_DIR "/adapters/messages"
+#define MESSAGES CAREDAY_SOURCE_DIR "/adapters/output/messages"
 
 /* ---------------------------------------------------------------------------
  * The fixture: one family, four providers, three places and a lodging.

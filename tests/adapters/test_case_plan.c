@@ -5,7 +5,7 @@
  * where a value does not exist.
  */
 #include "adapters/adapters.h"
-#include "adapters/outputs.h"
+#include "adapters/output/outputs.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

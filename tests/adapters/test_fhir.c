@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "adapters/adapters.h"
-#include "adapters/fhir.h"
+#include "adapters/input/fhir.h"
 
 static cal_time T(const char *s)
 {

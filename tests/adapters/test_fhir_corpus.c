@@ -29,7 +29,7 @@
 #include <cmocka.h>
 
 #include "adapters/adapters.h"
-#include "adapters/fhir.h"
+#include "adapters/input/fhir.h"
 
 #define CORPUS CAREDAY_SHARED_DIR "/corpus/fhir"
 #define EXPECTED CAREDAY_SOURCE_DIR "/tests/data/fhir"

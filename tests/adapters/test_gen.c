@@ -4,7 +4,7 @@
  * warning) with the shape the benchmark relies on.
  */
 #include "adapters/adapters.h"
-#include "adapters/commands.h"
+#include "adapters/cli/commands.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

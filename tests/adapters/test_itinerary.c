@@ -4,8 +4,8 @@
  * the level of its markup.
  */
 #include "adapters/adapters.h"
-#include "adapters/i18n.h"
-#include "adapters/outputs.h"
+#include "adapters/output/i18n.h"
+#include "adapters/output/outputs.h"
 
 #include <jansson.h>
 

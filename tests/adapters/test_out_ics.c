@@ -3,7 +3,7 @@
  * code, read back with libical, compared with the plan.
  */
 #include "adapters/adapters.h"
-#include "adapters/outputs.h"
+#include "adapters/output/outputs.h"
 
 #include <jansson.h>
 #include <libical/ical.h>

@@ -9,7 +9,7 @@
  * tests/data/cases/<name>/case.json and tests/data/import/<name>/case.json.
  */
 #include "adapters/adapters.h"
-#include "adapters/outputs.h"
+#include "adapters/output/outputs.h"
 
 #include <jansson.h>
 #include <libical/ical.h>
@@ -27,7 +27,7 @@
 
 #include <cmocka.h>
 
-#define MESSAGES CAREDAY_SOURCE_DIR "/adapters/messages"
+#define MESSAGES CAREDAY_SOURCE_DIR "/adapters/output/messages"
 #define NOW ((cal_time)1796000000) /* 2026-11-29T08:53:20Z */
 #define PATH_SIZE 1024
 

@@ -3,7 +3,7 @@
  * file, checked against numbers worked out by hand.
  */
 #include "adapters/adapters.h"
-#include "adapters/travel_internal.h"
+#include "adapters/input/travel_internal.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

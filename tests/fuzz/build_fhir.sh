@@ -4,7 +4,7 @@
 #   tests/fuzz/build_fhir.sh [SECONDS]
 #
 # Builds build-fuzz/fuzz_fhir with clang -fsanitize=fuzzer,address,undefined
-# from calendars/*.c and adapters/fhir.c, then runs it for SECONDS (default
+# from calendars/*.c and adapters/input/fhir.c, then runs it for SECONDS (default
 # 60) on a scratch corpus seeded with ../shared/corpus/fhir and the inputs
 # committed in tests/fuzz/fhir-crashes/ (each a former crash, kept as a
 # regression case). New crashes land in build-fuzz/fhir-artifacts/.
@@ -20,7 +20,7 @@ deps=$(pkg-config --cflags --libs jansson libical icu-i18n icu-uc)
 # shellcheck disable=SC2086
 clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
-    -I"$here" "$here"/tests/fuzz/fuzz_fhir.c "$here"/adapters/fhir.c "$here"/calendars/*.c \
+    -I"$here" "$here"/tests/fuzz/fuzz_fhir.c "$here"/adapters/input/fhir.c "$here"/calendars/*.c \
     $deps -lm -o "$out/fuzz_fhir"
 seeds=("$here/../shared/corpus/fhir")
 [ -d "$here/tests/fuzz/fhir-crashes" ] && seeds+=("$here/tests/fuzz/fhir-crashes")

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "adapters/adapters.h"
-#include "adapters/fhir.h"
+#include "adapters/input/fhir.h"
 
 /* Opened once for the whole run: opening a zone is slow and has no state
  * that one input could leave for the next. */

@@ -4,8 +4,8 @@
  * interval sets over the horizon. The only file of the loader that talks to
  * the network (libcurl).
  */
-#include "adapters/case_internal.h"
-#include "adapters/fhir.h"
+#include "adapters/input/case_internal.h"
+#include "adapters/input/fhir.h"
 
 #include <curl/curl.h>
 #include <errno.h>

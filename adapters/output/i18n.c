@@ -3,7 +3,7 @@
  * English is loaded first as the reference; the family's language is laid
  * over it key by key.
  */
-#include "adapters/i18n.h"
+#include "adapters/output/i18n.h"
 #include "adapters/adapters.h"
 
 #include <jansson.h>

@@ -9,9 +9,9 @@
  * in Bundles are flattened too, up to a small depth. Readers then walk that
  * list and dispatch on resourceType.
  */
-#include "adapters/fhir.h"
+#include "adapters/input/fhir.h"
 #include "adapters/adapters.h"
-#include "adapters/case_internal.h"
+#include "adapters/input/case_internal.h"
 
 #include <errno.h>
 #include <jansson.h>

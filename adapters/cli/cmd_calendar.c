@@ -7,7 +7,7 @@
  * Uses only the calendars/ public header (and jansson for --json).
  */
 #include "adapters/adapters.h"
-#include "adapters/commands.h"
+#include "adapters/cli/commands.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -9,8 +9,8 @@
  * visits that could not be planned with whom to call.
  */
 #include "adapters/adapters.h"
-#include "adapters/i18n.h"
-#include "adapters/outputs.h"
+#include "adapters/output/i18n.h"
+#include "adapters/output/outputs.h"
 
 #include <errno.h>
 #include <stdio.h>

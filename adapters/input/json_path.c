@@ -3,7 +3,7 @@
  * reader, the sources and the FHIR reader. No dependencies, so the fuzz
  * targets can build with it alone.
  */
-#include "adapters/case_internal.h"
+#include "adapters/input/case_internal.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * they happen, with their offset.
  */
 #include "adapters/adapters.h"
-#include "adapters/outputs.h"
+#include "adapters/output/outputs.h"
 
 #include <jansson.h>
 #include <math.h>

@@ -25,7 +25,7 @@
  * calendar files): a caseload competing for the same clinic time.
  */
 #include "adapters/adapters.h"
-#include "adapters/commands.h"
+#include "adapters/cli/commands.h"
 
 #include <jansson.h>
 

@@ -4,8 +4,8 @@
  * headers of the four libraries.
  */
 #include "adapters/adapters.h"
-#include "adapters/commands.h"
-#include "adapters/outputs.h"
+#include "adapters/cli/commands.h"
+#include "adapters/output/outputs.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -7,9 +7,9 @@
  * sources.c, travel minutes by travel.c; sched_case_validate has the last
  * word.
  */
-#include "adapters/case_internal.h"
-#include "adapters/fhir.h"
-#include "adapters/travel_internal.h"
+#include "adapters/input/case_internal.h"
+#include "adapters/input/fhir.h"
+#include "adapters/input/travel_internal.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -9,8 +9,8 @@
  * previous plan.json (--previous).
  */
 #include "adapters/adapters.h"
-#include "adapters/i18n.h"
-#include "adapters/outputs.h"
+#include "adapters/output/i18n.h"
+#include "adapters/output/outputs.h"
 
 #include <jansson.h>
 
