@@ -87,8 +87,13 @@ int fhir_read_slots_file(const char *path, const char *schedule_filter,
                          struct careday_notes *warn, struct careday_error *err);
 
 /* Write data to path atomically: a temp file in the same folder, fsync,
- * rename. Never leaves a half-written file. */
+ * rename. Never leaves a half-written file. The file gets the permissions
+ * the user's umask gives a new file (0666 & ~umask). */
 int adapt_write_atomic(const char *path, const char *data, size_t len, struct careday_error *err);
+
+/* mkdir -p with the user's umask; ADAPT_EINTERNAL naming the folder that
+ * could not be made, or a path that exists and is not a folder. */
+int adapt_make_dirs(const char *path, struct careday_error *err);
 
 /* The command; argv as given to main. Returns the process exit code. */
 int cli_main(int argc, char **argv);

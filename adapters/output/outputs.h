@@ -45,4 +45,28 @@ int out_previous_sequences(const char *previous_plan, const struct sched_case *c
  * id only, so re-planning keeps it. Writes into buf. */
 void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size);
 
+/* Publishing OUT whole or not at all (publish.c). out_publish_begin makes
+ * the staging folder (p->staging, with a providers/ folder) that the
+ * writers fill; out_publish_commit moves it into OUT, or on any failure
+ * leaves OUT exactly as it was; out_publish_abort removes the staging
+ * folder (safe to call twice). */
+struct out_publish {
+    char out[4096];     /* OUT as given, without trailing slashes */
+    char target[4096];  /* OUT with its folder's symlinks resolved */
+    char staging[4200]; /* "" when there is none */
+    bool fresh;         /* OUT did not exist: the staging folder becomes OUT */
+};
+/* For tests: fail(ud, step, name) returning an errno value makes that step
+ * fail as if the system call had. Steps: "check", "backup", "mkdir",
+ * "move", "stale", "sync" (OUT exists), "chmod", "sync", "rename" (new
+ * OUT). */
+struct out_publish_hooks {
+    int (*fail)(void *ud, const char *step, const char *name);
+    void *ud;
+};
+int out_publish_begin(const char *out, struct out_publish *p, struct careday_error *err);
+int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *hooks,
+                       struct careday_error *err);
+void out_publish_abort(struct out_publish *p);
+
 #endif

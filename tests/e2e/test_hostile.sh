@@ -129,6 +129,70 @@ no_ctl "$d/err" && ok || bad "binary bytes reached stderr"
 one_line_messages "$d/err" && ok || bad "binary input split a message: $(cat -v "$d/err")"
 
 # ---------------------------------------------------------------------------
+# 3. OUT is published whole or not at all. (Every step failing in turn is
+#    tests/adapters/test_publish.c; here real obstacles.)
+
+tree() { (cd "$1" && find . -print0 | sort -z | xargs -0 ls -ld --time-style=+ | awk '{print $1, $5, $NF}' && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+d=$(fresh publish)
+run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err" || bad "publish: first plan failed: $(cat "$d/err")"
+# A second plan that differs (a later horizon start), so every file changes.
+edit "$d" '.horizon.start = "2026-12-08"'
+for obstacle in itinerary.html providers/neuro.ics providers/cardio.ics; do
+    rm "$d/out/$obstacle"
+    mkdir "$d/out/$obstacle"
+    before=$(tree "$d/out")
+    run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+    rc=$?
+    [ $rc = 1 ] && ok || bad "folder at $obstacle: exit $rc, expected 1"
+    grep -qF "$obstacle is a folder where the plan has a file: move it away" "$d/err" && ok ||
+        bad "folder at $obstacle: message: $(cat "$d/err")"
+    [ "$before" = "$(tree "$d/out")" ] && ok || bad "folder at $obstacle: OUT changed"
+    ls -A "$d/out" | grep -q careday && bad "folder at $obstacle: staging left in OUT" || ok
+    rmdir "$d/out/$obstacle"
+done
+rm -rf "$d/out/providers"
+echo 'not a folder' >"$d/out/providers"
+before=$(tree "$d/out")
+run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+rc=$?
+[ $rc = 1 ] && grep -q 'providers is not a folder' "$d/err" && ok || bad "providers as a file: exit $rc: $(cat "$d/err")"
+[ "$before" = "$(tree "$d/out")" ] && ok || bad "providers as a file: OUT changed"
+
+# OUT a symlink onto another file system: staged there, renamed there.
+if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(stat -f -c %i /dev/shm)" != "$(stat -f -c %i "$tmp")" ]; then
+    far=$(mktemp -d /dev/shm/careday-hostile-XXXXXX)
+    d=$(fresh symlinked)
+    run plan "$d/case.json" -o "$far" --quiet 2>"$d/err" || bad "symlinked: first plan: $(cat "$d/err")"
+    ln -s "$far" "$d/out"
+    edit "$d" '.horizon.start = "2026-12-08"'
+    run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+    rc=$?
+    [ $rc = 0 ] && ok || bad "OUT symlinked onto another file system: exit $rc: $(cat "$d/err")"
+    [ -L "$d/out" ] && ok || bad "the OUT symlink was replaced"
+    grep -q '"start": "2026-12-0[89]' "$far/plan.json" && ok || bad "symlinked OUT: plan.json is old"
+    ls -A "$far" | grep -q careday- && bad "symlinked OUT: staging left in OUT" || ok
+    ls -A "$d" | grep -q careday- && bad "symlinked OUT: staging left beside OUT" || ok
+    rm -rf "$far"
+else
+    ok # no second file system to try
+fi
+
+# Outputs get the user's umask (health data: the docs recommend 077).
+d=$(fresh umask)
+(umask 077 && run plan "$d/case.json" -o "$d/private" --quiet --invite) 2>"$d/err" || bad "umask 077 plan: $(cat "$d/err")"
+perms=$(find "$d/private" -printf '%m %y\n' | sort -u | tr '\n' ' ')
+[ "$perms" = "600 f 700 d " ] && ok || bad "umask 077: permissions $perms, expected 600 files, 700 folders"
+(umask 022 && run plan "$d/case.json" -o "$d/shared" --quiet) 2>"$d/err" || bad "umask 022 plan: $(cat "$d/err")"
+perms=$(find "$d/shared" -printf '%m %y\n' | sort -u | tr '\n' ' ')
+[ "$perms" = "644 f 755 d " ] && ok || bad "umask 022: permissions $perms, expected 644 files, 755 folders"
+
+d=$(fresh empty-o)
+run plan "$d/case.json" -o "" --quiet 2>"$d/err"
+rc=$?
+[ $rc = 2 ] && grep -q -- '^careday: -o needs a folder name' "$d/err" && ok ||
+    bad "empty -o: exit $rc: $(cat "$d/err")"
+
+# ---------------------------------------------------------------------------
 # 5. Non-regular files are refused at once, never read (a named pipe would
 #    block forever).
 
