@@ -59,7 +59,7 @@ static int gap_after(const struct search *s, const struct cand *a, const struct 
 {
     int mg = s->x->c->family.min_gap_minutes;
     if (a->place >= 0 && b->place >= 0 && a->place != b->place) {
-        int d = ctx_leg_in(s->x, a->place, b->place);
+        int d = sched_reach(s->x->c, a->place, b->place);
         return d > mg ? d : mg;
     }
     return mg;
