@@ -468,8 +468,12 @@ static int round_checks(struct bd *b, double obj, enum round_end *end)
 
 /* ---- the loop ------------------------------------------------------------------ */
 
-static bool proven(const struct sched_unscheduled *u)
+/* A reason that holds whatever the search did: the visit has no
+ * candidate time at all (pins, notice and dates to avoid included). */
+static bool proven(const struct sched_ctx *x, const struct sched_unscheduled *u)
 {
+    if (u->code == SCHED_REASON_PIN)
+        return x->diag[u->visit].ncands == 0;
     return u->code != SCHED_REASON_DISPLACED && u->code != SCHED_REASON_PAIR &&
            u->code != SCHED_REASON_PREDECESSOR;
 }
@@ -478,7 +482,7 @@ void sched_mark_stopped(const struct sched_ctx *x, struct sched_plan *p, double 
 {
     for (size_t i = 0; i < p->nunscheduled; i++) {
         struct sched_unscheduled *u = &p->unscheduled[i];
-        if (proven(u))
+        if (proven(x, u))
             continue;
         /* A predecessor that can never be placed is still a proven reason. */
         if (u->code == SCHED_REASON_PREDECESSOR) {
