@@ -546,7 +546,7 @@ int cli_plan(int argc, char **argv)
     struct out_options oo;
     struct progress pr = {0};
     struct out_publish pub = {0};
-    char out[4096];
+    char out[4096], uid_key[2 * OUT_UID_KEY_BYTES + 1] = "";
     cal_time now;
     bool loaded = false;
     int rc, code;
@@ -628,6 +628,17 @@ int cli_plan(int argc, char **argv)
     oo.previous_plan = a.previous;
     oo.invite = a.invite;
     oo.messages_dir = NULL;
+    /* Provider UIDs keep their key across re-planning: from --previous,
+     * else from the plan already in OUT, else a new one. */
+    {
+        char prev_in_out[4200];
+        snprintf(prev_in_out, sizeof prev_in_out, "%s/plan.json", pub.target);
+        if ((!a.previous || out_uid_key_of_plan(a.previous, uid_key, sizeof uid_key) != 0) &&
+            (pub.fresh || out_uid_key_of_plan(prev_in_out, uid_key, sizeof uid_key) != 0) &&
+            (rc = out_uid_key_new(uid_key, sizeof uid_key, &err)))
+            goto fail;
+        oo.uid_key = uid_key;
+    }
     if ((rc = out_write_calendars(pub.staging, &c, plan, &oo, &err)) ||
         (rc = out_write_itinerary(pub.staging, &c, plan, base, &oo, &err)) ||
         (rc = out_write_plan_json(pub.staging, &c, plan, base, &oo, &err))) {

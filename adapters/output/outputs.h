@@ -15,7 +15,22 @@ struct out_options {
     const char *previous_plan; /* path of an earlier plan.json (--previous), or NULL */
     bool invite;               /* also write iTIP METHOD:REQUEST files (--invite) */
     const char *messages_dir;  /* folder of <lang>.json catalogues; NULL: built-in search */
+    const char *uid_key;       /* 32 hex digits keying provider UIDs (plan.json "uid_key");
+                                  NULL: unkeyed digest (tests only) */
 };
+
+/* The key of provider calendar UIDs: 16 random bytes as 32 hex digits. A
+ * provider UID carries a keyed digest (SipHash-2-4) of the case id, so the
+ * case id (often a family name) cannot be guessed from it; the key is kept
+ * in plan.json ("uid_key") so that re-planning keeps the UIDs. */
+#define OUT_UID_KEY_BYTES 16
+/* A new random key into hex (size >= 33). ADAPT_EINTERNAL when no random
+ * bytes can be read. */
+int out_uid_key_new(char *hex, size_t size, struct careday_error *err);
+/* The key recorded in an earlier plan.json; 0 when found (a regular file,
+ * valid JSON, a valid key), -1 otherwise. */
+int out_uid_key_of_plan(const char *plan_json, char *hex, size_t size);
+bool out_uid_key_valid(const char *hex);
 
 /* OUT/plan.json (DESIGN §5), with the baseline's metrics beside the plan's. */
 int out_write_plan_json(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
