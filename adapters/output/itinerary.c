@@ -625,10 +625,13 @@ static const char *reason_key(enum sched_reason_code code)
         return "reason.predecessor";
     case SCHED_REASON_PAIR:
         return "reason.pair";
-    case SCHED_REASON_DISPLACED:
     case SCHED_REASON_PIN:
+        return "reason.pin";
     case SCHED_REASON_NOTICE:
+        return "reason.notice";
     case SCHED_REASON_AVOID:
+        return "reason.avoid_date";
+    case SCHED_REASON_DISPLACED:
         break;
     }
     return "reason.displaced";
