@@ -145,6 +145,15 @@ const char *const i18n_required_keys[] = {
     "reason.pair",
     "reason.displaced",
     "reason.search_stopped",
+    "reason.pin",
+    "reason.notice",
+    "reason.avoid_date",
+    "event.cancelled.summary",
+    "changes.title",
+    "changes.counts",
+    "changes.moved",
+    "changes.cancelled",
+    "changes.added",
     NULL,
 };
 

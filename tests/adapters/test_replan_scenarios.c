@@ -342,6 +342,20 @@ static void run_scenario(const char *dir, const char *name)
     if (system(cmd) != 0)
         fail_msg("%s: bench/check.py rejects the plan", name);
 
+    /* The itinerary opens with what changed, in the family's language. */
+    snprintf(path, sizeof path, "%s/itinerary.html", out);
+    char *html = read_text(path), counts[128];
+    snprintf(counts, sizeof counts, "%zu moved, %zu cancelled, %zu new, %lld unchanged",
+             json_array_size(json_object_get(changes, "moved")),
+             json_array_size(json_object_get(changes, "cancelled")),
+             json_array_size(json_object_get(changes, "added")),
+             (long long)json_integer_value(json_object_get(changes, "kept")));
+    if (!html || !strstr(html, "<h2 id=\"changes-h\">What changed</h2>") || !strstr(html, counts))
+        fail_msg("%s: itinerary.html lacks \"What changed\" with \"%s\"", name, counts);
+    if (strstr(html, "id=\"changes\"") > strstr(html, "id=\"compare\""))
+        fail_msg("%s: \"What changed\" is not at the top of the itinerary", name);
+    free(html);
+
     struct sched_case c;
     struct careday_error err = {0};
     memset(&c, 0, sizeof c);
