@@ -81,4 +81,10 @@ int sched_explain_all(const struct sched_ctx *x, struct sched_plan *p, const boo
 /* The one-at-a-time baseline over an existing context. */
 int sched_baseline_ctx(const struct sched_ctx *x, struct sched_plan **out);
 
+/* Batches (batch.c): true when plan p of family f finds every provider below
+ * capacity among the holds h (sorted by provider and start) of the families
+ * not excluded (excluded may be NULL). */
+bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,
+                     const struct sched_hold *h, size_t nh, const bool *excluded);
+
 #endif
