@@ -9,6 +9,7 @@
  */
 #include "adapters/input/case_loader.h"
 #include "adapters/input/fhir.h"
+#include "adapters/input/json_file.h"
 #include "adapters/input/travel_internal.h"
 
 #include <errno.h>
@@ -200,6 +201,7 @@ static int read_family(struct loader *l, struct careday_error *err)
                                         "name",
                                         "arrive_early_minutes",
                                         "provider_label",
+                                        "avoid_dates",
                                         NULL};
     struct sched_case *c = l->c;
     struct sched_family *f = &c->family;
@@ -442,7 +444,7 @@ static int read_provider_mode(struct loader *l, const json_t *po, const char *jp
     }
     if (m == SCHED_TELEHEALTH) {
         const char *link = NULL;
-        if ((rc = case_get_str(&l->x, mo, mp, "link", false, &link, err)) ||
+        if ((rc = case_get_link(&l->x, mo, mp, "link", false, &link, err)) ||
             (rc = case_dup_str(link, &pm->link, err)))
             return rc;
     }
@@ -520,7 +522,7 @@ static int read_providers(struct loader *l, struct careday_error *err)
         if ((rc = case_get_str(&l->x, o, jp, "name", false, &name, err)) ||
             (rc = case_get_str(&l->x, o, jp, "specialty", false, &spec, err)) ||
             (rc = case_get_str(&l->x, o, jp, "phone", false, &phone, err)) ||
-            (rc = case_get_str(&l->x, o, jp, "email", false, &email, err)) ||
+            (rc = case_get_email(&l->x, o, jp, "email", false, &email, err)) ||
             (rc = case_get_int(&l->x, o, jp, "capacity", false, 1, 100,
                                "a number of patients at once from 1 to 100", &pr->capacity, err)))
             return rc;
@@ -555,8 +557,9 @@ static int read_providers(struct loader *l, struct careday_error *err)
 
 static int read_weights(struct loader *l, struct careday_error *err)
 {
-    static const char *const known[] = {"unscheduled", "trip",        "travel_minute", "in_person",
-                                        "overnight",   "late_minute", "moved",         NULL};
+    static const char *const known[] = {
+        "unscheduled", "trip",         "travel_minute",  "in_person", "overnight", "late_minute",
+        "moved",       "moved_booked", "moved_proposed", "shifted",   NULL};
     struct sched_weights *w = &l->c->weights;
     json_t *o;
     int rc;
@@ -569,7 +572,8 @@ static int read_weights(struct loader *l, struct careday_error *err)
     case_get_num(&l->x, o, "weights", #name, false, 0, 1e9, "a weight from 0 to 1e9", &w->name, err)
     if ((rc = WEIGHT(unscheduled)) || (rc = WEIGHT(trip)) || (rc = WEIGHT(travel_minute)) ||
         (rc = WEIGHT(in_person)) || (rc = WEIGHT(overnight)) || (rc = WEIGHT(late_minute)) ||
-        (rc = WEIGHT(moved)))
+        (rc = WEIGHT(moved)) || (rc = WEIGHT(moved_booked)) || (rc = WEIGHT(moved_proposed)) ||
+        (rc = WEIGHT(shifted)))
         return rc;
 #undef WEIGHT
     return 0;
@@ -586,12 +590,8 @@ static int read_coordinator(struct loader *l, struct careday_error *err)
         return rc;
     adapt_warn_unknown_keys(&l->x, o, "coordinator", known);
     if ((rc = case_get_str(&l->x, o, "coordinator", "name", false, &name, err)) ||
-        (rc = case_get_str(&l->x, o, "coordinator", "email", true, &email, err)))
+        (rc = case_get_email(&l->x, o, "coordinator", "email", true, &email, err)))
         return rc;
-    if (!strchr(email, '@'))
-        return adapt_bad(&l->x, err, "coordinator.email",
-                         "expected an e-mail address such as name@example.org, found \"%s\"",
-                         email);
     if ((rc = case_dup_str(name, &l->c->coordinator_name, err)) ||
         (rc = case_dup_str(email, &l->c->coordinator_email, err)))
         return rc;
@@ -613,24 +613,9 @@ static int settle_case_id(struct loader *l, struct careday_error *err)
 
 static int load_json(struct loader *l, const char *path, struct careday_error *err)
 {
-    json_error_t je;
-    struct stat st;
-
-    if (stat(path, &st) != 0)
-        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "cannot read the case file: %s",
-                            strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL,
-                            "is a folder; expected a case file (JSON)");
-    l->root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!l->root) {
-        if (json_error_code(&je) == json_error_cannot_open_file)
-            return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "cannot read the case file: %s",
-                                je.text);
-        return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
-                            "malformed JSON at line %d, column %d: %s", je.line, je.column,
-                            je.text);
-    }
+    int rc = adapt_json_file(path, "the case file (JSON)", &l->root, err);
+    if (rc)
+        return rc;
     if (!json_is_object(l->root))
         return careday_fail(err, ADAPT_EINPUT, path, 0, NULL,
                             "expected a JSON object at the top level, found %s",
@@ -659,9 +644,9 @@ int adapt_case_load_with(const char *path, const struct adapt_load_options *o,
                          struct sched_case *out, struct careday_notes *warn,
                          struct careday_error *err)
 {
-    static const char *const known[] = {"careday", "id",      "name",    "timezone",    "horizon",
-                                        "family",  "nursing", "places",  "travel",      "providers",
-                                        "visits",  "booked",  "weights", "coordinator", NULL};
+    static const char *const known[] = {
+        "careday", "id",        "name",   "timezone", "horizon", "family",      "nursing", "places",
+        "travel",  "providers", "visits", "booked",   "weights", "coordinator", "policy",  NULL};
     struct sched_case c;
     struct loader l;
     struct careday_notes scratch = {0};
@@ -689,8 +674,8 @@ int adapt_case_load_with(const char *path, const struct adapt_load_options *o,
     if ((rc = read_head(&l, err)) || (rc = read_places(&l, err)) || (rc = read_family(&l, err)) ||
         (rc = read_nursing(&l, err)) || (rc = read_travel(&l, err)) ||
         (rc = read_providers(&l, err)) || (rc = case_read_visits(&l, err)) ||
-        (rc = read_weights(&l, err)) || (rc = read_coordinator(&l, err)) ||
-        (rc = settle_case_id(&l, err)))
+        (rc = case_read_adjustments(&l, err)) || (rc = read_weights(&l, err)) ||
+        (rc = read_coordinator(&l, err)) || (rc = settle_case_id(&l, err)))
         goto done;
 
     rc = sched_case_validate(&c, err);
