@@ -5,10 +5,12 @@
  * file. The same file listed twice, or two cases with one id, is bad input.
  */
 #include "adapters/input/case_internal.h"
+#include "adapters/input/json_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void adapt_caseload_free(struct adapt_caseload *cl)
 {
@@ -51,8 +53,14 @@ static int oom(struct careday_error *err)
 
 bool adapt_caseload_sniff(const char *path)
 {
-    json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
+    struct stat st;
+    /* Only a regular file is opened here: a FIFO or a device is the case
+     * loader's to refuse. */
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    json_t *root = NULL;
+    if (adapt_json_file(path, "a case", &root, NULL) != 0)
+        return false;
     bool yes = root && json_is_object(root) && json_is_array(json_object_get(root, "cases")) &&
                !json_object_get(root, "family") && !json_object_get(root, "visits");
     json_decref(root);
@@ -62,15 +70,15 @@ bool adapt_caseload_sniff(const char *path)
 int adapt_caseload_read(const char *path, struct adapt_caseload *out, struct careday_notes *warn,
                         struct careday_error *err)
 {
-    json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
+    json_t *root = NULL;
     char *dir = NULL;
-    int rc = 0;
+    int rc;
 
     memset(out, 0, sizeof *out);
-    if (!root)
-        return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
-                            "cannot read the caseload: %s", je.text);
+    rc = adapt_json_file(path, "a caseload {\"careday\": 1, \"name\", \"cases\": [case files]}",
+                         &root, err);
+    if (rc)
+        return rc;
     if (!json_is_object(root)) {
         rc = careday_fail(err, ADAPT_EINPUT, path, 0, NULL,
                           "expected a JSON object {\"careday\": 1, \"name\", \"cases\": [...]}");

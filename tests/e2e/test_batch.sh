@@ -286,6 +286,15 @@ else
     sed 's/^/    /' "$tmp/miss.err"
 fi
 
+mkfifo "$tmp/pipe.json"
+timeout 20 "$CAREDAY" batch "$tmp/pipe.json" -o "$tmp/pipe-out" >/dev/null 2>"$tmp/pipe.err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q 'named pipe' "$tmp/pipe.err" && [ ! -e "$tmp/pipe-out" ]; then
+    ok "a named pipe as the caseload is refused at once"
+else
+    bad "named pipe as the caseload: exit $rc"
+fi
+
 mkdir -p "$tmp/foreign"
 echo keep >"$tmp/foreign/notes.txt"
 "$CAREDAY" batch "$DATA/one-slot/caseload.json" -o "$tmp/foreign" >/dev/null 2>"$tmp/for.err"
