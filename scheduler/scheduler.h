@@ -204,10 +204,16 @@ enum sched_reason_code {
     SCHED_REASON_DISPLACED,   /* time exists but went to other visits / limits */
 };
 
+/* Why a visit was left out: a code and the data its sentence needs. The
+ * words are composed by the writers (adapters/output/reasons.c), in the
+ * reader's language; scheduler/ holds no text. */
 struct sched_unscheduled {
     int visit;
     enum sched_reason_code code;
-    char reason[384];
+    int other;              /* PREDECESSOR, PAIR: the other visit's index; else -1 */
+    int32_t from, to;       /* the days searched (the window), inclusive day numbers */
+    int candidates;         /* DISPLACED: how many possible times there were */
+    int day_start, day_end; /* NO_FAMILY_TIME: the family day, local minutes */
 };
 
 struct sched_metrics {
