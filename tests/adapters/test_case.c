@@ -671,7 +671,7 @@ static void test_source_reports(void **state)
     struct sched_case c;
     struct careday_error err = {0};
     struct seen s = {0};
-    struct adapt_load_options o = {on_source, &s};
+    struct adapt_load_options o = {.on_source = on_source, .ud = &s};
 
     assert_int_equal(adapt_case_load_with(f->path, &o, &c, NULL, &err), 0);
     assert_int_equal(s.calls, 7);
