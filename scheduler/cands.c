@@ -120,6 +120,8 @@ static int gen_visit(struct sched_ctx *x, int vi)
 
     int first = v->booked ? 0 : (int)(v->earliest - c->horizon_start);
     int last = v->booked ? x->ndays - 1 : (int)(v->latest - c->horizon_start);
+    if (v->pinned) /* the coordinator's date, even outside the window */
+        first = last = (int)(v->pin_day - c->horizon_start);
     if (first < 0)
         first = 0;
     if (last >= x->ndays)
@@ -180,6 +182,16 @@ static int gen_visit(struct sched_ctx *x, int vi)
                     dg->nurse_blocked++;
                     continue;
                 }
+                int why;
+                if (!replan_allowed(c, vi, c->horizon_start + d, m, s, k.ustart, &why)) {
+                    if (why == SCHED_REASON_PIN)
+                        dg->pin_rejected++;
+                    else if (why == SCHED_REASON_AVOID)
+                        dg->avoid_rejected++;
+                    else
+                        dg->notice_rejected++;
+                    continue;
+                }
                 k.original = is_orig;
                 k.cost = base;
                 if (m != v->prefer)
@@ -188,6 +200,8 @@ static int gen_visit(struct sched_ctx *x, int vi)
                     k.cost += w->late_minute * (double)(k.ustart - ctx_utc(x, first, 0)) / 60.0;
                 if (v->booked && !is_orig)
                     k.cost += w->moved;
+                /* Re-planning: where the visit was in the previous plan. */
+                k.cost += replan_cost(c, vi, m, k.ustart);
                 dg->ncands++;
                 int rc = push(x, &k);
                 if (rc)
@@ -302,6 +316,27 @@ void sched_explain(const struct sched_ctx *x, int vi, const bool *unplaced,
                 u->other = (int)k;
                 return;
             }
+    }
+    u->minute = -1;
+    u->mode = -1;
+    if (v->pinned && (dg->ncands == 0 || dg->pin_rejected > 0)) {
+        u->code = SCHED_REASON_PIN;
+        u->day = v->pin_day;
+        u->minute = v->pin_start;
+        u->mode = v->pin_has_mode ? (int)v->pin_mode : -1;
+        u->candidates = dg->ncands;
+        return;
+    }
+    if (dg->ncands == 0 && dg->notice_rejected + dg->avoid_rejected > 0) {
+        if (dg->notice_rejected >= dg->avoid_rejected) {
+            u->code = SCHED_REASON_NOTICE;
+            cal_tz_to_local(c->tz, c->now + (cal_time)c->min_notice_minutes * 60, &u->day,
+                            &u->minute);
+            u->notice_hours = c->min_notice_minutes / 60;
+        } else {
+            u->code = SCHED_REASON_AVOID;
+        }
+        return;
     }
     if (dg->ncands == 0) {
         if (dg->tele_not_ready && dg->provider_time == 0 && v->nmodes == 1)

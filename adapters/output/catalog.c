@@ -160,6 +160,13 @@ const char *const i18n_required_keys[] = {
     "reason.detail.pair",
     "reason.detail.displaced",
     "reason.detail.a_provider",
+    "reason.pin",
+    "reason.notice",
+    "reason.avoid_date",
+    "reason.detail.pin",
+    "reason.detail.pin_taken",
+    "reason.detail.notice",
+    "reason.detail.avoid_date",
     NULL,
 };
 

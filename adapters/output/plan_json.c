@@ -102,6 +102,7 @@ static json_t *appointments(struct tree *t, const struct sched_case *c, const st
         else
             add(t, o, "trip", json_null());
         add(t, o, "sequence", json_integer(seq[i]));
+        add(t, o, "state", json_string(sched_state_name(a->state)));
     }
     return arr;
 }

@@ -31,8 +31,30 @@ const char *out_reason_code(enum sched_reason_code r)
         return "pair";
     case SCHED_REASON_DISPLACED:
         return "displaced";
+    case SCHED_REASON_PIN:
+        return "pin";
+    case SCHED_REASON_NOTICE:
+        return "notice";
+    case SCHED_REASON_AVOID:
+        return "avoid_date";
     }
     return "displaced";
+}
+
+/* "2026-12-09 (in_person, 14:00)": the pin as the coordinator wrote it. */
+static void pin_text(const struct sched_unscheduled *u, char *buf, size_t size)
+{
+    char date[16];
+    cal_format_date(u->day, date, sizeof date);
+    const char *mode = u->mode >= 0 ? sched_mode_name((enum sched_mode)u->mode) : NULL;
+    if (mode && u->minute >= 0)
+        snprintf(buf, size, "%s (%s, %02d:%02d)", date, mode, u->minute / 60 % 100, u->minute % 60);
+    else if (mode)
+        snprintf(buf, size, "%s (%s)", date, mode);
+    else if (u->minute >= 0)
+        snprintf(buf, size, "%s (%02d:%02d)", date, u->minute / 60 % 100, u->minute % 60);
+    else
+        snprintf(buf, size, "%s", date);
 }
 
 void reason_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sched_case *c,
@@ -41,13 +63,24 @@ void reason_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sche
     const struct sched_visit *v = &c->visits[u->visit];
     const struct sched_provider *p = &c->providers[v->provider];
     char key[64], from[16], to[16], minutes[16], count[16], day0[8], day1[8];
-    snprintf(key, sizeof key, "reason.%s%s", detail ? "detail." : "", out_reason_code(u->code));
+    char pin[64], when[16], at[8], hours[16];
+    const char *code = out_reason_code(u->code);
+    if (u->code == SCHED_REASON_PIN && u->candidates > 0)
+        code = "pin_taken"; /* possible, but taken by other visits or limits */
+    snprintf(key, sizeof key, "reason.%s%s", detail ? "detail." : "", code);
+    if (!detail && u->code == SCHED_REASON_PIN)
+        snprintf(key, sizeof key, "reason.pin");
     cal_format_date(u->from, from, sizeof from);
     cal_format_date(u->to, to, sizeof to);
     snprintf(minutes, sizeof minutes, "%d", v->minutes);
     snprintf(count, sizeof count, "%d", u->candidates);
     snprintf(day0, sizeof day0, "%02d:%02d", u->day_start / 60 % 100, u->day_start % 60);
     snprintf(day1, sizeof day1, "%02d:%02d", u->day_end / 60 % 100, u->day_end % 60);
+    pin_text(u, pin, sizeof pin);
+    cal_format_date(u->day, when, sizeof when);
+    snprintf(at, sizeof at, "%02d:%02d", u->minute >= 0 ? u->minute / 60 % 100 : 0,
+             u->minute >= 0 ? u->minute % 60 : 0);
+    snprintf(hours, sizeof hours, "%d", u->notice_hours);
     const char *specialty = p->specialty && *p->specialty ? p->specialty : NULL;
     struct i18n_arg args[] = {
         {"provider", sched_provider_name(p)},
@@ -59,6 +92,10 @@ void reason_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sche
         {"candidates", count},
         {"day_start", day0},
         {"day_end", day1},
+        {"pin", pin},
+        {"date", when},
+        {"time", at},
+        {"hours", hours},
     };
     i18n_buf_add_msg(b, cat, key, args, sizeof args / sizeof args[0]);
 }
