@@ -160,6 +160,8 @@ const char *const i18n_required_keys[] = {
     "reason.detail.pair",
     "reason.detail.displaced",
     "reason.detail.a_provider",
+    "reason.search_stopped",
+    "reason.detail.search_stopped",
     "reason.pin",
     "reason.notice",
     "reason.avoid_date",

@@ -31,6 +31,8 @@ const char *out_reason_code(enum sched_reason_code r)
         return "pair";
     case SCHED_REASON_DISPLACED:
         return "displaced";
+    case SCHED_REASON_STOPPED:
+        return "search_stopped";
     case SCHED_REASON_PIN:
         return "pin";
     case SCHED_REASON_NOTICE:
@@ -63,7 +65,7 @@ void reason_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sche
     const struct sched_visit *v = &c->visits[u->visit];
     const struct sched_provider *p = &c->providers[v->provider];
     char key[64], from[16], to[16], minutes[16], count[16], day0[8], day1[8];
-    char pin[64], when[16], at[8], hours[16];
+    char pin[64], when[16], at[8], hours[16], limit[32], bound[32], cost[32];
     const char *code = out_reason_code(u->code);
     if (u->code == SCHED_REASON_PIN && u->candidates > 0)
         code = "pin_taken"; /* possible, but taken by other visits or limits */
@@ -81,6 +83,9 @@ void reason_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sche
     snprintf(at, sizeof at, "%02d:%02d", u->minute >= 0 ? u->minute / 60 % 100 : 0,
              u->minute >= 0 ? u->minute % 60 : 0);
     snprintf(hours, sizeof hours, "%d", u->notice_hours);
+    snprintf(limit, sizeof limit, "%g", u->time_limit_s);
+    snprintf(bound, sizeof bound, "%.0f", u->bound);
+    snprintf(cost, sizeof cost, "%.0f", u->objective);
     const char *specialty = p->specialty && *p->specialty ? p->specialty : NULL;
     struct i18n_arg args[] = {
         {"provider", sched_provider_name(p)},
@@ -96,6 +101,9 @@ void reason_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sche
         {"date", when},
         {"time", at},
         {"hours", hours},
+        {"limit", limit},
+        {"bound", bound},
+        {"objective", cost},
     };
     i18n_buf_add_msg(b, cat, key, args, sizeof args / sizeof args[0]);
 }
