@@ -705,7 +705,7 @@ static void build_time_rows(struct mb *b)
             for (int q = 0; q < MAXP; q++) {
                 if (q == p || !(mask & (1u << q)))
                     continue;
-                int g = ctx_leg_in(x, p, q);
+                int g = sched_reach(x->c, p, q);
                 if (g <= mg)
                     continue;
                 n = 0;

@@ -116,8 +116,8 @@ static int read_head(struct loader *l, struct careday_error *err)
 
 static int read_places(struct loader *l, struct careday_error *err)
 {
-    static const char *const known[] = {"id",   "name",     "address", "lat", "lon",
-                                        "kind", "timezone", "phone",   NULL};
+    static const char *const known[] = {"id",   "name",     "address", "lat",        "lon",
+                                        "kind", "timezone", "phone",   "directions", NULL};
     struct sched_case *c = l->c;
     json_t *arr, *o;
     size_t i;
@@ -132,6 +132,7 @@ static int read_places(struct loader *l, struct careday_error *err)
     {
         struct sched_place *p = &c->places[i];
         const char *id = NULL, *name = NULL, *address = NULL, *kind = NULL, *tz = NULL;
+        const char *phone = NULL, *directions = NULL;
         char jp[64];
 
         c->nplaces = i + 1;
@@ -154,6 +155,8 @@ static int read_places(struct loader *l, struct careday_error *err)
         }
         if ((rc = case_get_str(&l->x, o, jp, "name", false, &name, err)) ||
             (rc = case_get_str(&l->x, o, jp, "address", false, &address, err)) ||
+            (rc = case_get_str(&l->x, o, jp, "phone", false, &phone, err)) ||
+            (rc = case_get_str(&l->x, o, jp, "directions", false, &directions, err)) ||
             (rc = case_get_str(&l->x, o, jp, "kind", false, &kind, err)) ||
             (rc = case_get_str(&l->x, o, jp, "timezone", false, &tz, err)) ||
             (rc = case_get_num(&l->x, o, jp, "lat", true, -90, 90,
@@ -163,7 +166,9 @@ static int read_places(struct loader *l, struct careday_error *err)
             return rc;
         if ((rc = case_dup_str(id, &p->id, err)) ||
             (rc = case_dup_str(name ? name : id, &p->name, err)) ||
-            (rc = case_dup_str(address, &p->address, err)))
+            (rc = case_dup_str(address, &p->address, err)) ||
+            (rc = case_dup_str(phone, &p->phone, err)) ||
+            (rc = case_dup_str(directions, &p->directions, err)))
             return rc;
         p->lodging = kind && strcmp(kind, "lodging") == 0;
         if (tz) {
@@ -183,13 +188,23 @@ static int read_places(struct loader *l, struct careday_error *err)
 
 static int read_family(struct loader *l, struct careday_error *err)
 {
-    static const char *const known[] = {"id",        "language", "home",       "busy",
-                                        "day",       "limits",   "telehealth", "travel_needs_nurse",
-                                        "overnight", "name",     NULL};
+    static const char *const known[] = {"id",
+                                        "language",
+                                        "home",
+                                        "busy",
+                                        "day",
+                                        "limits",
+                                        "telehealth",
+                                        "travel_needs_nurse",
+                                        "overnight",
+                                        "name",
+                                        "arrive_early_minutes",
+                                        "provider_label",
+                                        NULL};
     struct sched_case *c = l->c;
     struct sched_family *f = &c->family;
     json_t *fo, *home, *day, *limits, *tele, *night, *busy;
-    const char *id = NULL, *lang = NULL;
+    const char *id = NULL, *lang = NULL, *label = NULL, *haddr = NULL;
     struct cal_set b = {0}, a = {0};
     int rc;
 
@@ -197,10 +212,16 @@ static int read_family(struct loader *l, struct careday_error *err)
         return rc;
     adapt_warn_unknown_keys(&l->x, fo, "family", known);
     if ((rc = case_get_id(&l->x, fo, "family", "id", false, &id, err)) ||
-        (rc = case_get_str(&l->x, fo, "family", "language", false, &lang, err)))
+        (rc = case_get_str(&l->x, fo, "family", "language", false, &lang, err)) ||
+        (rc = case_get_str(&l->x, fo, "family", "provider_label", false, &label, err)))
         return rc;
     if ((rc = case_dup_str(id ? id : "family", &f->id, err)) ||
-        (rc = case_dup_str(lang && *lang ? lang : "en", &f->language, err)))
+        (rc = case_dup_str(lang && *lang ? lang : "en", &f->language, err)) ||
+        (rc = case_dup_str(label && *label ? label : NULL, &f->provider_label, err)))
+        return rc;
+    f->arrive_early_minutes = 15;
+    if ((rc = case_get_int(&l->x, fo, "family", "arrive_early_minutes", false, 0, 240,
+                           "minutes from 0 to 240", &f->arrive_early_minutes, err)))
         return rc;
 
     if ((rc = case_get_obj(&l->x, fo, "family", "home", true, &home, err)))
@@ -209,6 +230,9 @@ static int read_family(struct loader *l, struct careday_error *err)
         static const char *const hk[] = {"lat", "lon", "address", NULL};
         adapt_warn_unknown_keys(&l->x, home, "family.home", hk);
     }
+    if ((rc = case_get_str(&l->x, home, "family.home", "address", false, &haddr, err)) ||
+        (rc = case_dup_str(haddr && *haddr ? haddr : NULL, &f->home_address, err)))
+        return rc;
     if ((rc = case_get_num(&l->x, home, "family.home", "lat", true, -90, 90,
                            "a latitude in degrees (-90 to 90)", &f->lat, err)) ||
         (rc = case_get_num(&l->x, home, "family.home", "lon", true, -180, 180,

@@ -135,11 +135,12 @@ static int read_visit(struct loader *l, const json_t *o, size_t i, struct careda
                                         "telehealth_needs_nurse",
                                         "home_needs_nurse",
                                         "purpose",
+                                        "prepare",
                                         NULL};
     struct sched_case *c = l->c;
     struct sched_visit *v = &c->visits[i];
     const struct sched_provider *pr;
-    const char *id = NULL, *prov = NULL, *prefer = NULL, *purpose = NULL;
+    const char *id = NULL, *prov = NULL, *prefer = NULL, *purpose = NULL, *prepare = NULL;
     json_t *modes;
     char jp[64], q[128];
     size_t k;
@@ -170,7 +171,9 @@ static int read_visit(struct loader *l, const json_t *o, size_t i, struct careda
                             err)) ||
         (rc = case_get_bool(&l->x, o, jp, "home_needs_nurse", &v->home_needs_nurse, err)) ||
         (rc = case_get_str(&l->x, o, jp, "purpose", false, &purpose, err)) ||
-        (rc = case_dup_str(purpose, &v->purpose, err)))
+        (rc = case_dup_str(purpose, &v->purpose, err)) ||
+        (rc = case_get_str(&l->x, o, jp, "prepare", false, &prepare, err)) ||
+        (rc = case_dup_str(prepare && *prepare ? prepare : NULL, &v->prepare, err)))
         return rc;
 
     if ((rc = case_get_arr(&l->x, o, jp, "modes", false, &modes, err)))
@@ -234,11 +237,11 @@ static int read_booking(struct loader *l, const json_t *o, size_t k, size_t *n,
                         struct careday_error *err)
 {
     static const char *const known[] = {"id",      "provider", "start",    "minutes", "mode",
-                                        "movable", "purpose",  "priority", NULL};
+                                        "movable", "purpose",  "priority", "prepare", NULL};
     struct sched_case *c = l->c;
     struct sched_visit *v = &c->visits[*n];
     const struct sched_provider *pr;
-    const char *id = NULL, *prov = NULL, *start = NULL, *purpose = NULL;
+    const char *id = NULL, *prov = NULL, *start = NULL, *purpose = NULL, *prepare = NULL;
     json_t *mode;
     char jp[64], q[128];
     cal_time t;
@@ -273,7 +276,8 @@ static int read_booking(struct loader *l, const json_t *o, size_t k, size_t *n,
                            "a duration in whole minutes from 1 to 720", &v->minutes, err)) ||
         (rc = case_get_bool(&l->x, o, jp, "movable", &v->movable, err)) ||
         (rc = read_priority(l, o, jp, &v->priority_factor, err)) ||
-        (rc = case_get_str(&l->x, o, jp, "purpose", false, &purpose, err)))
+        (rc = case_get_str(&l->x, o, jp, "purpose", false, &purpose, err)) ||
+        (rc = case_get_str(&l->x, o, jp, "prepare", false, &prepare, err)))
         return rc;
     v->booked_mode = SCHED_IN_PERSON;
     mode = json_object_get(o, "mode");
@@ -296,7 +300,8 @@ static int read_booking(struct loader *l, const json_t *o, size_t k, size_t *n,
         return adapt_bad(&l->x, err, adapt_jp_key(q, sizeof q, jp, "start"),
                          "the booking starts before the horizon and ends inside it; expected "
                          "a booking inside the horizon");
-    if ((rc = case_dup_str(id, &v->id, err)) || (rc = case_dup_str(purpose, &v->purpose, err)))
+    if ((rc = case_dup_str(id, &v->id, err)) || (rc = case_dup_str(purpose, &v->purpose, err)) ||
+        (rc = case_dup_str(prepare && *prepare ? prepare : NULL, &v->prepare, err)))
         return rc;
     v->booked = true;
     v->booked_start = t;
