@@ -487,10 +487,11 @@ static int check_previous(const char *path, struct careday_error *err)
 
     if (!path)
         return 0;
-    f = fopen(path, "r");
-    if (!f)
-        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL,
-                            "--previous: cannot read the earlier plan: %s", strerror(errno));
+    if (cal_open_regular(path, "the plan.json of an earlier plan (--previous)", &f, err) != 0) {
+        char text[sizeof err->text];
+        snprintf(text, sizeof text, "%s", err ? err->text : "");
+        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "--previous: %s", text);
+    }
     fclose(f);
     return 0;
 }

@@ -9,6 +9,7 @@
  */
 #include "adapters/input/case_loader.h"
 #include "adapters/input/fhir.h"
+#include "adapters/input/json_file.h"
 #include "adapters/input/travel_internal.h"
 
 #include <errno.h>
@@ -442,7 +443,7 @@ static int read_provider_mode(struct loader *l, const json_t *po, const char *jp
     }
     if (m == SCHED_TELEHEALTH) {
         const char *link = NULL;
-        if ((rc = case_get_str(&l->x, mo, mp, "link", false, &link, err)) ||
+        if ((rc = case_get_link(&l->x, mo, mp, "link", false, &link, err)) ||
             (rc = case_dup_str(link, &pm->link, err)))
             return rc;
     }
@@ -520,7 +521,7 @@ static int read_providers(struct loader *l, struct careday_error *err)
         if ((rc = case_get_str(&l->x, o, jp, "name", false, &name, err)) ||
             (rc = case_get_str(&l->x, o, jp, "specialty", false, &spec, err)) ||
             (rc = case_get_str(&l->x, o, jp, "phone", false, &phone, err)) ||
-            (rc = case_get_str(&l->x, o, jp, "email", false, &email, err)) ||
+            (rc = case_get_email(&l->x, o, jp, "email", false, &email, err)) ||
             (rc = case_get_int(&l->x, o, jp, "capacity", false, 1, 100,
                                "a number of patients at once from 1 to 100", &pr->capacity, err)))
             return rc;
@@ -586,12 +587,8 @@ static int read_coordinator(struct loader *l, struct careday_error *err)
         return rc;
     adapt_warn_unknown_keys(&l->x, o, "coordinator", known);
     if ((rc = case_get_str(&l->x, o, "coordinator", "name", false, &name, err)) ||
-        (rc = case_get_str(&l->x, o, "coordinator", "email", true, &email, err)))
+        (rc = case_get_email(&l->x, o, "coordinator", "email", true, &email, err)))
         return rc;
-    if (!strchr(email, '@'))
-        return adapt_bad(&l->x, err, "coordinator.email",
-                         "expected an e-mail address such as name@example.org, found \"%s\"",
-                         email);
     if ((rc = case_dup_str(name, &l->c->coordinator_name, err)) ||
         (rc = case_dup_str(email, &l->c->coordinator_email, err)))
         return rc;
@@ -613,24 +610,9 @@ static int settle_case_id(struct loader *l, struct careday_error *err)
 
 static int load_json(struct loader *l, const char *path, struct careday_error *err)
 {
-    json_error_t je;
-    struct stat st;
-
-    if (stat(path, &st) != 0)
-        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "cannot read the case file: %s",
-                            strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL,
-                            "is a folder; expected a case file (JSON)");
-    l->root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!l->root) {
-        if (json_error_code(&je) == json_error_cannot_open_file)
-            return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "cannot read the case file: %s",
-                                je.text);
-        return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
-                            "malformed JSON at line %d, column %d: %s", je.line, je.column,
-                            je.text);
-    }
+    int rc = adapt_json_file(path, "the case file (JSON)", &l->root, err);
+    if (rc)
+        return rc;
     if (!json_is_object(l->root))
         return careday_fail(err, ADAPT_EINPUT, path, 0, NULL,
                             "expected a JSON object at the top level, found %s",

@@ -155,6 +155,59 @@ int case_get_id(const struct adapt_ctx *x, const json_t *obj, const char *parent
     return 0;
 }
 
+int case_get_link(const struct adapt_ctx *x, const json_t *obj, const char *parent, const char *key,
+                  bool required, const char **out, struct careday_error *err)
+{
+    char p[256];
+    const char *s = NULL, *q;
+    int rc = case_get_str(x, obj, parent, key, required, &s, err);
+
+    if (rc || !s)
+        return rc;
+    for (q = s; *q; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (c <= 0x20 || c == 0x7F || strchr("\"<>\\`{}|^", c))
+            return adapt_bad(x, err, adapt_jp_key(p, sizeof p, parent, key),
+                             "expected a link such as https://video.example.org/room, found one "
+                             "with %s at character %zu",
+                             c < 0x20 || c == 0x7F ? "a control character (a line break?)"
+                             : c == ' '            ? "a space"
+                                                   : "a character links cannot hold",
+                             (size_t)(q - s) + 1);
+    }
+    *out = s;
+    return 0;
+}
+
+int case_get_email(const struct adapt_ctx *x, const json_t *obj, const char *parent,
+                   const char *key, bool required, const char **out, struct careday_error *err)
+{
+    char p[256];
+    const char *s = NULL, *q, *at;
+    int rc = case_get_str(x, obj, parent, key, required, &s, err);
+
+    if (rc || !s)
+        return rc;
+    for (q = s; *q; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (c <= 0x20 || c == 0x7F || strchr("()<>[],;:\\\"", c))
+            return adapt_bad(x, err, adapt_jp_key(p, sizeof p, parent, key),
+                             "expected one e-mail address such as name@example.org, found one "
+                             "with %s at character %zu",
+                             c < 0x20 || c == 0x7F ? "a control character (a line break?)"
+                             : c == ' '            ? "a space"
+                                                   : "a character addresses cannot hold",
+                             (size_t)(q - s) + 1);
+    }
+    at = strchr(s, '@');
+    if (!at || at == s || !at[1] || strchr(at + 1, '@'))
+        return adapt_bad(x, err, adapt_jp_key(p, sizeof p, parent, key),
+                         "expected one e-mail address such as name@example.org (one '@' between "
+                         "a name and a domain)");
+    *out = s;
+    return 0;
+}
+
 int case_get_int(const struct adapt_ctx *x, const json_t *obj, const char *parent, const char *key,
                  bool required, long long lo, long long hi, const char *expected, int *out,
                  struct careday_error *err)

@@ -37,6 +37,15 @@ int case_get_value(const struct adapt_ctx *x, const json_t *obj, const char *par
                    struct careday_error *err);
 int case_get_str(const struct adapt_ctx *x, const json_t *obj, const char *parent, const char *key,
                  bool required, const char **out, struct careday_error *err);
+/* A link (telehealth "link"): a string of printable characters without
+ * spaces, quotes or angle brackets. A link with a control character (a line
+ * break would become a new line in the calendars written) is bad input. */
+int case_get_link(const struct adapt_ctx *x, const json_t *obj, const char *parent, const char *key,
+                  bool required, const char **out, struct careday_error *err);
+/* An e-mail address: one '@' between non-empty parts, no spaces, control
+ * characters or any of ()<>[],;:\" . */
+int case_get_email(const struct adapt_ctx *x, const json_t *obj, const char *parent,
+                   const char *key, bool required, const char **out, struct careday_error *err);
 int case_get_id(const struct adapt_ctx *x, const json_t *obj, const char *parent, const char *key,
                 bool required, const char **out, struct careday_error *err);
 int case_get_int(const struct adapt_ctx *x, const json_t *obj, const char *parent, const char *key,

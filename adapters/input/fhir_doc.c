@@ -445,44 +445,20 @@ int fdoc_doc_load(struct doc *d, const char *data, size_t len)
 
 int fdoc_read_file(const char *path, char **data, size_t *len, struct careday_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return careday_fail(err, CAL_EIO, path, 0, NULL, "cannot open: %s", strerror(errno));
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    for (;;) {
-        if (cap - n < 65536) {
-            if (cap >= (size_t)FHIR_MAX_FILE_BYTES) {
-                rc = careday_fail(err, CAL_EIO, path, 0, NULL, "file larger than %ld bytes",
-                                  FHIR_MAX_FILE_BYTES);
-                goto out;
-            }
-            size_t ncap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                rc = careday_fail(err, CAL_ENOMEM, path, 0, NULL, "out of memory");
-                goto out;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                rc = careday_fail(err, CAL_EIO, path, 0, NULL, "cannot read: %s", strerror(errno));
-            break;
-        }
-    }
-out:
-    fclose(f);
-    if (rc) {
-        free(buf);
+    const char *what = "a FHIR file (JSON or NDJSON)";
+    int rc = cal_read_regular(path, what, (size_t)FHIR_MAX_FILE_BYTES, data, len, err);
+    if (rc)
         return rc;
+    if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(*data, *data + 3, *len - 3 + 1); /* a UTF-8 byte-order mark */
+        *len -= 3;
     }
-    *data = buf;
-    *len = n;
+    const char *enc = cal_text_encoding_problem(*data, *len);
+    if (enc) {
+        free(*data);
+        *data = NULL;
+        return careday_fail(err, CAL_EPARSE, path, 0, NULL, "%s (expected %s)", enc, what);
+    }
     return 0;
 }
 
