@@ -257,15 +257,28 @@ enum sched_reason_code {
     SCHED_REASON_PREDECESSOR, /* a `before` visit could not be placed */
     SCHED_REASON_PAIR,        /* its same_day_as partner could not be placed with it */
     SCHED_REASON_DISPLACED,   /* time exists but went to other visits / limits */
+    SCHED_REASON_STOPPED,     /* the search stopped at the time limit before placing it */
     SCHED_REASON_PIN,         /* its pin cannot hold */
     SCHED_REASON_NOTICE,      /* every possible time is before now + notice */
     SCHED_REASON_AVOID,       /* every possible time is on a date to avoid */
 };
 
+/* Why a visit was left out: a code and the data its sentence needs. The
+ * words are composed by the writers (adapters/output/reasons.c), in the
+ * reader's language; scheduler/ holds no text. */
 struct sched_unscheduled {
     int visit;
     enum sched_reason_code code;
-    char reason[384];
+    int other;               /* PREDECESSOR, PAIR: the other visit's index; else -1 */
+    int32_t from, to;        /* the days searched (the window), inclusive day numbers */
+    int candidates;          /* DISPLACED, PIN: how many possible times there were */
+    int day_start, day_end;  /* NO_FAMILY_TIME: the family day, local minutes */
+    int32_t day;             /* PIN: the pinned date; NOTICE: the first date with notice */
+    int minute;              /* PIN: the pinned start, NOTICE: the first start; -1 none */
+    int mode;                /* PIN: the pinned mode (enum sched_mode), -1 none */
+    int notice_hours;        /* NOTICE: the notice asked for, in hours */
+    double time_limit_s;     /* STOPPED: the time limit that stopped the search */
+    double bound, objective; /* STOPPED: the plan's proven bound and its cost */
 };
 
 struct sched_metrics {
@@ -295,11 +308,20 @@ struct sched_progress {
     double bound;
 };
 
+enum sched_model {
+    SCHED_MODEL_DAYS, /* by trip days: day-level master and exact within-day checks (default) */
+    SCHED_MODEL_TIME, /* the time-indexed model over every candidate start */
+};
+
 struct sched_options {
     double time_limit_s;    /* default 60 */
+    enum sched_model model; /* default SCHED_MODEL_DAYS */
     const char *export_mps; /* write the model here before solving, NULL: no */
     void (*progress)(void *ud, const struct sched_progress *p);
     void *progress_ud;
+    /* When non-NULL, receives the one-at-a-time plan built on the same
+     * candidates (caller frees with sched_plan_free). */
+    struct sched_plan **baseline;
 };
 void sched_options_init(struct sched_options *o);
 

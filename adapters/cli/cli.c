@@ -47,7 +47,9 @@ static const char usage_plan[] =
     "\n"
     "  -o, --out DIR            write the plan here (default careday-out)\n"
     "  --time-limit SECONDS     stop the solver after this long (default 60)\n"
-    "  --export-model FILE.mps  also write the optimisation model\n"
+    "  --model days|time        days: solve by trip days, exact (default);\n"
+    "                           time: the time-indexed model over every start\n"
+    "  --export-model FILE.mps  also write the (time-indexed) optimisation model\n"
     "  --lang en|es             language of the family's calendar and itinerary\n"
     "                           (default: the case's family.language)\n"
     "  --previous OLD/plan.json an earlier plan: change it as little as the case allows,\n"
@@ -235,6 +237,7 @@ struct plan_args {
     const char *previous;
     const char *now;     /* --now, NULL: CAREDAY_NOW, else the clock */
     double time_limit_s; /* < 0: the default */
+    enum sched_model model;
     bool invite, json, quiet, offline;
 };
 
@@ -268,11 +271,23 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
             if (r < 0 || !*v)
                 return usage_error(usage_plan, "%s needs a file name", argv[i]);
             a->export_mps = v;
+        } else if ((r = opt_value(argc, argv, &i, "--model", NULL, &v)) != 0) {
+            if (r < 0)
+                return usage_error(usage_plan, "%s needs a value (days or time)", argv[i]);
+            if (strcmp(v, "days") == 0)
+                a->model = SCHED_MODEL_DAYS;
+            else if (strcmp(v, "time") == 0)
+                a->model = SCHED_MODEL_TIME;
+            else
+                return usage_error(usage_plan, "--model: expected days or time, found \"%s\"", v);
         } else if ((r = opt_value(argc, argv, &i, "--lang", NULL, &v)) != 0) {
             if (r < 0)
                 return usage_error(usage_plan, "%s needs a value (en or es)", argv[i]);
-            if (strcmp(v, "en") != 0 && strcmp(v, "es") != 0)
-                return usage_error(usage_plan, "--lang: expected en or es, found \"%s\"", v);
+            if (!out_has_language(v, NULL))
+                return usage_error(usage_plan,
+                                   "--lang: no message catalogue for \"%s\"; expected en, es "
+                                   "or another installed language",
+                                   v);
             a->lang = v;
         } else if ((r = opt_value(argc, argv, &i, "--previous", NULL, &v)) != 0) {
             if (r < 0 || !*v)
@@ -436,7 +451,12 @@ static void print_summary(const struct sched_case *c, const struct sched_plan *p
         printf("Status: %s\n", status);
     for (i = 0; i < p->nunscheduled; i++) {
         const struct sched_unscheduled *u = &p->unscheduled[i];
-        printf("Not scheduled: %s: %s\n", c->visits[u->visit].id, u->reason);
+        char *why = NULL;
+        if (out_reason_text(c, u, NULL, &why, NULL) != 0)
+            why = NULL;
+        printf("Not scheduled: %s: %s\n", c->visits[u->visit].id,
+               why ? why : out_reason_code(u->code));
+        free(why);
     }
     snprintf(prov, sizeof prov, "%s/providers", out);
     {
@@ -467,8 +487,13 @@ static void print_json_summary(const struct sched_case *c, const struct sched_pl
     un = json_array();
     for (i = 0; un && i < p->nunscheduled; i++) {
         const struct sched_unscheduled *u = &p->unscheduled[i];
-        json_array_append_new(
-            un, json_pack("{s:s, s:s}", "visit", c->visits[u->visit].id, "reason", u->reason));
+        char *why = NULL;
+        if (out_reason_text(c, u, NULL, &why, NULL) != 0)
+            why = NULL;
+        json_array_append_new(un, json_pack("{s:s, s:s, s:s}", "visit", c->visits[u->visit].id,
+                                            "reason", why ? why : out_reason_code(u->code), "code",
+                                            out_reason_code(u->code)));
+        free(why);
     }
     root = json_pack("{s:i, s:s, s:s, s:s, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
                      "s:s, s:I, s:i}",
@@ -682,6 +707,10 @@ int cli_plan(int argc, char **argv)
         lo.ud = &a;
         rc = adapt_case_load_with(a.case_path, &lo, &c, &warn, &err);
     }
+    if (rc == 0) {
+        struct out_options lang = {.lang = a.lang};
+        out_check_language(&c, &lang, a.case_path, &warn);
+    }
     print_warnings(&warn);
     if (rc)
         goto fail;
@@ -697,12 +726,9 @@ int cli_plan(int argc, char **argv)
         print_warnings(&warn);
     }
 
-    rc = sched_baseline(&c, &base, &err);
-    if (rc) {
-        rc = sched_status_to_adapt(rc);
-        goto fail;
-    }
     sched_options_init(&so);
+    so.model = a.model;
+    so.baseline = &base; /* built on the plan's own candidates */
     if (a.time_limit_s > 0)
         so.time_limit_s = a.time_limit_s;
     so.export_mps = a.export_mps;
@@ -894,6 +920,8 @@ int cli_check(int argc, char **argv)
     lo.offline = offline;
     printf("Checking %s\n", path);
     rc = adapt_case_load_with(path, &lo, &c, &warn, &err);
+    if (rc == 0)
+        out_check_language(&c, NULL, path, &warn);
     fflush(stdout);
     print_warnings(&warn);
     if (rc) {
