@@ -379,7 +379,6 @@ static void test_scenarios(void **state)
     snprintf(root, sizeof root, "%s/tests/data/replan", CAREDAY_SOURCE_DIR);
     if (access("/usr/bin/python3", X_OK) != 0)
         skip();
-    setenv("CAREDAY_MESSAGES", CAREDAY_SOURCE_DIR "/adapters/output/messages", 0);
     DIR *d = opendir(root);
     assert_non_null(d);
     struct dirent *e;
