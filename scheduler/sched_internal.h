@@ -76,6 +76,10 @@ int plan_finish_ctx(const struct sched_ctx *x, struct sched_plan *p, const bool 
 
 /* The documented objective of a finished plan (weights × metrics). */
 double plan_objective(const struct sched_ctx *x, const struct sched_plan *p);
+/* A proven lower bound on the documented objective from the solver's bound
+ * on the model's (which adds tie-breaks of at most 0.001 per visit). Rounded
+ * up only when every weight is a whole number (then so is every objective). */
+double plan_bound_of(const struct sched_case *c, double solver_bound);
 /* Add an unscheduled entry with its reason for every visit not placed. */
 int sched_explain_all(const struct sched_ctx *x, struct sched_plan *p, const bool *placed);
 /* The one-at-a-time baseline over an existing context. */

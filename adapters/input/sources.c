@@ -21,16 +21,6 @@
 #define FETCH_TIMEOUT_S 60L
 #define FETCH_MAX_REDIRECTS 5L
 
-int adapt_global_init(void)
-{
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : ADAPT_EINTERNAL;
-}
-
-void adapt_global_cleanup(void)
-{
-    curl_global_cleanup();
-}
-
 bool adapt_is_url(const char *s)
 {
     return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
