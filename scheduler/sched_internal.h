@@ -5,7 +5,8 @@
 
 #include "scheduler/scheduler.h"
 
-#define SCHED_SLOT 15 /* minutes: start grid and away-slot size */
+#define SCHED_SLOT 15               /* minutes: start grid and away-slot size */
+#define SCHED_QUARTERS (24 * 4 + 1) /* quarter hours of a local day, 00:00 .. 24:00 */
 
 /* One feasible placement of a visit. Times are local minutes of the case
  * day (see struct sched_ctx); UTC via ctx_utc. */
@@ -36,11 +37,14 @@ struct visit_diag {
 struct sched_ctx {
     const struct sched_case *c;
     int ndays;
-    int home;           /* index of home in the travel matrix (= nplaces) */
-    cal_time *day_base; /* UTC of local minute 0 of each day (offset at noon) */
-    int win0, win1;     /* family day window, local minutes */
-    int nslots;         /* away slots per day */
-    bool *blocked;      /* ndays * nslots: family busy / no nurse for travel */
+    int home; /* index of home in the travel matrix (= nplaces) */
+    /* Per day and quarter hour of the local day (SCHED_QUARTERS of them):
+     * UTC of local minute 0 as read with the offset in force at that
+     * quarter hour, so a DST change day is exact at every time (ctx_utc). */
+    cal_time *qbase;
+    int win0, win1; /* family day window, local minutes */
+    int nslots;     /* away slots per day */
+    bool *blocked;  /* ndays * nslots: family busy / no nurse for travel */
     struct cand *cands;
     size_t ncands, cap;
     size_t *vfirst; /* per visit: first candidate index (cands grouped by visit) */
@@ -51,6 +55,8 @@ struct sched_ctx {
 
 int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_notes *warn);
 void ctx_free(struct sched_ctx *x);
+/* UTC of local minute `minute` of day (0-based); minutes before 0 or
+ * after 24:00 are read with the offset of midnight or of 24:00. */
 cal_time ctx_utc(const struct sched_ctx *x, int day, int minute);
 /* Slot index of a local minute (may be < 0 or >= nslots when outside). */
 int ctx_slot_of(const struct sched_ctx *x, int minute);

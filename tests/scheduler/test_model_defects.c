@@ -1,7 +1,8 @@
 /*
  * Defects found in review of the time-indexed model, each with the case
  * that showed it (issue 8, item 6): places beyond the 16 a bit mask held,
- * and the bound rounded up as if every weight were whole.
+ * local times on a DST change day before 03:00, and the bound rounded up as
+ * if every weight were whole.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -82,6 +83,71 @@ static void test_forty_places(void **state)
     free_case(c);
 }
 
+/* Sunday 2027-03-14, clocks spring forward at 02:00 in New York. The
+ * family's day starts at 01:00 (EST, 06:00Z); the video visit's provider is
+ * free 00:00-01:30 EST, and lateness costs, so the earliest possible start
+ * wins: 01:00 EST. With the noon offset (EDT) the model read 01:00 as
+ * 05:00Z, an hour before the family's day, and placed the visit there. */
+static void test_dst_day_before_three(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 1);
+    c->horizon_start = c->horizon_end = cal_days_from_civil(2027, 3, 14);
+    c->family.earliest_departure = 60;
+    c->family.latest_return = 23 * 60;
+    c->weights.late_minute = 1;
+    c->providers[0].mode[SCHED_IN_PERSON].offered = false;
+    int32_t day = c->horizon_start;
+    c->providers[0].mode[SCHED_TELEHEALTH].offered = true;
+    cal_set_add(&c->providers[0].mode[SCHED_TELEHEALTH].free, cal_tz_local_to_utc(c->tz, day, 0),
+                cal_tz_local_to_utc(c->tz, day, 90));
+    struct sched_visit *v = add_visit(c, "video", 0, 30, day, day);
+    v->modes = 1u << SCHED_TELEHEALTH;
+    v->order[0] = SCHED_TELEHEALTH;
+    v->prefer = SCHED_TELEHEALTH;
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->metrics.unscheduled, 0);
+    cal_time want = cal_tz_local_to_utc(c->tz, day, 60);
+    assert_true(want == cal_days_from_civil(2027, 3, 14) * (cal_time)86400 + 6 * 3600);
+    assert_true(p->appts[0].start == want);
+    assert_true(p->appts[0].end == want + 30 * 60);
+    /* The baseline reads the same local times. */
+    struct sched_plan *b = baseline(c);
+    assert_int_equal(b->metrics.unscheduled, 0);
+    assert_true(b->appts[0].start == want);
+    sched_plan_free(b);
+    sched_plan_free(p);
+    free_case(c);
+}
+
+/* The same on the fall-back day (2026-11-01, 02:00 EDT -> 01:00 EST): the
+ * family's day starts at 00:30, which is EDT (04:30Z); the noon offset (EST)
+ * read it as 05:30Z, an hour late, so a provider free only 00:30-01:00 EDT
+ * seemed never to meet the family's day. */
+static void test_dst_fall_back_before_three(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 1);
+    c->horizon_start = c->horizon_end = cal_days_from_civil(2026, 11, 1);
+    c->family.earliest_departure = 30;
+    c->family.latest_return = 23 * 60;
+    c->providers[0].mode[SCHED_IN_PERSON].offered = false;
+    int32_t day = c->horizon_start;
+    c->providers[0].mode[SCHED_TELEHEALTH].offered = true;
+    cal_time t0 = cal_tz_local_to_utc(c->tz, day, 30);
+    assert_true(t0 == cal_days_from_civil(2026, 11, 1) * (cal_time)86400 + 4 * 3600 + 1800);
+    cal_set_add(&c->providers[0].mode[SCHED_TELEHEALTH].free, t0, t0 + 30 * 60);
+    struct sched_visit *v = add_visit(c, "video", 0, 30, day, day);
+    v->modes = 1u << SCHED_TELEHEALTH;
+    v->order[0] = SCHED_TELEHEALTH;
+    v->prefer = SCHED_TELEHEALTH;
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->metrics.unscheduled, 0);
+    assert_true(p->appts[0].start == t0);
+    sched_plan_free(p);
+    free_case(c);
+}
+
 /* The reported bound comes from the solver's bound less the tie-breaks.
  * Rounding it up is right only when every objective is a whole number: with
  * a trip weight of 600.5 an optimum of 1320.5 must never get a bound of
@@ -112,6 +178,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seventeenth_place),
         cmocka_unit_test(test_forty_places),
+        cmocka_unit_test(test_dst_day_before_three),
+        cmocka_unit_test(test_dst_fall_back_before_three),
         cmocka_unit_test(test_bound_with_fractional_weights),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
