@@ -39,18 +39,22 @@ int adapt_case_load(const char *path, struct sched_case *out, struct careday_not
 struct adapt_source_report {
     const char *json_path; /* "providers[0].in_person.available[0]" */
     const char *kind;      /* "ics", "fhir" or "hours" */
-    const char *given;     /* the location as written in the case ("" for hours) */
+    const char *given;     /* the location as written in the case, URLs redacted ("" for hours) */
     const char *resolved;  /* the file or URL actually read ("" for hours) */
     const char *meaning;   /* how plain events were read: "busy" or "available" */
     size_t nevents;        /* intervals the reader listed */
     size_t nbusy;          /* disjoint busy intervals over the horizon */
     size_t navailable;     /* disjoint available intervals over the horizon */
+    long long age_s;       /* -1: read now; else read from the cache, confirmed
+                              that many seconds ago (--offline) */
 };
 
 struct adapt_load_options {
     /* Called once per source and hours template after it is read; may be NULL. */
     void (*on_source)(void *ud, const struct adapt_source_report *r);
     void *ud;
+    /* Read network sources from the cache only, never from the network. */
+    bool offline;
 };
 
 /* adapt_case_load with options (o may be NULL). */
@@ -62,6 +66,12 @@ int adapt_case_load_with(const char *path, const struct adapt_load_options *o,
  * ADAPT_EFETCH 4, anything else 1. (Other layers' codes overlap, so the
  * loaders convert them to ADAPT_* before they get here.) */
 int adapt_exit_code(int status);
+
+/* A URL as shown in any message or output: no user or password, every
+ * query value replaced by "***", and path segments that look like secrets
+ * (private-feed tokens, long keys, e-mail addresses) replaced by "***".
+ * Always terminates buf. */
+void adapt_redact_url(const char *url, char *buf, size_t size);
 
 /* Process-wide set-up, done once by the command before anything else (and
  * adapt_global_cleanup once at exit): the network library, and the solver

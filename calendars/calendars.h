@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---------------------------------------------------------------------------
  * Errors and warnings shared by every layer of careday.
@@ -46,8 +47,34 @@ void careday_notes_add(struct careday_notes *notes, const char *file, int line, 
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void careday_notes_free(struct careday_notes *notes);
 
-/* Format "file:line: path: text" (omitting empty parts) into buf. */
+/* Format "file:line: path: text" (omitting empty parts) into buf, on one
+ * line and safe for a terminal: see careday_text_safe. */
 void careday_error_format(const struct careday_error *e, char *buf, size_t size);
+
+/* Copy in into buf (always terminated, cut at a character boundary when it
+ * does not fit) with every control character (C0, DEL, C1) and every byte
+ * that is not valid UTF-8 shown as an escape (\n, \r, \t, \xNN): text
+ * quoted from a file can neither split a message over lines nor send
+ * escape sequences to a terminal. */
+void careday_text_safe(const char *in, char *buf, size_t size);
+
+/* Open path for reading only if it is a regular file. It is opened without
+ * blocking first, so a named pipe, a device or a socket is refused at once
+ * instead of hanging the read; a folder is refused too. what names the file
+ * in the message ("the case file", "a calendar"). On success *out is a
+ * stream the caller closes with fclose; on failure CAL_EIO and err says
+ * what the path is and what was expected. */
+int cal_open_regular(const char *path, const char *what, FILE **out, struct careday_error *err);
+
+/* Read a whole regular file (see cal_open_regular) of at most max bytes.
+ * *data is NUL-terminated (also after the last byte read), caller frees;
+ * *len excludes the NUL. */
+int cal_read_regular(const char *path, const char *what, size_t max, char **data, size_t *len,
+                     struct careday_error *err);
+
+/* A sentence saying why text that must be UTF-8 is not (UTF-16 with or
+ * without a byte-order mark, NUL bytes), or NULL. Static storage. */
+const char *cal_text_encoding_problem(const char *data, size_t len);
 
 /* Error codes of this module (negative). */
 enum {

@@ -123,6 +123,62 @@ void careday_notes_free(struct careday_notes *notes)
     notes->n = notes->cap = 0;
 }
 
+static void careday_error_format_raw(const struct careday_error *e, char *buf, size_t size);
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes) that is not a
+ * C1 control, or 0. */
+static size_t utf8_printable(const unsigned char *s, size_t n)
+{
+    size_t k = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (k == 0 || k > n || s[0] > 0xF4)
+        return 0;
+    for (size_t i = 1; i < k; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (k == 2 && s[0] == 0xC2 && s[1] < 0xA0)
+        return 0; /* U+0080..U+009F: C1 controls */
+    if (k == 3 && s[0] == 0xE0 && s[1] < 0xA0)
+        return 0; /* overlong */
+    if (k == 4 && s[0] == 0xF0 && s[1] < 0x90)
+        return 0;
+    return k;
+}
+
+void careday_text_safe(const char *in, char *buf, size_t size)
+{
+    if (buf == NULL || size == 0)
+        return;
+    size_t o = 0, n = in ? strlen(in) : 0;
+    const unsigned char *s = (const unsigned char *)in;
+    for (size_t i = 0; i < n;) {
+        char esc[8];
+        const char *piece = NULL;
+        size_t plen = 1;
+        if (s[i] >= 0x20 && s[i] < 0x7F) {
+            piece = (const char *)s + i;
+        } else if (s[i] >= 0x80 && (plen = utf8_printable(s + i, n - i)) > 0) {
+            piece = (const char *)s + i;
+        } else {
+            plen = 1;
+            if (s[i] == '\n')
+                snprintf(esc, sizeof esc, "\\n");
+            else if (s[i] == '\r')
+                snprintf(esc, sizeof esc, "\\r");
+            else if (s[i] == '\t')
+                snprintf(esc, sizeof esc, "\\t");
+            else
+                snprintf(esc, sizeof esc, "\\x%02x", s[i]);
+        }
+        size_t k = piece ? plen : strlen(esc);
+        if (o + k + 1 > size)
+            break;
+        memcpy(buf + o, piece ? piece : esc, k);
+        o += k;
+        i += plen;
+    }
+    buf[o] = '\0';
+}
+
 void careday_error_format(const struct careday_error *e, char *buf, size_t size)
 {
     if (buf == NULL || size == 0)
@@ -130,8 +186,16 @@ void careday_error_format(const struct careday_error *e, char *buf, size_t size)
     buf[0] = '\0';
     if (e == NULL)
         return;
+    char raw[sizeof e->file + sizeof e->path + sizeof e->text + 32];
+    careday_error_format_raw(e, raw, sizeof raw);
+    careday_text_safe(raw, buf, size);
+}
 
+/* careday_error_format before the control characters are made safe. */
+static void careday_error_format_raw(const struct careday_error *e, char *buf, size_t size)
+{
     size_t used = 0;
+    buf[0] = '\0';
 #define APPEND(...)                                                                                \
     do {                                                                                           \
         if (used < size) {                                                                         \

@@ -286,6 +286,21 @@ static bool repair_quoted_value(char *s, size_t len)
     return true;
 }
 
+/* What a file that is not iCalendar seems to be, without quoting it (it may
+ * be any file the user can read). */
+static const char *not_ical_kind(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && isspace((unsigned char)s[i]))
+        i++;
+    if (i < len && s[i] == '<')
+        return "what looks like an HTML or XML page (a login or error page instead of the "
+               "calendar?)";
+    if (i < len && (s[i] == '{' || s[i] == '['))
+        return "what looks like JSON (a FHIR or case file? use \"fhir\" for FHIR Slots)";
+    return "other text (is this the right file?)";
+}
+
 /* Split the text into lines, pair BEGIN and END, check the outline. */
 static int scan(struct reader *r, struct careday_error *err)
 {
@@ -317,9 +332,8 @@ static int scan(struct reader *r, struct careday_error *err)
         if (tag_line(s, len, "BEGIN:", name, sizeof name)) {
             if (depth == 0 && !seen && !is_ical_top(name))
                 return careday_fail(err, CAL_EPARSE, r->name, ln, NULL,
-                                    "not iCalendar: expected BEGIN:VCALENDAR, found "
-                                    "\"%.60s\"",
-                                    s);
+                                    "not iCalendar: expected BEGIN:VCALENDAR, found BEGIN:%s",
+                                    name);
             if (depth == ICS_MAX_DEPTH)
                 return careday_fail(err, CAL_EPARSE, r->name, ln, NULL,
                                     "components nested more than %d deep", ICS_MAX_DEPTH);
@@ -345,7 +359,8 @@ static int scan(struct reader *r, struct careday_error *err)
         } else if (depth == 0) {
             if (!seen)
                 return careday_fail(err, CAL_EPARSE, r->name, ln, NULL,
-                                    "not iCalendar: expected BEGIN:VCALENDAR, found \"%.60s\"", s);
+                                    "not iCalendar: expected BEGIN:VCALENDAR, found %s",
+                                    not_ical_kind(s, len));
             warnf(r, ln, "text after END:%s ignored", r->blocks[0].name);
         } else if (s[0] != ' ' && s[0] != '\t') {
             bool last = ln == (int)r->nlines || !is_continuation(r, ln + 1);
@@ -2210,6 +2225,9 @@ int cal_ics_read_buffer(const char *data, size_t len, const char *name,
     if (len > ICS_MAX_BYTES)
         return careday_fail(err, CAL_EPARSE, name, 0, NULL,
                             "file too large (%zu bytes; the limit is %zu)", len, ICS_MAX_BYTES);
+    const char *enc = len ? cal_text_encoding_problem(data, len) : NULL;
+    if (enc != NULL && memcmp(enc, "is UTF-16", 9) == 0)
+        return careday_fail(err, CAL_EPARSE, name, 0, NULL, "not iCalendar as read: %s", enc);
     const char *nul = len ? memchr(data, '\0', len) : NULL;
     if (nul != NULL) {
         int line = 1;
@@ -2235,6 +2253,15 @@ int cal_ics_read_buffer(const char *data, size_t len, const char *name,
     if (r.len)
         memcpy(r.text, data + skip, r.len);
     r.text[r.len] = '\0';
+    /* CR-only line ends (classic Mac OS) would make the file one line. */
+    if (r.len > 0 && memchr(r.text, '\n', r.len) == NULL && memchr(r.text, '\r', r.len) != NULL) {
+        for (size_t i = 0; i < r.len; i++)
+            if (r.text[i] == '\r')
+                r.text[i] = '\n';
+        careday_notes_add(warn, name, 0, NULL,
+                          "lines end in CR only (classic Mac OS); read as if they ended in CR LF "
+                          "as iCalendar requires: save the file with CR LF or LF line ends");
+    }
     strip_leading_blanks(&r);
 
     int rc = read_all(&r, err);
@@ -2249,13 +2276,14 @@ int cal_ics_read_file(const char *path, const struct cal_read_options *opt, stru
 {
     if (path == NULL)
         return careday_fail(err, CAL_EINVAL, NULL, 0, NULL, "no file name given");
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return careday_fail(err, CAL_EIO, path, 0, NULL, "cannot open: %s", strerror(errno));
+    FILE *f = NULL;
+    int orc = cal_open_regular(path, "an iCalendar file (.ics)", &f, err);
+    if (orc != CAL_OK)
+        return orc;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0) {
         fclose(f);
-        return careday_fail(err, CAL_EIO, path, 0, NULL, "not a regular file");
+        return careday_fail(err, CAL_EIO, path, 0, NULL, "cannot read: %s", strerror(errno));
     }
     if ((unsigned long long)st.st_size > ICS_MAX_BYTES) {
         fclose(f);

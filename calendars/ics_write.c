@@ -72,6 +72,79 @@ static char *escape_text(const char *s)
     return out;
 }
 
+/* A control character that no content line may carry raw (TAB excepted). */
+static bool is_ctl(unsigned char c)
+{
+    return (c < 0x20 && c != '\t') || c == 0x7F;
+}
+
+static bool has_ctl(const char *s)
+{
+    for (; s != NULL && *s; s++)
+        if (is_ctl((unsigned char)*s))
+            return true;
+    return false;
+}
+
+/* Text made safe for a TEXT value or a parameter: CR LF and lone CR become
+ * LF (which libical escapes as \n in values), or a space when one_line (a
+ * parameter such as CN cannot hold a line break); a double quote in a
+ * parameter becomes an apostrophe; every other control character becomes
+ * U+FFFD. NULL in, NULL out; otherwise caller frees (NULL: out of memory,
+ * *oom set). */
+static char *clean_text(const char *s, bool one_line, bool *oom)
+{
+    if (s == NULL)
+        return NULL;
+    size_t n = 0;
+    for (const char *p = s; *p; p++)
+        n += is_ctl((unsigned char)*p) ? 3 : 1;
+    char *out = cal_malloc(n + 1), *q = out;
+    if (out == NULL) {
+        *oom = true;
+        return NULL;
+    }
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '\r' || c == '\n') {
+            if (c == '\r' && p[1] == '\n')
+                p++;
+            *q++ = one_line ? ' ' : '\n';
+        } else if (is_ctl(c)) {
+            memcpy(q, "\xEF\xBF\xBD", 3);
+            q += 3;
+        } else if (c == '"' && one_line) {
+            *q++ = '\'';
+        } else {
+            *q++ = (char)c;
+        }
+    }
+    *q = '\0';
+    return out;
+}
+
+/* Does p serialise to one content line, folded by libical only? Every value
+ * passes here before it joins a component: a value that would carry a raw
+ * line break or control character (a URI or an address with CR LF in it,
+ * which would start a new property) is refused, whatever field it came
+ * from. */
+static bool one_content_line(icalproperty *p)
+{
+    char *s = icalproperty_as_ical_string_r(p);
+    bool ok = s != NULL;
+    for (size_t i = 0; ok && s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\r' && s[i + 1] == '\n' && (s[i + 2] == ' ' || s[i + 2] == '\0')) {
+            i++;
+            continue;
+        }
+        if (is_ctl(c))
+            ok = false;
+    }
+    free(s);
+    return ok;
+}
+
 /* Does this libical escape commas in X- values itself? */
 static bool libical_escapes_x(void)
 {
@@ -148,6 +221,10 @@ static int add(icalcomponent *c, icalproperty *p)
 {
     if (p == NULL)
         return icalerrno == ICAL_NEWFAILED_ERROR ? CAL_ENOMEM : CAL_EINVAL;
+    if (!one_content_line(p)) {
+        icalproperty_free(p);
+        return CAL_EINVAL;
+    }
     icalcomponent_add_property(c, p);
     return CAL_OK;
 }
@@ -181,6 +258,7 @@ cal_writer *cal_writer_new(const struct cal_writer_options *opt)
             return NULL;
     }
 
+    char *calname = NULL, *caldesc = NULL;
     cal_writer *w = cal_calloc(1, sizeof *w);
     if (w == NULL)
         return NULL;
@@ -192,18 +270,21 @@ cal_writer *cal_writer_new(const struct cal_writer_options *opt)
         goto fail;
 
     icalcomponent *c = w->cal;
+    bool oom = false;
+    calname = clean_text(opt->calname, true, &oom);
+    caldesc = clean_text(opt->caldesc, false, &oom);
+    if (oom || has_ctl(opt->prodid))
+        goto fail;
     const char *prodid = empty(opt->prodid) ? "-//careday//careday 0.1//EN" : opt->prodid;
     if (add(c, icalproperty_new_version("2.0")) || add(c, icalproperty_new_prodid(prodid)) ||
         add(c, icalproperty_new_calscale("GREGORIAN")) || add(c, icalproperty_new_method(method)))
         goto fail;
-    if (!empty(opt->calname)) {
-        if (add_x_text(w, "X-WR-CALNAME", opt->calname) ||
-            add(c, icalproperty_new_name(opt->calname)))
+    if (!empty(calname)) {
+        if (add_x_text(w, "X-WR-CALNAME", calname) || add(c, icalproperty_new_name(calname)))
             goto fail;
     }
-    if (!empty(opt->caldesc)) {
-        if (add_x_text(w, "X-WR-CALDESC", opt->caldesc) ||
-            add(c, icalproperty_new_description(opt->caldesc)))
+    if (!empty(caldesc)) {
+        if (add_x_text(w, "X-WR-CALDESC", caldesc) || add(c, icalproperty_new_description(caldesc)))
             goto fail;
     }
     if (opt->refresh_hours > 0) {
@@ -214,9 +295,13 @@ cal_writer *cal_writer_new(const struct cal_writer_options *opt)
         if (add(c, icalproperty_new_refreshinterval(d)) || add_x_text(w, "X-PUBLISHED-TTL", ttl))
             goto fail;
     }
+    free(calname);
+    free(caldesc);
     return w;
 
 fail:
+    free(calname);
+    free(caldesc);
     cal_writer_free(w);
     return NULL;
 }
@@ -233,7 +318,7 @@ void cal_writer_free(cal_writer *w)
 
 static int add_person(icalcomponent *ev, const struct cal_attendee *a, bool organizer, bool request)
 {
-    if (a == NULL || empty(a->email))
+    if (a == NULL || empty(a->email) || has_ctl(a->email) || has_ctl(a->role))
         return CAL_EINVAL;
     size_t n = strlen(a->email) + sizeof "mailto:";
     char *uri = cal_malloc(n);
@@ -245,8 +330,12 @@ static int add_person(icalcomponent *ev, const struct cal_attendee *a, bool orga
     if (p == NULL)
         return CAL_ENOMEM;
     int rc = CAL_OK;
-    if (!empty(a->name))
-        rc = add_param(p, icalparameter_new_cn(a->name));
+    if (!empty(a->name)) {
+        bool oom = false;
+        char *cn = clean_text(a->name, true, &oom);
+        rc = oom ? CAL_ENOMEM : add_param(p, icalparameter_new_cn(cn));
+        free(cn);
+    }
     if (rc == CAL_OK && !organizer) {
         icalparameter *role = NULL;
         if (!empty(a->role))
@@ -263,11 +352,10 @@ static int add_person(icalcomponent *ev, const struct cal_attendee *a, bool orga
         icalproperty_free(p);
         return rc;
     }
-    icalcomponent_add_property(ev, p);
-    return CAL_OK;
+    return add(ev, p);
 }
 
-static int add_alarm(icalcomponent *ev, const struct cal_event_out *e)
+static int add_alarm(icalcomponent *ev, const struct cal_event_out *e, const char *text)
 {
     icalcomponent *al = icalcomponent_new(ICAL_VALARM_COMPONENT);
     if (al == NULL)
@@ -275,13 +363,13 @@ static int add_alarm(icalcomponent *ev, const struct cal_event_out *e)
     struct icaltriggertype tr;
     tr.time = icaltime_null_time();
     tr.duration = icaldurationtype_from_int(-e->alarm_minutes * 60);
-    const char *text = !empty(e->alarm_text) ? e->alarm_text
-                       : !empty(e->summary)  ? e->summary
-                                             : "Reminder";
-    int rc = CAL_OK;
-    if (add(al, icalproperty_new_action(ICAL_ACTION_DISPLAY)) ||
-        add(al, icalproperty_new_trigger(tr)) || add(al, icalproperty_new_description(text)))
-        rc = CAL_ENOMEM;
+    if (empty(text))
+        text = "Reminder";
+    int rc = add(al, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+    if (rc == CAL_OK)
+        rc = add(al, icalproperty_new_trigger(tr));
+    if (rc == CAL_OK)
+        rc = add(al, icalproperty_new_description(text));
     if (rc != CAL_OK) {
         icalcomponent_free(al);
         return rc;
@@ -318,6 +406,20 @@ static int add_categories(icalcomponent *ev, const char *list)
     return CAL_OK;
 }
 
+/* The text fields of e, cleaned (see clean_text); free with texts_free. */
+struct texts {
+    char *summary, *description, *location, *alarm_text, *categories;
+};
+
+static void texts_free(struct texts *t)
+{
+    free(t->summary);
+    free(t->description);
+    free(t->location);
+    free(t->alarm_text);
+    free(t->categories);
+}
+
 static int build_event(const cal_writer *w, const struct cal_event_out *e, icalcomponent *ev)
 {
     bool request = w->method == ICAL_METHOD_REQUEST;
@@ -329,55 +431,66 @@ static int build_event(const cal_writer *w, const struct cal_event_out *e, icalc
         start = cal_ical_utc(e->start);
         end = cal_ical_utc(e->end);
     }
+    /* Identifiers and URIs are never rewritten: a control character in one
+     * is refused. */
+    if (has_ctl(e->uid) || has_ctl(e->url) || has_ctl(e->conference))
+        return CAL_EINVAL;
 
-    if (add(ev, icalproperty_new_uid(e->uid)) ||
-        add(ev, icalproperty_new_dtstamp(cal_ical_utc(w->dtstamp))) ||
-        add(ev, icalproperty_new_sequence(e->sequence)) ||
-        add(ev, icalproperty_new_dtstart(start)) || add(ev, icalproperty_new_dtend(end)))
-        return CAL_ENOMEM;
-    if (!empty(e->summary) && add(ev, icalproperty_new_summary(e->summary)))
-        return CAL_ENOMEM;
-    if (!empty(e->description) && add(ev, icalproperty_new_description(e->description)))
-        return CAL_ENOMEM;
-    if (!empty(e->location) && add(ev, icalproperty_new_location(e->location)))
-        return CAL_ENOMEM;
-    if (!empty(e->url) && add(ev, icalproperty_new_url(e->url)))
-        return CAL_ENOMEM;
-    if (!empty(e->conference)) {
+    bool oom = false;
+    struct texts t = {
+        .summary = clean_text(e->summary, false, &oom),
+        .description = clean_text(e->description, false, &oom),
+        .location = clean_text(e->location, false, &oom),
+        .alarm_text = clean_text(e->alarm_text, false, &oom),
+        .categories = clean_text(e->categories, true, &oom),
+    };
+    int rc = oom ? CAL_ENOMEM : CAL_OK;
+    if (rc == CAL_OK)
+        rc = add(ev, icalproperty_new_uid(e->uid));
+    if (rc == CAL_OK)
+        rc = add(ev, icalproperty_new_dtstamp(cal_ical_utc(w->dtstamp)));
+    if (rc == CAL_OK)
+        rc = add(ev, icalproperty_new_sequence(e->sequence));
+    if (rc == CAL_OK)
+        rc = add(ev, icalproperty_new_dtstart(start));
+    if (rc == CAL_OK)
+        rc = add(ev, icalproperty_new_dtend(end));
+    if (rc == CAL_OK && !empty(t.summary))
+        rc = add(ev, icalproperty_new_summary(t.summary));
+    if (rc == CAL_OK && !empty(t.description))
+        rc = add(ev, icalproperty_new_description(t.description));
+    if (rc == CAL_OK && !empty(t.location))
+        rc = add(ev, icalproperty_new_location(t.location));
+    if (rc == CAL_OK && !empty(e->url))
+        rc = add(ev, icalproperty_new_url(e->url));
+    if (rc == CAL_OK && !empty(e->conference)) {
         icalproperty *p = icalproperty_new_conference(e->conference);
         if (p == NULL)
-            return CAL_ENOMEM;
-        icalcomponent_add_property(ev, p);
-        if (add_param(p, icalparameter_new_feature(ICAL_FEATURE_VIDEO)))
-            return CAL_ENOMEM;
+            rc = CAL_ENOMEM;
+        else if ((rc = add_param(p, icalparameter_new_feature(ICAL_FEATURE_VIDEO))) != CAL_OK)
+            icalproperty_free(p);
+        else
+            rc = add(ev, p);
     }
-    if (e->has_geo) {
+    if (rc == CAL_OK && e->has_geo) {
         struct icalgeotype g = {e->lat, e->lon};
-        if (add(ev, icalproperty_new_geo(g)))
-            return CAL_ENOMEM;
+        rc = add(ev, icalproperty_new_geo(g));
     }
-    if (add(ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED)) ||
-        add(ev,
-            icalproperty_new_transp(e->transparent ? ICAL_TRANSP_TRANSPARENT : ICAL_TRANSP_OPAQUE)))
-        return CAL_ENOMEM;
-    if (!empty(e->categories)) {
-        int rc = add_categories(ev, e->categories);
-        if (rc != CAL_OK)
-            return rc;
-    }
-    if (e->organizer != NULL) {
-        int rc = add_person(ev, e->organizer, true, request);
-        if (rc != CAL_OK)
-            return rc;
-    }
-    for (size_t i = 0; i < e->nattendees; i++) {
-        int rc = add_person(ev, &e->attendees[i], false, request);
-        if (rc != CAL_OK)
-            return rc;
-    }
-    if (e->alarm_minutes >= 0)
-        return add_alarm(ev, e);
-    return CAL_OK;
+    if (rc == CAL_OK)
+        rc = add(ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
+    if (rc == CAL_OK)
+        rc = add(ev, icalproperty_new_transp(e->transparent ? ICAL_TRANSP_TRANSPARENT
+                                                            : ICAL_TRANSP_OPAQUE));
+    if (rc == CAL_OK && !empty(t.categories))
+        rc = add_categories(ev, t.categories);
+    if (rc == CAL_OK && e->organizer != NULL)
+        rc = add_person(ev, e->organizer, true, request);
+    for (size_t i = 0; rc == CAL_OK && i < e->nattendees; i++)
+        rc = add_person(ev, &e->attendees[i], false, request);
+    if (rc == CAL_OK && e->alarm_minutes >= 0)
+        rc = add_alarm(ev, e, t.alarm_text ? t.alarm_text : t.summary);
+    texts_free(&t);
+    return rc;
 }
 
 int cal_writer_add(cal_writer *w, const struct cal_event_out *e)

@@ -26,7 +26,7 @@ static int gap_between(const struct bl *s, const struct cand *a, const struct ca
 {
     int mg = s->c->family.min_gap_minutes;
     if (a->place >= 0 && b->place >= 0 && a->place != b->place) {
-        int d = ctx_leg_in(s->x, a->place, b->place);
+        int d = sched_reach(s->c, a->place, b->place);
         return d > mg ? d : mg;
     }
     return mg;

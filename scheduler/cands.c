@@ -81,14 +81,15 @@ static bool nurse_needed(const struct sched_visit *v, enum sched_mode m)
            (m == SCHED_TELEHEALTH && v->telehealth_needs_nurse);
 }
 
-/* Fill the in-person legs of k (place set). */
+/* Fill the in-person legs of k (place set): leaving early enough to drive,
+ * park and arrive family.arrive_early_minutes before the start. */
 static void set_legs(const struct sched_ctx *x, struct cand *k)
 {
     int p = k->place;
-    k->dep = k->start - ctx_leg_in(x, -1, p);
+    k->dep = k->start - sched_reach(x->c, -1, p);
     k->ret = k->end + sched_travel(x->c, p, -1);
     if (x->lodging >= 0) {
-        k->dep_l = k->start - ctx_leg_in(x, x->lodging, p);
+        k->dep_l = k->start - sched_reach(x->c, x->lodging, p);
         k->ret_l = k->end + sched_travel(x->c, p, x->lodging);
     } else {
         k->dep_l = k->dep;

@@ -63,6 +63,11 @@ int sched_travel(const struct sched_case *c, int a, int b)
     return c->travel[a * n + b];
 }
 
+int sched_reach(const struct sched_case *c, int a, int b)
+{
+    return sched_travel(c, a, b) + c->park_minutes + c->family.arrive_early_minutes;
+}
+
 const cal_tz *sched_place_tz(const struct sched_case *c, int place)
 {
     if (place >= 0 && (size_t)place < c->nplaces && c->places[place].tz)
@@ -97,6 +102,8 @@ void sched_case_free(struct sched_case *c)
     cal_tz_free(c->tz);
     free(c->family.id);
     free(c->family.language);
+    free(c->family.provider_label);
+    free(c->family.home_address);
     cal_set_free(&c->family.busy);
     cal_set_free(&c->nursing);
     for (size_t i = 0; i < c->nplaces; i++) {
@@ -104,6 +111,8 @@ void sched_case_free(struct sched_case *c)
         free(p->id);
         free(p->name);
         free(p->address);
+        free(p->phone);
+        free(p->directions);
         free(p->timezone);
         cal_tz_free(p->tz);
     }
@@ -126,6 +135,7 @@ void sched_case_free(struct sched_case *c)
         free(c->visits[i].id);
         free(c->visits[i].before);
         free(c->visits[i].purpose);
+        free(c->visits[i].prepare);
     }
     free(c->visits);
     memset(c, 0, sizeof(*c));

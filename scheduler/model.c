@@ -861,7 +861,7 @@ static void build_travel(struct mb *b, int d, struct ivls *s)
             int q = b->dpl[j];
             if (q == p)
                 continue;
-            int g = ctx_leg_in(x, p, q);
+            int g = sched_reach(x->c, p, q);
             if (g <= mg)
                 continue;
             char stem[400];

@@ -108,7 +108,7 @@ static int finish(const struct sched_case *c, struct sched_plan *p, const bool *
                                  di < (int)(c->horizon_end - c->horizon_start + 1) && nights[di];
             int origin = t->from_lodging ? lodging : -1;
             int leg = sched_travel(c, origin, a->place) + c->park_minutes;
-            t->depart = a->start - (cal_time)leg * 60;
+            t->depart = a->start - (cal_time)sched_reach(c, origin, a->place) * 60;
             t->travel_minutes = leg;
         } else if (t->last_place != a->place) {
             t->travel_minutes += sched_travel(c, t->last_place, a->place) + c->park_minutes;

@@ -38,7 +38,9 @@ int sched_mode_parse(const char *s, enum sched_mode *out);
 struct sched_place {
     char *id;
     char *name;
-    char *address; /* may be NULL */
+    char *address;    /* may be NULL */
+    char *phone;      /* the desk to call, may be NULL */
+    char *directions; /* free text: "Entrance B, 2nd floor, desk 4", may be NULL */
     double lat, lon;
     bool lodging;   /* "kind": "lodging" */
     char *timezone; /* IANA name, NULL: the case's */
@@ -86,6 +88,7 @@ struct sched_visit {
     size_t nbefore;
     int same_day_as; /* index of the other visit, -1 none */
     char *purpose;   /* plain-language "what for", may be NULL */
+    char *prepare;   /* preparation for the family ("nothing to eat after midnight"), NULL */
     /* Existing bookings (from "booked") are visits too: */
     bool booked;
     bool movable;          /* may move at a cost (weights.moved) */
@@ -108,6 +111,8 @@ void sched_weights_default(struct sched_weights *w);
 struct sched_family {
     char *id;
     char *language;         /* "en", "es", ... */
+    char *provider_label;   /* how provider calendars name the child, NULL: derived */
+    char *home_address;     /* for visiting providers, may be NULL */
     double lat, lon;        /* home */
     struct cal_set busy;    /* busy times (UTC) */
     int earliest_departure; /* minutes after local midnight */
@@ -115,6 +120,7 @@ struct sched_family {
     int max_visits_per_day;         /* 0: no limit */
     int max_clinic_minutes_per_day; /* 0: no limit */
     int min_gap_minutes;
+    int arrive_early_minutes; /* kept between arriving at a clinic and its first appointment */
     bool telehealth_ready;
     bool travel_needs_nurse;
     bool overnight_allowed;
@@ -153,6 +159,10 @@ const cal_tz *sched_place_tz(const struct sched_case *c, int place);
 const char *sched_provider_name(const struct sched_provider *p);
 /* Driving minutes from place a to place b (-1 means home). */
 int sched_travel(const struct sched_case *c, int a, int b);
+/* Minutes from leaving place a to the first appointment at clinic b (-1
+ * home): the drive, parking and family.arrive_early_minutes. Every planner
+ * and the trip times use it; only the drive and parking count as travel. */
+int sched_reach(const struct sched_case *c, int a, int b);
 /* Check internal consistency (indices, windows inside the horizon...). */
 int sched_case_validate(const struct sched_case *c, struct careday_error *err);
 

@@ -50,18 +50,21 @@ static const char usage_plan[] =
     "                           (default: the case's family.language)\n"
     "  --previous OLD/plan.json an earlier plan: keep its UIDs, raise SEQUENCE\n"
     "  --invite                 also write iTIP invitations (METHOD:REQUEST)\n"
+    "  --offline                read network sources from the cache only\n"
+    "                           (and say how old each copy is)\n"
     "  --json                   print a JSON summary instead of text\n"
     "  --quiet                  print nothing but errors and warnings\n"
     "\n"
     "Environment: CAREDAY_NOW (RFC 3339) fixes the time stamped into the outputs.\n";
 
-static const char usage_check[] = "Usage: careday check CASE.json\n"
+static const char usage_check[] = "Usage: careday check CASE.json [--offline]\n"
                                   "\n"
                                   "Loads the case and every calendar source, reports problems,\n"
                                   "how many intervals each source gave over the horizon and how\n"
                                   "many hours of provider time each visit's window holds per "
                                   "mode.\n"
-                                  "No solve, nothing written.\n";
+                                  "No solve, nothing written. --offline reads network sources\n"
+                                  "from the cache only.\n";
 
 int adapt_exit_code(int status)
 {
@@ -226,7 +229,7 @@ struct plan_args {
     const char *lang;
     const char *previous;
     double time_limit_s; /* < 0: the default */
-    bool invite, json, quiet;
+    bool invite, json, quiet, offline;
 };
 
 static int parse_plan_args(int argc, char **argv, struct plan_args *a)
@@ -245,6 +248,8 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
         }
         if (strcmp(argv[i], "--invite") == 0) {
             a->invite = true;
+        } else if (strcmp(argv[i], "--offline") == 0) {
+            a->offline = true;
         } else if (strcmp(argv[i], "--json") == 0) {
             a->json = true;
         } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
@@ -482,10 +487,11 @@ static int check_previous(const char *path, struct careday_error *err)
 
     if (!path)
         return 0;
-    f = fopen(path, "r");
-    if (!f)
-        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL,
-                            "--previous: cannot read the earlier plan: %s", strerror(errno));
+    if (cal_open_regular(path, "the plan.json of an earlier plan (--previous)", &f, err) != 0) {
+        char text[sizeof err->text];
+        snprintf(text, sizeof text, "%s", err ? err->text : "");
+        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "--previous: %s", text);
+    }
     fclose(f);
     return 0;
 }
@@ -610,6 +616,32 @@ static void remove_stale_providers(const char *staging, const char *out)
     closedir(dp);
 }
 
+/* A minute count a person reads: "12 minutes", "3 hours", "2 days". */
+static void age_words(long long s, char *buf, size_t size)
+{
+    if (s < 120)
+        snprintf(buf, size, "%lld second%s", s, s == 1 ? "" : "s");
+    else if (s < 2 * 3600)
+        snprintf(buf, size, "%lld minutes", s / 60);
+    else if (s < 2 * 86400)
+        snprintf(buf, size, "%lld hours", s / 3600);
+    else
+        snprintf(buf, size, "%lld days", s / 86400);
+}
+
+/* --offline: how old each cached source is, on stderr. */
+static void on_source_age(void *ud, const struct adapt_source_report *r)
+{
+    const struct plan_args *a = ud;
+    char age[64];
+
+    if (r->age_s < 0 || a->quiet)
+        return;
+    age_words(r->age_s, age, sizeof age);
+    fprintf(stderr, "careday: offline: %s (%s %s) from the cache, %s old\n", r->json_path, r->kind,
+            r->given, age);
+}
+
 int cli_plan(int argc, char **argv)
 {
     struct plan_args a;
@@ -636,7 +668,13 @@ int cli_plan(int argc, char **argv)
     if ((rc = read_now(&now, &err)) || (rc = check_out_dir(out, &err)) ||
         (rc = check_previous(a.previous, &err)))
         goto fail;
-    rc = adapt_case_load(a.case_path, &c, &warn, &err);
+    {
+        struct adapt_load_options lo = {0};
+        lo.offline = a.offline;
+        lo.on_source = on_source_age;
+        lo.ud = &a;
+        rc = adapt_case_load_with(a.case_path, &lo, &c, &warn, &err);
+    }
     print_warnings(&warn);
     if (rc)
         goto fail;
@@ -769,6 +807,7 @@ done:
 static void on_source(void *ud, const struct adapt_source_report *r)
 {
     size_t *n = ud;
+    char age[64];
 
     if ((*n)++ == 0)
         printf("Sources (intervals over the horizon):\n");
@@ -782,6 +821,10 @@ static void on_source(void *ud, const struct adapt_source_report *r)
         printf("  %s: %s %s: %zu busy, %zu available (%zu event%s, plain events read as %s)\n",
                r->json_path, r->kind, r->given, r->nbusy, r->navailable, r->nevents,
                r->nevents == 1 ? "" : "s", r->meaning);
+    if (r->age_s >= 0) {
+        age_words(r->age_s, age, sizeof age);
+        printf("    (offline: from the cache, %s old)\n", age);
+    }
 }
 
 /* Hours of a set inside the visit's window (whole local days, case zone). */
@@ -809,12 +852,17 @@ int cli_check(int argc, char **argv)
     const char *path = NULL;
     char a[16], b[16];
     size_t nsources = 0, i, empty = 0, nbooked = 0;
+    bool offline = false;
     int rc, k;
 
     for (k = 1; k < argc; k++) {
         if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0) {
             fputs(usage_check, stdout);
             return CLI_EXIT_OK;
+        }
+        if (strcmp(argv[k], "--offline") == 0) {
+            offline = true;
+            continue;
         }
         if (argv[k][0] == '-' && argv[k][1])
             return usage_error(usage_check, "unknown option %s", argv[k]);
@@ -829,6 +877,7 @@ int cli_check(int argc, char **argv)
     memset(&c, 0, sizeof c);
     lo.on_source = on_source;
     lo.ud = &nsources;
+    lo.offline = offline;
     printf("Checking %s\n", path);
     rc = adapt_case_load_with(path, &lo, &c, &warn, &err);
     fflush(stdout);

@@ -49,10 +49,16 @@ char *adapt_resolve_path(const char *dir, const char *given);
 /* True for http://, https:// and webcal:// locations. */
 bool adapt_is_url(const char *s);
 
-/* Fetch an http(s) or webcal URL into memory (TLS verified, timeouts, size
- * cap). *data is malloc'd and NUL-terminated; caller frees. ADAPT_EFETCH
- * with err naming the URL (credentials removed) when anything goes wrong. */
-int adapt_fetch_url(const char *url, char **data, size_t *len, struct careday_error *err);
+struct http_request;
+struct http_response;
+
+/* One request of a source through http_fetch_cached (adapters/input/http.h):
+ * webcal:// is https://, rq->ca is resolved against the case folder, and
+ * --offline answers from the cache. *rs is filled on success (caller frees
+ * with http_response_free); ADAPT_EFETCH naming the redacted URL when the
+ * fetch fails. */
+int adapt_fetch(const struct adapt_ctx *x, const struct http_request *rq, struct http_response *rs,
+                struct careday_error *err);
 
 /* Read the array of source objects at jpath ("family.busy") and add what
  * they say to busy and available (clipped to the horizon). def is the

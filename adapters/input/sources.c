@@ -1,13 +1,12 @@
 /*
  * Calendar sources of a case: iCalendar files and URLs, FHIR Slot files,
  * and weekly "hours" templates, each turned into busy and available
- * interval sets over the horizon. The only file of the loader that talks to
- * the network (libcurl).
+ * interval sets over the horizon. URLs are fetched through http.h.
  */
 #include "adapters/input/case_internal.h"
 #include "adapters/input/fhir.h"
+#include "adapters/input/http.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,143 +14,51 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-/* Fetch limits: a calendar bigger than this is refused rather than read. */
-#define FETCH_MAX_BYTES (32L * 1024 * 1024)
-#define FETCH_CONNECT_TIMEOUT_S 10L
-#define FETCH_TIMEOUT_S 60L
-#define FETCH_MAX_REDIRECTS 5L
-
 bool adapt_is_url(const char *s)
 {
     return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
            strncasecmp(s, "webcal://", 9) == 0 || strncasecmp(s, "webcals://", 10) == 0;
 }
 
-/* The URL as shown in messages: without any user:password@ part. */
-static void redact_url(const char *url, char *buf, size_t size)
+int adapt_fetch(const struct adapt_ctx *x, const struct http_request *rq, struct http_response *rs,
+                struct careday_error *err)
 {
-    const char *scheme = strstr(url, "://");
-    const char *host, *end, *at;
+    struct http_request r = *rq;
+    char *real = NULL, *ca = NULL;
+    int rc;
 
-    if (!scheme) {
-        snprintf(buf, size, "%s", url);
-        return;
-    }
-    host = scheme + 3;
-    end = host + strcspn(host, "/?#");
-    at = memchr(host, '@', (size_t)(end - host));
-    if (!at) {
-        snprintf(buf, size, "%s", url);
-        return;
-    }
-    snprintf(buf, size, "%.*s%s", (int)(host - url), url, at + 1);
-}
-
-struct fetch_buf {
-    char *data;
-    size_t len, cap;
-    bool too_big;
-};
-
-static size_t fetch_write(char *ptr, size_t size, size_t nmemb, void *ud)
-{
-    struct fetch_buf *b = ud;
-    size_t n = size * nmemb;
-
-    if (b->len + n + 1 > (size_t)FETCH_MAX_BYTES) {
-        b->too_big = true;
-        return 0;
-    }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 16384;
-        char *p;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        p = realloc(b->data, cap);
-        if (!p)
-            return 0;
-        b->data = p;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, ptr, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return n;
-}
-
-int adapt_fetch_url(const char *url, char **data, size_t *len, struct careday_error *err)
-{
-    char shown[512], errbuf[CURL_ERROR_SIZE] = "";
-    char *real = NULL;
-    struct fetch_buf b = {0};
-    CURL *h = NULL;
-    CURLcode cc;
-    long status = 0;
-    int rc = 0;
-
-    redact_url(url, shown, sizeof shown);
     /* webcal:// is https:// by convention (webcals:// too). */
-    if (strncasecmp(url, "webcal://", 9) == 0 || strncasecmp(url, "webcals://", 10) == 0) {
-        const char *rest = strstr(url, "://") + 3;
+    if (strncasecmp(rq->url, "webcal://", 9) == 0 || strncasecmp(rq->url, "webcals://", 10) == 0) {
+        const char *rest = strstr(rq->url, "://") + 3;
         size_t n = strlen(rest) + sizeof "https://";
-        real = malloc(n);
-        if (!real)
+        if (!(real = malloc(n)))
             return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         snprintf(real, n, "https://%s", rest);
+        r.url = real;
     }
-    h = curl_easy_init();
-    if (!h) {
-        rc = careday_fail(err, ADAPT_EINTERNAL, shown, 0, NULL, "could not start a download");
-        goto done;
-    }
-    curl_easy_setopt(h, CURLOPT_URL, real ? real : url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, FETCH_MAX_REDIRECTS);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, FETCH_CONNECT_TIMEOUT_S);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, FETCH_TIMEOUT_S);
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)FETCH_MAX_BYTES);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "careday/0.1");
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, fetch_write);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-    cc = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    if (cc != CURLE_OK) {
-        if (b.too_big || cc == CURLE_FILESIZE_EXCEEDED)
-            rc = careday_fail(err, ADAPT_EFETCH, shown, 0, NULL,
-                              "could not fetch the calendar: larger than %ld MiB",
-                              FETCH_MAX_BYTES / (1024 * 1024));
-        else if (cc == CURLE_HTTP_RETURNED_ERROR)
-            rc = careday_fail(err, ADAPT_EFETCH, shown, 0, NULL,
-                              "could not fetch the calendar: the server answered HTTP %ld", status);
-        else
-            rc = careday_fail(err, ADAPT_EFETCH, shown, 0, NULL, "could not fetch the calendar: %s",
-                              errbuf[0] ? errbuf : curl_easy_strerror(cc));
-        goto done;
-    }
-    if (!b.data) {
-        b.data = calloc(1, 1);
-        if (!b.data) {
-            rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-            goto done;
+    if (rq->ca) {
+        if (!(ca = adapt_resolve_path(x->dir, rq->ca))) {
+            free(real);
+            return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         }
+        r.ca = ca;
     }
-    *data = b.data;
-    *len = b.len;
-    b.data = NULL;
-done:
-    free(b.data);
+    rc = http_fetch_cached(&r, x->opt && x->opt->offline, rs, x->warn, err);
+    if (rc && real && err) /* name the URL as the case wrote it */
+        adapt_redact_url(rq->url, err->file, sizeof err->file);
     free(real);
-    if (h)
-        curl_easy_cleanup(h);
+    free(ca);
     return rc;
+}
+
+/* A fetch error names the source's place in the case as well. */
+static void fetch_where(const struct adapt_ctx *x, const char *kp, struct careday_error *err)
+{
+    if (err) {
+        size_t n = strlen(err->text);
+        snprintf(err->path, sizeof err->path, "%.255s", kp);
+        snprintf(err->text + n, sizeof err->text - n, " (listed in %s)", x->file);
+    }
 }
 
 /* A reader's error keeps its own file and line; add where the case named
@@ -176,7 +83,8 @@ static int source_error(const struct adapt_ctx *x, const char *jpath, int rc,
 
 static void report(const struct adapt_ctx *x, const char *jpath, const char *kind,
                    const char *given, const char *resolved, enum cal_meaning meaning,
-                   size_t nevents, const struct cal_set *busy, const struct cal_set *avail)
+                   size_t nevents, const struct cal_set *busy, const struct cal_set *avail,
+                   long long age_s)
 {
     struct adapt_source_report r;
 
@@ -190,6 +98,7 @@ static void report(const struct adapt_ctx *x, const char *jpath, const char *kin
     r.nevents = nevents;
     r.nbusy = busy ? busy->n : 0;
     r.navailable = avail ? avail->n : 0;
+    r.age_s = age_s;
     x->opt->on_source(x->opt->ud, &r);
 }
 
@@ -357,16 +266,18 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
                       enum cal_meaning def, const cal_tz *zone, struct cal_set *busy,
                       struct cal_set *available, struct careday_error *err)
 {
-    static const char *const known[] = {"ics",      "fhir",  "caldav",    "fhir_hours", "meaning",
-                                        "schedule", "actor", "schedules", "who",        NULL};
+    static const char *const known[] = {"ics",     "fhir",     "caldav", "fhir_hours",
+                                        "meaning", "schedule", "actor",  "schedules",
+                                        "who",     "ca",       NULL};
     json_t *ics, *fhir, *caldav, *hours, *meaning;
     struct cal_read_options opt = {0};
     struct cal_import im = {0};
     struct cal_set hz = {0};
     char kp[320], shown[512] = "";
-    char *resolved = NULL, *data = NULL;
-    const char *kind, *given = "";
-    size_t len = 0, nhours = 0;
+    char *resolved = NULL;
+    const char *kind, *given = "", *ca = NULL;
+    size_t nhours = 0;
+    long long age_s = -1;
     int rc = 0, nkinds;
 
     if (!json_is_object(src))
@@ -390,12 +301,11 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
     if ((rc = source_only(x, src, jpath, "schedule", fhir != NULL, "fhir", err)) ||
         (rc = source_only(x, src, jpath, "actor", fhir != NULL, "fhir", err)) ||
         (rc = source_only(x, src, jpath, "schedules", fhir != NULL, "fhir", err)) ||
-        (rc = source_only(x, src, jpath, "who", hours != NULL, "fhir_hours", err)))
+        (rc = source_only(x, src, jpath, "who", hours != NULL, "fhir_hours", err)) ||
+        (rc = source_only(x, src, jpath, "ca", ics || fhir, "ics\" or \"fhir", err)) ||
+        (rc =
+             source_string(x, src, jpath, "ca", "a path to a CA certificate file (PEM)", &ca, err)))
         return rc;
-    if (caldav)
-        return adapt_bad(x, err, adapt_jp_key(kp, sizeof kp, jpath, "caldav"),
-                         "CalDAV sources are not supported yet; export the calendar to an .ics "
-                         "file or URL and use \"ics\" instead");
     if (meaning) {
         const char *m = json_is_string(meaning) ? json_string_value(meaning) : "";
         if (strcmp(m, "busy") == 0)
@@ -421,7 +331,11 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
     opt.meaning = def;
     opt.max_instances = 0;
 
-    if (ics) {
+    if (caldav) {
+        return adapt_bad(x, err, adapt_jp_key(kp, sizeof kp, jpath, "caldav"),
+                         "CalDAV sources are not supported yet; export the calendar to an .ics "
+                         "file or URL and use \"ics\" instead");
+    } else if (ics) {
         kind = "ics";
         adapt_jp_key(kp, sizeof kp, jpath, "ics");
         if (!json_is_string(ics) || json_string_length(ics) == 0)
@@ -429,17 +343,21 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
                              adapt_json_kind(ics));
         given = json_string_value(ics);
         if (adapt_is_url(given)) {
-            redact_url(given, shown, sizeof shown);
-            rc = adapt_fetch_url(given, &data, &len, err);
+            struct http_request rq = {0};
+            struct http_response rs = {0};
+            adapt_redact_url(given, shown, sizeof shown);
+            given = shown;
+            rq.url = json_string_value(ics);
+            rq.ca = ca;
+            rq.what = "the calendar";
+            rc = adapt_fetch(x, &rq, &rs, err);
             if (rc) {
-                if (err) {
-                    size_t n = strlen(err->text);
-                    snprintf(err->path, sizeof err->path, "%.255s", kp);
-                    snprintf(err->text + n, sizeof err->text - n, " (listed in %s)", x->file);
-                }
+                fetch_where(x, kp, err);
                 goto done;
             }
-            rc = cal_ics_read_buffer(data, len, shown, &opt, &im, x->warn, err);
+            age_s = rs.age_s;
+            rc = cal_ics_read_buffer(rs.body, rs.len, shown, &opt, &im, x->warn, err);
+            http_response_free(&rs);
             if (rc) {
                 rc = source_error(x, kp, rc, err);
                 goto done;
@@ -494,12 +412,11 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
         goto done;
     }
     report(x, jpath, kind, given, resolved ? resolved : shown, def, hours ? nhours : im.nevents,
-           &im.busy, &im.available);
+           &im.busy, &im.available, age_s);
 done:
     cal_set_free(&hz);
     cal_import_free(&im);
     free(resolved);
-    free(data);
     return rc;
 }
 
@@ -642,7 +559,7 @@ int adapt_hours_read(const struct adapt_ctx *x, const json_t *arr, const char *j
     if (rc == 0 && cal_set_add_set(out, &h))
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     if (rc == 0)
-        report(x, jpath, "hours", "", "", CAL_MEANING_AVAILABLE, count, NULL, &h);
+        report(x, jpath, "hours", "", "", CAL_MEANING_AVAILABLE, count, NULL, &h, -1);
     cal_set_free(&h);
     return rc;
 }

@@ -3,6 +3,7 @@
  * file when one is given, else from the great-circle distance with a detour
  * factor at an average speed (docs/case-format.md, "travel").
  */
+#include "adapters/input/json_file.h"
 #include "adapters/input/travel_internal.h"
 #include "adapters/adapters.h"
 
@@ -66,18 +67,19 @@ static int read_matrix(const struct sched_case *c, const char *path, const char 
                        struct careday_notes *warn, struct careday_error *err)
 {
     size_t n = c->nplaces + 1;
-    json_error_t je;
     json_t *root, *minutes, *row, *v;
     const char *from, *to;
     char p[512], text[512];
     int rc = 0;
 
-    root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        snprintf(text, sizeof text, "malformed JSON at line %d, column %d: %s", je.line, je.column,
-                 je.text);
-        return careday_fail(err, ADAPT_EINPUT, shown, je.line > 0 ? je.line : 0, NULL,
-                            "%s (travel matrix named at %s in %s)", text, jpath, case_file);
+    if (adapt_json_file(path, "a travel matrix (JSON)", &root, err) != 0) {
+        char why[sizeof err->text];
+        snprintf(why, sizeof why, "%s", err ? err->text : "");
+        int line = err ? err->line : 0;
+        matrix_bad(err, shown, NULL, case_file, jpath, why);
+        if (err)
+            err->line = line;
+        return ADAPT_EINPUT;
     }
     if (!json_is_object(root)) {
         rc = matrix_bad(err, shown, NULL, case_file, jpath,

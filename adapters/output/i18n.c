@@ -5,6 +5,7 @@
  */
 #include "adapters/output/i18n.h"
 #include "adapters/adapters.h"
+#include "adapters/input/json_file.h"
 
 #include <jansson.h>
 
@@ -214,11 +215,10 @@ static int find_dir(const char *messages_dir, char *dir, size_t size, struct car
 
 static int load(const char *path, json_t **out, struct careday_error *err)
 {
-    json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
-    if (!root)
-        return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
-                            "the message catalogue is not valid JSON: %s", je.text);
+    json_t *root = NULL;
+    int rc = adapt_json_file(path, "a message catalogue (JSON)", &root, err);
+    if (rc)
+        return rc;
     if (!json_is_object(root)) {
         json_decref(root);
         return careday_fail(err, ADAPT_EINPUT, path, 0, NULL,

@@ -88,6 +88,8 @@ static const char style[] =
     "a{color:#1a1a1a}"
     "}";
 
+/* HTML text and attribute escaping: every value written into the page goes
+ * through here. */
 static void esc(struct i18n_buf *b, const char *s)
 {
     if (!s)
@@ -112,6 +114,12 @@ static void esc(struct i18n_buf *b, const char *s)
             rep = "&#39;";
             break;
         default:
+            /* A control character has no place in a page (and could hide
+             * text): shown as U+FFFD. */
+            if (((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7F) {
+                rep = "\xEF\xBF\xBD";
+                break;
+            }
             continue;
         }
         i18n_buf_addn(b, run, (size_t)(p - run));

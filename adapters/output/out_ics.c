@@ -9,12 +9,14 @@
  * previous plan.json (--previous).
  */
 #include "adapters/adapters.h"
+#include "adapters/input/json_file.h"
 #include "adapters/output/i18n.h"
 #include "adapters/output/outputs.h"
 
 #include <jansson.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 #define OUT_ORGANIZER_NAME "careday"
 #define OUT_ORGANIZER_EMAIL "noreply@careday.invalid"
 #define OUT_PATH_MAX 4096
+#define OUT_MAX_SEQUENCE (INT_MAX - 1) /* see prev_load */
 
 /* ---------------------------------------------------------------------------
  * Identifiers.
@@ -145,13 +148,12 @@ static void prev_free(struct prev_plan *p)
 
 static int prev_load(const char *path, struct prev_plan *out, struct careday_error *err)
 {
-    json_error_t je;
     char where[64];
     memset(out, 0, sizeof *out);
-    out->root = json_load_file(path, 0, &je);
-    if (!out->root)
-        return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
-                            "the previous plan is not readable JSON: %s", je.text);
+    int rc =
+        adapt_json_file(path, "the plan.json of an earlier plan (--previous)", &out->root, err);
+    if (rc)
+        return rc;
     json_t *appts = json_object_get(out->root, "appointments");
     if (!json_is_array(appts)) {
         prev_free(out);
@@ -192,10 +194,18 @@ static int prev_load(const char *path, struct prev_plan *out, struct careday_err
                                 "expected a visit id, a mode, RFC 3339 start and end, and an "
                                 "optional integer sequence");
         }
+        /* SEQUENCE is a 32-bit integer in iCalendar and a moved appointment
+         * gets one more: the largest usable earlier value is INT_MAX - 1. */
+        json_int_t sv = seq ? json_integer_value(seq) : 0;
+        if (sv < 0 || sv > OUT_MAX_SEQUENCE) {
+            snprintf(where, sizeof where, "appointments[%zu].sequence", i);
+            prev_free(out);
+            return careday_fail(err, ADAPT_EINPUT, path, 0, where,
+                                "expected a sequence from 0 to %d, found %" JSON_INTEGER_FORMAT,
+                                OUT_MAX_SEQUENCE, sv);
+        }
         p->visit = visit;
-        p->sequence = seq ? (int)json_integer_value(seq) : 0;
-        if (p->sequence < 0)
-            p->sequence = 0;
+        p->sequence = (int)sv;
         out->n++;
     }
     return 0;

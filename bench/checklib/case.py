@@ -173,6 +173,7 @@ def load(path):
     c.max_clinic = int(_num(lim.get("max_clinic_minutes_per_day"),
                             "family.limits.max_clinic_minutes_per_day", 0))
     c.min_gap = int(_num(lim.get("min_gap_minutes"), "family.limits.min_gap_minutes", 0))
+    c.arrive_early = int(_num(fam.get("arrive_early_minutes"), "family.arrive_early_minutes", 15))
     c.telehealth_ready = bool((fam.get("telehealth") or {}).get("ready", True))
     c.travel_needs_nurse = bool(fam.get("travel_needs_nurse", False))
     on = fam.get("overnight") or {}

@@ -218,7 +218,7 @@ def _check_pairs(c, appts, r):
     """Overlaps, min_gap and travel between any two appointments."""
     horizon_drive = max([c.travel.drive(x, y) for x in list(c.places) + ["home"]
                          for y in list(c.places) + ["home"]] + [0])
-    reach = (max(c.min_gap, horizon_drive) + 1) * 60
+    reach = (max(c.min_gap, horizon_drive + c.travel.park + c.arrive_early) + 1) * 60
     for i, a in enumerate(appts):
         for b in appts[i + 1:]:
             if b["start"] >= a["end"] + reach:
@@ -230,7 +230,15 @@ def _check_pairs(c, appts, r):
                 continue
             gap = (b["start"] - a["end"]) / 60
             drive = c.travel.drive(a["loc"], b["loc"]) if a["loc"] != b["loc"] else 0
-            if drive > c.min_gap and gap < drive:
+            if drive and a["mode"] == b["mode"] == "in_person":
+                # another clinic: drive, park and arrive arrive_early_minutes early
+                need = drive + _park(c, b["loc"]) + c.arrive_early
+                if gap < max(need, c.min_gap):
+                    r.bad("travel", "%s then %s: %g minutes apart, driving %s -> %s takes %d, "
+                          "parking %d, arrive-early %d"
+                          % (_when(c, a), _when(c, b), gap, a["loc"], b["loc"], drive,
+                             _park(c, b["loc"]), c.arrive_early))
+            elif drive > c.min_gap and gap < drive:
                 r.bad("travel", "%s then %s: %g minutes apart, driving %s -> %s takes %d"
                       % (_when(c, a), _when(c, b), gap, a["loc"], b["loc"], drive))
             elif gap < c.min_gap:
@@ -256,8 +264,9 @@ def _read_trips(c, claimed, days, r):
 def _build_trips(c, days, overnight):
     """Recompute each trip day from the in-person appointments (DESIGN §4):
     departure = first start - drive from home (or the lodging after a night
-    there) - parking; return = last end + drive back (home, or the lodging
-    before a night there); legs between different places add drive + parking."""
+    there) - parking - arrive_early_minutes; return = last end + drive back (home, or the lodging
+    before a night there); legs between different places add drive + parking
+    (and the family keeps arrive_early_minutes before the next clinic)."""
     trips = {}
     lodging = c.lodging
     for d in sorted(days):
@@ -276,7 +285,9 @@ def _build_trips(c, days, overnight):
                 legs.append((a["loc"], b["loc"], c.travel.drive(a["loc"], b["loc"]) + _park(c, b["loc"])))
         last = ip[-1]
         legs.append((last["loc"], dest, c.travel.drive(last["loc"], dest)))
-        depart = first["start"] - legs[0][2] * 60
+        # leave early enough to drive, park and be there arrive_early_minutes
+        # before the first appointment; the waiting is not travel
+        depart = first["start"] - (legs[0][2] + c.arrive_early) * 60
         ret = last["end"] + legs[-1][2] * 60
         trips[d] = {"date": d, "appts": ip, "origin": origin, "dest": dest, "legs": legs,
                     "depart": depart, "return": ret, "travel": sum(l[2] for l in legs),

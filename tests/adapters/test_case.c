@@ -24,7 +24,8 @@ static const char base_case[] =
     "  \"timezone\": \"America/New_York\",\n"
     "  \"horizon\": {\"start\": \"2026-10-26\", \"end\": \"2026-11-06\"},\n"
     "  \"family\": {\"id\": \"fam\", \"language\": \"es\",\n"
-    "    \"home\": {\"lat\": 35.7796, \"lon\": -78.6382},\n"
+    "    \"home\": {\"lat\": 35.7796, \"lon\": -78.6382, \"address\": \"5 Oak St\"},\n"
+    "    \"arrive_early_minutes\": 20, \"provider_label\": \"S.R. (t1)\",\n"
     "    \"busy\": [{\"ics\": \"cal/family.ics\"}],\n"
     "    \"day\": {\"earliest_departure\": \"06:30\"},\n"
     "    \"limits\": {\"max_visits_per_day\": 3},\n"
@@ -32,6 +33,7 @@ static const char base_case[] =
     "    \"shoe_size\": 3},\n"
     "  \"places\": [\n"
     "    {\"id\": \"unc\", \"name\": \"Clinic\", \"address\": \"101 Manning Dr\",\n"
+    "     \"phone\": \"+1 919 555 0100\", \"directions\": \"Entrance B, desk 4\",\n"
     "     \"lat\": 35.904, \"lon\": -79.05},\n"
     "    {\"id\": \"rmh\", \"kind\": \"lodging\", \"lat\": 35.91, \"lon\": -79.06},\n"
     "    {\"id\": \"chi\", \"lat\": 41.88, \"lon\": -87.62, \"timezone\": "
@@ -54,7 +56,7 @@ static const char base_case[] =
     "  \"visits\": [\n"
     "    {\"id\": \"neuro-fu\", \"provider\": \"neuro\", \"minutes\": 40,\n"
     "     \"modes\": [\"in_person\", \"telehealth\"], \"prefer\": \"telehealth\",\n"
-    "     \"priority\": \"soon\",\n"
+    "     \"priority\": \"soon\", \"prepare\": \"Bring the seizure diary\",\n"
     "     \"window\": {\"earliest\": \"2026-10-27\", \"latest\": \"2026-11-05\"}},\n"
     "    {\"id\": \"cbc\", \"provider\": \"lab\", \"minutes\": 20,\n"
     "     \"modes\": [\"home\", \"in_person\"], \"home_needs_nurse\": true,\n"
@@ -205,6 +207,9 @@ static void test_valid_case(void **state)
     assert_int_equal(c.family.max_visits_per_day, 3);
     assert_int_equal(c.family.max_clinic_minutes_per_day, 0);
     assert_int_equal(c.family.min_gap_minutes, 0);
+    assert_int_equal(c.family.arrive_early_minutes, 20);
+    assert_string_equal(c.family.provider_label, "S.R. (t1)");
+    assert_string_equal(c.family.home_address, "5 Oak St");
     assert_true(c.family.telehealth_ready);
     assert_false(c.family.travel_needs_nurse);
     assert_true(c.family.overnight_allowed);
@@ -220,6 +225,9 @@ static void test_valid_case(void **state)
     assert_string_equal(c.places[0].id, "unc");
     assert_string_equal(c.places[0].name, "Clinic");
     assert_string_equal(c.places[0].address, "101 Manning Dr");
+    assert_string_equal(c.places[0].phone, "+1 919 555 0100");
+    assert_string_equal(c.places[0].directions, "Entrance B, desk 4");
+    assert_null(c.places[1].phone);
     assert_false(c.places[0].lodging);
     assert_null(c.places[0].tz);
     assert_string_equal(c.places[1].name, "rmh");
@@ -294,6 +302,8 @@ static void test_valid_case(void **state)
     assert_string_equal(v->id, "neuro-fu");
     assert_int_equal(v->provider, 0);
     assert_int_equal(v->minutes, 40);
+    assert_string_equal(v->prepare, "Bring the seizure diary");
+    assert_null(c.visits[1].prepare);
     assert_int_equal(v->earliest, day(2026, 10, 27));
     assert_int_equal(v->latest, day(2026, 11, 5));
     assert_int_equal(v->modes, (1u << SCHED_IN_PERSON) | (1u << SCHED_TELEHEALTH));
@@ -478,6 +488,10 @@ static const struct bad_case bad_cases[] = {
      "providers[0].in_person.hours[0].days", "day codes"},
     {"hours end before start", "providers[0].in_person.hours[0]", "to", "\"07:00\"",
      "providers[0].in_person.hours[0].to", "after \"from\""},
+    {"arrive early too long", "family", "arrive_early_minutes", "300",
+     "family.arrive_early_minutes", "minutes from 0 to 240"},
+    {"prepare not text", "visits[0]", "prepare", "[\"fast\"]", "visits[0].prepare",
+     "expected a string"},
     {"bad time of day", "family.day", "earliest_departure", "\"7am\"",
      "family.day.earliest_departure", "HH:MM"},
     {"day ends before it starts", "family.day", "latest_return", "\"06:00\"",
@@ -597,11 +611,15 @@ static void test_id_from_file_stem(void **state)
 
     json_object_del(doc, "id");
     json_object_del(doc, "name");
+    json_object_del(json_object_get(doc, "family"), "arrive_early_minutes");
+    json_object_del(json_object_get(doc, "family"), "provider_label");
     snprintf(path, sizeof path, "%s/rivera.winter.json", f->dir);
     assert_int_equal(json_dump_file(doc, path, 0), 0);
     assert_int_equal(adapt_case_load(path, &c, NULL, &err), 0);
     assert_string_equal(c.id, "fam");
     assert_string_equal(c.name, "rivera.winter");
+    assert_int_equal(c.family.arrive_early_minutes, 15); /* the default */
+    assert_null(c.family.provider_label);
     sched_case_free(&c);
 
     json_object_del(json_object_get(doc, "family"), "id");
@@ -653,7 +671,7 @@ static void test_source_reports(void **state)
     struct sched_case c;
     struct careday_error err = {0};
     struct seen s = {0};
-    struct adapt_load_options o = {on_source, &s};
+    struct adapt_load_options o = {.on_source = on_source, .ud = &s};
 
     assert_int_equal(adapt_case_load_with(f->path, &o, &c, NULL, &err), 0);
     assert_int_equal(s.calls, 7);

@@ -173,7 +173,7 @@ expect_err broken "small_bad_calendar.ics:1: BEGIN:VCALENDAR is never closed"
 if [ -s "$tmp/broken.out" ]; then bad "broken: wrote to stdout"; else ok; fi
 run missing no-such-file.ics --from 2020-01-01 --to 2020-02-01
 expect_code missing 2
-expect_err missing "no-such-file.ics: cannot open"
+expect_err missing "no-such-file.ics: cannot read"
 run baddate node-ical/bad_ms_tz.ics --from 2020-02-30 --to 2020-03-01
 expect_code baddate 2
 expect_err baddate "--from"

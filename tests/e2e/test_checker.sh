@@ -130,6 +130,11 @@ def m_telehealth_not_ready(p, c):
 def m_wrong_duration(p, c):
     appt(p, "heme-fu")["end"] = "2026-12-08T10:00:00-05:00"
 
+def m_arrive_early(p, c):
+    # allergy-fu starts 45 minutes after ent-fu ends: 17 driving + 10 parking
+    # + 15 early fit, 30 early do not
+    c["family"]["arrive_early_minutes"] = 30
+
 def m_wrong_mode(p, c):
     a = appt(p, "echo")
     a["mode"], a["place"], a["trip"] = "telehealth", None, None
@@ -188,6 +193,7 @@ broken-before                    lab-before-specialist     before
 successor-without-predecessor    lab-before-specialist     before
 travel-leg                       two-clinics               travel
 min-gap                          two-clinics               gap
+arrive-early                     two-clinics               travel
 lying-trips                      four-visits-one-trip      metrics
 lying-travel                     overnight-beats-day-trips metrics
 lying-unscheduled                lab-before-specialist     metrics

@@ -20,7 +20,7 @@ deps=$(pkg-config --cflags --libs jansson libical icu-i18n icu-uc)
 # shellcheck disable=SC2086
 clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
-    -I"$here" "$here"/tests/fuzz/fuzz_fhir.c "$here"/adapters/input/fhir.c "$here"/calendars/*.c \
+    -I"$here" "$here"/tests/fuzz/fuzz_fhir.c "$here"/adapters/input/fhir*.c "$here"/calendars/*.c \
     $deps -lm -o "$out/fuzz_fhir"
 seeds=("$here/../shared/corpus/fhir")
 [ -d "$here/tests/fuzz/fhir-crashes" ] && seeds+=("$here/tests/fuzz/fhir-crashes")

@@ -21,7 +21,7 @@ for t in "$src"/tests/fuzz/fuzz_*.c; do
     name=$(basename "$t" .c)
     case $name in
     fuzz_ics) seeds=("$shared/corpus/ics" "$src/tests/data/ics"); extra=() ;;
-    fuzz_fhir) seeds=("$shared/corpus/fhir" "$src/tests/data/fhir"); extra=("$src/adapters/input/fhir.c" "$src/adapters/input/json_path.c") ;;
+    fuzz_fhir) seeds=("$shared/corpus/fhir" "$src/tests/data/fhir"); extra=("$src"/adapters/input/fhir*.c "$src/adapters/input/json_path.c") ;;
     *) seeds=(); extra=() ;;
     esac
     if ! clang "${flags[@]}" "$t" "$src"/calendars/*.c "${extra[@]}" "${libs[@]}" -o "$out/$name" 2>"$out/$name.log"; then

@@ -264,6 +264,46 @@ static void test_two_places_one_day(void **state)
     free_case(c);
 }
 
+/* family.arrive_early_minutes = 20, clinics A and B 30 min from home and
+ * 40 min apart, parking 10, both open 08:00-17:00 on Dec 3 only. Both
+ * planners keep 30 + 10 + 20 = 60 minutes between leaving home and the first
+ * appointment, and 40 + 10 + 20 = 70 between A and B; the travel metric
+ * stays the driven (and parked) minutes, 30 + 10 + 40 + 10 + 30. The
+ * family leaves at 07:30 at the earliest, so the baseline's earliest start
+ * is 08:30 (08:15 without the rule). */
+static void test_arrive_early(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(2, 2);
+    c->family.arrive_early_minutes = 20;
+    c->family.earliest_departure = 7 * 60 + 30;
+    set_travel(c, -1, 0, 30);
+    set_travel(c, -1, 1, 30);
+    set_travel(c, 0, 1, 40);
+    c->providers[1].mode[SCHED_IN_PERSON].place = 1;
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 3), 8, 17);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 3), 8, 17);
+    add_visit(c, "a", 0, 30, D(12, 1), D(12, 14));
+    add_visit(c, "b", 1, 30, D(12, 1), D(12, 14));
+    struct sched_plan *plans[2] = {plan(c), baseline(c)};
+    for (int k = 0; k < 2; k++) {
+        const struct sched_plan *p = plans[k];
+        assert_int_equal(p->metrics.unscheduled, 0);
+        assert_int_equal(p->metrics.trips, 1);
+        assert_int_equal(p->metrics.travel_minutes, 30 + 10 + 40 + 10 + 30);
+        assert_int_equal(p->trips[0].travel_minutes, 30 + 10 + 40 + 10 + 30);
+        const struct sched_appt *a = p->appts, *b = p->appts + 1;
+        assert_true(b->start >= a->end + 70 * 60);
+        assert_true(p->trips[0].depart == a->start - 60 * 60);
+        assert_true(p->trips[0].depart >= T(c, 12, 3, 7, 30));
+        assert_true(p->trips[0].ret == b->end + 30 * 60);
+    }
+    assert_true(plans[1]->appts[0].start == T(c, 12, 3, 8, 30));
+    sched_plan_free(plans[0]);
+    sched_plan_free(plans[1]);
+    free_case(c);
+}
+
 /* A trip day must have care: with nights and travel free (weights 0), a
  * day 2 visit reachable only from the lodging must not be bought with an
  * empty trip day 1 and a night (a plan no calendar could show). */
@@ -380,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_no_trip_day_without_care),
         cmocka_unit_test(test_two_places_never_revisited),
         cmocka_unit_test(test_same_day_pair),
+        cmocka_unit_test(test_arrive_early),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     solver_global_cleanup();

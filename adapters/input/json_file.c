@@ -1,0 +1,32 @@
+/*
+ * Reading JSON files: see json_file.h.
+ */
+#include "adapters/input/json_file.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int adapt_json_file(const char *path, const char *what, json_t **root, struct careday_error *err)
+{
+    char *data = NULL;
+    size_t len = 0, skip = 0;
+    json_error_t je;
+    int rc = cal_read_regular(path, what, ADAPT_JSON_MAX_BYTES, &data, &len, err);
+
+    if (rc)
+        return rc == CAL_ENOMEM ? ADAPT_EINTERNAL : ADAPT_EINPUT;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        skip = 3; /* a UTF-8 byte-order mark, as some Windows editors write */
+    const char *enc = cal_text_encoding_problem(data + skip, len - skip);
+    if (enc) {
+        free(data);
+        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "%s (expected %s)", enc, what);
+    }
+    *root = json_loadb(data + skip, len - skip, JSON_REJECT_DUPLICATES, &je);
+    free(data);
+    if (!*root)
+        return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
+                            "malformed JSON at line %d, column %d: %s; expected %s", je.line,
+                            je.column, je.text, what);
+    return 0;
+}

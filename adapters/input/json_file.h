@@ -1,0 +1,23 @@
+/*
+ * Reading a JSON file that careday was told to read (the case, a travel
+ * matrix, an earlier plan, a message catalogue): only a regular file, only
+ * UTF-8 (a byte-order mark is skipped, UTF-16 is refused with what to do),
+ * duplicate keys refused.
+ */
+#ifndef CAREDAY_ADAPTERS_INPUT_JSON_FILE_H
+#define CAREDAY_ADAPTERS_INPUT_JSON_FILE_H
+
+#include "adapters/adapters.h"
+
+#include <jansson.h>
+
+/* The largest JSON file read (bytes). */
+#define ADAPT_JSON_MAX_BYTES (64u << 20)
+
+/* Parse the file at path into *root (caller frees with json_decref). what
+ * names the file in messages ("a case file (JSON)"). ADAPT_EINPUT on any
+ * problem, with err naming path (and the line of a syntax error) and what
+ * to fix; ADAPT_EINTERNAL when out of memory. */
+int adapt_json_file(const char *path, const char *what, json_t **root, struct careday_error *err);
+
+#endif
