@@ -62,6 +62,11 @@ int adapt_case_load_with(const char *path, const struct adapt_load_options *o,
                          struct sched_case *out, struct careday_notes *warn,
                          struct careday_error *err);
 
+/* Read an earlier plan.json (--previous) into c->previous (replacing
+ * nothing: c->previous must be empty). ADAPT_EINPUT names the file and the
+ * JSON path of what is wrong. Then call sched_case_apply_previous. */
+int adapt_previous_load(const char *path, struct sched_case *c, struct careday_error *err);
+
 /* The documented exit code for an ADAPT_* status: 0 gives 0, ADAPT_EINPUT 2,
  * ADAPT_EFETCH 4, anything else 1. (Other layers' codes overlap, so the
  * loaders convert them to ADAPT_* before they get here.) */

@@ -145,6 +145,8 @@ static int gen_visit(struct sched_ctx *x, int vi)
 
     int first = v->booked ? 0 : (int)(v->earliest - c->horizon_start);
     int last = v->booked ? x->ndays - 1 : (int)(v->latest - c->horizon_start);
+    if (v->pinned) /* the coordinator's date, even outside the window */
+        first = last = (int)(v->pin_day - c->horizon_start);
     if (first < 0)
         first = 0;
     if (last >= x->ndays)
@@ -205,6 +207,16 @@ static int gen_visit(struct sched_ctx *x, int vi)
                     dg->nurse_blocked++;
                     continue;
                 }
+                int why;
+                if (!replan_allowed(c, vi, c->horizon_start + d, m, s, k.ustart, &why)) {
+                    if (why == SCHED_REASON_PIN)
+                        dg->pin_rejected++;
+                    else if (why == SCHED_REASON_AVOID)
+                        dg->avoid_rejected++;
+                    else
+                        dg->notice_rejected++;
+                    continue;
+                }
                 k.original = is_orig;
                 k.cost = base;
                 if (m != v->prefer)
@@ -213,6 +225,8 @@ static int gen_visit(struct sched_ctx *x, int vi)
                     k.cost += w->late_minute * (double)(k.ustart - ctx_utc(x, first, 0)) / 60.0;
                 if (v->booked && !is_orig)
                     k.cost += w->moved;
+                /* Re-planning: where the visit was in the previous plan. */
+                k.cost += replan_cost(c, vi, m, k.ustart);
                 dg->ncands++;
                 int rc = push(x, &k);
                 if (rc)
@@ -330,6 +344,45 @@ void sched_explain(const struct sched_ctx *x, int vi, const bool *unplaced,
                          "it must come after visit %s, which could not be placed", o->id);
                 return;
             }
+    }
+    if (v->pinned && (dg->ncands == 0 || dg->pin_rejected > 0)) {
+        char pin[16], extra[64] = "";
+        fmt_day(v->pin_day, pin, sizeof pin);
+        if (v->pin_has_mode || v->pin_start >= 0)
+            snprintf(extra, sizeof extra, " (%s%s%02d:%02d)",
+                     v->pin_has_mode ? sched_mode_name(v->pin_mode) : "",
+                     v->pin_has_mode && v->pin_start >= 0 ? ", " : "",
+                     v->pin_start >= 0 ? v->pin_start / 60 : 0,
+                     v->pin_start >= 0 ? v->pin_start % 60 : 0);
+        if (v->pin_start < 0 && extra[0]) /* mode only: no time to show */
+            snprintf(extra, sizeof extra, " (%s)", sched_mode_name(v->pin_mode));
+        u->code = SCHED_REASON_PIN;
+        snprintf(u->reason, sizeof u->reason,
+                 dg->ncands == 0
+                     ? "it is pinned to %s%s, and %s has no open time then that suits the family"
+                     : "it is pinned to %s%s, and %s's time then is taken by other visits or "
+                       "the day's limits",
+                 pin, extra, sched_provider_name(p));
+        return;
+    }
+    if (dg->ncands == 0 && dg->notice_rejected + dg->avoid_rejected > 0) {
+        if (dg->notice_rejected >= dg->avoid_rejected) {
+            char when[16];
+            int32_t day;
+            int minute;
+            cal_tz_to_local(c->tz, c->now + (cal_time)c->min_notice_minutes * 60, &day, &minute);
+            fmt_day(day, when, sizeof when);
+            u->code = SCHED_REASON_NOTICE;
+            snprintf(u->reason, sizeof u->reason,
+                     "its possible times between %s and %s all start before %s %02d:%02d, "
+                     "the earliest with %d hours' notice",
+                     from, to, when, minute / 60, minute % 60, c->min_notice_minutes / 60);
+        } else {
+            u->code = SCHED_REASON_AVOID;
+            snprintf(u->reason, sizeof u->reason,
+                     "its possible times between %s and %s all fall on dates to avoid", from, to);
+        }
+        return;
     }
     if (dg->ncands == 0) {
         if (dg->tele_not_ready && dg->provider_time == 0 && v->nmodes == 1) {

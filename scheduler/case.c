@@ -43,6 +43,9 @@ void sched_weights_default(struct sched_weights *w)
     w->overnight = 300;
     w->late_minute = 0;
     w->moved = 200;
+    w->moved_booked = 20000;
+    w->moved_proposed = 300;
+    w->shifted = 10;
 }
 
 void sched_options_init(struct sched_options *o)
@@ -135,9 +138,17 @@ void sched_case_free(struct sched_case *c)
         free(c->visits[i].id);
         free(c->visits[i].before);
         free(c->visits[i].purpose);
+        free(c->visits[i].avoid);
         free(c->visits[i].prepare);
     }
     free(c->visits);
+    free(c->family.avoid);
+    for (size_t i = 0; i < c->nprevious; i++) {
+        free(c->previous[i].visit_id);
+        free(c->previous[i].provider_id);
+        free(c->previous[i].place_id);
+    }
+    free(c->previous);
     memset(c, 0, sizeof(*c));
 }
 

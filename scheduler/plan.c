@@ -80,6 +80,7 @@ static int finish(const struct sched_case *c, struct sched_plan *p, const bool *
     for (size_t i = 0; i < p->nappts; i++) {
         struct sched_appt *a = &p->appts[i];
         int32_t day = local_day(c, a->start);
+        a->state = sched_appt_state(c, a);
         if (day != last_care_day) {
             mt->days_with_care++;
             last_care_day = day;
@@ -171,6 +172,7 @@ double plan_objective(const struct sched_ctx *x, const struct sched_plan *p)
         const struct sched_visit *v = &c->visits[a->visit];
         if (v->booked && v->movable && a->start != v->booked_start)
             obj += w->moved;
+        obj += replan_cost(c, a->visit, a->mode, a->start);
         if (w->late_minute > 0 && !v->booked)
             obj += w->late_minute *
                    (double)(a->start - ctx_utc(x, (int)(v->earliest - c->horizon_start), 0)) / 60.0;

@@ -27,9 +27,12 @@ struct cand {
 
 /* Why a visit has few or no candidates. */
 struct visit_diag {
-    int provider_time; /* starts with provider time in the window */
-    int family_time;   /* ... that also meet family time and the day window */
-    int nurse_blocked; /* ... rejected only for nurse coverage */
+    int pin_rejected;    /* feasible starts that the visit's pin rules out */
+    int avoid_rejected;  /* ... that fall on a date to avoid */
+    int notice_rejected; /* ... that start before now + notice */
+    int provider_time;   /* starts with provider time in the window */
+    int family_time;     /* ... that also meet family time and the day window */
+    int nurse_blocked;   /* ... rejected only for nurse coverage */
     bool tele_not_ready;
     int ncands;
 };
@@ -71,6 +74,19 @@ void sched_explain(const struct sched_ctx *x, int v, const bool *unplaced,
 
 /* The other member of v's same_day_as pair, whichever side names it; -1. */
 int sched_partner(const struct sched_case *c, int v);
+
+/* Re-planning (replan.c). The extra objective cost of placing visit v in
+ * mode at ustart against its previous appointment: 0 where it was, else
+ * weights.moved_booked, moved_proposed (another day or mode) or shifted (same
+ * day and mode). Every planner gets it through the candidates' cost. */
+double replan_cost(const struct sched_case *c, int v, enum sched_mode mode, cal_time ustart);
+/* May visit v be placed on local day / minute in mode at ustart? Pins,
+ * dates to avoid, now + notice. When not, *rejected_by is the
+ * SCHED_REASON_* that rules it out. */
+bool replan_allowed(const struct sched_case *c, int v, int32_t day, enum sched_mode mode,
+                    int minute, cal_time ustart, int *rejected_by);
+/* Booked or proposed, for an appointment of a plan of c. */
+enum sched_state sched_appt_state(const struct sched_case *c, const struct sched_appt *a);
 
 /* Plan helpers. */
 struct sched_plan *plan_new(void);

@@ -64,6 +64,15 @@ struct sched_provider {
     struct sched_provider_mode mode[SCHED_NMODES];
 };
 
+/* The state of an appointment: proposed by careday, or booked with the clinic
+ * (case `booked` entries, `careday confirm`). */
+enum sched_state {
+    SCHED_PROPOSED = 0,
+    SCHED_BOOKED = 1,
+};
+const char *sched_state_name(enum sched_state s); /* "proposed", "booked" */
+int sched_state_parse(const char *s, enum sched_state *out);
+
 /* `before`: this visit ends at least min and at most max minutes before the
  * other one starts. max < 0: no maximum. */
 struct sched_lag {
@@ -94,6 +103,17 @@ struct sched_visit {
     bool movable;          /* may move at a cost (weights.moved) */
     cal_time booked_start; /* their current start */
     enum sched_mode booked_mode;
+    bool history;                   /* a past appointment of the previous plan, kept as it was */
+    enum sched_state history_state; /* its state then */
+    /* Coordinator adjustments: a pin (the visit takes place on pin_day, and
+     * in pin_mode / at pin_start when given), dates it must avoid. */
+    bool pinned;
+    int32_t pin_day;
+    bool pin_has_mode;
+    enum sched_mode pin_mode;
+    int pin_start;  /* local minutes of the day, -1: any time */
+    int32_t *avoid; /* day numbers, malloc'd, may be NULL */
+    size_t navoid;
 };
 
 struct sched_weights {
@@ -104,8 +124,12 @@ struct sched_weights {
     double overnight;     /* per night at lodging */
     double late_minute;   /* per minute after the window's first day starts */
     double moved;         /* per movable booking moved from its time */
+    /* Re-planning against a previous plan (docs/model.md, "Re-planning"): */
+    double moved_booked;   /* per booked appointment moved (other start or mode) */
+    double moved_proposed; /* per proposed appointment moved to another day or mode */
+    double shifted;        /* per proposed appointment shifted within its day */
 };
-/* The documented defaults: 100000, 600, 1, 120, 300, 0, 200. */
+/* The documented defaults: 100000, 600, 1, 120, 300, 0, 200, 20000, 300, 10. */
 void sched_weights_default(struct sched_weights *w);
 
 struct sched_family {
@@ -126,6 +150,20 @@ struct sched_family {
     bool overnight_allowed;
     int lodging; /* index into places, -1 none */
     int max_nights;
+    int32_t *avoid; /* dates with no appointment at all (day numbers), malloc'd */
+    size_t navoid;
+};
+
+/* One appointment of the previous plan (re-planning with --previous). */
+struct sched_prev_appt {
+    char *visit_id;    /* as written in the previous plan (owned) */
+    char *provider_id; /* owned, may be NULL */
+    char *place_id;    /* owned, may be NULL ("home" for remote modes) */
+    int visit;         /* index into the case's visits, -1: no longer in the case */
+    enum sched_mode mode;
+    cal_time start, end;
+    enum sched_state state;
+    int sequence;
 };
 
 struct sched_case {
@@ -149,6 +187,13 @@ struct sched_case {
     struct sched_visit *visits; /* due visits first, then bookings */
     size_t nvisits;
     struct sched_weights weights;
+    /* Today: nothing new starts before now + min_notice_minutes. now = 0:
+     * no such limit (the planner's own tests). */
+    cal_time now;
+    int min_notice_minutes;
+    /* The previous plan, if re-planning (owned; see sched_case_apply_previous). */
+    struct sched_prev_appt *previous;
+    size_t nprevious;
 };
 
 void sched_case_free(struct sched_case *c); /* frees contents, not c itself */
@@ -165,6 +210,15 @@ int sched_travel(const struct sched_case *c, int a, int b);
 int sched_reach(const struct sched_case *c, int a, int b);
 /* Check internal consistency (indices, windows inside the horizon...). */
 int sched_case_validate(const struct sched_case *c, struct careday_error *err);
+
+/* Re-planning: resolve c->previous against the case's visits (visit index)
+ * and turn every previous appointment that starts before c->now into history:
+ * its visit becomes a fixed booking at that time and mode, never moved.
+ * Call once after filling previous and now. Notes (a past appointment outside
+ * the horizon) go to warn. */
+int sched_case_apply_previous(struct sched_case *c, struct careday_notes *warn);
+/* The previous appointment of visit v (not history), or NULL. */
+const struct sched_prev_appt *sched_previous_of(const struct sched_case *c, int v);
 
 /* ---------------------------------------------------------------------------
  * Plans.
@@ -183,6 +237,7 @@ struct sched_appt {
     cal_time start, end;
     int place; /* in_person: place index; otherwise -1 (home) */
     int trip;  /* index into plan trips, -1 when not on a trip */
+    enum sched_state state;
 };
 
 struct sched_trip {
@@ -203,6 +258,9 @@ enum sched_reason_code {
     SCHED_REASON_PREDECESSOR, /* a `before` visit could not be placed */
     SCHED_REASON_PAIR,        /* its same_day_as partner could not be placed with it */
     SCHED_REASON_DISPLACED,   /* time exists but went to other visits / limits */
+    SCHED_REASON_PIN,         /* its pin cannot hold */
+    SCHED_REASON_NOTICE,      /* every possible time is before now + notice */
+    SCHED_REASON_AVOID,       /* every possible time is on a date to avoid */
 };
 
 struct sched_unscheduled {
@@ -263,5 +321,49 @@ int sched_baseline(const struct sched_case *c, struct sched_plan **out, struct c
 /* Recompute trips and metrics of a plan from its appointments (used by both
  * planners; exposed for tests). */
 int sched_plan_finish(const struct sched_case *c, struct sched_plan *p);
+
+/* ---------------------------------------------------------------------------
+ * What changed against the previous plan (changes.json, the terminal and the
+ * itinerary).
+ */
+
+enum sched_change_kind {
+    SCHED_CHANGE_MOVED,     /* in both plans, at another start or in another mode */
+    SCHED_CHANGE_CANCELLED, /* in the previous plan only */
+    SCHED_CHANGE_ADDED,     /* in this plan only */
+};
+
+enum sched_why {
+    SCHED_WHY_NONE,          /* added */
+    SCHED_WHY_PROVIDER_TIME, /* the provider's time there is no longer open */
+    SCHED_WHY_MODE,          /* that mode is no longer allowed for the visit */
+    SCHED_WHY_FAMILY_BUSY,   /* the family is now busy then */
+    SCHED_WHY_AVOID,         /* a date to avoid */
+    SCHED_WHY_PIN,           /* pinned elsewhere */
+    SCHED_WHY_WINDOW,        /* outside the visit's window now */
+    SCHED_WHY_NURSE,         /* no nursing shift covers it any more */
+    SCHED_WHY_PLAN,          /* room for other visits, fewer trips */
+    SCHED_WHY_REMOVED,       /* cancelled: the visit is no longer in the case */
+    SCHED_WHY_UNSCHEDULED,   /* cancelled: it could not be placed (see the reason) */
+};
+const char *sched_why_name(enum sched_why w); /* "provider_time", ... */
+
+struct sched_change {
+    enum sched_change_kind kind;
+    int prev; /* index into c->previous, -1 for added */
+    int appt; /* index into plan->appts, -1 for cancelled */
+    enum sched_why why;
+    char text[320]; /* the why in a sentence (English, for the coordinator) */
+};
+
+struct sched_changes {
+    struct sched_change *v; /* moved, then cancelled, then added */
+    size_t n;
+    size_t moved, cancelled, added, kept;
+};
+/* Compare plan with c->previous. out is filled (free with sched_changes_free). */
+int sched_plan_changes(const struct sched_case *c, const struct sched_plan *p,
+                       struct sched_changes *out);
+void sched_changes_free(struct sched_changes *ch);
 
 #endif

@@ -26,10 +26,10 @@ check() { # folder-that-may pattern description
 }
 check solver '\bglp_[a-z]+|glpk\.h' "a GLPK type"
 check calendars '\bical[a-z_]+|libical/' "a libical type"
-check adapters '\bjson_t\b|jansson\.h|\bCURL\b|curl/' "a jansson or curl type"
+check adapters '\bjson_t\b|jansson\.h|\bCURL\b|curl/|libxml/|\bxml[A-Z][A-Za-z]+' "a jansson, curl or libxml2 type"
 # And in public headers of every folder, no dependency header at all.
 for h in calendars/calendars.h solver/solver.h scheduler/scheduler.h adapters/adapters.h; do
-    if grep -nE '#include *[<"](glpk\.h|libical/|jansson\.h|curl/)' "$src/$h"; then
+    if grep -nE '#include *[<"](glpk\.h|libical/|jansson\.h|curl/|libxml/)' "$src/$h"; then
         echo "FAIL: $h includes a dependency header"; fail=1
     fi
 done

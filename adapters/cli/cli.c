@@ -48,14 +48,17 @@ static const char usage_plan[] =
     "  --export-model FILE.mps  also write the optimisation model\n"
     "  --lang en|es             language of the family's calendar and itinerary\n"
     "                           (default: the case's family.language)\n"
-    "  --previous OLD/plan.json an earlier plan: keep its UIDs, raise SEQUENCE\n"
+    "  --previous OLD/plan.json an earlier plan: change it as little as the case allows,\n"
+    "                           keep what is past, say what changed (changes.json)\n"
+    "  --now INSTANT            plan as of this RFC 3339 instant (default CAREDAY_NOW,\n"
+    "                           else the clock): nothing new before now + notice\n"
     "  --invite                 also write iTIP invitations (METHOD:REQUEST)\n"
     "  --offline                read network sources from the cache only\n"
     "                           (and say how old each copy is)\n"
     "  --json                   print a JSON summary instead of text\n"
     "  --quiet                  print nothing but errors and warnings\n"
     "\n"
-    "Environment: CAREDAY_NOW (RFC 3339) fixes the time stamped into the outputs.\n";
+    "Environment: CAREDAY_NOW (RFC 3339): \"now\" when --now is not given.\n";
 
 static const char usage_check[] = "Usage: careday check CASE.json [--offline]\n"
                                   "\n"
@@ -228,6 +231,7 @@ struct plan_args {
     const char *export_mps;
     const char *lang;
     const char *previous;
+    const char *now;     /* --now, NULL: CAREDAY_NOW, else the clock */
     double time_limit_s; /* < 0: the default */
     bool invite, json, quiet, offline;
 };
@@ -273,6 +277,10 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
                 return usage_error(usage_plan, "%s needs the path of an earlier plan.json",
                                    argv[i]);
             a->previous = v;
+        } else if ((r = opt_value(argc, argv, &i, "--now", NULL, &v)) != 0) {
+            if (r < 0 || !*v)
+                return usage_error(usage_plan, "%s needs an RFC 3339 instant", argv[i]);
+            a->now = v;
         } else if ((r = opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
             char *end;
             if (r < 0)
@@ -298,12 +306,21 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
     return 0;
 }
 
-/* "now" for the outputs: CAREDAY_NOW when set (reproducible runs), else the
- * clock. */
-static int read_now(cal_time *now, struct careday_error *err)
+/* "now": --now, else CAREDAY_NOW when set (reproducible runs), else the
+ * clock. Nothing new is planned before it (plus the case's notice), and it is
+ * stamped into the outputs. */
+static int read_now(const char *given, cal_time *now, struct careday_error *err)
 {
     const char *env = getenv("CAREDAY_NOW");
 
+    if (given) {
+        if (cal_parse_rfc3339(given, now) != 0)
+            return careday_fail(err, ADAPT_EINPUT, NULL, 0, NULL,
+                                "--now \"%s\": expected an RFC 3339 instant such as "
+                                "2026-11-20T09:00:00Z",
+                                given);
+        return 0;
+    }
     if (env && *env) {
         if (cal_parse_rfc3339(env, now) != 0)
             return careday_fail(err, ADAPT_EINPUT, NULL, 0, NULL,
@@ -665,7 +682,7 @@ int cli_plan(int argc, char **argv)
 
     /* Everything that can be wrong with the input is found before OUT is
      * touched. */
-    if ((rc = read_now(&now, &err)) || (rc = check_out_dir(out, &err)) ||
+    if ((rc = read_now(a.now, &now, &err)) || (rc = check_out_dir(out, &err)) ||
         (rc = check_previous(a.previous, &err)))
         goto fail;
     {
@@ -681,6 +698,14 @@ int cli_plan(int argc, char **argv)
     loaded = true;
     if (a.invite && (rc = out_check_invite(&c, &err)))
         goto fail;
+    c.now = now;
+    if (a.previous) {
+        if ((rc = adapt_previous_load(a.previous, &c, &err)))
+            goto fail;
+        careday_notes_free(&warn);
+        sched_case_apply_previous(&c, &warn);
+        print_warnings(&warn);
+    }
 
     rc = sched_baseline(&c, &base, &err);
     if (rc) {

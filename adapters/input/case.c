@@ -201,6 +201,7 @@ static int read_family(struct loader *l, struct careday_error *err)
                                         "name",
                                         "arrive_early_minutes",
                                         "provider_label",
+                                        "avoid_dates",
                                         NULL};
     struct sched_case *c = l->c;
     struct sched_family *f = &c->family;
@@ -556,8 +557,9 @@ static int read_providers(struct loader *l, struct careday_error *err)
 
 static int read_weights(struct loader *l, struct careday_error *err)
 {
-    static const char *const known[] = {"unscheduled", "trip",        "travel_minute", "in_person",
-                                        "overnight",   "late_minute", "moved",         NULL};
+    static const char *const known[] = {
+        "unscheduled", "trip",         "travel_minute",  "in_person", "overnight", "late_minute",
+        "moved",       "moved_booked", "moved_proposed", "shifted",   NULL};
     struct sched_weights *w = &l->c->weights;
     json_t *o;
     int rc;
@@ -570,7 +572,8 @@ static int read_weights(struct loader *l, struct careday_error *err)
     case_get_num(&l->x, o, "weights", #name, false, 0, 1e9, "a weight from 0 to 1e9", &w->name, err)
     if ((rc = WEIGHT(unscheduled)) || (rc = WEIGHT(trip)) || (rc = WEIGHT(travel_minute)) ||
         (rc = WEIGHT(in_person)) || (rc = WEIGHT(overnight)) || (rc = WEIGHT(late_minute)) ||
-        (rc = WEIGHT(moved)))
+        (rc = WEIGHT(moved)) || (rc = WEIGHT(moved_booked)) || (rc = WEIGHT(moved_proposed)) ||
+        (rc = WEIGHT(shifted)))
         return rc;
 #undef WEIGHT
     return 0;
@@ -641,9 +644,9 @@ int adapt_case_load_with(const char *path, const struct adapt_load_options *o,
                          struct sched_case *out, struct careday_notes *warn,
                          struct careday_error *err)
 {
-    static const char *const known[] = {"careday", "id",      "name",    "timezone",    "horizon",
-                                        "family",  "nursing", "places",  "travel",      "providers",
-                                        "visits",  "booked",  "weights", "coordinator", NULL};
+    static const char *const known[] = {
+        "careday", "id",        "name",   "timezone", "horizon", "family",      "nursing", "places",
+        "travel",  "providers", "visits", "booked",   "weights", "coordinator", "policy",  NULL};
     struct sched_case c;
     struct loader l;
     struct careday_notes scratch = {0};
@@ -671,8 +674,8 @@ int adapt_case_load_with(const char *path, const struct adapt_load_options *o,
     if ((rc = read_head(&l, err)) || (rc = read_places(&l, err)) || (rc = read_family(&l, err)) ||
         (rc = read_nursing(&l, err)) || (rc = read_travel(&l, err)) ||
         (rc = read_providers(&l, err)) || (rc = case_read_visits(&l, err)) ||
-        (rc = read_weights(&l, err)) || (rc = read_coordinator(&l, err)) ||
-        (rc = settle_case_id(&l, err)))
+        (rc = case_read_adjustments(&l, err)) || (rc = read_weights(&l, err)) ||
+        (rc = read_coordinator(&l, err)) || (rc = settle_case_id(&l, err)))
         goto done;
 
     rc = sched_case_validate(&c, err);

@@ -60,6 +60,21 @@ struct http_response;
 int adapt_fetch(const struct adapt_ctx *x, const struct http_request *rq, struct http_response *rs,
                 struct careday_error *err);
 
+/* The password of a source or target object cfg ("password_env" or
+ * "password_cmd" at jpath); *out is NULL when neither is given, else free it
+ * with secret_free. */
+int adapt_password(const struct adapt_ctx *x, const json_t *cfg, const char *jpath, char **out,
+                   struct careday_error *err);
+
+/* A {"caldav": cfg} source at kp: discover the calendar, REPORT the events
+ * over the horizon of opt and read each through cal_ics_read_buffer into
+ * im. shown receives the redacted collection URL; *age_s is -1 or the age of
+ * the oldest cached answer used (--offline). A reader error keeps its own
+ * name and line (bad input); fetch failures are ADAPT_EFETCH. */
+int adapt_caldav_read(const struct adapt_ctx *x, const json_t *cfg, const char *kp,
+                      const struct cal_read_options *opt, struct cal_import *im, char *shown,
+                      size_t shown_size, long long *age_s, struct careday_error *err);
+
 /* Read the array of source objects at jpath ("family.busy") and add what
  * they say to busy and available (clipped to the horizon). def is the
  * meaning of plain events when a source has no "meaning"; zone reads

@@ -79,5 +79,7 @@ int case_find_provider(const struct sched_case *c, const char *id);
 int case_find_visit(const struct sched_case *c, size_t n, const char *id);
 /* visits[] and booked[] into l->c (case_visits.c). */
 int case_read_visits(struct loader *l, struct careday_error *err);
+/* case_adjust.c: policy, pins, dates to avoid (after case_read_visits). */
+int case_read_adjustments(struct loader *l, struct careday_error *err);
 
 #endif

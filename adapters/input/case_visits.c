@@ -135,6 +135,8 @@ static int read_visit(struct loader *l, const json_t *o, size_t i, struct careda
                                         "telehealth_needs_nurse",
                                         "home_needs_nurse",
                                         "purpose",
+                                        "pin",
+                                        "avoid_dates",
                                         "prepare",
                                         NULL};
     struct sched_case *c = l->c;

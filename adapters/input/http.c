@@ -614,6 +614,7 @@ struct cached {
     size_t len;
     char *etag, *last_modified, *content_type;
     long long checked;
+    long status;
 };
 
 static void cached_free(struct cached *c)
@@ -648,6 +649,9 @@ static bool cache_load(const char *dir, const char *key, struct cached *out)
     out->last_modified = json_dup(meta, "last_modified");
     out->content_type = json_dup(meta, "content_type");
     out->checked = (long long)json_integer_value(json_object_get(meta, "checked"));
+    out->status = (long)json_integer_value(json_object_get(meta, "status"));
+    if (out->status < 200 || out->status > 299)
+        out->status = 200;
     json_decref(meta);
     if (!out->body) {
         cached_free(out);
@@ -704,6 +708,7 @@ static int cache_store(const char *dir, const char *key, const struct http_reque
     if (rs->content_type)
         json_object_set_new(meta, "content_type", json_string(rs->content_type));
     json_object_set_new(meta, "checked", json_integer(now));
+    json_object_set_new(meta, "status", json_integer(rs->status == 304 ? 200 : rs->status));
     text = json_dumps(meta, JSON_INDENT(1));
     snprintf(path, sizeof path, "%s/%s.body", dir, key);
     if (text && write_private(path, rs->body, rs->len) == 0) {
@@ -719,7 +724,7 @@ static int from_cache(struct cached *c, const char *url, long long now, struct h
                       struct careday_error *err)
 {
     memset(rs, 0, sizeof *rs);
-    rs->status = 200;
+    rs->status = c->status;
     rs->body = c->body;
     rs->len = c->len;
     rs->etag = c->etag;

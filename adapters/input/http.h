@@ -75,4 +75,51 @@ bool http_same_origin(const char *a, const char *b);
  * frees; NULL when out of memory. */
 char *http_resolve(const char *base, const char *ref);
 
+/* ---------------------------------------------------------------------------
+ * Secrets (secret.c): a password or token from the environment or from a
+ * command, never from argv, never shown.
+ */
+
+/* The value of environment variable var. Caller frees (the copy is wiped
+ * by secret_free). ADAPT_EINPUT when unset or empty. */
+int secret_from_env(const char *var, char **out, struct careday_error *err);
+
+/* Run argv (argv[0] looked up in PATH; no shell) with stdin from /dev/null,
+ * wait at most CAREDAY_SECRET_TIMEOUT seconds (default 10), and return the
+ * first line of its stdout. ADAPT_EFETCH when it cannot run, exits non-zero,
+ * times out (it is killed) or prints nothing. Its stderr is dropped so it
+ * never reaches careday's output. */
+int secret_from_cmd(const char *const *argv, char **out, struct careday_error *err);
+
+/* Wipe and free a secret; NULL is fine. */
+void secret_free(char *s);
+
+/* ---------------------------------------------------------------------------
+ * WebDAV Multi-Status (dav.c, libxml2).
+ */
+
+/* One <D:response>, with the properties of its 2xx propstat. */
+struct dav_item {
+    char *href;        /* as the server wrote it */
+    long status;       /* the response's or the 2xx propstat's status; 0 if none */
+    bool collection;   /* resourcetype has DAV:collection */
+    bool calendar;     /* resourcetype has CalDAV calendar */
+    char *displayname; /* may be NULL */
+    char *etag;        /* getetag, may be NULL */
+    char *data;        /* calendar-data text, may be NULL */
+    char *principal;   /* current-user-principal href, may be NULL */
+    char *home;        /* calendar-home-set href, may be NULL */
+};
+
+struct dav_items {
+    struct dav_item *v;
+    size_t n, cap;
+};
+
+/* Parse a 207 Multi-Status body (name for messages). No network, no
+ * entities, no DTD. CAL_EPARSE-style failure is ADAPT_EFETCH ("bad XML"). */
+int dav_parse_multistatus(const char *body, size_t len, const char *name, struct dav_items *out,
+                          struct careday_error *err);
+void dav_items_free(struct dav_items *d);
+
 #endif

@@ -332,9 +332,17 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
     opt.max_instances = 0;
 
     if (caldav) {
-        return adapt_bad(x, err, adapt_jp_key(kp, sizeof kp, jpath, "caldav"),
-                         "CalDAV sources are not supported yet; export the calendar to an .ics "
-                         "file or URL and use \"ics\" instead");
+        kind = "caldav";
+        adapt_jp_key(kp, sizeof kp, jpath, "caldav");
+        rc = adapt_caldav_read(x, caldav, kp, &opt, &im, shown, sizeof shown, &age_s, err);
+        if (rc) {
+            if (rc == ADAPT_EFETCH && err)
+                fetch_where(x, kp, err);
+            else if (rc != ADAPT_EINPUT || (err && strcmp(err->file, x->file) != 0))
+                rc = source_error(x, kp, rc, err);
+            goto done;
+        }
+        given = shown;
     } else if (ics) {
         kind = "ics";
         adapt_jp_key(kp, sizeof kp, jpath, "ics");

@@ -626,6 +626,9 @@ static const char *reason_key(enum sched_reason_code code)
     case SCHED_REASON_PAIR:
         return "reason.pair";
     case SCHED_REASON_DISPLACED:
+    case SCHED_REASON_PIN:
+    case SCHED_REASON_NOTICE:
+    case SCHED_REASON_AVOID:
         break;
     }
     return "reason.displaced";

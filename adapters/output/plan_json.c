@@ -29,6 +29,12 @@ static const char *reason_code(enum sched_reason_code r)
         return "pair";
     case SCHED_REASON_DISPLACED:
         return "displaced";
+    case SCHED_REASON_PIN:
+        return "pin";
+    case SCHED_REASON_NOTICE:
+        return "notice";
+    case SCHED_REASON_AVOID:
+        return "avoid_date";
     }
     return "other";
 }
@@ -123,6 +129,7 @@ static json_t *appointments(struct tree *t, const struct sched_case *c, const st
         else
             add(t, o, "trip", json_null());
         add(t, o, "sequence", json_integer(seq[i]));
+        add(t, o, "state", json_string(sched_state_name(a->state)));
     }
     return arr;
 }

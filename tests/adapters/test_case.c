@@ -556,8 +556,8 @@ static void test_bad_variants(void **state)
     }
 }
 
-/* CalDAV is named as not supported yet. */
-static void test_caldav_not_supported(void **state)
+/* A CalDAV source that cannot work is bad input before any request. */
+static void test_caldav_bad(void **state)
 {
     struct fixture *f = *state;
     struct sched_case c;
@@ -565,11 +565,29 @@ static void test_caldav_not_supported(void **state)
     json_t *doc = base_doc();
 
     json_array_set_new(at_path(doc, "family.busy"), 0,
-                       json_pack("{s:{s:s}}", "caldav", "url", "https://dav.example/cal/"));
+                       json_pack("{s:{s:s}}", "caldav", "user", "ana"));
     save_doc(f, doc);
     assert_int_equal(adapt_case_load(f->path, &c, NULL, &err), ADAPT_EINPUT);
-    assert_string_equal(err.path, "family.busy[0].caldav");
-    assert_non_null(strstr(err.text, "CalDAV sources are not supported yet"));
+    assert_string_equal(err.path, "family.busy[0].caldav.url");
+    assert_non_null(strstr(err.text, "missing required field"));
+
+    doc = base_doc();
+    json_array_set_new(at_path(doc, "family.busy"), 0,
+                       json_pack("{s:{s:s,s:s,s:s}}", "caldav", "url", "https://dav.invalid/cal/",
+                                 "user", "ana", "password_env", "CAREDAY_TEST_UNSET_PW"));
+    save_doc(f, doc);
+    unsetenv("CAREDAY_TEST_UNSET_PW");
+    assert_int_equal(adapt_case_load(f->path, &c, NULL, &err), ADAPT_EINPUT);
+    assert_string_equal(err.path, "family.busy[0].caldav.password_env");
+    assert_non_null(strstr(err.text, "CAREDAY_TEST_UNSET_PW"));
+
+    doc = base_doc();
+    json_array_set_new(at_path(doc, "family.busy"), 0,
+                       json_pack("{s:{s:s,s:[s,i]}}", "caldav", "url", "https://dav.invalid/cal/",
+                                 "password_cmd", "pass", 3));
+    save_doc(f, doc);
+    assert_int_equal(adapt_case_load(f->path, &c, NULL, &err), ADAPT_EINPUT);
+    assert_string_equal(err.path, "family.busy[0].caldav.password_cmd");
 }
 
 static void test_malformed_json(void **state)
@@ -695,7 +713,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_valid_case, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_variants, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_caldav_not_supported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_caldav_bad, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_case_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_id_from_file_stem, setup, teardown),

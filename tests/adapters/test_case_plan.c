@@ -122,13 +122,17 @@ static struct sched_plan *hand_plan(void)
     assert_true(p->appts && p->trips && p->unscheduled);
 
     p->appts[0] = (struct sched_appt){
-        0, SCHED_IN_PERSON, at("2026-12-08T09:00:00-05:00"), at("2026-12-08T09:40:00-05:00"), 0, 0};
+        0, SCHED_IN_PERSON, at("2026-12-08T09:00:00-05:00"), at("2026-12-08T09:40:00-05:00"), 0,
+        0, SCHED_PROPOSED};
     p->appts[1] = (struct sched_appt){
-        1, SCHED_IN_PERSON, at("2026-12-08T10:00:00-05:00"), at("2026-12-08T10:20:00-05:00"), 1, 0};
+        1, SCHED_IN_PERSON, at("2026-12-08T10:00:00-05:00"), at("2026-12-08T10:20:00-05:00"), 1,
+        0, SCHED_PROPOSED};
     p->appts[2] = (struct sched_appt){
-        2, SCHED_IN_PERSON, at("2026-12-09T15:00:00Z"), at("2026-12-09T15:45:00Z"), 3, 1};
+        2, SCHED_IN_PERSON, at("2026-12-09T15:00:00Z"), at("2026-12-09T15:45:00Z"), 3,
+        1, SCHED_PROPOSED};
     p->appts[3] = (struct sched_appt){
-        3, SCHED_TELEHEALTH, at("2026-12-10T17:00:00Z"), at("2026-12-10T17:30:00Z"), -1, -1};
+        3,  SCHED_TELEHEALTH, at("2026-12-10T17:00:00Z"), at("2026-12-10T17:30:00Z"), -1,
+        -1, SCHED_PROPOSED};
     p->trips[0].day = cal_days_from_civil(2026, 12, 8);
     p->trips[0].depart = at("2026-12-08T13:06:00Z");
     p->trips[0].ret = at("2026-12-08T15:45:00Z");

@@ -19,6 +19,7 @@ Binds port 0 (the kernel picks a free one) and writes the port to
     /big/<MiB>               that many MiB of calendar-looking text
     /bearer/<token>/<name>   the file if "Authorization: Bearer <token>", else 401
     /garbage/<name>          a 200 with a body that is not what was asked for
+    PROPFIND /badxml         a 207 whose XML is cut short; /notdav: XML, not DAV
 
 Each request is logged to --log as "METHOD PATH STATUS AUTH" where AUTH is
 "auth" when an Authorization header came (its value is never logged).
@@ -87,6 +88,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except (TypeError, ValueError):
                 pass
         self.send(200, body, ctype, {"ETag": etag, "Last-Modified": lm})
+
+    def do_PROPFIND(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(n)
+        if self.path.startswith("/badxml"):
+            return self.send(207, b"<?xml version='1.0'?><multistatus xmlns='DAV:'><response>",
+                             "text/xml")
+        if self.path.startswith("/notdav"):
+            return self.send(207, b"<?xml version='1.0'?><html><body>hi</body></html>",
+                             "text/xml")
+        self.send(405, b"no WebDAV here\n")
+
+    do_REPORT = do_PROPFIND
 
     def do_HEAD(self):
         self.do_GET()

@@ -1,0 +1,97 @@
+/*
+ * The previous plan (--previous OLD/plan.json) as re-planning reads it:
+ * every appointment with its visit, provider, place, mode, times, state and
+ * SEQUENCE.
+ */
+#include "adapters/adapters.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+int adapt_previous_load(const char *path, struct sched_case *c, struct careday_error *err)
+{
+    json_error_t je;
+    char where[80];
+    json_t *root = json_load_file(path, 0, &je);
+    int rc = 0;
+
+    if (!root)
+        return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
+                            "the previous plan is not readable JSON: %s", je.text);
+    json_t *appts = json_object_get(root, "appointments");
+    if (!json_is_array(appts)) {
+        json_decref(root);
+        return careday_fail(err, ADAPT_EINPUT, path, 0, "appointments",
+                            "expected the array of appointments of a careday plan.json");
+    }
+    size_t n = json_array_size(appts);
+    struct sched_prev_appt *v = calloc(n ? n : 1, sizeof *v);
+    if (!v) {
+        json_decref(root);
+        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    }
+    size_t got = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *a = json_array_get(appts, i);
+        const char *visit = json_string_value(json_object_get(a, "visit"));
+        const char *mode = json_string_value(json_object_get(a, "mode"));
+        const char *start = json_string_value(json_object_get(a, "start"));
+        const char *end = json_string_value(json_object_get(a, "end"));
+        json_t *state = json_object_get(a, "state");
+        json_t *seq = json_object_get(a, "sequence");
+        struct sched_prev_appt *p = &v[got];
+        const char *bad = !visit   ? "visit"
+                          : !mode  ? "mode"
+                          : !start ? "start"
+                          : !end   ? "end"
+                                   : NULL;
+        if (!bad && sched_mode_parse(mode, &p->mode) != 0)
+            bad = "mode";
+        if (!bad && cal_parse_rfc3339(start, &p->start) != 0)
+            bad = "start";
+        if (!bad && (cal_parse_rfc3339(end, &p->end) != 0 || p->end <= p->start))
+            bad = "end";
+        if (!bad && state && sched_state_parse(json_string_value(state), &p->state) != 0)
+            bad = "state";
+        if (!bad && seq && !json_is_integer(seq))
+            bad = "sequence";
+        if (bad) {
+            snprintf(where, sizeof where, "appointments[%zu].%s", i, bad);
+            rc = careday_fail(err, ADAPT_EINPUT, path, 0, where,
+                              "expected a visit id, a mode (in_person, telehealth, home), RFC "
+                              "3339 start and end (end after start), an optional state "
+                              "(proposed or booked) and an optional integer sequence");
+            break;
+        }
+        p->visit = -1;
+        p->sequence = seq && json_integer_value(seq) > 0 ? (int)json_integer_value(seq) : 0;
+        p->visit_id = strdup(visit);
+        p->provider_id = dup_or_null(json_string_value(json_object_get(a, "provider")));
+        p->place_id = dup_or_null(json_string_value(json_object_get(a, "place")));
+        got++;
+        if (!p->visit_id) {
+            rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+            break;
+        }
+    }
+    json_decref(root);
+    if (rc) {
+        for (size_t i = 0; i < got; i++) {
+            free(v[i].visit_id);
+            free(v[i].provider_id);
+            free(v[i].place_id);
+        }
+        free(v);
+        return rc;
+    }
+    c->previous = v;
+    c->nprevious = got;
+    return 0;
+}

@@ -1,0 +1,363 @@
+/*
+ * Re-planning on small cases built in code: the previous plan's placements
+ * cost what docs/model.md says to change, what is past stays, nothing new
+ * starts before now + notice, pins and dates to avoid hold.
+ *
+ * Set-up: America/New_York, horizon Tue 2026-12-01 .. Mon 2026-12-14, family
+ * day 07:00-19:00, one clinic 60 min from home (park 10), three providers
+ * with weekday hours 08:00-17:00 and a 30-minute visit each.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "scheduler/scheduler.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup(const char *s)
+{
+    char *d = malloc(strlen(s) + 1);
+    strcpy(d, s);
+    return d;
+}
+
+static int32_t D(int month, int day)
+{
+    return cal_days_from_civil(month == 1 ? 2027 : 2026, month, day);
+}
+
+static cal_time T(const struct sched_case *c, int month, int day, int hh, int mm)
+{
+    return cal_tz_local_to_utc(c->tz, D(month, day), hh * 60 + mm);
+}
+
+/* A case with nplaces clinics (plus optional lodging) and nprov providers,
+ * provider i at place i % nclinics. travel[a][b] filled by the caller. */
+static struct sched_case *new_case(int nplaces, int nprov)
+{
+    struct sched_case *c = calloc(1, sizeof(*c));
+    c->id = dup("t");
+    c->name = dup("test case");
+    c->timezone = dup("America/New_York");
+    assert_int_equal(cal_tz_open("America/New_York", &c->tz, NULL), 0);
+    c->horizon_start = D(12, 1);
+    c->horizon_end = D(12, 14);
+    c->family.id = dup("fam");
+    c->family.language = dup("en");
+    c->family.earliest_departure = 7 * 60;
+    c->family.latest_return = 19 * 60;
+    c->family.min_gap_minutes = 10;
+    c->family.telehealth_ready = true;
+    c->family.lodging = -1;
+    c->nplaces = (size_t)nplaces;
+    c->places = calloc((size_t)nplaces, sizeof(*c->places));
+    for (int i = 0; i < nplaces; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "P%d", i);
+        c->places[i].id = dup(id);
+        c->places[i].name = dup(id);
+    }
+    c->travel = calloc((size_t)(nplaces + 1) * (nplaces + 1), sizeof(int));
+    c->park_minutes = 10;
+    c->nproviders = (size_t)nprov;
+    c->providers = calloc((size_t)nprov, sizeof(*c->providers));
+    for (int i = 0; i < nprov; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "dr%d", i);
+        c->providers[i].id = dup(id);
+        c->providers[i].name = dup(id);
+        c->providers[i].capacity = 1;
+        for (int m = 0; m < SCHED_NMODES; m++)
+            c->providers[i].mode[m].place = -1;
+        c->providers[i].mode[SCHED_IN_PERSON].offered = true;
+        c->providers[i].mode[SCHED_IN_PERSON].place = 0;
+    }
+    sched_weights_default(&c->weights);
+    return c;
+}
+
+static void set_travel(struct sched_case *c, int a, int b, int minutes)
+{
+    int n = (int)c->nplaces + 1;
+    if (a < 0)
+        a = (int)c->nplaces;
+    if (b < 0)
+        b = (int)c->nplaces;
+    c->travel[a * n + b] = minutes;
+    c->travel[b * n + a] = minutes;
+}
+
+/* Weekday hours [h0, h1) for a provider mode on every weekday of the horizon. */
+static void weekday_hours(struct sched_case *c, int prov, enum sched_mode m, int h0, int h1)
+{
+    struct sched_provider_mode *pm = &c->providers[prov].mode[m];
+    pm->offered = true;
+    for (int32_t d = c->horizon_start; d <= c->horizon_end; d++)
+        if (cal_weekday(d) < 5)
+            cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, d, h0 * 60),
+                        cal_tz_local_to_utc(c->tz, d, h1 * 60));
+}
+
+static struct sched_visit *add_visit(struct sched_case *c, const char *id, int prov, int minutes,
+                                     int32_t earliest, int32_t latest)
+{
+    c->visits = realloc(c->visits, (c->nvisits + 1) * sizeof(*c->visits));
+    struct sched_visit *v = &c->visits[c->nvisits++];
+    memset(v, 0, sizeof(*v));
+    v->id = dup(id);
+    v->provider = prov;
+    v->minutes = minutes;
+    v->earliest = earliest;
+    v->latest = latest;
+    v->modes = 1u << SCHED_IN_PERSON;
+    v->order[0] = SCHED_IN_PERSON;
+    v->nmodes = 1;
+    v->prefer = SCHED_IN_PERSON;
+    v->priority_factor = 1;
+    v->same_day_as = -1;
+    return v;
+}
+
+static void free_case(struct sched_case *c)
+{
+    sched_case_free(c);
+    free(c);
+}
+
+static struct sched_plan *plan(struct sched_case *c)
+{
+    struct sched_plan *p = NULL;
+    struct careday_error err;
+    struct careday_notes warn = {0};
+    struct sched_options o;
+    sched_options_init(&o);
+    o.time_limit_s = 60;
+    int rc = sched_plan_case(c, &o, &p, &warn, &err);
+    if (rc)
+        fprintf(stderr, "plan failed: %s\n", err.text);
+    assert_int_equal(rc, 0);
+    careday_notes_free(&warn);
+    return p;
+}
+
+static const struct sched_appt *appt_of(const struct sched_plan *p, int visit)
+{
+    for (size_t i = 0; i < p->nappts; i++)
+        if (p->appts[i].visit == visit)
+            return &p->appts[i];
+    return NULL;
+}
+
+static struct sched_case *three_visits(void)
+{
+    struct sched_case *c = new_case(1, 3);
+    set_travel(c, -1, 0, 60);
+    for (int i = 0; i < 3; i++) {
+        char id[16];
+        weekday_hours(c, i, SCHED_IN_PERSON, 8, 17);
+        snprintf(id, sizeof id, "v%d", i);
+        add_visit(c, id, i, 30, D(12, 1), D(12, 14));
+    }
+    return c;
+}
+
+/* The plan p of c becomes c's previous plan. */
+static void set_previous(struct sched_case *c, const struct sched_plan *p)
+{
+    c->previous = calloc(p->nappts ? p->nappts : 1, sizeof(*c->previous));
+    c->nprevious = p->nappts;
+    for (size_t i = 0; i < p->nappts; i++) {
+        struct sched_prev_appt *q = &c->previous[i];
+        q->visit_id = dup(c->visits[p->appts[i].visit].id);
+        q->mode = p->appts[i].mode;
+        q->start = p->appts[i].start;
+        q->end = p->appts[i].end;
+        q->state = p->appts[i].state;
+    }
+    assert_int_equal(sched_case_apply_previous(c, NULL), 0);
+}
+
+static int32_t day_of(const struct sched_case *c, cal_time t)
+{
+    int32_t d;
+    int m;
+    cal_tz_to_local(c->tz, t, &d, &m);
+    return d;
+}
+
+/* Remove [from, to) local minutes of day d from provider p's in-person time. */
+static void cancel_session(struct sched_case *c, int p, int32_t d, int from, int to)
+{
+    struct cal_set cut = {0}, out = {0};
+    cal_set_add(&cut, cal_tz_local_to_utc(c->tz, d, from), cal_tz_local_to_utc(c->tz, d, to));
+    assert_int_equal(cal_set_subtract(&out, &c->providers[p].mode[SCHED_IN_PERSON].free, &cut), 0);
+    cal_set_free(&c->providers[p].mode[SCHED_IN_PERSON].free);
+    c->providers[p].mode[SCHED_IN_PERSON].free = out;
+    cal_set_free(&cut);
+}
+
+static void count(const struct sched_case *c, const struct sched_plan *p, size_t *moved,
+                  size_t *kept)
+{
+    struct sched_changes ch;
+    assert_int_equal(sched_plan_changes(c, p, &ch), 0);
+    *moved = ch.moved;
+    *kept = ch.kept;
+    sched_changes_free(&ch);
+}
+
+/* Re-planning an unchanged case moves nothing. */
+static void test_unchanged_moves_nothing(void **state)
+{
+    (void)state;
+    struct sched_case *c = three_visits();
+    struct sched_plan *p0 = plan(c);
+    assert_int_equal(p0->metrics.trips, 1);
+    set_previous(c, p0);
+    struct sched_plan *p1 = plan(c);
+    size_t moved, kept;
+    count(c, p1, &moved, &kept);
+    assert_int_equal(moved, 0);
+    assert_int_equal(kept, 3);
+    assert_true(p1->objective == p0->objective);
+    sched_plan_free(p0);
+    sched_plan_free(p1);
+    free_case(c);
+}
+
+/* A clinic cancels 30 minutes under one proposed appointment: it shifts
+ * within its day (10) rather than to another day (300), and every visit
+ * stays on the same trip day. */
+static void test_cancelled_half_hour_shifts(void **state)
+{
+    (void)state;
+    struct sched_case *c = three_visits();
+    struct sched_plan *p0 = plan(c);
+    set_previous(c, p0);
+    const struct sched_appt *a0 = appt_of(p0, 0);
+    int32_t d0 = day_of(c, a0->start);
+    int32_t dd;
+    int m0;
+    cal_tz_to_local(c->tz, a0->start, &dd, &m0);
+    cancel_session(c, 0, d0, m0, m0 + 30);
+    struct sched_plan *p1 = plan(c);
+    assert_int_equal(p1->metrics.trips, 1);
+    for (int v = 0; v < 3; v++)
+        assert_int_equal(day_of(c, appt_of(p1, v)->start), d0);
+    assert_true(appt_of(p1, 0)->start != a0->start);
+    struct sched_changes ch;
+    assert_int_equal(sched_plan_changes(c, p1, &ch), 0);
+    assert_true(ch.moved >= 1);
+    assert_int_equal(ch.v[0].why, SCHED_WHY_PROVIDER_TIME);
+    sched_changes_free(&ch);
+    sched_plan_free(p0);
+    sched_plan_free(p1);
+    free_case(c);
+}
+
+/* A booked appointment keeps its state; when its provider's whole day is
+ * cancelled it moves (at 20000, unavoidable) and becomes proposed. */
+static void test_booked_moves_only_when_it_must(void **state)
+{
+    (void)state;
+    struct sched_case *c = three_visits();
+    struct sched_plan *p0 = plan(c);
+    for (size_t i = 0; i < p0->nappts; i++)
+        p0->appts[i].state = p0->appts[i].visit == 1 ? SCHED_BOOKED : SCHED_PROPOSED;
+    set_previous(c, p0);
+    struct sched_plan *p1 = plan(c);
+    assert_int_equal(appt_of(p1, 1)->state, SCHED_BOOKED);
+    assert_int_equal(appt_of(p1, 0)->state, SCHED_PROPOSED);
+    int32_t d0 = day_of(c, appt_of(p0, 1)->start);
+    cancel_session(c, 1, d0, 0, 24 * 60);
+    struct sched_plan *p2 = plan(c);
+    assert_true(day_of(c, appt_of(p2, 1)->start) != d0);
+    assert_int_equal(appt_of(p2, 1)->state, SCHED_PROPOSED);
+    assert_int_equal(p2->metrics.trips, 1); /* the others follow to one trip day */
+    sched_plan_free(p0);
+    sched_plan_free(p1);
+    sched_plan_free(p2);
+    free_case(c);
+}
+
+/* With now on Thu Dec 3 12:00 and 48 hours' notice, nothing new starts
+ * before Sat Dec 5 12:00; a previous appointment already past is history:
+ * kept where it was even though its provider's time is gone now. */
+static void test_now_notice_and_history(void **state)
+{
+    (void)state;
+    struct sched_case *c = three_visits();
+    c->now = T(c, 12, 3, 12, 0);
+    c->min_notice_minutes = 48 * 60;
+    struct sched_plan *p0 = plan(c);
+    for (size_t i = 0; i < p0->nappts; i++)
+        assert_true(p0->appts[i].start >= T(c, 12, 5, 12, 0));
+    sched_plan_free(p0);
+    free_case(c);
+
+    c = three_visits();
+    p0 = plan(c); /* no now: first trip on Tue Dec 1 */
+    int32_t d0 = day_of(c, appt_of(p0, 0)->start);
+    assert_int_equal(d0, D(12, 1));
+    free_case(c);
+    c = three_visits();
+    c->now = T(c, 12, 3, 12, 0);
+    c->min_notice_minutes = 48 * 60;
+    set_previous(c, p0);
+    assert_true(c->visits[0].history && c->visits[0].booked && !c->visits[0].movable);
+    cancel_session(c, 0, d0, 0, 24 * 60);
+    struct sched_plan *p1 = plan(c);
+    for (int v = 0; v < 3; v++) {
+        assert_true(appt_of(p1, v)->start == appt_of(p0, v)->start);
+        assert_int_equal(appt_of(p1, v)->state, SCHED_PROPOSED);
+    }
+    assert_int_equal(p1->metrics.unscheduled, 0);
+    sched_plan_free(p0);
+    sched_plan_free(p1);
+    free_case(c);
+}
+
+/* A pin holds (date, mode, start); one that cannot hold is the reason. */
+static void test_pin_and_avoid(void **state)
+{
+    (void)state;
+    struct sched_case *c = three_visits();
+    c->visits[2].pinned = true;
+    c->visits[2].pin_day = D(12, 9);
+    c->visits[2].pin_start = 14 * 60;
+    c->family.avoid = calloc(1, sizeof(int32_t));
+    c->family.avoid[0] = D(12, 9);
+    c->family.navoid = 1;
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->metrics.unscheduled, 1);
+    assert_int_equal(p->unscheduled[0].visit, 2);
+    assert_int_equal(p->unscheduled[0].code, SCHED_REASON_PIN);
+    assert_non_null(strstr(p->unscheduled[0].reason, "2026-12-09"));
+    for (size_t i = 0; i < p->nappts; i++)
+        assert_true(day_of(c, p->appts[i].start) != D(12, 9));
+    sched_plan_free(p);
+    c->family.navoid = 0;
+    p = plan(c);
+    assert_int_equal(p->metrics.unscheduled, 0);
+    assert_true(appt_of(p, 2)->start == T(c, 12, 9, 14, 0));
+    assert_int_equal(p->metrics.trips, 1); /* the others join the pinned day */
+    sched_plan_free(p);
+    free_case(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_unchanged_moves_nothing),
+        cmocka_unit_test(test_cancelled_half_hour_shifts),
+        cmocka_unit_test(test_booked_moves_only_when_it_must),
+        cmocka_unit_test(test_now_notice_and_history),
+        cmocka_unit_test(test_pin_and_avoid),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
