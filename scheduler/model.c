@@ -31,22 +31,15 @@
 #include <string.h>
 #include <time.h>
 
-/* A trip day's route: one place (p2 < 0), or two places visited as blocks,
- * p1 first. */
-struct wvar {
-    int day;
-    int p1, p2;
-    int col;
-};
-
 struct mb {
     struct sched_ctx *x;
     const struct sched_case *c;
     solver_model *m;
     int rc;
-    bool named;     /* give rows and columns their docs/model.md names */
-    int *ucol;      /* per visit, -1 none */
-    struct wvar *w; /* trip-day route columns */
+    bool named;         /* give rows and columns their docs/model.md names */
+    bool restricted;    /* a check over chosen candidates: everything placed */
+    int *ucol;          /* per visit, -1 none */
+    struct tm_route *w; /* trip-day route columns */
     size_t nw, wcap;
     size_t *wday0; /* per day: first index into w */
     size_t *wdayn;
@@ -251,8 +244,7 @@ static void clique_rows(struct mb *b, const struct ivl *iv, size_t n, int need_k
 
 /* ---- helpers ------------------------------------------------------------- */
 
-/* Route home -> p1 [-> p2] -> home, parking at each clinic. */
-static int route_minutes(const struct sched_ctx *x, int p1, int p2)
+int ctx_route_minutes(const struct sched_ctx *x, int p1, int p2)
 {
     int cost = ctx_leg_in(x, -1, p1), at = p1;
     if (p2 >= 0) {
@@ -263,7 +255,7 @@ static int route_minutes(const struct sched_ctx *x, int p1, int p2)
 }
 
 /* The route's name: "<place>" or "<first>_<second>". */
-static struct tag tag_route(const struct mb *b, const struct wvar *w)
+static struct tag tag_route(const struct mb *b, const struct tm_route *w)
 {
     struct tag t;
     if (w->p2 < 0)
@@ -273,7 +265,7 @@ static struct tag tag_route(const struct mb *b, const struct wvar *w)
     return t;
 }
 
-static bool route_has(const struct wvar *w, int p)
+static bool route_has(const struct tm_route *w, int p)
 {
     return w->p1 == p || w->p2 == p;
 }
@@ -380,7 +372,7 @@ static void build_columns(struct mb *b)
         double pen = c->weights.unscheduled * (vi->priority_factor > 0 ? vi->priority_factor : 1);
         if (x->vcount[v] == 0)
             continue; /* nothing to choose: unscheduled by construction */
-        b->ucol[v] = add_col(b, 0, 1, pen, false, "u_%s", vi->id);
+        b->ucol[v] = add_col(b, 0, b->restricted ? 0 : 1, pen, false, "u_%s", vi->id);
         row_begin(b);
         for (size_t k = x->vfirst[v]; k < x->vfirst[v] + x->vcount[v]; k++)
             row_put(b, x->cands[k].col, 1);
@@ -458,7 +450,7 @@ static void push_route(struct mb *b, int d, int p1, int p2)
     const struct sched_case *c = b->c;
     if (b->nw == b->wcap) {
         size_t nc = b->wcap ? b->wcap * 2 : 256;
-        struct wvar *p = realloc(b->w, nc * sizeof(*p));
+        struct tm_route *p = realloc(b->w, nc * sizeof(*p));
         if (!p) {
             b->rc = SCHED_ENOMEM;
             return;
@@ -466,9 +458,9 @@ static void push_route(struct mb *b, int d, int p1, int p2)
         b->w = p;
         b->wcap = nc;
     }
-    struct wvar *w = &b->w[b->nw];
-    *w = (struct wvar){d, p1, p2, -1};
-    double cost = c->weights.trip + c->weights.travel_minute * route_minutes(b->x, p1, p2);
+    struct tm_route *w = &b->w[b->nw];
+    *w = (struct tm_route){d, p1, p2, -1};
+    double cost = c->weights.trip + c->weights.travel_minute * ctx_route_minutes(b->x, p1, p2);
     w->col = add_col(b, 0, 1, cost, true, "w_%s_%s", tag_day(b, d).s, tag_route(b, w).s);
     b->nw++;
     b->wdayn[d]++;
@@ -725,7 +717,7 @@ static void build_routes(struct mb *b)
         for (size_t p = 0; p < 2 * np; p++)
             fl[p] = -1;
         for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++) {
-            const struct wvar *w = &b->w[i];
+            const struct tm_route *w = &b->w[i];
             struct tag route = tag_route(b, w);
             int lo = w->p2 < 0 || w->p1 < w->p2 ? w->p1 : w->p2;
             int hi = w->p2 < 0 ? -1 : (w->p1 < w->p2 ? w->p2 : w->p1);
@@ -960,8 +952,8 @@ static void build_precedence(struct mb *b)
             size_t nb = chain(b, pair, B, &ib, &cb);
             if (b->rc)
                 goto next;
-            if (nb == 0)
-                goto next;
+            if (nb == 0 || (b->restricted && na == 0))
+                goto next; /* a check holds only the visits it places */
             /* Min lag: B started by s needs A ended by s - min. */
             size_t ka = 0; /* number of A candidates ending by T (monotone) */
             for (size_t kb = 0; kb < nb; kb++) {
@@ -1027,12 +1019,13 @@ static void build_precedence(struct mb *b)
 }
 
 /* Row family 10, same_day_as: Σ x[A on d] = Σ x[B on d] for each day, once
- * per pair, whichever side (or both) names it. */
+ * per pair, whichever side (or both) names it (a check has the days decided
+ * already). */
 static void build_same_day(struct mb *b)
 {
     struct sched_ctx *x = b->x;
     const struct sched_case *c = b->c;
-    for (size_t v = 0; v < c->nvisits; v++) {
+    for (size_t v = 0; v < c->nvisits && !b->restricted; v++) {
         int o = c->visits[v].same_day_as;
         if (o < 0 || ((size_t)o < v && c->visits[o].same_day_as == (int)v))
             continue;
@@ -1126,30 +1119,7 @@ static void build_days(struct mb *b)
     free(seen);
 }
 
-/* ---- solving --------------------------------------------------------------- */
-
-struct prog_bridge {
-    const struct sched_options *o;
-};
-
-static void on_progress(void *ud, const struct solver_progress *p)
-{
-    const struct prog_bridge *pb = ud;
-    struct sched_progress sp = {
-        .elapsed_s = p->elapsed_s,
-        .has_incumbent =
-            p->incumbent<SOLVER_INF / 2, .incumbent = p->incumbent, .has_bound = p->bound> -
-            SOLVER_INF / 2,
-        .bound = p->bound};
-    pb->o->progress(pb->o->progress_ud, &sp);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+/* ---- the model as a whole ------------------------------------------------ */
 
 static void mb_free(struct mb *b)
 {
@@ -1172,16 +1142,17 @@ static void mb_free(struct mb *b)
 }
 
 /* Build the time-indexed model over the candidates of x into b (freed with
- * mb_free, also on failure). named: give every row and column its
- * docs/model.md name. The families are emitted in a fixed order that the
+ * mb_free, also on failure). restricted: see tm_build. named: give every
+ * row and column its docs/model.md name. The families are emitted in a fixed order that the
  * solver's search depends on; changing it changes which of several optimal
  * plans comes out. */
-static int build_model(struct mb *b, struct sched_ctx *x, bool named)
+static int build_model(struct mb *b, struct sched_ctx *x, bool restricted, bool named)
 {
     const struct sched_case *c = x->c;
     memset(b, 0, sizeof(*b));
     b->x = x;
     b->c = c;
+    b->restricted = restricted;
     b->named = named;
     b->m = solver_model_new();
     size_t nd = (size_t)x->ndays, ns = (size_t)x->nslots;
@@ -1222,6 +1193,48 @@ static int build_model(struct mb *b, struct sched_ctx *x, bool named)
     return b->rc;
 }
 
+struct tmodel {
+    struct mb b;
+};
+
+void tm_free(struct tmodel *t)
+{
+    if (!t)
+        return;
+    mb_free(&t->b);
+    free(t);
+}
+
+int tm_build(struct sched_ctx *x, bool restricted, struct tmodel **out)
+{
+    struct tmodel *t = calloc(1, sizeof(*t));
+    if (!t)
+        return SCHED_ENOMEM;
+    int rc = build_model(&t->b, x, restricted, false);
+    if (rc) {
+        tm_free(t);
+        return rc;
+    }
+    *out = t;
+    return SCHED_OK;
+}
+
+solver_model *tm_model(struct tmodel *t)
+{
+    return t->b.m;
+}
+
+int tm_night_col(const struct tmodel *t, int day, int place)
+{
+    return ocol(&t->b, day, place);
+}
+
+const struct tm_route *tm_routes(const struct tmodel *t, size_t *n)
+{
+    *n = t->b.nw;
+    return t->b.w;
+}
+
 int sched_time_model(const struct sched_case *c, solver_model **out, struct careday_notes *warn,
                      struct careday_error *err)
 {
@@ -1233,7 +1246,7 @@ int sched_time_model(const struct sched_case *c, solver_model **out, struct care
     if (rc)
         return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     struct mb b;
-    rc = build_model(&b, &x, true);
+    rc = build_model(&b, &x, false, true);
     if (rc == SCHED_OK) {
         *out = b.m;
         b.m = NULL;
@@ -1246,53 +1259,98 @@ int sched_time_model(const struct sched_case *c, solver_model **out, struct care
     return rc;
 }
 
-int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
-                    struct sched_plan **out, struct careday_notes *warn, struct careday_error *err)
-{
-    struct sched_options defaults;
-    if (!o) {
-        sched_options_init(&defaults);
-        o = &defaults;
-    }
-    double t0 = now_s();
-    int rc = sched_case_validate(c, err);
-    if (rc)
-        return rc;
-    struct sched_ctx x;
-    rc = ctx_init(&x, c, warn);
-    if (rc)
-        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
+/* ---- solving --------------------------------------------------------------- */
 
-    struct mb b;
-    size_t nd = (size_t)x.ndays;
+struct prog_bridge {
+    const struct sched_options *o;
+};
+
+static void on_progress(void *ud, const struct solver_progress *p)
+{
+    const struct prog_bridge *pb = ud;
+    struct sched_progress sp = {
+        .elapsed_s = p->elapsed_s,
+        .has_incumbent =
+            p->incumbent<SOLVER_INF / 2, .incumbent = p->incumbent, .has_bound = p->bound> -
+            SOLVER_INF / 2,
+        .bound = p->bound};
+    pb->o->progress(pb->o->progress_ud, &sp);
+}
+
+/* The plan of a solution: chosen candidates, nights, reasons, metrics. */
+static int plan_of(const struct tmodel *t, const double *xv, struct sched_plan **out)
+{
+    const struct mb *b = &t->b;
+    const struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
+    size_t nd = (size_t)x->ndays;
+    struct sched_plan *plan = plan_new();
+    bool *placed = calloc(c->nvisits + 1, sizeof(bool));
+    bool *nights = calloc(nd + 1, sizeof(bool));
+    int rc = SCHED_ENOMEM;
+    if (!plan || !placed || !nights)
+        goto out;
+    for (size_t i = 0; i < x->ncands; i++)
+        if (xv[x->cands[i].col] > 0.5) {
+            if ((rc = plan_add_appt(plan, &x->cands[i])))
+                goto out;
+            placed[x->cands[i].visit] = true;
+        }
+    if (b->ocol)
+        for (size_t d = 0; d < nd; d++)
+            for (size_t p = 0; p < c->nplaces; p++) {
+                int oc = b->ocol[d * c->nplaces + p];
+                if (oc >= 0 && xv[oc] > 0.5)
+                    nights[d] = true;
+            }
+    if ((rc = sched_explain_all(x, plan, placed)) || (rc = plan_finish_ctx(x, plan, nights)))
+        goto out;
+    *out = plan;
+    plan = NULL;
+out:
+    sched_plan_free(plan);
+    free(placed);
+    free(nights);
+    return rc;
+}
+
+int tm_plan(const struct tmodel *t, const double *xv, struct sched_plan **out)
+{
+    return plan_of(t, xv, out);
+}
+
+int sched_plan_time(struct sched_ctx *x, const struct sched_options *o,
+                    const struct sched_plan *baseline, struct sched_plan **out,
+                    struct careday_notes *warn, struct careday_error *err)
+{
+    struct tmodel *t = NULL;
     struct sched_plan *plan = NULL;
-    bool *placed = NULL, *nights = NULL;
     struct solver_result res;
     memset(&res, 0, sizeof res);
-    rc = build_model(&b, &x, false);
+    int rc = tm_build(x, false, &t);
     if (rc)
-        goto fail;
-
+        return careday_fail(err, rc, NULL, 0, NULL, "planning failed: %s",
+                            rc == SCHED_ENOMEM ? "out of memory" : "the model could not be built");
     struct solver_params sp;
     solver_params_init(&sp);
     sp.time_limit_s = o->time_limit_s;
-    sp.abs_gap = 0; /* exact */
+    /* Tie-breaks are below 0.01 in total; weights are whole numbers. */
+    sp.abs_gap = 0;
     struct prog_bridge pb = {o};
     if (o->progress) {
         sp.progress = on_progress;
         sp.progress_ud = &pb;
         sp.progress_every_s = 1.0;
     }
-    rc = solver_solve(b.m, &sp, &res);
+    rc = solver_solve(t->b.m, &sp, &res);
     if (rc) {
         rc = careday_fail(err, SCHED_ESOLVER, NULL, 0, NULL, "the solver failed: %s",
                           res.message[0] ? res.message : solver_strerror(rc));
-        goto fail_reported;
+        goto done;
     }
-
     if (!res.x) {
         /* Nothing found in time: hand back the baseline, honestly labelled. */
-        rc = sched_baseline_ctx(&x, &plan);
+        rc = baseline ? sched_plan_copy(baseline, &plan) : sched_baseline_ctx(x, &plan);
         if (rc)
             goto fail;
         plan->status = SCHED_STATUS_PARTIAL;
@@ -1302,59 +1360,31 @@ int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
                               "one-at-a-time plan instead",
                               o->time_limit_s);
     } else {
-        plan = plan_new();
-        placed = calloc(c->nvisits + 1, sizeof(bool));
-        nights = calloc(nd + 1, sizeof(bool));
-        if (!plan || !placed || !nights) {
-            rc = SCHED_ENOMEM;
-            goto fail;
-        }
-        for (size_t i = 0; i < x.ncands; i++)
-            if (res.x[x.cands[i].col] > 0.5) {
-                if ((rc = plan_add_appt(plan, &x.cands[i])))
-                    goto fail;
-                placed[x.cands[i].visit] = true;
-            }
-        if (b.ocol)
-            for (size_t d = 0; d < nd; d++)
-                for (size_t p = 0; p < c->nplaces; p++) {
-                    int oc = b.ocol[d * c->nplaces + p];
-                    if (oc >= 0 && res.x[oc] > 0.5)
-                        nights[d] = true;
-                }
-        if ((rc = sched_explain_all(&x, plan, placed)))
-            goto fail;
-        if ((rc = plan_finish_ctx(&x, plan, nights)))
+        if ((rc = plan_of(t, res.x, &plan)))
             goto fail;
         plan->status = res.outcome == SOLVER_OPTIMAL ? SCHED_STATUS_OPTIMAL : SCHED_STATUS_FEASIBLE;
     }
-    plan->objective = plan_objective(&x, plan);
+    plan->objective = plan_objective(x, plan);
     if (plan->status == SCHED_STATUS_OPTIMAL) {
         plan->bound = plan->objective;
     } else {
-        plan->bound = res.bound > -SOLVER_INF ? plan_bound_of(c, res.bound) : 0;
+        plan->bound = res.bound > -SOLVER_INF ? plan_bound_of(x, res.bound) : 0;
         if (plan->bound > plan->objective)
             plan->bound = plan->objective;
     }
     plan->gap = (plan->objective - plan->bound) / fmax(1.0, fabs(plan->objective));
-    plan->model_cols = solver_ncols(b.m);
-    plan->model_rows = solver_nrows(b.m);
-    plan->solve_ms = (long)((now_s() - t0) * 1000.0 + 0.5);
+    plan->model_cols = solver_ncols(t->b.m);
+    plan->model_rows = solver_nrows(t->b.m);
     *out = plan;
     plan = NULL;
     rc = SCHED_OK;
     goto done;
-
 fail:
     careday_fail(err, rc, NULL, 0, NULL, "planning failed: %s",
                  rc == SCHED_ENOMEM ? "out of memory" : "the model could not be built");
-fail_reported:
-    sched_plan_free(plan);
 done:
+    sched_plan_free(plan);
     solver_result_free(&res);
-    mb_free(&b);
-    free(placed);
-    free(nights);
-    ctx_free(&x);
+    tm_free(t);
     return rc;
 }

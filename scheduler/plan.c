@@ -180,24 +180,6 @@ double plan_objective(const struct sched_ctx *x, const struct sched_plan *p)
     return obj;
 }
 
-static bool whole(double v)
-{
-    return floor(v) == v;
-}
-
-double plan_bound_of(const struct sched_case *c, double solver_bound)
-{
-    const struct sched_weights *w = &c->weights;
-    double tb = 0.001 * (double)c->nvisits + 1e-6;
-    double bound = solver_bound - tb;
-    /* Every term is a weight times a whole count (visits x priority factor,
-     * trip days, minutes, appointments, nights, moves). */
-    if (whole(w->unscheduled) && whole(w->trip) && whole(w->travel_minute) && whole(w->in_person) &&
-        whole(w->overnight) && whole(w->late_minute) && whole(w->moved))
-        bound = ceil(bound);
-    return bound;
-}
-
 int sched_explain_all(const struct sched_ctx *x, struct sched_plan *p, const bool *placed)
 {
     const struct sched_case *c = x->c;

@@ -11,6 +11,7 @@
 
 #include "scheduler/scheduler.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +141,7 @@ static inline void free_case(struct sched_case *c)
     free(c);
 }
 
-static inline struct sched_plan *plan(struct sched_case *c)
+static inline struct sched_plan *plan_with(struct sched_case *c, enum sched_model model)
 {
     struct sched_plan *p = NULL;
     struct careday_error err;
@@ -148,11 +149,25 @@ static inline struct sched_plan *plan(struct sched_case *c)
     struct sched_options o;
     sched_options_init(&o);
     o.time_limit_s = 60;
+    o.model = model;
     int rc = sched_plan_case(c, &o, &p, &warn, &err);
     if (rc)
         fprintf(stderr, "plan failed: %s\n", err.text);
     assert_int_equal(rc, 0);
     careday_notes_free(&warn);
+    return p;
+}
+
+/* The plan by trip days (the default), cross-checked against the
+ * time-indexed model: both proven optimal, with the same objective. */
+static inline struct sched_plan *plan(struct sched_case *c)
+{
+    struct sched_plan *p = plan_with(c, SCHED_MODEL_DAYS);
+    struct sched_plan *t = plan_with(c, SCHED_MODEL_TIME);
+    assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
+    assert_int_equal(t->status, SCHED_STATUS_OPTIMAL);
+    assert_true(fabs(p->objective - t->objective) < 1e-6);
+    sched_plan_free(t);
     return p;
 }
 

@@ -42,10 +42,12 @@ static void test_seventeenth_place(void **state)
 /* 40 clinics (shifting 1u by 32 or more was undefined behaviour, and
  * places past 16 had no routes). Three providers at places 20, 33 and 39,
  * open on Thursday 12-03 only; home is 30 min from each, 33 and 39 are 5 min
- * apart, every other pair 90. One trip a day and at most two places a
- * route: one visit must stay out, and the cheapest pair to keep is 33 + 39
- * (30 + 10 + 5 + 10 + 30 = 85 against 170 with 20). With 20 also open on
- * 12-04, everything is placed in two trips (85 + 70). */
+ * apart, every other pair 90. The time-indexed model has one trip a day and
+ * at most two places a route: one visit must stay out, and the cheapest
+ * pair to keep is 33 + 39 (30 + 10 + 5 + 10 + 30 = 85 against 170 with 20).
+ * By trip days the one-at-a-time plan (all three, 20 -> 33 -> 39, 185
+ * minutes) is the first incumbent and nothing beats it. With 20 also open on
+ * 12-04, the time-indexed model places everything in two trips (85 + 70). */
 static void test_forty_places(void **state)
 {
     (void)state;
@@ -64,7 +66,7 @@ static void test_forty_places(void **state)
     add_visit(c, "v20", 0, 30, D(12, 1), D(12, 14));
     add_visit(c, "v33", 1, 30, D(12, 1), D(12, 14));
     add_visit(c, "v39", 2, 30, D(12, 1), D(12, 14));
-    struct sched_plan *p = plan(c);
+    struct sched_plan *p = plan_with(c, SCHED_MODEL_TIME);
     assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
     assert_int_equal(p->metrics.unscheduled, 1);
     assert_int_equal(p->unscheduled[0].visit, 0); /* 20 is the one that does not pair */
@@ -72,10 +74,15 @@ static void test_forty_places(void **state)
     assert_int_equal(p->metrics.in_person, 2);
     assert_int_equal(p->metrics.travel_minutes, 30 + 10 + 5 + 10 + 30);
     assert_true(p->objective == 100000 + 600 + 85 + 240);
-    /* Give 20 a second day: now every visit is placed, two trips. */
-    day_hours(c, 0, SCHED_IN_PERSON, D(12, 4), 8, 17);
     sched_plan_free(p);
-    p = plan(c);
+    p = plan_with(c, SCHED_MODEL_DAYS);
+    assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
+    assert_int_equal(p->metrics.unscheduled, 0);
+    assert_int_equal(p->metrics.trips, 1);
+    assert_int_equal(p->metrics.travel_minutes, 30 + 10 + 90 + 10 + 5 + 10 + 30);
+    sched_plan_free(p);
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 4), 8, 17);
+    p = plan_with(c, SCHED_MODEL_TIME);
     assert_int_equal(p->metrics.unscheduled, 0);
     assert_int_equal(p->metrics.trips, 2);
     assert_int_equal(p->metrics.travel_minutes, 85 + 30 + 10 + 30);
@@ -158,17 +165,18 @@ static void test_bound_with_fractional_weights(void **state)
     struct sched_case *c = new_case(1, 1);
     add_visit(c, "a", 0, 30, D(12, 1), D(12, 14));
     add_visit(c, "b", 0, 30, D(12, 1), D(12, 14));
+    struct sched_ctx x = {.c = c}; /* the bound reads only the case */
     /* Whole weights: the bound rounds up to the next possible objective. */
-    assert_true(plan_bound_of(c, 1000.2) == 1001);
-    assert_true(plan_bound_of(c, 1000.0) == 1000);
-    assert_true(plan_bound_of(c, 1000.0015) == 1000); /* tie-breaks only */
+    assert_true(plan_bound_of(&x, 1000.2) == 1001);
+    assert_true(plan_bound_of(&x, 1000.0) == 1000);
+    assert_true(plan_bound_of(&x, 1000.0015) == 1000); /* tie-breaks only */
     c->weights.trip = 600.5;
-    double b = plan_bound_of(c, 1320.5);
+    double b = plan_bound_of(&x, 1320.5);
     assert_true(b <= 1320.5);
     assert_true(b > 1320.5 - 0.01);
     c->weights.trip = 600;
     c->weights.travel_minute = 0.25;
-    assert_true(plan_bound_of(c, 1000.75) <= 1000.75);
+    assert_true(plan_bound_of(&x, 1000.75) <= 1000.75);
     free_case(c);
 }
 
