@@ -264,10 +264,22 @@ enum sched_reason_code {
     SCHED_REASON_AVOID,       /* every possible time is on a date to avoid */
 };
 
+/* Why a visit was left out: a code and the data its sentence needs. The
+ * words are composed by the writers (adapters/output/reasons.c), in the
+ * reader's language; scheduler/ holds no text. */
 struct sched_unscheduled {
     int visit;
     enum sched_reason_code code;
-    char reason[384];
+    int other;               /* PREDECESSOR, PAIR: the other visit's index; else -1 */
+    int32_t from, to;        /* the days searched (the window), inclusive day numbers */
+    int candidates;          /* DISPLACED, PIN: how many possible times there were */
+    int day_start, day_end;  /* NO_FAMILY_TIME: the family day, local minutes */
+    int32_t day;             /* PIN: the pinned date; NOTICE: the first date with notice */
+    int minute;              /* PIN: the pinned start, NOTICE: the first start; -1 none */
+    int mode;                /* PIN: the pinned mode (enum sched_mode), -1 none */
+    int notice_hours;        /* NOTICE: the notice asked for, in hours */
+    double time_limit_s;     /* STOPPED: the time limit that stopped the search */
+    double bound, objective; /* STOPPED: the plan's proven bound and its cost */
 };
 
 struct sched_metrics {

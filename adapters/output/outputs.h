@@ -41,6 +41,24 @@ int out_write_itinerary(const char *dir, const struct sched_case *c, const struc
 int out_previous_sequences(const char *previous_plan, const struct sched_case *c,
                            const struct sched_plan *plan, int *seq, struct careday_error *err);
 
+/* Whether the family's outputs can be written in lang (a catalogue for it,
+ * or its base language, is installed; English always). */
+bool out_has_language(const char *lang, const struct out_options *o);
+/* Warn (in warn, naming case_file and family.language) when the language the
+ * family's outputs would use has no catalogue: they are then in English. */
+void out_check_language(const struct sched_case *c, const struct out_options *o,
+                        const char *case_file, struct careday_notes *warn);
+
+/* The stable code of a reason ("no_provider_time", "nurse", ...; static),
+ * as written in plan.json's "code". */
+const char *out_reason_code(enum sched_reason_code r);
+/* The coordinator's sentence for an unscheduled visit, in English (plan.json
+ * and the terminal are the coordinator's), from the catalogue's
+ * reason.detail.<code>. *out is malloc'd (caller frees); written only on
+ * success. ADAPT_EINPUT when no catalogue is found. */
+int out_reason_text(const struct sched_case *c, const struct sched_unscheduled *u,
+                    const struct out_options *o, char **out, struct careday_error *err);
+
 /* Stable UID of a visit's appointment: derived from the case id and the visit
  * id only, so re-planning keeps it. Writes into buf. */
 void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size);
