@@ -26,20 +26,15 @@
 
 /* A trip day's route: the set of places, and for two places the order
  * (first = the place visited first, -1 for one place). */
-struct wvar {
-    int day;
-    unsigned mask;
-    int first;
-    int col;
-};
 
 struct mb {
     struct sched_ctx *x;
     const struct sched_case *c;
     solver_model *m;
     int rc;
-    int *ucol;      /* per visit, -1 none */
-    struct wvar *w; /* trip-day route columns */
+    bool restricted;    /* a check over chosen candidates: everything placed */
+    int *ucol;          /* per visit, -1 none */
+    struct tm_route *w; /* trip-day route columns */
     size_t nw, wcap;
     size_t *wday0; /* per day: first index into w */
     size_t *wdayn;
@@ -191,7 +186,7 @@ static int popcount(unsigned m)
 
 /* Route home -> the places of mask -> home, parking at each clinic:
  * first (when >= 0) is visited first, the other place second. */
-static int route_minutes(const struct sched_ctx *x, unsigned mask, int first)
+int ctx_route_minutes(const struct sched_ctx *x, unsigned mask, int first)
 {
     int pl[2], n = 0;
     if (first >= 0)
@@ -287,7 +282,7 @@ static void build_columns(struct mb *b)
         double pen = c->weights.unscheduled * (vi->priority_factor > 0 ? vi->priority_factor : 1);
         if (x->vcount[v] == 0)
             continue; /* nothing to choose: unscheduled by construction */
-        b->ucol[v] = add_col(b, 0, 1, pen, false);
+        b->ucol[v] = add_col(b, 0, b->restricted ? 0 : 1, pen, false);
         row_begin(b);
         for (size_t k = x->vfirst[v]; k < x->vfirst[v] + x->vcount[v]; k++)
             row_put(b, x->cands[k].col, 1);
@@ -388,7 +383,7 @@ static void build_trips(struct mb *b)
                     continue;
                 if (b->nw == b->wcap) {
                     size_t nc = b->wcap ? b->wcap * 2 : 256;
-                    struct wvar *p = realloc(b->w, nc * sizeof(*p));
+                    struct tm_route *p = realloc(b->w, nc * sizeof(*p));
                     if (!p) {
                         b->rc = SCHED_ENOMEM;
                         return;
@@ -397,8 +392,9 @@ static void build_trips(struct mb *b)
                     b->wcap = nc;
                 }
                 int f = n == 2 ? first : -1;
-                double cost = c->weights.trip + c->weights.travel_minute * route_minutes(x, s, f);
-                b->w[b->nw] = (struct wvar){d, s, f, add_col(b, 0, 1, cost, true)};
+                double cost =
+                    c->weights.trip + c->weights.travel_minute * ctx_route_minutes(x, s, f);
+                b->w[b->nw] = (struct tm_route){d, s, f, add_col(b, 0, 1, cost, true)};
                 b->nw++;
                 b->wdayn[d]++;
                 if (n == 1)
@@ -588,7 +584,7 @@ static void build_routes(struct mb *b)
         for (int p = 0; p < MAXP; p++)
             fl[p][0] = fl[p][1] = -1;
         for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++) {
-            const struct wvar *w = &b->w[i];
+            const struct tm_route *w = &b->w[i];
             for (int p = 0; p < MAXP && (size_t)p < c->nplaces; p++) {
                 if (!(w->mask & (1u << p)))
                     continue;
@@ -787,8 +783,8 @@ static void build_precedence(struct mb *b)
             size_t nb = chain(b, B, &ib, &cb);
             if (b->rc)
                 goto next;
-            if (nb == 0)
-                goto next;
+            if (nb == 0 || (b->restricted && na == 0))
+                goto next; /* a check holds only the visits it places */
             /* Min lag: B started by s needs A ended by s - min. */
             size_t ka = 0; /* number of A candidates ending by T (monotone) */
             for (size_t kb = 0; kb < nb; kb++) {
@@ -858,8 +854,9 @@ static void build_days(struct mb *b)
     struct sched_ctx *x = b->x;
     const struct sched_case *c = b->c;
     const struct sched_family *f = &c->family;
-    /* same_day_as: once per pair, whichever side (or both) names it. */
-    for (size_t v = 0; v < c->nvisits; v++) {
+    /* same_day_as: once per pair, whichever side (or both) names it (a
+     * check has the days decided already). */
+    for (size_t v = 0; v < c->nvisits && !b->restricted; v++) {
         int o = c->visits[v].same_day_as;
         if (o < 0 || ((size_t)o < v && c->visits[o].same_day_as == (int)v))
             continue;
@@ -943,6 +940,98 @@ static void build_days(struct mb *b)
     free(seen);
 }
 
+struct tmodel {
+    struct mb b;
+};
+
+void tm_free(struct tmodel *t)
+{
+    if (!t)
+        return;
+    struct mb *b = &t->b;
+    solver_model_free(b->m);
+    free(b->ucol);
+    free(b->w);
+    free(b->wday0);
+    free(b->wdayn);
+    free(b->acol);
+    free(b->scol);
+    free(b->ocol);
+    free(b->bycand);
+    free(b->day0);
+    free(b->dayn);
+    free(b->ri);
+    free(b->rv);
+    free(t);
+}
+
+int tm_build(struct sched_ctx *x, bool restricted, struct tmodel **out)
+{
+    const struct sched_case *c = x->c;
+    struct tmodel *t = calloc(1, sizeof(*t));
+    if (!t)
+        return SCHED_ENOMEM;
+    struct mb *b = &t->b;
+    b->x = x;
+    b->c = c;
+    b->restricted = restricted;
+    b->m = solver_model_new();
+    size_t nd = (size_t)x->ndays, ns = (size_t)x->nslots;
+    b->ucol = calloc(c->nvisits + 1, sizeof(int));
+    b->wday0 = calloc(nd, sizeof(size_t));
+    b->wdayn = calloc(nd, sizeof(size_t));
+    b->acol = malloc(nd * ns * sizeof(int) + 1);
+    b->scol = malloc(nd * ns * sizeof(int) + 1);
+    b->bycand = malloc((x->ncands + 1) * sizeof(size_t));
+    b->day0 = calloc(nd, sizeof(size_t));
+    b->dayn = calloc(nd, sizeof(size_t));
+    if (!b->m || !b->ucol || !b->wday0 || !b->wdayn || !b->acol || !b->scol || !b->bycand ||
+        !b->day0 || !b->dayn) {
+        tm_free(t);
+        return SCHED_ENOMEM;
+    }
+    for (size_t i = 0; i < nd * ns; i++)
+        b->acol[i] = b->scol[i] = -1;
+    for (size_t i = 0; i < x->ncands; i++)
+        b->bycand[i] = i;
+    sort_idx(b->bycand, x->ncands, x->cands);
+    for (size_t k = 0; k < x->ncands; k++) {
+        int d = cand_at(b, k)->day;
+        if (b->dayn[d]++ == 0)
+            b->day0[d] = k;
+    }
+    build_columns(b);
+    build_trips(b);
+    build_links(b);
+    build_routes(b);
+    build_time_rows(b);
+    build_precedence(b);
+    build_days(b);
+    if (b->rc) {
+        int rc = b->rc;
+        tm_free(t);
+        return rc;
+    }
+    *out = t;
+    return SCHED_OK;
+}
+
+solver_model *tm_model(struct tmodel *t)
+{
+    return t->b.m;
+}
+
+int tm_night_col(const struct tmodel *t, int day, int place)
+{
+    return ocol(&t->b, day, place);
+}
+
+const struct tm_route *tm_routes(const struct tmodel *t, size_t *n)
+{
+    *n = t->b.nw;
+    return t->b.w;
+}
+
 /* ---- solving --------------------------------------------------------------- */
 
 struct prog_bridge {
@@ -961,83 +1050,60 @@ static void on_progress(void *ud, const struct solver_progress *p)
     pb->o->progress(pb->o->progress_ud, &sp);
 }
 
-static double now_s(void)
+/* The plan of a solution: chosen candidates, nights, reasons, metrics. */
+static int plan_of(const struct tmodel *t, const double *xv, struct sched_plan **out)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
+    const struct mb *b = &t->b;
+    const struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
+    size_t nd = (size_t)x->ndays;
+    struct sched_plan *plan = plan_new();
+    bool *placed = calloc(c->nvisits + 1, sizeof(bool));
+    bool *nights = calloc(nd + 1, sizeof(bool));
+    int rc = SCHED_ENOMEM;
+    if (!plan || !placed || !nights)
+        goto out;
+    for (size_t i = 0; i < x->ncands; i++)
+        if (xv[x->cands[i].col] > 0.5) {
+            if ((rc = plan_add_appt(plan, &x->cands[i])))
+                goto out;
+            placed[x->cands[i].visit] = true;
+        }
+    if (b->ocol)
+        for (size_t d = 0; d < nd; d++)
+            for (size_t p = 0; p < c->nplaces; p++) {
+                int oc = b->ocol[d * c->nplaces + p];
+                if (oc >= 0 && xv[oc] > 0.5)
+                    nights[d] = true;
+            }
+    if ((rc = sched_explain_all(x, plan, placed)) || (rc = plan_finish_ctx(x, plan, nights)))
+        goto out;
+    *out = plan;
+    plan = NULL;
+out:
+    sched_plan_free(plan);
+    free(placed);
+    free(nights);
+    return rc;
 }
 
-int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
-                    struct sched_plan **out, struct careday_notes *warn, struct careday_error *err)
+int tm_plan(const struct tmodel *t, const double *xv, struct sched_plan **out)
 {
-    struct sched_options defaults;
-    if (!o) {
-        sched_options_init(&defaults);
-        o = &defaults;
-    }
-    double t0 = now_s();
-    int rc = sched_case_validate(c, err);
-    if (rc)
-        return rc;
-    struct sched_ctx x;
-    rc = ctx_init(&x, c, warn);
-    if (rc)
-        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
+    return plan_of(t, xv, out);
+}
 
-    struct mb b;
-    memset(&b, 0, sizeof b);
-    b.x = &x;
-    b.c = c;
-    b.m = solver_model_new();
-    size_t nd = (size_t)x.ndays, ns = (size_t)x.nslots;
-    b.ucol = calloc(c->nvisits + 1, sizeof(int));
-    b.wday0 = calloc(nd, sizeof(size_t));
-    b.wdayn = calloc(nd, sizeof(size_t));
-    b.acol = malloc(nd * ns * sizeof(int) + 1);
-    b.scol = malloc(nd * ns * sizeof(int) + 1);
-    b.bycand = malloc((x.ncands + 1) * sizeof(size_t));
-    b.day0 = calloc(nd, sizeof(size_t));
-    b.dayn = calloc(nd, sizeof(size_t));
+int sched_plan_time(struct sched_ctx *x, const struct sched_options *o,
+                    const struct sched_plan *baseline, struct sched_plan **out,
+                    struct careday_notes *warn, struct careday_error *err)
+{
+    struct tmodel *t = NULL;
     struct sched_plan *plan = NULL;
-    bool *placed = NULL, *nights = NULL;
     struct solver_result res;
     memset(&res, 0, sizeof res);
-    if (!b.m || !b.ucol || !b.wday0 || !b.wdayn || !b.acol || !b.scol || !b.bycand || !b.day0 ||
-        !b.dayn) {
-        rc = SCHED_ENOMEM;
-        goto fail;
-    }
-    for (size_t i = 0; i < nd * ns; i++)
-        b.acol[i] = b.scol[i] = -1;
-    for (size_t i = 0; i < x.ncands; i++)
-        b.bycand[i] = i;
-    sort_idx(b.bycand, x.ncands, x.cands);
-    for (size_t k = 0; k < x.ncands; k++) {
-        int d = cand_at(&b, k)->day;
-        if (b.dayn[d]++ == 0)
-            b.day0[d] = k;
-    }
-
-    build_columns(&b);
-    build_trips(&b);
-    build_links(&b);
-    build_routes(&b);
-    build_time_rows(&b);
-    build_precedence(&b);
-    build_days(&b);
-    if (b.rc) {
-        rc = b.rc;
-        goto fail;
-    }
-    if (o->export_mps) {
-        char eb[256];
-        if (solver_write_mps(b.m, o->export_mps, eb, sizeof eb)) {
-            rc = careday_fail(err, SCHED_EINVAL, o->export_mps, 0, NULL, "%s", eb);
-            goto fail_reported;
-        }
-    }
-
+    int rc = tm_build(x, false, &t);
+    if (rc)
+        return careday_fail(err, rc, NULL, 0, NULL, "planning failed: %s",
+                            rc == SCHED_ENOMEM ? "out of memory" : "the model could not be built");
     struct solver_params sp;
     solver_params_init(&sp);
     sp.time_limit_s = o->time_limit_s;
@@ -1049,16 +1115,15 @@ int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
         sp.progress_ud = &pb;
         sp.progress_every_s = 1.0;
     }
-    rc = solver_solve(b.m, &sp, &res);
+    rc = solver_solve(t->b.m, &sp, &res);
     if (rc) {
         rc = careday_fail(err, SCHED_ESOLVER, NULL, 0, NULL, "the solver failed: %s",
                           res.message[0] ? res.message : solver_strerror(rc));
-        goto fail_reported;
+        goto done;
     }
-
     if (!res.x) {
         /* Nothing found in time: hand back the baseline, honestly labelled. */
-        rc = sched_baseline_ctx(&x, &plan);
+        rc = baseline ? sched_plan_copy(baseline, &plan) : sched_baseline_ctx(x, &plan);
         if (rc)
             goto fail;
         plan->status = SCHED_STATUS_PARTIAL;
@@ -1068,73 +1133,31 @@ int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
                               "one-at-a-time plan instead",
                               o->time_limit_s);
     } else {
-        plan = plan_new();
-        placed = calloc(c->nvisits + 1, sizeof(bool));
-        nights = calloc(nd + 1, sizeof(bool));
-        if (!plan || !placed || !nights) {
-            rc = SCHED_ENOMEM;
-            goto fail;
-        }
-        for (size_t i = 0; i < x.ncands; i++)
-            if (res.x[x.cands[i].col] > 0.5) {
-                if ((rc = plan_add_appt(plan, &x.cands[i])))
-                    goto fail;
-                placed[x.cands[i].visit] = true;
-            }
-        if (b.ocol)
-            for (size_t d = 0; d < nd; d++)
-                for (size_t p = 0; p < c->nplaces; p++) {
-                    int oc = b.ocol[d * c->nplaces + p];
-                    if (oc >= 0 && res.x[oc] > 0.5)
-                        nights[d] = true;
-                }
-        if ((rc = sched_explain_all(&x, plan, placed)))
-            goto fail;
-        if ((rc = plan_finish_ctx(&x, plan, nights)))
+        if ((rc = plan_of(t, res.x, &plan)))
             goto fail;
         plan->status = res.outcome == SOLVER_OPTIMAL ? SCHED_STATUS_OPTIMAL : SCHED_STATUS_FEASIBLE;
     }
-    plan->objective = plan_objective(&x, plan);
+    plan->objective = plan_objective(x, plan);
     if (plan->status == SCHED_STATUS_OPTIMAL) {
         plan->bound = plan->objective;
     } else {
-        /* The solver's bound includes tie-breaks below 0.01 per visit. */
-        double tb = 0.001 * (double)c->nvisits + 1e-6;
-        plan->bound = res.bound > -SOLVER_INF ? ceil(res.bound - tb) : 0;
+        plan->bound = res.bound > -SOLVER_INF ? plan_bound_of(x, res.bound) : 0;
         if (plan->bound > plan->objective)
             plan->bound = plan->objective;
     }
     plan->gap = (plan->objective - plan->bound) / fmax(1.0, fabs(plan->objective));
-    plan->model_cols = solver_ncols(b.m);
-    plan->model_rows = solver_nrows(b.m);
-    plan->solve_ms = (long)((now_s() - t0) * 1000.0 + 0.5);
+    plan->model_cols = solver_ncols(t->b.m);
+    plan->model_rows = solver_nrows(t->b.m);
     *out = plan;
     plan = NULL;
     rc = SCHED_OK;
     goto done;
-
 fail:
     careday_fail(err, rc, NULL, 0, NULL, "planning failed: %s",
                  rc == SCHED_ENOMEM ? "out of memory" : "the model could not be built");
-fail_reported:
-    sched_plan_free(plan);
 done:
+    sched_plan_free(plan);
     solver_result_free(&res);
-    solver_model_free(b.m);
-    free(b.ucol);
-    free(b.w);
-    free(b.wday0);
-    free(b.wdayn);
-    free(b.acol);
-    free(b.scol);
-    free(b.ocol);
-    free(b.bycand);
-    free(b.day0);
-    free(b.dayn);
-    free(b.ri);
-    free(b.rv);
-    free(placed);
-    free(nights);
-    ctx_free(&x);
+    tm_free(t);
     return rc;
 }

@@ -4,6 +4,7 @@
 #define CAREDAY_SCHED_INTERNAL_H
 
 #include "scheduler/scheduler.h"
+#include "solver/solver.h"
 
 #define SCHED_SLOT 15 /* minutes: start grid and away-slot size */
 
@@ -96,5 +97,52 @@ double plan_objective(const struct sched_ctx *x, const struct sched_plan *p);
 int sched_explain_all(const struct sched_ctx *x, struct sched_plan *p, const bool *placed);
 /* The one-at-a-time baseline over an existing context. */
 int sched_baseline_ctx(const struct sched_ctx *x, struct sched_plan **out);
+/* A deep copy of a plan (caller frees with sched_plan_free). */
+int sched_plan_copy(const struct sched_plan *p, struct sched_plan **out);
+/* A proven lower bound in plan units from a model bound that includes the
+ * tie-breaks (below 0.001 per visit). */
+double plan_bound_of(const struct sched_ctx *x, double model_bound);
+/* In a plan that is not proven optimal, say of every visit left out for no
+ * proven reason that the search stopped (with the bound). */
+void sched_mark_stopped(const struct sched_ctx *x, struct sched_plan *p, double time_limit_s);
+/* Seconds on a monotonic clock. */
+double sched_now_s(void);
+
+/* ---- the time-indexed model (model.c, docs/model.md) --------------------- */
+
+/* A trip day's route column: the set of places and, for two places, the one
+ * visited first (-1 for one place). */
+struct tm_route {
+    int day;
+    unsigned mask;
+    int first;
+    int col;
+};
+struct tmodel;
+/* Build the model over the candidates of x. restricted: a check over chosen
+ * candidates, where every visit that has candidates must be placed, and
+ * same-day and order rules only bind visits that are both present. The
+ * model keeps pointers into x (cands[].col is written). Free with tm_free. */
+int tm_build(struct sched_ctx *x, bool restricted, struct tmodel **out);
+void tm_free(struct tmodel *t); /* NULL is a no-op */
+solver_model *tm_model(struct tmodel *t);
+/* The column of the night at lodging after day (at place), -1 none. */
+int tm_night_col(const struct tmodel *t, int day, int place);
+const struct tm_route *tm_routes(const struct tmodel *t, size_t *n);
+/* The plan of a solution xv of the model (caller frees). */
+int tm_plan(const struct tmodel *t, const double *xv, struct sched_plan **out);
+/* Minutes of the route home -> places of mask (first, when >= 0, first) -> home. */
+int ctx_route_minutes(const struct sched_ctx *x, unsigned mask, int first);
+
+/* Solve the time-indexed model over x. baseline (may be NULL) is shown when
+ * nothing is found in time. */
+int sched_plan_time(struct sched_ctx *x, const struct sched_options *o,
+                    const struct sched_plan *baseline, struct sched_plan **out,
+                    struct careday_notes *warn, struct careday_error *err);
+/* Solve by trip days (benders.c, docs/model.md "The day-level model");
+ * baseline is the first incumbent. */
+int sched_plan_days(struct sched_ctx *x, const struct sched_options *o,
+                    const struct sched_plan *baseline, struct sched_plan **out,
+                    struct careday_notes *warn, struct careday_error *err);
 
 #endif

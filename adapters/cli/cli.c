@@ -45,7 +45,9 @@ static const char usage_plan[] =
     "\n"
     "  -o, --out DIR            write the plan here (default careday-out)\n"
     "  --time-limit SECONDS     stop the solver after this long (default 60)\n"
-    "  --export-model FILE.mps  also write the optimisation model\n"
+    "  --model days|time        days: solve by trip days, exact (default);\n"
+    "                           time: the time-indexed model over every start\n"
+    "  --export-model FILE.mps  also write the (time-indexed) optimisation model\n"
     "  --lang en|es             language of the family's calendar and itinerary\n"
     "                           (default: the case's family.language)\n"
     "  --previous OLD/plan.json an earlier plan: change it as little as the case allows,\n"
@@ -233,6 +235,7 @@ struct plan_args {
     const char *previous;
     const char *now;     /* --now, NULL: CAREDAY_NOW, else the clock */
     double time_limit_s; /* < 0: the default */
+    enum sched_model model;
     bool invite, json, quiet, offline;
 };
 
@@ -266,6 +269,15 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
             if (r < 0 || !*v)
                 return usage_error(usage_plan, "%s needs a file name", argv[i]);
             a->export_mps = v;
+        } else if ((r = opt_value(argc, argv, &i, "--model", NULL, &v)) != 0) {
+            if (r < 0)
+                return usage_error(usage_plan, "%s needs a value (days or time)", argv[i]);
+            if (strcmp(v, "days") == 0)
+                a->model = SCHED_MODEL_DAYS;
+            else if (strcmp(v, "time") == 0)
+                a->model = SCHED_MODEL_TIME;
+            else
+                return usage_error(usage_plan, "--model: expected days or time, found \"%s\"", v);
         } else if ((r = opt_value(argc, argv, &i, "--lang", NULL, &v)) != 0) {
             if (r < 0)
                 return usage_error(usage_plan, "%s needs a value (en or es)", argv[i]);
@@ -687,12 +699,9 @@ int cli_plan(int argc, char **argv)
         print_warnings(&warn);
     }
 
-    rc = sched_baseline(&c, &base, &err);
-    if (rc) {
-        rc = sched_status_to_adapt(rc);
-        goto fail;
-    }
     sched_options_init(&so);
+    so.model = a.model;
+    so.baseline = &base; /* built on the plan's own candidates */
     if (a.time_limit_s > 0)
         so.time_limit_s = a.time_limit_s;
     so.export_mps = a.export_mps;

@@ -144,6 +144,7 @@ const char *const i18n_required_keys[] = {
     "reason.predecessor",
     "reason.pair",
     "reason.displaced",
+    "reason.search_stopped",
     NULL,
 };
 

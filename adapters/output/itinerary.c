@@ -625,6 +625,8 @@ static const char *reason_key(enum sched_reason_code code)
         return "reason.predecessor";
     case SCHED_REASON_PAIR:
         return "reason.pair";
+    case SCHED_REASON_STOPPED:
+        return "reason.search_stopped";
     case SCHED_REASON_DISPLACED:
     case SCHED_REASON_PIN:
     case SCHED_REASON_NOTICE:

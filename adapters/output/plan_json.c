@@ -29,6 +29,8 @@ static const char *reason_code(enum sched_reason_code r)
         return "pair";
     case SCHED_REASON_DISPLACED:
         return "displaced";
+    case SCHED_REASON_STOPPED:
+        return "search_stopped";
     case SCHED_REASON_PIN:
         return "pin";
     case SCHED_REASON_NOTICE:

@@ -1,0 +1,105 @@
+/*
+ * sched_plan_case: candidates once, the one-at-a-time baseline on them,
+ * then the chosen model (by trip days by default, or time-indexed).
+ */
+#include "scheduler/sched_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+double sched_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+double plan_bound_of(const struct sched_ctx *x, double model_bound)
+{
+    /* The model's bound includes tie-breaks below 0.001 per visit. */
+    double tb = 0.001 * (double)x->c->nvisits + 1e-6;
+    return ceil(model_bound - tb);
+}
+
+int sched_plan_copy(const struct sched_plan *p, struct sched_plan **out)
+{
+    struct sched_plan *q = plan_new();
+    if (!q)
+        return SCHED_ENOMEM;
+    *q = *p;
+    q->appts = malloc((p->nappts + 1) * sizeof(*q->appts));
+    q->trips = malloc((p->ntrips + 1) * sizeof(*q->trips));
+    q->unscheduled = malloc((p->nunscheduled + 1) * sizeof(*q->unscheduled));
+    if (!q->appts || !q->trips || !q->unscheduled) {
+        sched_plan_free(q);
+        return SCHED_ENOMEM;
+    }
+    if (p->nappts)
+        memcpy(q->appts, p->appts, p->nappts * sizeof(*q->appts));
+    if (p->ntrips)
+        memcpy(q->trips, p->trips, p->ntrips * sizeof(*q->trips));
+    if (p->nunscheduled)
+        memcpy(q->unscheduled, p->unscheduled, p->nunscheduled * sizeof(*q->unscheduled));
+    *out = q;
+    return SCHED_OK;
+}
+
+static int export_time_model(struct sched_ctx *x, const char *path, struct careday_error *err)
+{
+    struct tmodel *t = NULL;
+    int rc = tm_build(x, false, &t);
+    if (rc)
+        return careday_fail(err, rc, NULL, 0, NULL, "planning failed: %s",
+                            rc == SCHED_ENOMEM ? "out of memory" : "the model could not be built");
+    char eb[256];
+    if (solver_write_mps(tm_model(t), path, eb, sizeof eb))
+        rc = careday_fail(err, SCHED_EINVAL, path, 0, NULL, "%s", eb);
+    tm_free(t);
+    return rc;
+}
+
+int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
+                    struct sched_plan **out, struct careday_notes *warn, struct careday_error *err)
+{
+    struct sched_options defaults;
+    if (!o) {
+        sched_options_init(&defaults);
+        o = &defaults;
+    }
+    double t0 = sched_now_s();
+    int rc = sched_case_validate(c, err);
+    if (rc)
+        return rc;
+    struct sched_ctx x;
+    rc = ctx_init(&x, c, warn);
+    if (rc)
+        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
+    struct sched_plan *base = NULL, *plan = NULL;
+    if ((rc = sched_baseline_ctx(&x, &base))) {
+        careday_fail(err, rc, NULL, 0, NULL, "out of memory in the baseline");
+        goto done;
+    }
+    /* The exported model is always the time-indexed one (peers solve it). */
+    if (o->export_mps && (rc = export_time_model(&x, o->export_mps, err)))
+        goto done;
+    if (o->model == SCHED_MODEL_TIME)
+        rc = sched_plan_time(&x, o, base, &plan, warn, err);
+    else
+        rc = sched_plan_days(&x, o, base, &plan, warn, err);
+    if (rc)
+        goto done;
+    plan->solve_ms = (long)((sched_now_s() - t0) * 1000.0 + 0.5);
+    *out = plan;
+    plan = NULL;
+    if (o->baseline) {
+        *o->baseline = base;
+        base = NULL;
+    }
+done:
+    sched_plan_free(plan);
+    sched_plan_free(base);
+    ctx_free(&x);
+    return rc;
+}
