@@ -28,6 +28,8 @@ static const char usage_main[] =
     "\n"
     "Commands:\n"
     "  plan CASE.json [-o OUT]    plan the visits of a case into as few trips as possible\n"
+    "  batch CASELOAD.json [-o OUT]\n"
+    "                             plan a caseload of families sharing providers\n"
     "  check CASE.json            load a case and its calendars, report what they give\n"
     "  calendar expand FILE.ics   show the intervals careday reads from a calendar\n"
     "  gen --families N --seed S -o DIR\n"
@@ -710,6 +712,14 @@ int cli_plan(int argc, char **argv)
     if ((rc = read_now(a.now, &now, &err)) || (rc = check_out_dir(out, &err)) ||
         (rc = check_previous(a.previous, &err)))
         goto fail;
+    if (adapt_caseload_sniff(a.case_path)) {
+        rc = careday_fail(&err, ADAPT_EINPUT, a.case_path, 0, "cases",
+                          "this is a caseload (a list of case files), not a case; plan it with "
+                          "`careday batch %s -o OUT`, or plan one family with `careday plan` on "
+                          "one of its cases",
+                          a.case_path);
+        goto fail;
+    }
     {
         struct adapt_load_options lo = {0};
         lo.offline = a.offline;
@@ -1013,6 +1023,8 @@ int cli_main(int argc, char **argv)
         code = cli_calendar(argc - 1, argv + 1);
     else if (strcmp(cmd, "gen") == 0)
         code = cli_gen(argc - 1, argv + 1);
+    else if (strcmp(cmd, "batch") == 0)
+        code = cli_batch(argc - 1, argv + 1);
     else
         code = usage_error(usage_main, "unknown command \"%s\"", cmd);
     adapt_global_cleanup();
