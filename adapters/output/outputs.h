@@ -17,6 +17,12 @@ struct out_options {
     const char *messages_dir;  /* folder of <lang>.json catalogues; NULL: built-in search */
     const char *uid_key;       /* 32 hex digits keying provider UIDs (plan.json "uid_key");
                                   NULL: unkeyed digest (tests only) */
+    /* What changed against c->previous (re-planning, confirm, cancel), or
+     * NULL. Cancelled appointments whose end is after now stay in family.ics
+     * and the provider's file as STATUS:CANCELLED with a raised SEQUENCE;
+     * with invite, providers/<id>-cancel.ics carries them as METHOD:CANCEL. */
+    const struct sched_changes *changes;
+    bool no_provider_files; /* out_write_calendars: family.ics only (batch family folders) */
 };
 
 /* The key of provider calendar UIDs: 16 random bytes as 32 hex digits. A
@@ -39,6 +45,12 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
 /* OUT/family.ics and OUT/providers/<provider-id>.ics. */
 int out_write_calendars(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
                         const struct out_options *o, struct careday_error *err);
+/* OUT/providers/<provider-id>.ics over several families (a batch): each
+ * provider's appointments with every family, in time order, each child named
+ * as the single-family calendars name it. */
+int out_write_provider_calendars(const char *dir, const struct sched_case *const *cases,
+                                 struct sched_plan *const *plans, size_t n,
+                                 const struct out_options *o, struct careday_error *err);
 /* ADAPT_EINPUT unless the case carries what --invite needs (the
  * coordinator's and every provider's e-mail address); call before planning. */
 int out_check_invite(const struct sched_case *c, struct careday_error *err);
@@ -55,6 +67,24 @@ int out_write_itinerary(const char *dir, const struct sched_case *c, const struc
  * be read. (out_ics.c) */
 int out_previous_sequences(const char *previous_plan, const struct sched_case *c,
                            const struct sched_plan *plan, int *seq, struct careday_error *err);
+
+/* Whether the family's outputs can be written in lang (a catalogue for it,
+ * or its base language, is installed; English always). */
+bool out_has_language(const char *lang, const struct out_options *o);
+/* Warn (in warn, naming case_file and family.language) when the language the
+ * family's outputs would use has no catalogue: they are then in English. */
+void out_check_language(const struct sched_case *c, const struct out_options *o,
+                        const char *case_file, struct careday_notes *warn);
+
+/* The stable code of a reason ("no_provider_time", "nurse", ...; static),
+ * as written in plan.json's "code". */
+const char *out_reason_code(enum sched_reason_code r);
+/* The coordinator's sentence for an unscheduled visit, in English (plan.json
+ * and the terminal are the coordinator's), from the catalogue's
+ * reason.detail.<code>. *out is malloc'd (caller frees); written only on
+ * success. ADAPT_EINPUT when no catalogue is found. */
+int out_reason_text(const struct sched_case *c, const struct sched_unscheduled *u,
+                    const struct out_options *o, char **out, struct careday_error *err);
 
 /* Stable UID of a visit's appointment: derived from the case id and the visit
  * id only, so re-planning keeps it. Writes into buf. */
@@ -83,5 +113,40 @@ int out_publish_begin(const char *out, struct out_publish *p, struct careday_err
 int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *hooks,
                        struct careday_error *err);
 void out_publish_abort(struct out_publish *p);
+/* OUT/changes.json: what changed against the previous plan (changes_json.c). */
+int out_write_changes_json(const char *dir, const struct sched_case *c,
+                           const struct sched_plan *plan, const struct sched_changes *ch,
+                           const struct out_options *o, struct careday_error *err);
+/* A batch's plan as written to OUT/caseload-plan.json and OUT/report.html
+ * (report.c). Everything borrowed. */
+struct out_batch_family {
+    const char *listed;    /* the case path exactly as the caseload lists it */
+    size_t index;          /* its position in the caseload */
+    const char *plan_path; /* its plan.json relative to OUT */
+    const struct sched_case *c;
+    const struct sched_plan *plan, *baseline;
+};
+
+struct out_batch {
+    const char *caseload; /* the caseload file as given */
+    const char *name;
+    const struct out_batch_family *fam;
+    size_t n;
+    enum sched_status status;
+    double objective, bound;
+    long solve_ms, first_plan_ms, construct_ms;
+    uint64_t seed;
+    int jobs, component; /* component -1: the whole caseload */
+    size_t rounds, moves, accepted, conflicts;
+    bool stopped_by_time;
+};
+
+/* OUT/caseload-plan.json and OUT/report.html. */
+int out_write_caseload(const char *dir, const struct out_batch *b, struct careday_error *err);
+/* The same two files for the union of parts planned apart (`batch --merge`):
+ * paths are their caseload-plan.json files. ADAPT_EINPUT when a part is not
+ * one, comes from another caseload, or repeats a family. */
+int out_merge_caseloads(const char *dir, const char *const *paths, size_t n,
+                        struct careday_error *err);
 
 #endif

@@ -11,7 +11,8 @@
  *   3. the new files are moved in, provider calendars first, plan.json last
  *      (its presence and content say which run OUT holds);
  *   4. provider calendars of the earlier plan that the new one has no
- *      appointment for are moved aside (only now, after every move);
+ *      appointment for, and a changes.json the new plan does not have, are
+ *      moved aside (only now, after every move);
  *   5. the folders are flushed to disk;
  * and a failure in 1-5 puts back every file as it was and removes what was
  * added. A new OUT is the staging folder itself, renamed in one step.
@@ -314,6 +315,23 @@ int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *h,
         }
     }
     names_free(&old_prov);
+    /* A changes.json of an earlier run describes another plan. */
+    {
+        bool staged = false;
+        for (size_t j = 0; j < nnew && !staged; j++)
+            staged = strcmp(s.v[j], "changes.json") == 0;
+        join(to, sizeof to, p->target, "changes.json");
+        if (!staged && lstat(to, &st) == 0 && S_ISREG(st.st_mode)) {
+            char *cj = strdup("changes.json");
+            char **v = cj ? realloc(s.v, (s.n + 1) * sizeof *v) : NULL;
+            if (!v) {
+                free(cj);
+                goto oom;
+            }
+            s.v = v;
+            s.v[s.n++] = cj;
+        }
+    }
     done = calloc(s.n ? s.n : 1, sizeof *done);
     if (!done)
         goto oom;
@@ -387,7 +405,7 @@ int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *h,
     }
 
     /* 4. Only now: the earlier plan's calendars that have no successor. */
-    step = "cannot remove a provider calendar of the earlier plan";
+    step = "cannot remove a file of the earlier plan";
     for (size_t i = nnew; i < s.n; i++) {
         name = s.v[i];
         join(to, sizeof to, p->target, name);
