@@ -547,6 +547,26 @@ static int sched_status_to_adapt(int rc)
     return ADAPT_EINTERNAL;
 }
 
+static int produce_mps(void *ud, int (*put)(void *pud, const char *s, size_t n), void *pud)
+{
+    return solver_write_mps(ud, put, pud);
+}
+
+/* --export-model: the time-indexed model, named after docs/model.md, in
+ * free MPS, written atomically before the solve. A path that cannot be
+ * written is bad input (exit 2). */
+static int export_model(const struct sched_case *c, const char *path, struct careday_notes *warn,
+                        struct careday_error *err)
+{
+    solver_model *m = NULL;
+    int rc = sched_time_model(c, &m, warn, err);
+    if (rc)
+        return sched_status_to_adapt(rc);
+    rc = adapt_write_atomic_stream(path, produce_mps, m, err);
+    solver_model_free(m);
+    return rc ? ADAPT_EINPUT : 0;
+}
+
 /* ---------------------------------------------------------------------------
  * Publishing a plan: every file is first written into a staging folder next
  * to OUT; only when all of them are written are they moved into OUT, one
@@ -726,12 +746,13 @@ int cli_plan(int argc, char **argv)
         print_warnings(&warn);
     }
 
+    if (a.export_mps && (rc = export_model(&c, a.export_mps, &warn, &err)))
+        goto fail;
     sched_options_init(&so);
     so.model = a.model;
     so.baseline = &base; /* built on the plan's own candidates */
     if (a.time_limit_s > 0)
         so.time_limit_s = a.time_limit_s;
-    so.export_mps = a.export_mps;
     pr.quiet = a.quiet || a.json;
     pr.tty = isatty(STDERR_FILENO);
     so.progress = on_progress;
