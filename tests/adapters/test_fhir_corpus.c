@@ -30,6 +30,7 @@
 
 #include "adapters/adapters.h"
 #include "adapters/input/fhir.h"
+#include "tests/shared_corpus.h"
 
 #define CORPUS CAREDAY_SHARED_DIR "/corpus/fhir"
 #define EXPECTED CAREDAY_SOURCE_DIR "/tests/data/fhir"
@@ -348,6 +349,8 @@ static void test_no_stale_expectations(void **state)
 
 int main(void)
 {
+    if (!corpus_present(CORPUS))
+        return CORPUS_SKIP;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_prestate(test_corpus_folder, (void *)folders[0]),
         cmocka_unit_test_prestate(test_corpus_folder, (void *)folders[1]),

@@ -21,6 +21,10 @@
  * START and END are UTC RFC 3339. Inputs of tests/data/ics/<folder>/ (dst,
  * fuzz) sit next to their expectation.
  *
+ *   test_corpus_ics           the shared corpus (skips when it is absent)
+ *   test_corpus_ics --data    the cases of tests/data/ics (dst, fuzz)
+ * CTest runs both (calendars/test_corpus_ics and calendars/test_ics_data).
+ *
  *   test_corpus_ics --print FILE.ics HORIZON-FROM HORIZON-TO ZONE [MEANING]
  * prints what the reader gives, in the expectation's format, for writing
  * new expectations by hand (they are then checked line by line).
@@ -37,6 +41,7 @@
 #include <dirent.h>
 
 #include "calendars/calendars.h"
+#include "tests/shared_corpus.h"
 
 #define CORPUS CAREDAY_SHARED_DIR "/corpus/ics"
 #define DATA CAREDAY_SOURCE_DIR "/tests/data/ics"
@@ -421,10 +426,20 @@ int main(int argc, char **argv)
         result_free(&res);
         return 0;
     }
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_corpus_icalendar), cmocka_unit_test(test_corpus_node_ical),
-        cmocka_unit_test(test_corpus_libical),   cmocka_unit_test(test_dst),
-        cmocka_unit_test(test_fuzz_cases),       cmocka_unit_test(test_no_stale_expectations),
+    if (argc == 2 && strcmp(argv[1], "--data") == 0) {
+        const struct CMUnitTest data[] = {
+            cmocka_unit_test(test_dst),
+            cmocka_unit_test(test_fuzz_cases),
+        };
+        return cmocka_run_group_tests_name("tests/data/ics", data, NULL, NULL);
+    }
+    if (!corpus_present(CORPUS))
+        return CORPUS_SKIP;
+    const struct CMUnitTest corpus[] = {
+        cmocka_unit_test(test_corpus_icalendar),
+        cmocka_unit_test(test_corpus_node_ical),
+        cmocka_unit_test(test_corpus_libical),
+        cmocka_unit_test(test_no_stale_expectations),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests_name("shared corpus", corpus, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "calendars/calendars.h"
+#include "tests/shared_corpus.h"
 
 #define TABLE CAREDAY_SHARED_DIR "/corpus/ics/libical/icalrecur_test.txt"
 #define DIFFS CAREDAY_SOURCE_DIR "/tests/data/ics/libical/icalrecur_test.txt.expected"
@@ -180,8 +181,17 @@ static void test_table(void **state)
         bool listed = false;
         for (size_t k = 0; k < ndiffs; k++)
             listed |= diffs[k] == c->line;
+        /* A DTSTART that does not read is a fault of the table: say so and
+         * go on (an assertion here would leave `from` unset as far as the
+         * compiler can tell, and leak the rest of the cases). */
+        const char *colon = strchr(c->dtstart, ':');
         cal_time from;
-        assert_true(parse_stamp(strchr(c->dtstart, ':') + 1, &from));
+        if (!colon || !parse_stamp(colon + 1, &from)) {
+            print_error("line %d: cannot read %s\n", c->line, c->dtstart);
+            free(c->instances);
+            bad++;
+            continue;
+        }
         cal_time start_at;
         if (c->start_at[0] && parse_stamp(c->start_at, &start_at) && start_at > from)
             from = start_at;
@@ -215,6 +225,8 @@ static void test_table(void **state)
 
 int main(void)
 {
+    if (!corpus_present(TABLE))
+        return CORPUS_SKIP;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
     };
