@@ -34,6 +34,28 @@ enum {
 int adapt_case_load(const char *path, struct sched_case *out, struct careday_notes *warn,
                     struct careday_error *err);
 
+/* A caseload (docs/batch.md): the families of a program planned together. */
+struct adapt_caseload {
+    char *path;               /* the caseload file as given */
+    char *name;               /* its "name" ("" when none) */
+    size_t n;                 /* cases listed */
+    char **listed;            /* each case path exactly as listed */
+    char **resolved;          /* ... resolved against the caseload's folder */
+    struct sched_case *cases; /* filled by adapt_caseload_load */
+    bool *loaded;
+};
+/* Read the caseload file (not the cases). Caller frees with
+ * adapt_caseload_free (also after a failed load). */
+int adapt_caseload_read(const char *path, struct adapt_caseload *out, struct careday_notes *warn,
+                        struct careday_error *err);
+/* Load the cases with which[i] (NULL: all); a problem names that case's
+ * file. Two cases with one id are bad input. */
+int adapt_caseload_load(struct adapt_caseload *cl, const bool *which, struct careday_notes *warn,
+                        struct careday_error *err);
+void adapt_caseload_free(struct adapt_caseload *cl); /* NULL is a no-op */
+/* True when path holds a caseload rather than a case (for `careday plan`). */
+bool adapt_caseload_sniff(const char *path);
+
 /* One calendar source or hours template as adapt_case_load_with read it
  * (for `careday check`). Strings are borrowed for the callback only. */
 struct adapt_source_report {

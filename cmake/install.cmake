@@ -1,34 +1,24 @@
 # What `cmake --install BUILD --prefix P` puts where:
 #
-#   P/bin/careday                    the program (adapters/CMakeLists.txt)
-#   P/share/careday/...              data the program reads (message catalogues)
-#   P/share/locale/<lang>/...        compiled gettext catalogues, when there are
-#   P/share/doc/careday/             README.md, docs/*.md and examples/
-#   P/share/man/man<N>/<name>.<N>    docs/<name>.<N>.scd through scdoc, or a
-#                                    committed docs/<name>.<N>
+#   P/bin/careday                     the program (adapters/CMakeLists.txt)
+#   P/share/locale/<lang>/LC_MESSAGES/careday.mo
+#                                     message catalogues (po/CMakeLists.txt)
+#   P/share/doc/careday/              README.md, docs/*.md and examples/
+#   P/share/man/man<N>/<name>.<N>     docs/<name>.<N>.scd through scdoc, or a
+#                                     committed docs/<name>.<N>
 #
 # The program finds its data relative to itself (../share/... beside the
 # binary), never through a path compiled in: an installed careday reads only
-# its own prefix, and the build tree holds the same layout (BUILD/share/...,
-# the program in BUILD/adapters/), so a build run in place finds its data the
-# same way without looking into the sources. Data files are added with
-# careday_data() below; anything generated at build time (a compiled
-# catalogue) is written under CAREDAY_STAGE_DIR and installed from there.
+# its own prefix, and the build tree holds the same layout (BUILD/share/...
+# under CAREDAY_STAGE_DIR, the program in BUILD/adapters/), so a build run in
+# place finds its data the same way without looking into the sources. Data
+# the program reads is written (or copied) under CAREDAY_STAGE_DIR at build
+# time and installed from there to the same place under P/share.
 #
 # tests/install.sh checks all of this on a copy of the tree that it deletes
 # before running the installed program (.ci/test runs it).
 
 set(CAREDAY_STAGE_DIR ${PROJECT_BINARY_DIR}/share)
-
-# careday_data(DEST FILE...): FILEs are data under share/DEST: copied to the
-# build tree's share/DEST when they change, and installed to P/share/DEST.
-function(careday_data dest)
-    foreach(f ${ARGN})
-        get_filename_component(name ${f} NAME)
-        configure_file(${f} ${CAREDAY_STAGE_DIR}/${dest}/${name} COPYONLY)
-    endforeach()
-    install(FILES ${ARGN} DESTINATION ${CMAKE_INSTALL_DATADIR}/${dest})
-endfunction()
 
 # Documentation, and the examples it refers to.
 file(GLOB CAREDAY_DOCS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)

@@ -497,10 +497,9 @@ void sched_mark_stopped(const struct sched_ctx *x, struct sched_plan *p, double 
                 continue;
         }
         u->code = SCHED_REASON_STOPPED;
-        snprintf(u->reason, sizeof u->reason,
-                 "the search stopped at the time limit (%g s) before placing it; no plan "
-                 "costs less than %.0f (this one costs %.0f)",
-                 time_limit_s, p->bound, p->objective);
+        u->time_limit_s = time_limit_s;
+        u->bound = p->bound;
+        u->objective = p->objective;
     }
 }
 

@@ -6,7 +6,6 @@
  */
 #include "scheduler/sched_internal.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -296,110 +295,66 @@ void ctx_free(struct sched_ctx *x)
     memset(x, 0, sizeof(*x));
 }
 
-static void fmt_day(int32_t day, char *buf, size_t n)
-{
-    cal_format_date(day, buf, n);
-}
-
 void sched_explain(const struct sched_ctx *x, int vi, const bool *unplaced,
                    struct sched_unscheduled *u)
 {
     const struct sched_case *c = x->c;
     const struct sched_visit *v = &c->visits[vi];
-    const struct sched_provider *p = &c->providers[v->provider];
     const struct visit_diag *dg = &x->diag[vi];
-    char from[16], to[16];
-    fmt_day(v->booked ? c->horizon_start : v->earliest, from, sizeof from);
-    fmt_day(v->booked ? c->horizon_end : v->latest, to, sizeof to);
+    memset(u, 0, sizeof *u);
     u->visit = vi;
+    u->other = -1;
+    u->from = v->booked ? c->horizon_start : v->earliest;
+    u->to = v->booked ? c->horizon_end : v->latest;
+    u->day_start = x->win0;
+    u->day_end = x->win1;
     for (size_t k = 0; k < c->nvisits; k++) {
         const struct sched_visit *o = &c->visits[k];
         for (size_t b = 0; b < o->nbefore; b++)
             if (o->before[b].visit == vi && unplaced[k]) {
                 u->code = SCHED_REASON_PREDECESSOR;
-                snprintf(u->reason, sizeof u->reason,
-                         "it must come after visit %s, which could not be placed", o->id);
+                u->other = (int)k;
                 return;
             }
     }
+    u->minute = -1;
+    u->mode = -1;
     if (v->pinned && (dg->ncands == 0 || dg->pin_rejected > 0)) {
-        char pin[16], extra[64] = "";
-        fmt_day(v->pin_day, pin, sizeof pin);
-        if (v->pin_has_mode || v->pin_start >= 0)
-            snprintf(extra, sizeof extra, " (%s%s%02d:%02d)",
-                     v->pin_has_mode ? sched_mode_name(v->pin_mode) : "",
-                     v->pin_has_mode && v->pin_start >= 0 ? ", " : "",
-                     v->pin_start >= 0 ? v->pin_start / 60 : 0,
-                     v->pin_start >= 0 ? v->pin_start % 60 : 0);
-        if (v->pin_start < 0 && extra[0]) /* mode only: no time to show */
-            snprintf(extra, sizeof extra, " (%s)", sched_mode_name(v->pin_mode));
         u->code = SCHED_REASON_PIN;
-        snprintf(u->reason, sizeof u->reason,
-                 dg->ncands == 0
-                     ? "it is pinned to %s%s, and %s has no open time then that suits the family"
-                     : "it is pinned to %s%s, and %s's time then is taken by other visits or "
-                       "the day's limits",
-                 pin, extra, sched_provider_name(p));
+        u->day = v->pin_day;
+        u->minute = v->pin_start;
+        u->mode = v->pin_has_mode ? (int)v->pin_mode : -1;
+        u->candidates = dg->ncands;
         return;
     }
     if (dg->ncands == 0 && dg->notice_rejected + dg->avoid_rejected > 0) {
         if (dg->notice_rejected >= dg->avoid_rejected) {
-            char when[16];
-            int32_t day;
-            int minute;
-            cal_tz_to_local(c->tz, c->now + (cal_time)c->min_notice_minutes * 60, &day, &minute);
-            fmt_day(day, when, sizeof when);
             u->code = SCHED_REASON_NOTICE;
-            snprintf(u->reason, sizeof u->reason,
-                     "its possible times between %s and %s all start before %s %02d:%02d, "
-                     "the earliest with %d hours' notice",
-                     from, to, when, minute / 60, minute % 60, c->min_notice_minutes / 60);
+            cal_tz_to_local(c->tz, c->now + (cal_time)c->min_notice_minutes * 60, &u->day,
+                            &u->minute);
+            u->notice_hours = c->min_notice_minutes / 60;
         } else {
             u->code = SCHED_REASON_AVOID;
-            snprintf(u->reason, sizeof u->reason,
-                     "its possible times between %s and %s all fall on dates to avoid", from, to);
         }
         return;
     }
     if (dg->ncands == 0) {
-        if (dg->tele_not_ready && dg->provider_time == 0 && v->nmodes == 1) {
+        if (dg->tele_not_ready && dg->provider_time == 0 && v->nmodes == 1)
             u->code = SCHED_REASON_TELEHEALTH_NOT_READY;
-            snprintf(u->reason, sizeof u->reason,
-                     "only a video visit is allowed and the family is not set up for "
-                     "telehealth");
-        } else if (dg->provider_time == 0) {
+        else if (dg->provider_time == 0)
             u->code = SCHED_REASON_NO_PROVIDER_TIME;
-            snprintf(u->reason, sizeof u->reason,
-                     "%s (%s) has no open time for this visit's %d minutes between %s and %s",
-                     sched_provider_name(p), p->specialty ? p->specialty : "provider", v->minutes,
-                     from, to);
-        } else if (dg->nurse_blocked > 0) {
+        else if (dg->nurse_blocked > 0)
             u->code = SCHED_REASON_NURSE;
-            snprintf(u->reason, sizeof u->reason,
-                     "the provider's open times between %s and %s that suit the family have "
-                     "no home-nursing shift to cover them",
-                     from, to);
-        } else {
+        else
             u->code = SCHED_REASON_NO_FAMILY_TIME;
-            snprintf(u->reason, sizeof u->reason,
-                     "%s's open times between %s and %s never meet the family's free time "
-                     "(with the drive, inside %02d:%02d-%02d:%02d)",
-                     sched_provider_name(p), from, to, x->win0 / 60, x->win0 % 60, x->win1 / 60,
-                     x->win1 % 60);
-        }
         return;
     }
     int partner = sched_partner(c, vi);
     if (partner >= 0 && unplaced[partner]) {
         u->code = SCHED_REASON_PAIR;
-        snprintf(u->reason, sizeof u->reason,
-                 "it must be on the same day as visit %s, and no day fits both",
-                 c->visits[partner].id);
+        u->other = partner;
         return;
     }
     u->code = SCHED_REASON_DISPLACED;
-    snprintf(u->reason, sizeof u->reason,
-             "its %zu possible times between %s and %s are taken by higher-priority visits, "
-             "daily limits, order rules or the one-trip-a-day rule",
-             (size_t)dg->ncands, from, to);
+    u->candidates = dg->ncands;
 }

@@ -280,11 +280,9 @@ int sched_plan_changes(const struct sched_case *c, const struct sched_plan *p,
             snprintf(ch.text, sizeof ch.text, "the visit is no longer in the case");
         } else {
             ch.why = SCHED_WHY_UNSCHEDULED;
+            /* Why it could not be placed is the plan's unscheduled entry for
+             * the visit (a code; adapters/ puts it in words). */
             snprintf(ch.text, sizeof ch.text, "it could not be placed");
-            for (size_t u = 0; u < p->nunscheduled; u++)
-                if (p->unscheduled[u].visit == q->visit)
-                    snprintf(ch.text, sizeof ch.text, "it could not be placed: %.280s",
-                             p->unscheduled[u].reason);
         }
         rc = push_change(out, &ch);
         out->cancelled++;

@@ -145,4 +145,10 @@ int sched_plan_days(struct sched_ctx *x, const struct sched_options *o,
                     const struct sched_plan *baseline, struct sched_plan **out,
                     struct careday_notes *warn, struct careday_error *err);
 
+/* Batches (batch.c): true when plan p of family f finds every provider below
+ * capacity among the holds h (sorted by provider and start) of the families
+ * not excluded (excluded may be NULL). */
+bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,
+                     const struct sched_hold *h, size_t nh, const bool *excluded);
+
 #endif

@@ -42,9 +42,8 @@ for f in bin/careday share/doc/careday/README.md share/doc/careday/cli.md \
     share/doc/careday/examples/rivera-winter.json; do
     if [ -e "$prefix/$f" ]; then ok; else bad "$f is not installed"; fi
 done
-# The catalogues: JSON under share/careday/messages or compiled gettext ones.
-if [ -e "$prefix/share/careday/messages/en.json" ] ||
-    ls "$prefix"/share/locale/*/LC_MESSAGES/careday.mo >/dev/null 2>&1; then
+if [ -e "$prefix/share/locale/en/LC_MESSAGES/careday.mo" ] &&
+    [ -e "$prefix/share/locale/es/LC_MESSAGES/careday.mo" ]; then
     ok
 else
     bad "no message catalogue is installed"
@@ -66,7 +65,7 @@ fi
 plan() {
     local p=$1 run=$tmp/elsewhere-$RANDOM
     mkdir -p "$run"
-    (cd "$run" && env -u CAREDAY_MESSAGES "$p/bin/careday" plan \
+    (cd "$run" && env -u CAREDAY_MESSAGES -u CAREDAY_LOCALEDIR "$p/bin/careday" plan \
         "$p/share/doc/careday/examples/rivera-winter.json" -o out --quiet >"$run/log" 2>&1)
     local rc=$?
     if [ $rc = 0 ]; then ok; else bad "installed careday plan exited $rc"; cat "$run/log"; return; fi

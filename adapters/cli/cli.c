@@ -28,6 +28,8 @@ static const char usage_main[] =
     "\n"
     "Commands:\n"
     "  plan CASE.json [-o OUT]    plan the visits of a case into as few trips as possible\n"
+    "  batch CASELOAD.json [-o OUT]\n"
+    "                             plan a caseload of families sharing providers\n"
     "  check CASE.json            load a case and its calendars, report what they give\n"
     "  calendar expand FILE.ics   show the intervals careday reads from a calendar\n"
     "  gen --families N --seed S -o DIR\n"
@@ -281,8 +283,11 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
         } else if ((r = opt_value(argc, argv, &i, "--lang", NULL, &v)) != 0) {
             if (r < 0)
                 return usage_error(usage_plan, "%s needs a value (en or es)", argv[i]);
-            if (strcmp(v, "en") != 0 && strcmp(v, "es") != 0)
-                return usage_error(usage_plan, "--lang: expected en or es, found \"%s\"", v);
+            if (!out_has_language(v, NULL))
+                return usage_error(usage_plan,
+                                   "--lang: no message catalogue for \"%s\"; expected en, es "
+                                   "or another installed language",
+                                   v);
             a->lang = v;
         } else if ((r = opt_value(argc, argv, &i, "--previous", NULL, &v)) != 0) {
             if (r < 0 || !*v)
@@ -446,7 +451,12 @@ static void print_summary(const struct sched_case *c, const struct sched_plan *p
         printf("Status: %s\n", status);
     for (i = 0; i < p->nunscheduled; i++) {
         const struct sched_unscheduled *u = &p->unscheduled[i];
-        printf("Not scheduled: %s: %s\n", c->visits[u->visit].id, u->reason);
+        char *why = NULL;
+        if (out_reason_text(c, u, NULL, &why, NULL) != 0)
+            why = NULL;
+        printf("Not scheduled: %s: %s\n", c->visits[u->visit].id,
+               why ? why : out_reason_code(u->code));
+        free(why);
     }
     snprintf(prov, sizeof prov, "%s/providers", out);
     {
@@ -477,8 +487,13 @@ static void print_json_summary(const struct sched_case *c, const struct sched_pl
     un = json_array();
     for (i = 0; un && i < p->nunscheduled; i++) {
         const struct sched_unscheduled *u = &p->unscheduled[i];
-        json_array_append_new(
-            un, json_pack("{s:s, s:s}", "visit", c->visits[u->visit].id, "reason", u->reason));
+        char *why = NULL;
+        if (out_reason_text(c, u, NULL, &why, NULL) != 0)
+            why = NULL;
+        json_array_append_new(un, json_pack("{s:s, s:s, s:s}", "visit", c->visits[u->visit].id,
+                                            "reason", why ? why : out_reason_code(u->code), "code",
+                                            out_reason_code(u->code)));
+        free(why);
     }
     root = json_pack("{s:i, s:s, s:s, s:s, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
                      "s:s, s:I, s:i}",
@@ -677,12 +692,24 @@ int cli_plan(int argc, char **argv)
     if ((rc = read_now(a.now, &now, &err)) || (rc = check_out_dir(out, &err)) ||
         (rc = check_previous(a.previous, &err)))
         goto fail;
+    if (adapt_caseload_sniff(a.case_path)) {
+        rc = careday_fail(&err, ADAPT_EINPUT, a.case_path, 0, "cases",
+                          "this is a caseload (a list of case files), not a case; plan it with "
+                          "`careday batch %s -o OUT`, or plan one family with `careday plan` on "
+                          "one of its cases",
+                          a.case_path);
+        goto fail;
+    }
     {
         struct adapt_load_options lo = {0};
         lo.offline = a.offline;
         lo.on_source = on_source_age;
         lo.ud = &a;
         rc = adapt_case_load_with(a.case_path, &lo, &c, &warn, &err);
+    }
+    if (rc == 0) {
+        struct out_options lang = {.lang = a.lang};
+        out_check_language(&c, &lang, a.case_path, &warn);
     }
     print_warnings(&warn);
     if (rc)
@@ -893,6 +920,8 @@ int cli_check(int argc, char **argv)
     lo.offline = offline;
     printf("Checking %s\n", path);
     rc = adapt_case_load_with(path, &lo, &c, &warn, &err);
+    if (rc == 0)
+        out_check_language(&c, NULL, path, &warn);
     fflush(stdout);
     print_warnings(&warn);
     if (rc) {
@@ -973,6 +1002,8 @@ int cli_main(int argc, char **argv)
         code = cli_calendar(argc - 1, argv + 1);
     else if (strcmp(cmd, "gen") == 0)
         code = cli_gen(argc - 1, argv + 1);
+    else if (strcmp(cmd, "batch") == 0)
+        code = cli_batch(argc - 1, argv + 1);
     else
         code = usage_error(usage_main, "unknown command \"%s\"", cmd);
     adapt_global_cleanup();

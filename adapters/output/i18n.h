@@ -1,22 +1,26 @@
 /*
  * i18n: the message catalogue behind every string a family or provider reads.
  *
- * A catalogue is adapters/messages/<lang>.json, one JSON object of
- * key -> template. Templates name their placeholders in braces ("Trip to
- * {places}"); "{{" and "}}" are literal braces. Month and weekday names and
- * the date and time patterns live in the catalogue too, so a new language is
- * a new file and no code.
+ * Catalogues are gettext files: po/<lang>.po in the sources, compiled by
+ * msgfmt (at build time, by CMake) into <localedir>/<lang>/LC_MESSAGES/
+ * careday.mo. Each entry's msgctxt is the key careday asks for ("trip.note"),
+ * msgid the English text, msgstr the text shown. Templates name their
+ * placeholders in braces ("Trip to {places}"); "{{" and "}}" are literal
+ * braces. Month and weekday names and the date and time patterns live in the
+ * catalogue too, so a new language is a new .po file and no code.
  *
- * English (en.json) is the reference: it must define every key careday uses
- * (i18n_required_keys). Another language may leave keys out; they then read
- * from English. A language without a catalogue file reads English as a whole
- * (i18n_lang says which one was used). There is no built-in copy of any
- * text: without en.json opening fails.
+ * English (en) is the reference: it must define every key careday uses
+ * (i18n_required_keys). Another language may leave keys out (or leave a
+ * msgstr empty); they then read from English. A language without a catalogue
+ * reads English as a whole (i18n_lang says which one was used). There is no
+ * built-in copy of any text: without en.mo opening fails.
  *
- * Where the catalogues are: the messages_dir argument, else the environment
- * variable CAREDAY_MESSAGES, else CAREDAY_DATA_DIR/messages when careday was
- * built with CAREDAY_DATA_DIR, else ../share/careday/messages next to the
- * running executable.
+ * Where the catalogues are (i18n_find_localedir, the one place that decides):
+ * the locale_dir argument, else the environment variable CAREDAY_LOCALEDIR,
+ * else ../share/locale next to the running executable (PREFIX/bin/careday
+ * reads PREFIX/share/locale; in a build tree, build/adapters/careday reads
+ * build/share/locale, where CMake puts the compiled catalogues). Never the
+ * source tree.
  */
 #ifndef CAREDAY_I18N_H
 #define CAREDAY_I18N_H
@@ -36,12 +40,19 @@ struct i18n_arg {
     const char *value;
 };
 
-/* Open the catalogue of lang ("en", "es"; NULL or "" means "en").
- * Fails with ADAPT_EINPUT when no catalogue folder or no en.json is found, a
- * file is not a JSON object of strings, or en.json lacks a required key; err
+/* The folder of compiled catalogues, by the search order above, into dir.
+ * ADAPT_EINPUT (err says where it looked) when none holds en's catalogue. */
+int i18n_find_localedir(const char *locale_dir, char *dir, size_t size, struct careday_error *err);
+
+/* Open the catalogue of lang ("en", "es", "es-MX"; NULL or "" means "en").
+ * Fails with ADAPT_EINPUT when no catalogue folder or no English catalogue
+ * is found, a file is not a gettext .mo, or English lacks a required key; err
  * names the file. Caller frees with i18n_free. */
-int i18n_open(const char *lang, const char *messages_dir, i18n_catalog **out,
+int i18n_open(const char *lang, const char *locale_dir, i18n_catalog **out,
               struct careday_error *err);
+/* Whether lang has a catalogue of its own (or is English); false also when
+ * no catalogue folder is found. */
+bool i18n_has_language(const char *lang, const char *locale_dir);
 void i18n_free(i18n_catalog *cat); /* NULL is a no-op */
 
 /* The language actually used ("es", or "en" when lang had no catalogue);
@@ -52,6 +63,12 @@ const char *i18n_dir(const i18n_catalog *cat);
 
 /* The template of key (borrowed); NULL when neither catalogue has it. */
 const char *i18n_get(const i18n_catalog *cat, const char *key);
+/* The template of key in the catalogue's own language only (no English
+ * fallback; for English, English), NULL when absent. For tests and tools. */
+const char *i18n_get_own(const i18n_catalog *cat, const char *key);
+/* The keys of the own-language layer, in sorted order (borrowed). */
+size_t i18n_count_own(const i18n_catalog *cat);
+const char *i18n_key_at(const i18n_catalog *cat, size_t i);
 
 /* Expand key's template with args. Unknown placeholders expand to nothing.
  * Returns a malloc'd string (caller frees), NULL when out of memory. A key
@@ -96,7 +113,7 @@ const char *i18n_weekday(const i18n_catalog *cat, int weekday, int short_form);
 /* First day of a week in a month grid: 0 = Monday ... 6 = Sunday. */
 int i18n_week_start(const i18n_catalog *cat);
 
-/* The keys en.json must define, NULL-terminated (for tests and docs). */
+/* The keys the English catalogue must define, NULL-terminated (for tests and docs). */
 extern const char *const i18n_required_keys[];
 
 #endif

@@ -11,6 +11,7 @@
 #include "adapters/adapters.h"
 #include "adapters/output/i18n.h"
 #include "adapters/output/outputs.h"
+#include "adapters/output/reasons.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -610,32 +611,6 @@ static void section_remote(struct i18n_buf *b, const struct sched_case *c,
  * Visits that could not be planned.
  */
 
-static const char *reason_key(enum sched_reason_code code)
-{
-    switch (code) {
-    case SCHED_REASON_NO_PROVIDER_TIME:
-        return "reason.no_provider_time";
-    case SCHED_REASON_NO_FAMILY_TIME:
-        return "reason.no_family_time";
-    case SCHED_REASON_NURSE:
-        return "reason.nurse";
-    case SCHED_REASON_TELEHEALTH_NOT_READY:
-        return "reason.telehealth_not_ready";
-    case SCHED_REASON_PREDECESSOR:
-        return "reason.predecessor";
-    case SCHED_REASON_PAIR:
-        return "reason.pair";
-    case SCHED_REASON_STOPPED:
-        return "reason.search_stopped";
-    case SCHED_REASON_DISPLACED:
-    case SCHED_REASON_PIN:
-    case SCHED_REASON_NOTICE:
-    case SCHED_REASON_AVOID:
-        break;
-    }
-    return "reason.displaced";
-}
-
 /* tel: keeps digits and a leading '+'. */
 static void tel_href(struct i18n_buf *b, const char *phone)
 {
@@ -672,7 +647,11 @@ static void section_unscheduled(struct i18n_buf *b, const struct sched_case *c,
         i18n_buf_add(b, "</h3>\n");
         what_for(b, cat, v, "<p>", "</p>\n");
         i18n_buf_add(b, "<p class=\"reason\">");
-        msg(b, cat, reason_key(u->code), NULL, 0);
+        struct i18n_buf why = {0};
+        reason_words(&why, cat, c, u, false);
+        esc(b, why.s);
+        b->oom |= why.oom;
+        i18n_buf_free(&why);
         i18n_buf_add(b, "</p>\n<p class=\"call\">");
         if (p->phone && *p->phone) {
             /* The phone number becomes a link; the sentence around it comes

@@ -855,6 +855,8 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
     rc = write_family(dir, c, plan, family_cat, seq, o->now, err);
     if (rc)
         goto done;
+    if (o->no_provider_files)
+        goto done;
     snprintf(path, sizeof path, "%s/providers", dir);
     rc = make_dir(path, err);
     for (size_t pi = 0; pi < c->nproviders && rc == 0; pi++) {
@@ -866,5 +868,119 @@ done:
     free(seq);
     i18n_free(family_cat);
     i18n_free(provider_cat);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * A batch: providers/<id>.ics over every family.
+ */
+
+struct batch_event {
+    size_t family, appt;
+    cal_time start;
+};
+
+static int cmp_batch_event(const void *a, const void *b)
+{
+    const struct batch_event *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    return (x->appt > y->appt) - (x->appt < y->appt);
+}
+
+/* Every family's appointments with the provider `id`, into one calendar. */
+static int write_batch_provider(const char *dir, const struct sched_case *const *cases,
+                                struct sched_plan *const *plans, size_t n, const char *id,
+                                const i18n_catalog *cat, cal_time now, struct batch_event *ev,
+                                struct careday_error *err)
+{
+    size_t count = 0;
+    const struct sched_provider *prov = NULL;
+    for (size_t f = 0; f < n; f++) {
+        const struct sched_case *c = cases[f];
+        if (!plans[f])
+            continue;
+        for (size_t i = 0; i < plans[f]->nappts; i++) {
+            const struct sched_visit *v = &c->visits[plans[f]->appts[i].visit];
+            if (strcmp(c->providers[v->provider].id, id) != 0)
+                continue;
+            prov = &c->providers[v->provider];
+            ev[count++] = (struct batch_event){f, i, plans[f]->appts[i].start};
+        }
+    }
+    if (count == 0)
+        return 0;
+    qsort(ev, count, sizeof *ev, cmp_batch_event);
+    char path[OUT_PATH_MAX];
+    provider_path(dir, prov, ".ics", path, sizeof path);
+    struct i18n_arg args[] = {{"provider", sched_provider_name(prov)}};
+    char *calname = count > 1 ? i18n_format(cat, "provider.calendar.name", args, 1) : NULL;
+    struct cal_writer_options wo = {
+        .method = "PUBLISH",
+        .prodid = OUT_PRODID,
+        .calname = calname,
+        .refresh_hours = count > 1 ? 1 : 0,
+        .dtstamp = now,
+    };
+    struct cal_attendee organizer = {.name = OUT_ORGANIZER_NAME, .email = OUT_ORGANIZER_EMAIL};
+    int rc = 0;
+    cal_writer *w = (count == 1 || calname) ? cal_writer_new(&wo) : NULL;
+    if (!w) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < count && rc == 0; k++)
+        rc = add_provider_event(w, cases[ev[k].family], &plans[ev[k].family]->appts[ev[k].appt],
+                                cat, "feed", 0, &organizer, NULL, 0);
+    if (rc) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
+                          cal_strerror(rc));
+        goto done;
+    }
+    rc = serialize_to(w, path, err);
+done:
+    cal_writer_free(w);
+    free(calname);
+    return rc;
+}
+
+int out_write_provider_calendars(const char *dir, const struct sched_case *const *cases,
+                                 struct sched_plan *const *plans, size_t n,
+                                 const struct out_options *o, struct careday_error *err)
+{
+    struct out_options none = {0};
+    if (!o)
+        o = &none;
+    i18n_catalog *cat = NULL;
+    size_t total = 0;
+    char path[OUT_PATH_MAX];
+    for (size_t f = 0; f < n; f++)
+        total += plans[f] ? plans[f]->nappts : 0;
+    struct batch_event *ev = malloc((total ? total : 1) * sizeof *ev);
+    if (!ev)
+        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    int rc = i18n_open("en", o->messages_dir, &cat, err);
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/providers", dir);
+        rc = make_dir(path, err);
+    }
+    /* Each provider id once, in the order families first name it. */
+    for (size_t f = 0; f < n && rc == 0; f++)
+        for (size_t p = 0; p < cases[f]->nproviders && rc == 0; p++) {
+            const char *id = cases[f]->providers[p].id;
+            bool seen = false;
+            for (size_t g = 0; g <= f && !seen; g++)
+                for (size_t q = 0; q < cases[g]->nproviders && !seen; q++) {
+                    if (g == f && q == p)
+                        break;
+                    seen = strcmp(cases[g]->providers[q].id, id) == 0;
+                }
+            if (!seen)
+                rc = write_batch_provider(dir, cases, plans, n, id, cat, o->now, ev, err);
+        }
+    i18n_free(cat);
+    free(ev);
     return rc;
 }

@@ -15,6 +15,7 @@ struct out_options {
     const char *previous_plan; /* path of an earlier plan.json (--previous), or NULL */
     bool invite;               /* also write iTIP METHOD:REQUEST files (--invite) */
     const char *messages_dir;  /* folder of <lang>.json catalogues; NULL: built-in search */
+    bool no_provider_files;    /* out_write_calendars: family.ics only (batch family folders) */
 };
 
 /* OUT/plan.json (DESIGN §5), with the baseline's metrics beside the plan's. */
@@ -24,6 +25,12 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
 /* OUT/family.ics and OUT/providers/<provider-id>.ics. */
 int out_write_calendars(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
                         const struct out_options *o, struct careday_error *err);
+/* OUT/providers/<provider-id>.ics over several families (a batch): each
+ * provider's appointments with every family, in time order, each child named
+ * as the single-family calendars name it. */
+int out_write_provider_calendars(const char *dir, const struct sched_case *const *cases,
+                                 struct sched_plan *const *plans, size_t n,
+                                 const struct out_options *o, struct careday_error *err);
 /* ADAPT_EINPUT unless the case carries what --invite needs (the
  * coordinator's and every provider's e-mail address); call before planning. */
 int out_check_invite(const struct sched_case *c, struct careday_error *err);
@@ -41,8 +48,58 @@ int out_write_itinerary(const char *dir, const struct sched_case *c, const struc
 int out_previous_sequences(const char *previous_plan, const struct sched_case *c,
                            const struct sched_plan *plan, int *seq, struct careday_error *err);
 
+/* Whether the family's outputs can be written in lang (a catalogue for it,
+ * or its base language, is installed; English always). */
+bool out_has_language(const char *lang, const struct out_options *o);
+/* Warn (in warn, naming case_file and family.language) when the language the
+ * family's outputs would use has no catalogue: they are then in English. */
+void out_check_language(const struct sched_case *c, const struct out_options *o,
+                        const char *case_file, struct careday_notes *warn);
+
+/* The stable code of a reason ("no_provider_time", "nurse", ...; static),
+ * as written in plan.json's "code". */
+const char *out_reason_code(enum sched_reason_code r);
+/* The coordinator's sentence for an unscheduled visit, in English (plan.json
+ * and the terminal are the coordinator's), from the catalogue's
+ * reason.detail.<code>. *out is malloc'd (caller frees); written only on
+ * success. ADAPT_EINPUT when no catalogue is found. */
+int out_reason_text(const struct sched_case *c, const struct sched_unscheduled *u,
+                    const struct out_options *o, char **out, struct careday_error *err);
+
 /* Stable UID of a visit's appointment: derived from the case id and the visit
  * id only, so re-planning keeps it. Writes into buf. */
 void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size);
+
+/* A batch's plan as written to OUT/caseload-plan.json and OUT/report.html
+ * (report.c). Everything borrowed. */
+struct out_batch_family {
+    const char *listed;    /* the case path exactly as the caseload lists it */
+    size_t index;          /* its position in the caseload */
+    const char *plan_path; /* its plan.json relative to OUT */
+    const struct sched_case *c;
+    const struct sched_plan *plan, *baseline;
+};
+
+struct out_batch {
+    const char *caseload; /* the caseload file as given */
+    const char *name;
+    const struct out_batch_family *fam;
+    size_t n;
+    enum sched_status status;
+    double objective, bound;
+    long solve_ms, first_plan_ms, construct_ms;
+    uint64_t seed;
+    int jobs, component; /* component -1: the whole caseload */
+    size_t rounds, moves, accepted, conflicts;
+    bool stopped_by_time;
+};
+
+/* OUT/caseload-plan.json and OUT/report.html. */
+int out_write_caseload(const char *dir, const struct out_batch *b, struct careday_error *err);
+/* The same two files for the union of parts planned apart (`batch --merge`):
+ * paths are their caseload-plan.json files. ADAPT_EINPUT when a part is not
+ * one, comes from another caseload, or repeats a family. */
+int out_merge_caseloads(const char *dir, const char *const *paths, size_t n,
+                        struct careday_error *err);
 
 #endif

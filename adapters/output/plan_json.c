@@ -12,35 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *reason_code(enum sched_reason_code r)
-{
-    switch (r) {
-    case SCHED_REASON_NO_PROVIDER_TIME:
-        return "no_provider_time";
-    case SCHED_REASON_NO_FAMILY_TIME:
-        return "no_family_time";
-    case SCHED_REASON_NURSE:
-        return "nurse";
-    case SCHED_REASON_TELEHEALTH_NOT_READY:
-        return "telehealth_not_ready";
-    case SCHED_REASON_PREDECESSOR:
-        return "predecessor";
-    case SCHED_REASON_PAIR:
-        return "pair";
-    case SCHED_REASON_DISPLACED:
-        return "displaced";
-    case SCHED_REASON_STOPPED:
-        return "search_stopped";
-    case SCHED_REASON_PIN:
-        return "pin";
-    case SCHED_REASON_NOTICE:
-        return "notice";
-    case SCHED_REASON_AVOID:
-        return "avoid_date";
-    }
-    return "other";
-}
-
 /* Builder that remembers any allocation failure, so the tree is built in
  * straight lines and checked once. */
 struct tree {
@@ -185,7 +156,8 @@ static json_t *trips(struct tree *t, const struct sched_case *c, const struct sc
     return arr;
 }
 
-static json_t *unscheduled(struct tree *t, const struct sched_case *c, const struct sched_plan *p)
+static json_t *unscheduled(struct tree *t, const struct sched_case *c, const struct sched_plan *p,
+                           char *const *reasons)
 {
     json_t *arr = json_array();
     size_t i;
@@ -200,10 +172,19 @@ static json_t *unscheduled(struct tree *t, const struct sched_case *c, const str
         if (!o)
             break;
         add(t, o, "visit", json_string(visit_id(c, u->visit)));
-        add(t, o, "reason", json_string(u->reason));
-        add(t, o, "code", json_string(reason_code(u->code)));
+        add(t, o, "reason", json_string(reasons[i]));
+        add(t, o, "code", json_string(out_reason_code(u->code)));
+        if (u->other >= 0 && (size_t)u->other < c->nvisits)
+            add(t, o, "other", json_string(visit_id(c, u->other)));
     }
     return arr;
+}
+
+static void free_reasons(char **reasons, size_t n)
+{
+    for (size_t i = 0; reasons && i < n; i++)
+        free(reasons[i]);
+    free(reasons);
 }
 
 int out_write_plan_json(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
@@ -214,6 +195,7 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     json_t *root;
     char *text = NULL, *path = NULL;
     int *seq;
+    char **reasons;
     size_t n;
     int rc;
 
@@ -226,10 +208,15 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
         free(seq);
         return rc;
     }
-    root = json_object();
+    /* The reasons in the coordinator's words (English, docs/outputs.md). */
+    reasons = calloc(plan->nunscheduled ? plan->nunscheduled : 1, sizeof *reasons);
+    for (size_t i = 0; reasons && i < plan->nunscheduled && rc == 0; i++)
+        rc = out_reason_text(c, &plan->unscheduled[i], o, &reasons[i], err);
+    root = rc || !reasons ? NULL : json_object();
     if (!root) {
         free(seq);
-        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+        free_reasons(reasons, plan->nunscheduled);
+        return rc ? rc : careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     }
     add(&t, root, "careday", json_integer(1));
     add(&t, root, "case", json_string(c->id ? c->id : ""));
@@ -243,11 +230,12 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     add(&t, root, "baseline", baseline ? metrics(&t, &baseline->metrics) : json_null());
     add(&t, root, "appointments", appointments(&t, c, plan, seq));
     add(&t, root, "trips", trips(&t, c, plan));
-    add(&t, root, "unscheduled", unscheduled(&t, c, plan));
+    add(&t, root, "unscheduled", unscheduled(&t, c, plan, reasons));
     if (!t.failed)
         text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);
     free(seq);
+    free_reasons(reasons, plan->nunscheduled);
     n = strlen(dir) + sizeof "/plan.json";
     path = malloc(n);
     if (!text || !path) {

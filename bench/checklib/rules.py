@@ -20,6 +20,7 @@ class Result:
         self.notes = []
         self.metrics = {}
         self.nappts = 0
+        self.appts = []  # the plan's appointments as read (for caseload checks)
 
     def bad(self, rule, text):
         self.violations.append((rule, text))
@@ -46,6 +47,7 @@ def check(c, plan):
 
     appts = _read_appointments(c, plan["appointments"], r)
     r.nappts = len(appts)
+    r.appts = appts
     by_visit = {}
     for a in appts:
         by_visit.setdefault(a["visit"]["id"], []).append(a)

@@ -10,7 +10,7 @@
 #include "adapters/output/outputs.h"
 #include "scheduler/scheduler.h"
 
-#define MESSAGES CAREDAY_SOURCE_DIR "/adapters/output/messages"
+#define MESSAGES CAREDAY_LOCALEDIR
 
 /* ---------------------------------------------------------------------------
  * The fixture: one family, four providers, three places and a lodging.
@@ -184,8 +184,9 @@ static inline struct sched_plan *build_plan(const struct sched_case *c)
     p->unscheduled = calloc(1, sizeof *p->unscheduled);
     p->unscheduled[0].visit = V_GI;
     p->unscheduled[0].code = SCHED_REASON_NO_PROVIDER_TIME;
-    snprintf(p->unscheduled[0].reason, sizeof p->unscheduled[0].reason,
-             "no provider time in the window");
+    p->unscheduled[0].other = -1;
+    p->unscheduled[0].from = cal_days_from_civil(2026, 12, 1);
+    p->unscheduled[0].to = cal_days_from_civil(2026, 12, 31);
     p->metrics = (struct sched_metrics){.trips = 2,
                                         .in_person = 3,
                                         .telehealth = 1,

@@ -151,8 +151,9 @@ static struct sched_plan *hand_plan(void)
     p->trips[1].from_lodging = true;
     p->unscheduled[0].visit = 4;
     p->unscheduled[0].code = SCHED_REASON_NURSE;
-    snprintf(p->unscheduled[0].reason, sizeof p->unscheduled[0].reason,
-             "no nursing shift covers a home visit");
+    p->unscheduled[0].other = -1;
+    p->unscheduled[0].from = cal_days_from_civil(2026, 12, 1);
+    p->unscheduled[0].to = cal_days_from_civil(2026, 12, 31);
     p->metrics = (struct sched_metrics){2, 3, 1, 0, 961, 1, 1, 3};
     return p;
 }
@@ -282,8 +283,10 @@ static void test_plan_json(void **state)
     assert_int_equal(json_array_size(a), 1);
     assert_string_equal(str(json_array_get(a, 0), "visit"), "eeg");
     assert_string_equal(str(json_array_get(a, 0), "code"), "nurse");
+    /* The coordinator's sentence, composed from the code and its data. */
     assert_string_equal(str(json_array_get(a, 0), "reason"),
-                        "no nursing shift covers a home visit");
+                        "the provider's open times between 2026-12-01 and 2026-12-31 that suit "
+                        "the family have no home-nursing shift to cover them");
 
     json_decref(root);
     free(text);

@@ -584,34 +584,29 @@ static void test_contrast(void **state)
  * The catalogue.
  */
 
+/* Both catalogues define every key the code uses, in their own language, and
+ * nothing it never asks for (a typo would hide a missing key). */
 static void test_catalogue_complete(void **state)
 {
     (void)state;
     const char *langs[] = {"en", "es"};
     for (size_t l = 0; l < 2; l++) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s.json", MESSAGES, langs[l]);
-        json_error_t je;
-        json_t *root = json_load_file(path, 0, &je);
-        if (!root)
-            fail_msg("%s: %s", path, je.text);
+        i18n_catalog *cat = NULL;
+        struct careday_error err = {0};
+        assert_int_equal(i18n_open(langs[l], MESSAGES, &cat, &err), 0);
+        assert_string_equal(i18n_lang(cat), langs[l]);
         for (size_t i = 0; i18n_required_keys[i]; i++)
-            if (!json_is_string(json_object_get(root, i18n_required_keys[i])))
-                fail_msg("%s lacks %s", path, i18n_required_keys[i]);
-        /* And nothing the code never asks for (a typo hides a missing key). */
-        const char *key;
-        json_t *v;
-        json_object_foreach(root, key, v)
-        {
-            if (key[0] == '_')
-                continue;
+            if (!i18n_get_own(cat, i18n_required_keys[i]))
+                fail_msg("%s lacks %s", langs[l], i18n_required_keys[i]);
+        for (size_t k = 0; k < i18n_count_own(cat); k++) {
+            const char *key = i18n_key_at(cat, k);
             bool known = false;
             for (size_t i = 0; i18n_required_keys[i] && !known; i++)
                 known = !strcmp(key, i18n_required_keys[i]);
             if (!known)
-                fail_msg("%s: unknown key %s", path, key);
+                fail_msg("%s: unknown key %s", langs[l], key);
         }
-        json_decref(root);
+        i18n_free(cat);
     }
 }
 
@@ -675,6 +670,23 @@ static void test_catalogue_format(void **state)
     assert_non_null(strstr(err.text, "language code"));
 }
 
+/* Compile po text with msgfmt into DIR/en/LC_MESSAGES/careday.mo. */
+static void write_mo(const char *dir, const char *po_text)
+{
+    char path[512], cmd[1200];
+    snprintf(path, sizeof path, "%s/en/LC_MESSAGES", dir);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", path);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/en.po", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(po_text, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "msgfmt -o '%s/en/LC_MESSAGES/careday.mo' '%s'", dir, path);
+    assert_int_equal(system(cmd), 0);
+    unlink(path);
+}
+
 static void test_catalogue_errors(void **state)
 {
     (void)state;
@@ -682,29 +694,37 @@ static void test_catalogue_errors(void **state)
     snprintf(dir, sizeof dir, "/tmp/careday-messages-XXXXXX");
     assert_non_null(mkdtemp(dir));
     char path[512];
-    snprintf(path, sizeof path, "%s/en.json", dir);
+    snprintf(path, sizeof path, "%s/en/LC_MESSAGES/careday.mo", dir);
     i18n_catalog *cat = NULL;
     struct careday_error err = {0};
 
-    FILE *f = fopen(path, "w");
-    fputs("{\"month.1\": \"January\",\n \"month.2\": 7}", f);
-    fclose(f);
-    assert_int_equal(i18n_open("en", dir, &cat, &err), ADAPT_EINPUT);
-    assert_string_equal(err.path, "month.2");
-
-    f = fopen(path, "w");
-    fputs("{\"month.1\": \"January\"}", f);
-    fclose(f);
+    /* English must hold every key. */
+    write_mo(dir, "msgctxt \"month.1\"\nmsgid \"January\"\nmsgstr \"January\"\n");
     assert_int_equal(i18n_open("en", dir, &cat, &err), ADAPT_EINPUT);
     assert_string_equal(err.path, "month.2");
     assert_non_null(strstr(err.text, "lacks"));
 
-    f = fopen(path, "w");
-    fputs("{\"month.1\": \n", f);
+    /* Not a gettext file at all. */
+    FILE *f = fopen(path, "w");
+    fputs("{\"month.1\": \"January\"}", f);
     fclose(f);
     assert_int_equal(i18n_open("en", dir, &cat, &err), ADAPT_EINPUT);
-    assert_int_equal(err.line, 2);
-    assert_non_null(strstr(err.file, "en.json"));
+    assert_non_null(strstr(err.text, "gettext"));
+    assert_non_null(strstr(err.file, "careday.mo"));
+
+    /* A truncated one: string tables point outside the file. */
+    char good[512];
+    snprintf(good, sizeof good, "%s/en/LC_MESSAGES/careday.mo", MESSAGES);
+    FILE *in = fopen(good, "rb");
+    assert_non_null(in);
+    char head[64];
+    assert_int_equal(fread(head, 1, sizeof head, in), sizeof head);
+    fclose(in);
+    f = fopen(path, "wb");
+    fwrite(head, 1, sizeof head, f);
+    fclose(f);
+    assert_int_equal(i18n_open("en", dir, &cat, &err), ADAPT_EINPUT);
+    assert_non_null(strstr(err.text, "outside the file"));
 
     /* The page is not written without a catalogue. */
     unlink(path);
@@ -714,11 +734,13 @@ static void test_catalogue_errors(void **state)
     char out[512];
     snprintf(out, sizeof out, "%s/out", dir);
     assert_int_equal(out_write_itinerary(out, &p.c, p.plan, p.baseline, &p.o, &err), ADAPT_EINPUT);
-    assert_non_null(strstr(err.text, "en.json"));
+    assert_non_null(strstr(err.text, "careday.mo"));
     snprintf(path, sizeof path, "%s/out/itinerary.html", dir);
     assert_int_equal(access(path, F_OK), -1);
     page_teardown(&p);
-    rmdir(dir);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
     assert_null(cat);
 }
 

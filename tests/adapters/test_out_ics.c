@@ -645,19 +645,19 @@ static void test_catalogue(void **state)
     x.o.messages_dir = empty;
     struct careday_error err = {0};
     assert_int_equal(out_write_calendars(out, &x.c, x.plan, &x.o, &err), ADAPT_EINPUT);
-    assert_non_null(strstr(err.text, "en.json"));
+    assert_non_null(strstr(err.text, "careday.mo"));
     char *text = read_in(out, "family.ics");
     assert_null(text);
 
     /* Through the environment. */
     x.o.messages_dir = NULL;
-    setenv("CAREDAY_MESSAGES", empty, 1);
+    setenv("CAREDAY_LOCALEDIR", empty, 1);
     memset(&err, 0, sizeof err);
     assert_int_equal(out_write_calendars(out, &x.c, x.plan, &x.o, &err), ADAPT_EINPUT);
-    assert_non_null(strstr(err.text, "CAREDAY_MESSAGES"));
-    setenv("CAREDAY_MESSAGES", MESSAGES, 1);
+    assert_non_null(strstr(err.text, "CAREDAY_LOCALEDIR"));
+    setenv("CAREDAY_LOCALEDIR", MESSAGES, 1);
     assert_int_equal(out_write_calendars(out, &x.c, x.plan, &x.o, &err), 0);
-    unsetenv("CAREDAY_MESSAGES");
+    unsetenv("CAREDAY_LOCALEDIR");
     remove_tree(empty);
     fx_teardown(&x);
 }

@@ -27,7 +27,7 @@
 
 #include <cmocka.h>
 
-#define MESSAGES CAREDAY_SOURCE_DIR "/adapters/output/messages"
+#define MESSAGES CAREDAY_LOCALEDIR
 #define NOW ((cal_time)1796000000) /* 2026-11-29T08:53:20Z */
 #define PATH_SIZE 1024
 

@@ -11,7 +11,6 @@ set -u
 SRC=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 CAREDAY=${CAREDAY:-$SRC/build/adapters/careday}
 PY=/usr/bin/python3
-export CAREDAY_MESSAGES=${CAREDAY_MESSAGES:-$SRC/adapters/output/messages}
 export CAREDAY_NOW=${CAREDAY_NOW:-2026-11-22T09:00:00Z}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -22,7 +22,6 @@ src=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${CAREDAY_BUILD_DIR:-$src/build}
 careday=${CAREDAY:-$build/adapters/careday}
 fixture_writer=$build/tests/adapters_test_itinerary
-export CAREDAY_MESSAGES=${CAREDAY_MESSAGES:-$src/adapters/output/messages}
 export CAREDAY_NOW=${CAREDAY_NOW:-2026-11-30T12:00:00Z}
 
 passed=0

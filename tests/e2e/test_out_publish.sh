@@ -18,7 +18,7 @@ bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 leftovers() { ls -d "$tmp"/*.careday-* "$tmp"/*/*.careday-* 2>/dev/null; }
 
 # 1. A failed run into a missing OUT creates nothing.
-CAREDAY_MESSAGES=$tmp/nomessages "$careday" plan "$case_file" -o "$tmp/new/out" --quiet 2>/dev/null
+CAREDAY_LOCALEDIR=$tmp/nomessages "$careday" plan "$case_file" -o "$tmp/new/out" --quiet 2>/dev/null
 rc=$?
 [ $rc != 0 ] && ok || bad "a run without a message catalogue exited 0"
 [ ! -e "$tmp/new/out" ] && ok || bad "the failed run created OUT"
@@ -36,7 +36,7 @@ done
 # 3. A failed run over an existing plan changes nothing in it.
 out=$tmp/new/out
 before=$(cd "$out" && find . -type f | sort | xargs sha256sum)
-CAREDAY_MESSAGES=$tmp/nomessages "$careday" plan "$case_file" -o "$out" --quiet 2>/dev/null
+CAREDAY_LOCALEDIR=$tmp/nomessages "$careday" plan "$case_file" -o "$out" --quiet 2>/dev/null
 [ $? != 0 ] && ok || bad "second failing run exited 0"
 after=$(cd "$out" && find . -type f | sort | xargs sha256sum)
 [ "$before" = "$after" ] && ok || bad "a failed run changed OUT"
