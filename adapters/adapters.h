@@ -100,8 +100,9 @@ int adapt_exit_code(int status);
  * Always terminates buf. */
 void adapt_redact_url(const char *url, char *buf, size_t size);
 
-/* Process-wide set-up of the network layer; call once before any load that
- * may fetch a URL, and adapt_global_cleanup once at exit. */
+/* Process-wide set-up, done once by the command before anything else (and
+ * adapt_global_cleanup once at exit): the network library, and the solver
+ * backend's terminal output (silenced). */
 int adapt_global_init(void);
 void adapt_global_cleanup(void);
 
@@ -116,6 +117,12 @@ int fhir_read_slots_file(const char *path, const char *schedule_filter,
 /* Write data to path atomically: a temp file in the same folder, fsync,
  * rename. Never leaves a half-written file. */
 int adapt_write_atomic(const char *path, const char *data, size_t len, struct careday_error *err);
+/* The same for data made in pieces: produce(ud, put, pud) calls put(pud,
+ * text, len) for each piece in order and returns 0, or nonzero to give up
+ * (then nothing is written). Memory stays bounded by one small buffer. */
+typedef int (*adapt_producer)(void *ud, int (*put)(void *pud, const char *s, size_t n), void *pud);
+int adapt_write_atomic_stream(const char *path, adapt_producer produce, void *ud,
+                              struct careday_error *err);
 
 /* The command; argv as given to main. Returns the process exit code. */
 int cli_main(int argc, char **argv);

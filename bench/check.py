@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Check a careday plan against its case, independently of the planner.
 
-    check.py CASE.json PLAN.json [--quiet]
+    check.py CASE.json PLAN.json [--quiet] [--previous OLD.json --now INSTANT]
     check.py --caseload CASELOAD.json OUT/ [--quiet]
 
 Re-reads the case and every source it names, recomputes travel, trips and
@@ -27,8 +27,23 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from checklib import case as caselib  # noqa: E402
 from checklib import rules  # noqa: E402
+from checklib import timeset as ts  # noqa: E402
 
-USAGE = "usage: check.py CASE.json PLAN.json [--quiet] | --caseload CASELOAD.json OUT/ [--quiet]"
+USAGE = ("usage: check.py CASE.json PLAN.json [--quiet] [--previous OLD.json --now INSTANT]"
+         " | --caseload CASELOAD.json OUT/ [--quiet]")
+
+
+def _option(argv, name):
+    """Remove "name VALUE" or "name=VALUE" from argv; return VALUE or None."""
+    for i, a in enumerate(argv):
+        if a == name and i + 1 < len(argv):
+            value = argv[i + 1]
+            del argv[i:i + 2]
+            return value
+        if a.startswith(name + "="):
+            del argv[i]
+            return a[len(name) + 1:]
+    return None
 
 
 def main_caseload(args, quiet):
@@ -53,6 +68,9 @@ def main_caseload(args, quiet):
 
 
 def main(argv):
+    argv = list(argv)
+    previous_path = _option(argv, "--previous")
+    now_text = _option(argv, "--now")
     args = [a for a in argv[1:] if not a.startswith("--")]
     flags = [a for a in argv[1:] if a.startswith("--")]
     if len(args) != 2 or any(f not in ("--quiet", "--help", "--caseload") for f in flags):
@@ -80,8 +98,22 @@ def main(argv):
         print("check: cannot read plan: %s:%d: not JSON: %s" % (plan_path, exc.lineno, exc.msg),
               file=sys.stderr)
         return 2
+    previous, now = None, None
+    if now_text is not None:
+        now = ts.parse_instant(now_text)
+        if now is None:
+            print("check: --now: expected an RFC 3339 instant", file=sys.stderr)
+            return 2
+    if previous_path is not None:
+        try:
+            with open(previous_path, encoding="utf-8") as f:
+                previous = json.load(f)
+        except (OSError, json.JSONDecodeError) as exc:
+            print("check: cannot read the previous plan: %s: %s" % (previous_path, exc),
+                  file=sys.stderr)
+            return 2
     try:
-        result = rules.check(c, plan)
+        result = rules.check(c, plan, previous, now)
     except rules.PlanError as exc:
         print("check: cannot read plan: %s" % exc, file=sys.stderr)
         return 2

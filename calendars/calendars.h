@@ -243,8 +243,16 @@ struct cal_attendee {
     const char *role;  /* "REQ-PARTICIPANT", "CHAIR", ... may be NULL */
 };
 
+/* STATUS of an event written (CONFIRMED unless said otherwise). */
+enum cal_event_status {
+    CAL_STATUS_CONFIRMED = 0,
+    CAL_STATUS_TENTATIVE,
+    CAL_STATUS_CANCELLED,
+};
+
 /* One event to write. Strings are borrowed for the call. */
 struct cal_event_out {
+    enum cal_event_status status;
     const char *uid;
     int sequence;
     cal_time start, end; /* written as UTC DTSTART/DTEND */

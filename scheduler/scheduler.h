@@ -12,6 +12,7 @@
 #define CAREDAY_SCHEDULER_H
 
 #include "calendars/calendars.h"
+#include "solver/solver.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -316,7 +317,6 @@ enum sched_model {
 struct sched_options {
     double time_limit_s;    /* default 60 */
     enum sched_model model; /* default SCHED_MODEL_DAYS */
-    const char *export_mps; /* write the model here before solving, NULL: no */
     void (*progress)(void *ud, const struct sched_progress *p);
     void *progress_ud;
     /* When non-NULL, receives the one-at-a-time plan built on the same
@@ -329,6 +329,13 @@ void sched_options_init(struct sched_options *o);
  * with sched_plan_free). Warnings (e.g. a visit with no candidates) go to warn. */
 int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
                     struct sched_plan **out, struct careday_notes *warn, struct careday_error *err);
+
+/* The time-indexed model that sched_plan_case solves, built for export:
+ * every row and column named after docs/model.md (x_<visit>_<mode>_<date>_
+ * <hhmm>, trip_<date>, ...). Write it with solver_write_mps. On success *out
+ * is the model (caller frees with solver_model_free). */
+int sched_time_model(const struct sched_case *c, solver_model **out, struct careday_notes *warn,
+                     struct careday_error *err);
 
 /* The one-at-a-time baseline of DESIGN §4. */
 int sched_baseline(const struct sched_case *c, struct sched_plan **out, struct careday_error *err);

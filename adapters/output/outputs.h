@@ -15,6 +15,11 @@ struct out_options {
     const char *previous_plan; /* path of an earlier plan.json (--previous), or NULL */
     bool invite;               /* also write iTIP METHOD:REQUEST files (--invite) */
     const char *messages_dir;  /* folder of <lang>.json catalogues; NULL: built-in search */
+    /* What changed against c->previous (re-planning, confirm, cancel), or
+     * NULL. Cancelled appointments whose end is after now stay in family.ics
+     * and the provider's file as STATUS:CANCELLED with a raised SEQUENCE;
+     * with invite, providers/<id>-cancel.ics carries them as METHOD:CANCEL. */
+    const struct sched_changes *changes;
     bool no_provider_files;    /* out_write_calendars: family.ics only (batch family folders) */
 };
 
@@ -70,6 +75,10 @@ int out_reason_text(const struct sched_case *c, const struct sched_unscheduled *
  * id only, so re-planning keeps it. Writes into buf. */
 void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size);
 
+/* OUT/changes.json: what changed against the previous plan (changes_json.c). */
+int out_write_changes_json(const char *dir, const struct sched_case *c,
+                           const struct sched_plan *plan, const struct sched_changes *ch,
+                           const struct out_options *o, struct careday_error *err);
 /* A batch's plan as written to OUT/caseload-plan.json and OUT/report.html
  * (report.c). Everything borrowed. */
 struct out_batch_family {

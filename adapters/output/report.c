@@ -160,8 +160,13 @@ static json_t *unscheduled_arr(const struct sched_case *c, const struct sched_pl
     for (size_t i = 0; arr && i < p->nunscheduled; i++) {
         const struct sched_unscheduled *u = &p->unscheduled[i];
         const struct sched_visit *v = &c->visits[u->visit];
+        char *reason = NULL;
+        if (out_reason_text(c, u, NULL, &reason, NULL) != 0)
+            reason = NULL;
         json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "visit", v->id, "provider",
-                                             c->providers[v->provider].id, "reason", u->reason));
+                                             c->providers[v->provider].id, "reason",
+                                             reason ? reason : out_reason_code(u->code)));
+        free(reason);
     }
     return arr;
 }

@@ -4,6 +4,7 @@ plan's metrics recomputed from its appointments."""
 import datetime
 
 from . import timeset as ts
+from . import replan
 
 METRIC_KEYS = ("trips", "in_person", "telehealth", "home", "travel_minutes", "overnights",
                "unscheduled", "days_with_care")
@@ -26,8 +27,11 @@ class Result:
         self.violations.append((rule, text))
 
 
-def check(c, plan):
-    """Check plan (parsed plan.json) against case c. Returns a Result."""
+def check(c, plan, previous=None, now=None):
+    """Check plan (parsed plan.json) against case c. Returns a Result.
+    previous (a parsed earlier plan.json) and now (UTC seconds) add the
+    re-planning rules of checklib/replan.py."""
+    replan.apply_history(c, previous, now)
     r = Result()
     if not isinstance(plan, dict):
         raise PlanError("plan.json: expected a JSON object")
@@ -52,6 +56,7 @@ def check(c, plan):
     for a in appts:
         by_visit.setdefault(a["visit"]["id"], []).append(a)
     _check_coverage(c, appts, by_visit, unsched_claimed, r)
+    replan.check(c, appts, previous, now, r)
     for a in appts:
         _check_single(c, a, r)
     _check_pairs(c, appts, r)
