@@ -6,7 +6,7 @@
  * shown to a person.
  */
 #include "adapters/input/http.h"
-#include "adapters/input/json_file.h"
+#include "adapters/json_file.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
