@@ -301,9 +301,11 @@ static void run_scenario(const char *dir, const char *name, const char *model)
     strncat(out, "/out", sizeof out - strlen(out) - 1);
     char now[64];
     snprintf(now, sizeof now, "%s", json_string_value(json_object_get(expected, "now")));
-    char *argv[] = {"careday", "plan",  case_path, "-o",       out,  "--previous",
-                    prev_path, "--now", now,       "--invite", "-q", NULL};
-    int rc = cli_main(11, argv);
+    char model_arg[16];
+    snprintf(model_arg, sizeof model_arg, "%s", model);
+    char *argv[] = {"careday", "plan", case_path,  "-o", out,       "--previous", prev_path,
+                    "--now",   now,    "--invite", "-q", "--model", model_arg,    NULL};
+    int rc = cli_main(13, argv);
     if (rc != 0)
         fail_msg("%s: careday plan exited %d", name, rc);
 
