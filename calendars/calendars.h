@@ -244,6 +244,13 @@ struct cal_attendee {
 };
 
 /* One event to write. Strings are borrowed for the call. */
+/* STATUS of a written event; CONFIRMED is the zero value. */
+enum cal_event_status {
+    CAL_STATUS_CONFIRMED = 0,
+    CAL_STATUS_TENTATIVE, /* proposed, not booked yet */
+    CAL_STATUS_CANCELLED,
+};
+
 struct cal_event_out {
     const char *uid;
     int sequence;
@@ -257,7 +264,8 @@ struct cal_event_out {
     const char *conference;  /* may be NULL: CONFERENCE;VALUE=URI;FEATURE=VIDEO */
     double lat, lon;         /* GEO when has_geo */
     bool has_geo;
-    bool transparent;  /* TRANSP:TRANSPARENT */
+    bool transparent; /* TRANSP:TRANSPARENT */
+    enum cal_event_status status;
     int alarm_minutes; /* one VALARM DISPLAY this many minutes before; < 0 none */
     const char *alarm_text;
     const char *categories;               /* may be NULL */

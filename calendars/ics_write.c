@@ -477,7 +477,10 @@ static int build_event(const cal_writer *w, const struct cal_event_out *e, icalc
         rc = add(ev, icalproperty_new_geo(g));
     }
     if (rc == CAL_OK)
-        rc = add(ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
+        rc = add(ev, icalproperty_new_status(
+                         e->status == CAL_STATUS_TENTATIVE   ? ICAL_STATUS_TENTATIVE
+                         : e->status == CAL_STATUS_CANCELLED ? ICAL_STATUS_CANCELLED
+                                                             : ICAL_STATUS_CONFIRMED));
     if (rc == CAL_OK)
         rc = add(ev, icalproperty_new_transp(e->transparent ? ICAL_TRANSP_TRANSPARENT
                                                             : ICAL_TRANSP_OPAQUE));
