@@ -34,6 +34,28 @@ enum {
 int adapt_case_load(const char *path, struct sched_case *out, struct careday_notes *warn,
                     struct careday_error *err);
 
+/* A caseload (docs/batch.md): the families of a program planned together. */
+struct adapt_caseload {
+    char *path;               /* the caseload file as given */
+    char *name;               /* its "name" ("" when none) */
+    size_t n;                 /* cases listed */
+    char **listed;            /* each case path exactly as listed */
+    char **resolved;          /* ... resolved against the caseload's folder */
+    struct sched_case *cases; /* filled by adapt_caseload_load */
+    bool *loaded;
+};
+/* Read the caseload file (not the cases). Caller frees with
+ * adapt_caseload_free (also after a failed load). */
+int adapt_caseload_read(const char *path, struct adapt_caseload *out, struct careday_notes *warn,
+                        struct careday_error *err);
+/* Load the cases with which[i] (NULL: all); a problem names that case's
+ * file. Two cases with one id are bad input. */
+int adapt_caseload_load(struct adapt_caseload *cl, const bool *which, struct careday_notes *warn,
+                        struct careday_error *err);
+void adapt_caseload_free(struct adapt_caseload *cl); /* NULL is a no-op */
+/* True when path holds a caseload rather than a case (for `careday plan`). */
+bool adapt_caseload_sniff(const char *path);
+
 /* One calendar source or hours template as adapt_case_load_with read it
  * (for `careday check`). Strings are borrowed for the callback only. */
 struct adapt_source_report {
@@ -78,8 +100,9 @@ int adapt_exit_code(int status);
  * Always terminates buf. */
 void adapt_redact_url(const char *url, char *buf, size_t size);
 
-/* Process-wide set-up of the network layer; call once before any load that
- * may fetch a URL, and adapt_global_cleanup once at exit. */
+/* Process-wide set-up, done once by the command before anything else (and
+ * adapt_global_cleanup once at exit): the network library, and the solver
+ * backend's terminal output (silenced). */
 int adapt_global_init(void);
 void adapt_global_cleanup(void);
 
@@ -94,6 +117,12 @@ int fhir_read_slots_file(const char *path, const char *schedule_filter,
 /* Write data to path atomically: a temp file in the same folder, fsync,
  * rename. Never leaves a half-written file. */
 int adapt_write_atomic(const char *path, const char *data, size_t len, struct careday_error *err);
+/* The same for data made in pieces: produce(ud, put, pud) calls put(pud,
+ * text, len) for each piece in order and returns 0, or nonzero to give up
+ * (then nothing is written). Memory stays bounded by one small buffer. */
+typedef int (*adapt_producer)(void *ud, int (*put)(void *pud, const char *s, size_t n), void *pud);
+int adapt_write_atomic_stream(const char *path, adapt_producer produce, void *ud,
+                              struct careday_error *err);
 
 /* The command; argv as given to main. Returns the process exit code. */
 int cli_main(int argc, char **argv);

@@ -243,15 +243,17 @@ struct cal_attendee {
     const char *role;  /* "REQ-PARTICIPANT", "CHAIR", ... may be NULL */
 };
 
-/* One event to write. Strings are borrowed for the call. */
-/* STATUS of a written event; CONFIRMED is the zero value. */
+/* STATUS of an event written (CONFIRMED unless said otherwise). */
 enum cal_event_status {
     CAL_STATUS_CONFIRMED = 0,
-    CAL_STATUS_TENTATIVE, /* proposed, not booked yet */
+    CAL_STATUS_TENTATIVE,
     CAL_STATUS_CANCELLED,
 };
 
+/* One event to write. Strings are borrowed for the call. */
+
 struct cal_event_out {
+    enum cal_event_status status;
     const char *uid;
     int sequence;
     cal_time start, end; /* written as UTC DTSTART/DTEND */
@@ -264,8 +266,7 @@ struct cal_event_out {
     const char *conference;  /* may be NULL: CONFERENCE;VALUE=URI;FEATURE=VIDEO */
     double lat, lon;         /* GEO when has_geo */
     bool has_geo;
-    bool transparent; /* TRANSP:TRANSPARENT */
-    enum cal_event_status status;
+    bool transparent;  /* TRANSP:TRANSPARENT */
     int alarm_minutes; /* one VALARM DISPLAY this many minutes before; < 0 none */
     const char *alarm_text;
     const char *categories;               /* may be NULL */

@@ -478,8 +478,8 @@ static int build_event(const cal_writer *w, const struct cal_event_out *e, icalc
     }
     if (rc == CAL_OK)
         rc = add(ev, icalproperty_new_status(
-                         e->status == CAL_STATUS_TENTATIVE   ? ICAL_STATUS_TENTATIVE
-                         : e->status == CAL_STATUS_CANCELLED ? ICAL_STATUS_CANCELLED
+                         e->status == CAL_STATUS_CANCELLED   ? ICAL_STATUS_CANCELLED
+                         : e->status == CAL_STATUS_TENTATIVE ? ICAL_STATUS_TENTATIVE
                                                              : ICAL_STATUS_CONFIRMED));
     if (rc == CAL_OK)
         rc = add(ev, icalproperty_new_transp(e->transparent ? ICAL_TRANSP_TRANSPARENT

@@ -11,7 +11,31 @@
 
 cal_time ctx_utc(const struct sched_ctx *x, int day, int minute)
 {
-    return x->day_base[day] + (cal_time)minute * 60;
+    int q = minute < 0 ? 0 : minute / 15;
+    if (q >= SCHED_QUARTERS)
+        q = SCHED_QUARTERS - 1;
+    return x->qbase[(size_t)day * SCHED_QUARTERS + (size_t)q] + (cal_time)minute * 60;
+}
+
+/* Fill the quarter-hour bases of every day. Zones change offset on a
+ * quarter hour; a day with the same offset at 00:00, 12:00 and 24:00 has no
+ * change, so only change days cost a conversion per quarter hour. */
+static void ctx_fill_bases(struct sched_ctx *x)
+{
+    const struct sched_case *c = x->c;
+    for (int d = 0; d < x->ndays; d++) {
+        int32_t day = c->horizon_start + d;
+        cal_time *qb = &x->qbase[(size_t)d * SCHED_QUARTERS];
+        cal_time b0 = cal_tz_local_to_utc(c->tz, day, 0);
+        cal_time b12 = cal_tz_local_to_utc(c->tz, day, 720) - 720 * 60;
+        cal_time b24 = cal_tz_local_to_utc(c->tz, day, 1440) - 1440 * 60;
+        for (int q = 0; q < SCHED_QUARTERS; q++)
+            qb[q] = b12;
+        if (b0 == b12 && b24 == b12)
+            continue;
+        for (int q = 0; q < SCHED_QUARTERS; q++)
+            qb[q] = cal_tz_local_to_utc(c->tz, day, q * 15) - (cal_time)q * 15 * 60;
+    }
 }
 
 int ctx_slot_of(const struct sched_ctx *x, int minute)
@@ -146,7 +170,7 @@ static int gen_visit(struct sched_ctx *x, int vi)
                 k.end = s + v->minutes;
                 k.place = m == SCHED_IN_PERSON ? pm->place : -1;
                 k.ustart = ctx_utc(x, d, s);
-                k.uend = ctx_utc(x, d, k.end);
+                k.uend = k.ustart + (cal_time)v->minutes * 60; /* real minutes */
                 bool is_orig = has_orig && orig.mode == m && orig.ustart == k.ustart;
                 if (!is_orig && !cal_set_covers(&pm->free, k.ustart, k.uend))
                     continue;
@@ -224,17 +248,16 @@ int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_not
     x->lodging = (c->family.overnight_allowed && c->family.lodging >= 0 && c->family.max_nights > 0)
                      ? c->family.lodging
                      : -1;
-    x->day_base = calloc((size_t)x->ndays, sizeof(cal_time));
+    x->qbase = calloc((size_t)x->ndays * SCHED_QUARTERS, sizeof(cal_time));
     x->blocked = calloc((size_t)x->ndays * (size_t)x->nslots, sizeof(bool));
     x->vfirst = calloc(c->nvisits + 1, sizeof(size_t));
     x->vcount = calloc(c->nvisits + 1, sizeof(size_t));
     x->diag = calloc(c->nvisits + 1, sizeof(struct visit_diag));
-    if (!x->day_base || !x->blocked || !x->vfirst || !x->vcount || !x->diag) {
+    if (!x->qbase || !x->blocked || !x->vfirst || !x->vcount || !x->diag) {
         ctx_free(x);
         return SCHED_ENOMEM;
     }
-    for (int d = 0; d < x->ndays; d++)
-        x->day_base[d] = cal_tz_local_to_utc(c->tz, c->horizon_start + d, 720) - 720 * 60;
+    ctx_fill_bases(x);
 
     /* Away slots: blocked by family busy time, or by no nurse when every trip
      * needs one. */
@@ -286,7 +309,7 @@ int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_not
 
 void ctx_free(struct sched_ctx *x)
 {
-    free(x->day_base);
+    free(x->qbase);
     free(x->blocked);
     free(x->cands);
     free(x->vfirst);

@@ -102,22 +102,18 @@ static int limit_routes(const struct dmaster *dm, struct tmodel *t, const struct
     size_t n;
     const struct tm_route *tr = tm_routes(t, &n);
     for (size_t i = 0; i < n; i++) {
-        if (tr[i].first < 0)
+        if (tr[i].p2 < 0)
             continue;
         const struct droute *mine = NULL;
         for (size_t k = 0; k < q->nroutes; k++)
             if (dm->r[q->routes[k]].day == tr[i].day)
                 mine = &dm->r[q->routes[k]];
-        double cost = w->trip + w->travel_minute * ctx_route_minutes(x, tr[i].mask, tr[i].first);
+        double cost = w->trip + w->travel_minute * ctx_route_minutes(x, tr[i].p1, tr[i].p2);
         if (!mine || cost <= mine->cost + 1e-9)
             continue;
         solver_set_bounds(tm_model(t), tr[i].col, 0, 0);
-        int other = -1;
-        for (int p = 0; p < (int)x->c->nplaces && p < 32; p++)
-            if (((tr[i].mask >> p) & 1u) && p != tr[i].first)
-                other = p;
         for (size_t k = dm->rd0[tr[i].day]; k < dm->rd0[tr[i].day] + dm->rdn[tr[i].day]; k++) {
-            if (dm->r[k].a != tr[i].first || dm->r[k].b != other)
+            if (dm->r[k].a != tr[i].p1 || dm->r[k].b != tr[i].p2)
                 continue;
             int *p = realloc(a->disallowed, (a->ndisallowed + 1) * sizeof(int));
             if (!p)

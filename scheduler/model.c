@@ -1,37 +1,42 @@
 /*
- * The optimisation model (docs/model.md has the full formulation).
+ * The time-indexed optimisation model. docs/model.md is the formulation;
+ * this file follows it section by section, and every row and column gets
+ * the name the doc gives it when the model is built for export
+ * (sched_time_model), so an exported MPS reads against the doc:
  *
- * Columns: x per candidate (binary), u per visit (unscheduled slack), w per
- * trip day and set of places visited (binary, cost = trip + exact route),
- * a/s per trip day and away slot (continuous: away from home, and the slot
- * where the one trip of the day starts), o per night at lodging between two
- * trip days at the same place (binary), cumulative chains for precedence.
+ *   columns   x_<visit>_<mode>_<date>_<hhmm>  a candidate is chosen
+ *             u_<visit>                       the visit is unscheduled
+ *             y_<visit>_<date>                the visit's day (branching aid)
+ *             w_<date>_<place>[_<place2>]     the day's trip route
+ *             a_<date>_<hhmm>, s_<date>_<hhmm> away in the slot / trip starts there
+ *             o_<date>_<place>                a night at the lodging after the date
+ *             f_<date>_<place>, l_<date>_<place>  first start / last end at a place
+ *             C_<A>_<B>_<visit>_<i>           cumulative chain for "A before B"
  *
- * Rows: one assignment per visit; clique no-overlap with the minimum gap;
- * travel tails between places; per-visit trip linking; departure and return
- * covered by the away interval, which is one interval per day, never on
- * family busy time and never under a telehealth or home visit; precedence
- * with lags on cumulative chains; same-day pairs; daily limits; nights.
+ *   rows      1 assign_, day_      2 overlap_       3 travel_
+ *             4 trip_, link_, route_, order_, first_, last_
+ *             5 cap_               6 contig_, start_   7 dep_, ret_, depl_, retl_
+ *             8 home_              9 chain_, prec_     10 same_
+ *             11 limit_            12 night_, nights_, awaynight_
+ *
+ * Names cost time, so they are only written when exporting.
  */
 #include "scheduler/sched_internal.h"
 #include "solver/solver.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define MAXP 16 /* places that can share one trip day (subset masks) */
-
-/* A trip day's route: the set of places, and for two places the order
- * (first = the place visited first, -1 for one place). */
 
 struct mb {
     struct sched_ctx *x;
     const struct sched_case *c;
     solver_model *m;
     int rc;
+    bool named;         /* give rows and columns their docs/model.md names */
     bool restricted;    /* a check over chosen candidates: everything placed */
     int *ucol;          /* per visit, -1 none */
     struct tm_route *w; /* trip-day route columns */
@@ -43,11 +48,59 @@ struct mb {
     size_t *bycand;   /* candidate indices sorted by (day, start) */
     size_t *day0;     /* per day: first index into bycand */
     size_t *dayn;
+    int *dpl;       /* places with in-person candidates on one day, ascending */
+    bool *dpl_seen; /* per place scratch for dpl */
     /* row scratch */
     int *ri;
     double *rv;
     size_t rn, rcap;
 };
+
+/* ---- names ------------------------------------------------------------- */
+
+/* "<date>" of day d, "<date>_<hhmm>" of a minute, "<visit>_<mode>_<date>_<hhmm>"
+ * of a candidate (the x column's name without "x_"). */
+struct tag {
+    char s[320];
+};
+
+static struct tag tag_day(const struct mb *b, int d)
+{
+    struct tag t;
+    cal_format_date(b->c->horizon_start + d, t.s, sizeof t.s);
+    return t;
+}
+
+static struct tag tag_minute(const struct mb *b, int d, int minute)
+{
+    struct tag t = tag_day(b, d);
+    size_t n = strlen(t.s);
+    int mm = minute < 0 ? 0 : minute;
+    snprintf(t.s + n, sizeof t.s - n, "_%02d%02d", mm / 60, mm % 60);
+    return t;
+}
+
+static struct tag tag_cand(const struct mb *b, const struct cand *k)
+{
+    struct tag t, m = tag_minute(b, k->day, k->start);
+    snprintf(t.s, sizeof t.s, "%.200s_%.12s_%.20s", b->c->visits[k->visit].id,
+             sched_mode_name(k->mode), m.s);
+    return t;
+}
+
+static const char *place_id(const struct mb *b, int p)
+{
+    return b->c->places[p].id;
+}
+
+/* The name of a row or column, formatted only when the model is exported. */
+static const char *vname(const struct mb *b, char *buf, size_t n, const char *fmt, va_list ap)
+{
+    if (!b->named || !fmt)
+        return NULL;
+    vsnprintf(buf, n, fmt, ap);
+    return buf;
+}
 
 /* ---- row building -------------------------------------------------------- */
 
@@ -79,20 +132,33 @@ static void row_put(struct mb *b, int col, double v)
     b->rn++;
 }
 
-static void row_end(struct mb *b, double lo, double hi)
+/* Add the row lo <= (the row put since row_begin) <= hi, named fmt. */
+__attribute__((format(printf, 4, 5))) static void row_end(struct mb *b, double lo, double hi,
+                                                          const char *fmt, ...)
 {
     if (b->rc)
         return;
-    int r = solver_add_row(b->m, b->rn, b->ri, b->rv, lo, hi, NULL);
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    const char *name = vname(b, buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    int r = solver_add_row(b->m, b->rn, b->ri, b->rv, lo, hi, name);
     if (r < 0)
         b->rc = r == SOLVER_ENOMEM ? SCHED_ENOMEM : SCHED_ESOLVER;
 }
 
-static int add_col(struct mb *b, double lb, double ub, double obj, bool integer)
+__attribute__((format(printf, 6, 7))) static int
+add_col(struct mb *b, double lb, double ub, double obj, bool integer, const char *fmt, ...)
 {
     if (b->rc)
         return -1;
-    int j = solver_add_col(b->m, lb, ub, obj, integer, NULL);
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    const char *name = vname(b, buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    int j = solver_add_col(b->m, lb, ub, obj, integer, name);
     if (j < 0)
         b->rc = j == SOLVER_ENOMEM ? SCHED_ENOMEM : SCHED_ESOLVER;
     return j;
@@ -120,9 +186,11 @@ static int cmp_ev(const void *a, const void *b)
     return x->is_start - y->is_start; /* ends first: half-open */
 }
 
-/* Emit one row Σ ≤ 1 per maximal clique of overlapping intervals. When
- * need_kinds is nonzero, a clique is emitted only if it holds kinds 1 and 2. */
-static void clique_rows(struct mb *b, const struct ivl *iv, size_t n, int need_kinds)
+/* Emit one row Σ ≤ 1 per maximal clique of overlapping intervals, named
+ * <stem>_<n> with *count counting. When need_kinds is nonzero, a clique is
+ * emitted only if it holds kinds 1 and 2. */
+static void clique_rows(struct mb *b, const struct ivl *iv, size_t n, int need_kinds,
+                        const char *stem, int *count)
 {
     if (n < 2 || b->rc)
         return;
@@ -161,7 +229,7 @@ static void clique_rows(struct mb *b, const struct ivl *iv, size_t n, int need_k
                 row_begin(b);
                 for (size_t a = 0; a < na; a++)
                     row_put(b, iv[active[a]].col, 1);
-                row_end(b, -SOLVER_INF, 1);
+                row_end(b, -SOLVER_INF, 1, "%s_%d", stem, (*count)++);
             }
         }
         dirty = false;
@@ -176,30 +244,30 @@ static void clique_rows(struct mb *b, const struct ivl *iv, size_t n, int need_k
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static int popcount(unsigned m)
+int ctx_route_minutes(const struct sched_ctx *x, int p1, int p2)
 {
-    int n = 0;
-    for (; m; m &= m - 1)
-        n++;
-    return n;
-}
-
-/* Route home -> the places of mask -> home, parking at each clinic:
- * first (when >= 0) is visited first, the other place second. */
-int ctx_route_minutes(const struct sched_ctx *x, unsigned mask, int first)
-{
-    int pl[2], n = 0;
-    if (first >= 0)
-        pl[n++] = first;
-    for (int p = 0; p < MAXP && n < 2; p++)
-        if ((mask & (1u << p)) && p != first)
-            pl[n++] = p;
-    int cost = 0, at = -1;
-    for (int k = 0; k < n; k++) {
-        cost += ctx_leg_in(x, at, pl[k]);
-        at = pl[k];
+    int cost = ctx_leg_in(x, -1, p1), at = p1;
+    if (p2 >= 0) {
+        cost += ctx_leg_in(x, p1, p2);
+        at = p2;
     }
     return cost + sched_travel(x->c, at, -1);
+}
+
+/* The route's name: "<place>" or "<first>_<second>". */
+static struct tag tag_route(const struct mb *b, const struct tm_route *w)
+{
+    struct tag t;
+    if (w->p2 < 0)
+        snprintf(t.s, sizeof t.s, "%.150s", place_id(b, w->p1));
+    else
+        snprintf(t.s, sizeof t.s, "%.150s_%.150s", place_id(b, w->p1), place_id(b, w->p2));
+    return t;
+}
+
+static bool route_has(const struct tm_route *w, int p)
+{
+    return w->p1 == p || w->p2 == p;
 }
 
 static const struct cand *cand_at(const struct mb *b, size_t k)
@@ -249,12 +317,31 @@ static void sort_idx(size_t *v, size_t n, const struct cand *cands)
     free(tmp);
 }
 
-static int wcol(const struct mb *b, int day, unsigned mask)
+/* The one-place route column of a day, -1 none. */
+static int wcol(const struct mb *b, int day, int place)
 {
     for (size_t i = b->wday0[day]; i < b->wday0[day] + b->wdayn[day]; i++)
-        if (b->w[i].mask == mask && b->w[i].first < 0)
+        if (b->w[i].p1 == place && b->w[i].p2 < 0)
             return b->w[i].col;
     return -1;
+}
+
+/* The places with in-person candidates on day d, ascending, into b->dpl;
+ * returns how many. Any number of places: routes are pairs, not masks. */
+static int day_places(struct mb *b, int d)
+{
+    size_t np = b->c->nplaces;
+    memset(b->dpl_seen, 0, np * sizeof(bool));
+    for (size_t k = b->day0[d]; k < b->day0[d] + b->dayn[d]; k++) {
+        const struct cand *cd = cand_at(b, k);
+        if (cd->mode == SCHED_IN_PERSON && cd->place >= 0 && (size_t)cd->place < np)
+            b->dpl_seen[cd->place] = true;
+    }
+    int n = 0;
+    for (size_t p = 0; p < np; p++)
+        if (b->dpl_seen[p])
+            b->dpl[n++] = (int)p;
+    return n;
 }
 
 static int ocol(const struct mb *b, int day, int place)
@@ -266,13 +353,16 @@ static int ocol(const struct mb *b, int day, int place)
 
 /* ---- building ------------------------------------------------------------ */
 
+/* Columns x[k] per candidate and u[v] per visit; row family 1, assignment:
+ * Σ x[k of v] + u[v] = 1 for every visit that has candidates (a visit
+ * without any is unscheduled by construction). */
 static void build_columns(struct mb *b)
 {
     struct sched_ctx *x = b->x;
     const struct sched_case *c = b->c;
     for (size_t i = 0; i < x->ncands; i++) {
         struct cand *k = &x->cands[i];
-        k->col = add_col(b, k->fixed ? 1 : 0, 1, k->cost, true);
+        k->col = add_col(b, k->fixed ? 1 : 0, 1, k->cost, true, "x_%s", tag_cand(b, k).s);
     }
     for (size_t v = 0; v < c->nvisits; v++) {
         const struct sched_visit *vi = &c->visits[v];
@@ -282,22 +372,22 @@ static void build_columns(struct mb *b)
         double pen = c->weights.unscheduled * (vi->priority_factor > 0 ? vi->priority_factor : 1);
         if (x->vcount[v] == 0)
             continue; /* nothing to choose: unscheduled by construction */
-        b->ucol[v] = add_col(b, 0, b->restricted ? 0 : 1, pen, false);
+        b->ucol[v] = add_col(b, 0, b->restricted ? 0 : 1, pen, false, "u_%s", vi->id);
         row_begin(b);
         for (size_t k = x->vfirst[v]; k < x->vfirst[v] + x->vcount[v]; k++)
             row_put(b, x->cands[k].col, 1);
         row_put(b, b->ucol[v], 1);
-        row_end(b, 1, 1);
+        row_end(b, 1, 1, "assign_%s", vi->id);
     }
 }
 
-/* What one trip day can hold, times the day's trip variables. These rows
+/* Row family 5, what one trip day can hold, times the day's trip variables. These rows
  * are implied by the integer model, but without them the LP spreads visits
  * thinly over many days and believes each day is barely used. The in-person
  * visits of a day, with their gaps, fit in the longest free run of away
  * slots less the shortest drive there and back; and the daily limits apply
  * to them. */
-static void build_day_capacity(struct mb *b, int d, unsigned mask)
+static void build_day_capacity(struct mb *b, int d, int nplaces_day)
 {
     struct sched_ctx *x = b->x;
     const struct sched_case *c = b->c;
@@ -313,9 +403,8 @@ static void build_day_capacity(struct mb *b, int d, unsigned mask)
     if (span > x->win1 - x->win0)
         span = x->win1 - x->win0;
     int legs = -1;
-    for (int p = 0; p < MAXP; p++) {
-        if (!(mask & (1u << p)))
-            continue;
+    for (int i = 0; i < nplaces_day; i++) {
+        int p = b->dpl[i];
         int l = ctx_leg_in(x, -1, p) + sched_travel(c, p, -1);
         if (x->lodging >= 0) {
             int ll = ctx_leg_in(x, x->lodging, p) + sched_travel(c, p, x->lodging);
@@ -330,6 +419,7 @@ static void build_day_capacity(struct mb *b, int d, unsigned mask)
         any_fixed |= cand_at(b, k)->fixed;
     if (any_fixed)
         return; /* bookings are facts and may exceed what a day "can" hold */
+    static const char *const what[3] = {"span", "minutes", "visits"};
     for (int kind = 0; kind < 3; kind++) {
         double cap;
         if (kind == 0)
@@ -351,126 +441,148 @@ static void build_day_capacity(struct mb *b, int d, unsigned mask)
         }
         for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
             row_put(b, b->w[i].col, -(cap > 0 ? cap : 0));
-        row_end(b, -SOLVER_INF, 0);
+        row_end(b, -SOLVER_INF, 0, "cap_%s_%s", tag_day(b, d).s, what[kind]);
     }
 }
 
-/* Trip-day routes, away slots and their linking rows. */
-static void build_trips(struct mb *b)
+static void push_route(struct mb *b, int d, int p1, int p2)
+{
+    const struct sched_case *c = b->c;
+    if (b->nw == b->wcap) {
+        size_t nc = b->wcap ? b->wcap * 2 : 256;
+        struct tm_route *p = realloc(b->w, nc * sizeof(*p));
+        if (!p) {
+            b->rc = SCHED_ENOMEM;
+            return;
+        }
+        b->w = p;
+        b->wcap = nc;
+    }
+    struct tm_route *w = &b->w[b->nw];
+    *w = (struct tm_route){d, p1, p2, -1};
+    double cost = c->weights.trip + c->weights.travel_minute * ctx_route_minutes(b->x, p1, p2);
+    w->col = add_col(b, 0, 1, cost, true, "w_%s_%s", tag_day(b, d).s, tag_route(b, w).s);
+    b->nw++;
+    b->wdayn[d]++;
+}
+
+/* Route columns w[d,R] of a day with in-person candidates at the n places
+ * of b->dpl: every place alone, every pair in both orders. A day's clinics
+ * are visited as blocks (rows "order_"), so the route cost is exact. The
+ * columns come in a fixed order: by the higher place descending, its pairs
+ * with lower places (lower one first, then higher one first), then the
+ * higher place alone. */
+static void build_route_columns(struct mb *b, int d, int n)
+{
+    for (int j = n - 1; j >= 0 && !b->rc; j--) {
+        for (int i = j - 1; i >= 0; i--) {
+            push_route(b, d, b->dpl[i], b->dpl[j]);
+            push_route(b, d, b->dpl[j], b->dpl[i]);
+        }
+        push_route(b, d, b->dpl[j], -1);
+    }
+}
+
+/* Row family 6, one away interval a day: a[d,t] - a[d,t-1] <= s[d,t] and
+ * Σ_t s[d,t] <= Σ_R w[d,R]; then family 4's Σ_R w[d,R] <= 1. */
+static void build_away_interval(struct mb *b, int d)
+{
+    struct sched_ctx *x = b->x;
+    size_t base = (size_t)d * x->nslots;
+    for (int k = 0; k < x->nslots; k++) {
+        bool bl = x->blocked[base + k];
+        struct tag t = tag_minute(b, d, x->win0 + k * SCHED_SLOT);
+        b->acol[base + k] = add_col(b, 0, bl ? 0 : 1, 0, false, "a_%s", t.s);
+        b->scol[base + k] = add_col(b, 0, 1, 0, false, "s_%s", t.s);
+    }
+    for (int k = 0; k < x->nslots; k++) {
+        row_begin(b);
+        row_put(b, b->acol[base + k], 1);
+        if (k > 0)
+            row_put(b, b->acol[base + k - 1], -1);
+        row_put(b, b->scol[base + k], -1);
+        row_end(b, -SOLVER_INF, 0, "contig_%s", tag_minute(b, d, x->win0 + k * SCHED_SLOT).s);
+    }
+    row_begin(b);
+    for (int k = 0; k < x->nslots; k++)
+        row_put(b, b->scol[base + k], 1);
+    for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
+        row_put(b, b->w[i].col, -1);
+    row_end(b, -SOLVER_INF, 0, "start_%s", tag_day(b, d).s);
+    row_begin(b);
+    for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
+        row_put(b, b->w[i].col, 1);
+    row_end(b, -SOLVER_INF, 1, "trip_%s", tag_day(b, d).s);
+}
+
+/* Row family 12 (columns and linking): a night at the lodging between two
+ * trip days to the same place, o[d,p] <= w[d,{p}] and o[d,p] <= w[d+1,{p}];
+ * at most max_nights nights in any max_nights + 1 in a row. */
+static void build_nights(struct mb *b)
 {
     struct sched_ctx *x = b->x;
     const struct sched_case *c = b->c;
     size_t np = c->nplaces;
-    for (int d = 0; d < x->ndays; d++) {
+    b->ocol = malloc((size_t)x->ndays * np * sizeof(int) + 1);
+    if (!b->ocol) {
+        b->rc = SCHED_ENOMEM;
+        return;
+    }
+    for (size_t i = 0; i < (size_t)x->ndays * np; i++)
+        b->ocol[i] = -1;
+    for (int d = 0; d + 1 < x->ndays; d++) {
+        if (c->family.travel_needs_nurse &&
+            !cal_set_covers(&c->nursing, ctx_utc(x, d, x->win1), ctx_utc(x, d + 1, x->win0)))
+            continue;
+        for (size_t p = 0; p < np; p++) {
+            int w0 = wcol(b, d, (int)p), w1 = wcol(b, d + 1, (int)p);
+            if (w0 < 0 || w1 < 0)
+                continue;
+            int L = x->lodging, pp = (int)p;
+            double saved = sched_travel(c, pp, L) + sched_travel(c, L, pp) -
+                           sched_travel(c, pp, -1) - sched_travel(c, -1, pp);
+            double cost = c->weights.overnight + c->weights.travel_minute * saved;
+            struct tag t = tag_day(b, d);
+            int o = add_col(b, 0, 1, cost, true, "o_%s_%s", t.s, place_id(b, pp));
+            b->ocol[(size_t)d * np + p] = o;
+            row_begin(b);
+            row_put(b, o, 1);
+            row_put(b, w0, -1);
+            row_end(b, -SOLVER_INF, 0, "night_%s_%s_first", t.s, place_id(b, pp));
+            row_begin(b);
+            row_put(b, o, 1);
+            row_put(b, w1, -1);
+            row_end(b, -SOLVER_INF, 0, "night_%s_%s_second", t.s, place_id(b, pp));
+        }
+    }
+    int mn = c->family.max_nights;
+    for (int d = 0; d + mn < x->ndays - 1; d++) {
+        row_begin(b);
+        for (int e = d; e <= d + mn; e++)
+            for (size_t p = 0; p < np; p++)
+                row_put(b, ocol(b, e, (int)p), 1);
+        if (b->rn > (size_t)mn)
+            row_end(b, -SOLVER_INF, mn, "nights_%s", tag_day(b, d).s);
+    }
+}
+
+/* Trip days: per day the route columns, the away interval (family 6), one
+ * trip (family 4) and the day's capacity (family 5); then the nights. */
+static void build_trips(struct mb *b)
+{
+    struct sched_ctx *x = b->x;
+    for (int d = 0; d < x->ndays && !b->rc; d++) {
         b->wday0[d] = b->nw;
         b->wdayn[d] = 0;
-        unsigned mask = 0;
-        for (size_t k = b->day0[d]; k < b->day0[d] + b->dayn[d]; k++) {
-            const struct cand *cd = cand_at(b, k);
-            if (cd->mode == SCHED_IN_PERSON && cd->place >= 0 && cd->place < MAXP)
-                mask |= 1u << cd->place;
-        }
-        if (!mask)
+        int n = day_places(b, d);
+        if (n == 0)
             continue;
-        /* One place, or two in either order: a day's clinics are visited as
-         * blocks (rows in build_order), so the route cost is exact. */
-        for (unsigned s = mask; s; s = (s - 1) & mask) {
-            int n = popcount(s);
-            if (n > 2)
-                continue;
-            for (int first = 0; first < MAXP; first++) {
-                if (n == 2 && !(s & (1u << first)))
-                    continue;
-                if (b->nw == b->wcap) {
-                    size_t nc = b->wcap ? b->wcap * 2 : 256;
-                    struct tm_route *p = realloc(b->w, nc * sizeof(*p));
-                    if (!p) {
-                        b->rc = SCHED_ENOMEM;
-                        return;
-                    }
-                    b->w = p;
-                    b->wcap = nc;
-                }
-                int f = n == 2 ? first : -1;
-                double cost =
-                    c->weights.trip + c->weights.travel_minute * ctx_route_minutes(x, s, f);
-                b->w[b->nw] = (struct tm_route){d, s, f, add_col(b, 0, 1, cost, true)};
-                b->nw++;
-                b->wdayn[d]++;
-                if (n == 1)
-                    break;
-            }
-        }
-        /* Away slots: a (away) and s (the trip starts here). */
-        for (int k = 0; k < x->nslots; k++) {
-            bool bl = x->blocked[(size_t)d * x->nslots + k];
-            b->acol[(size_t)d * x->nslots + k] = add_col(b, 0, bl ? 0 : 1, 0, false);
-            b->scol[(size_t)d * x->nslots + k] = add_col(b, 0, 1, 0, false);
-        }
-        for (int k = 0; k < x->nslots; k++) { /* a[k] - a[k-1] <= s[k] */
-            row_begin(b);
-            row_put(b, b->acol[(size_t)d * x->nslots + k], 1);
-            if (k > 0)
-                row_put(b, b->acol[(size_t)d * x->nslots + k - 1], -1);
-            row_put(b, b->scol[(size_t)d * x->nslots + k], -1);
-            row_end(b, -SOLVER_INF, 0);
-        }
-        row_begin(b); /* one trip: sum s <= sum w <= 1 */
-        for (int k = 0; k < x->nslots; k++)
-            row_put(b, b->scol[(size_t)d * x->nslots + k], 1);
-        for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
-            row_put(b, b->w[i].col, -1);
-        row_end(b, -SOLVER_INF, 0);
-        row_begin(b);
-        for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
-            row_put(b, b->w[i].col, 1);
-        row_end(b, -SOLVER_INF, 1);
-        build_day_capacity(b, d, mask);
+        build_route_columns(b, d, n);
+        build_away_interval(b, d);
+        build_day_capacity(b, d, n);
     }
-    /* Nights at lodging between consecutive trip days at the same place. */
-    if (x->lodging >= 0) {
-        b->ocol = malloc((size_t)x->ndays * np * sizeof(int));
-        if (!b->ocol) {
-            b->rc = SCHED_ENOMEM;
-            return;
-        }
-        for (size_t i = 0; i < (size_t)x->ndays * np; i++)
-            b->ocol[i] = -1;
-        for (int d = 0; d + 1 < x->ndays; d++) {
-            if (c->family.travel_needs_nurse &&
-                !cal_set_covers(&c->nursing, ctx_utc(x, d, x->win1), ctx_utc(x, d + 1, x->win0)))
-                continue;
-            for (size_t p = 0; p < np && p < MAXP; p++) {
-                int w0 = wcol(b, d, 1u << p), w1 = wcol(b, d + 1, 1u << p);
-                if (w0 < 0 || w1 < 0)
-                    continue;
-                int L = x->lodging, pp = (int)p;
-                double saved = sched_travel(c, pp, L) + sched_travel(c, L, pp) -
-                               sched_travel(c, pp, -1) - sched_travel(c, -1, pp);
-                double cost = c->weights.overnight + c->weights.travel_minute * saved;
-                int o = add_col(b, 0, 1, cost, true);
-                b->ocol[(size_t)d * np + p] = o;
-                row_begin(b);
-                row_put(b, o, 1);
-                row_put(b, w0, -1);
-                row_end(b, -SOLVER_INF, 0);
-                row_begin(b);
-                row_put(b, o, 1);
-                row_put(b, w1, -1);
-                row_end(b, -SOLVER_INF, 0);
-            }
-        }
-        /* At most max_nights nights in a row. */
-        int mn = c->family.max_nights;
-        for (int d = 0; d + mn < x->ndays - 1; d++) {
-            row_begin(b);
-            for (int e = d; e <= d + mn; e++)
-                for (size_t p = 0; p < np; p++)
-                    row_put(b, ocol(b, e, (int)p), 1);
-            if (b->rn > (size_t)mn)
-                row_end(b, -SOLVER_INF, mn);
-        }
-    }
+    if (x->lodging >= 0 && !b->rc)
+        build_nights(b);
 }
 
 static void put_nights(struct mb *b, int day, double sign)
@@ -485,15 +597,14 @@ struct cover_end {
     double night_sign;
 };
 
-/* Per-visit trip linking and away coverage of every in-person candidate. */
-static void build_links(struct mb *b)
+/* Row family 1, the day choice: y[v,d] = Σ x[k of v on d], binary. Start
+ * times within a day are mostly interchangeable; branching on the day of a
+ * visit splits the search where it matters (a generated case went from over
+ * 60 s to 6 s). */
+static void build_day_choice(struct mb *b)
 {
     struct sched_ctx *x = b->x;
     const struct sched_case *c = b->c;
-    /* Day choice: y(v, d) = sum of x(v, d), binary. Start times within a
-     * day are mostly interchangeable; branching on the day of a visit
-     * splits the search where it matters (a generated case went from over
-     * 60 s to 6 s). */
     for (size_t v = 0; v < c->nvisits; v++) {
         size_t k0 = x->vfirst[v], k1 = k0 + x->vcount[v];
         for (int d = 0; d < x->ndays && k1 > k0; d++) {
@@ -506,12 +617,20 @@ static void build_links(struct mb *b)
                 }
             if (!b->rn || fixed)
                 continue;
-            int y = add_col(b, 0, 1, 0, true);
+            struct tag t = tag_day(b, d);
+            int y = add_col(b, 0, 1, 0, true, "y_%s_%s", c->visits[v].id, t.s);
             row_put(b, y, -1);
-            row_end(b, 0, 0);
+            row_end(b, 0, 0, "day_%s_%s", c->visits[v].id, t.s);
         }
     }
-    /* Linking: sum of x(v, d, p) <= sum of w(d, S) with p in S. */
+}
+
+/* Row family 4, trip linking per visit: Σ x[k of v on d at p] <= Σ_{R ∋ p}
+ * w[d,R]. */
+static void build_trip_links(struct mb *b)
+{
+    struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
     for (size_t v = 0; v < c->nvisits; v++) {
         size_t k0 = x->vfirst[v], k1 = k0 + x->vcount[v];
         for (int d = 0; d < x->ndays; d++) {
@@ -527,13 +646,21 @@ static void build_links(struct mb *b)
             if (!b->rn)
                 continue;
             for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
-                if (b->w[i].mask & (1u << place))
+                if (route_has(&b->w[i], place))
                     row_put(b, b->w[i].col, -1);
-            row_end(b, -SOLVER_INF, 0);
+            row_end(b, -SOLVER_INF, 0, "link_%s_%s", c->visits[v].id, tag_day(b, d).s);
         }
     }
-    /* Coverage: the away interval holds departure and return. With a night
-     * at the lodging before (after), the lodging leg applies instead. */
+}
+
+/* Row family 7, departure and return are away: the away interval holds
+ * them, x <= a[d, slot(departure)] + o[d-1,.] and x <= a[d, slot(return -
+ * 1)] + o[d,.]; with a night at the lodging before (after), the lodging leg
+ * applies instead: x + o - 1 <= a. */
+static void build_departures(struct mb *b)
+{
+    struct sched_ctx *x = b->x;
+    static const char *const end_name[4] = {"dep", "ret", "depl", "retl"};
     for (size_t i = 0; i < x->ncands; i++) {
         const struct cand *cd = &x->cands[i];
         if (cd->mode != SCHED_IN_PERSON)
@@ -563,74 +690,81 @@ static void build_links(struct mb *b)
             }
             if (k >= 0 && k < x->nslots)
                 row_put(b, b->acol[base + (size_t)k], -1);
-            row_end(b, -SOLVER_INF, rhs);
+            row_end(b, -SOLVER_INF, rhs, "%s_%s", end_name[e], tag_cand(b, cd).s);
         }
     }
 }
 
-/* A trip day visits every place of its route (so a route is never paid
- * for a day without care, which plans could not show), and on a two-place
- * day the places are visited as blocks in the route's order: the last end
- * at the first place comes before the first start at the second, using
- * first-start f and last-end l per place (minutes of the local day). */
+/* Row family 4, routes are real: a trip day visits every place of its
+ * route, w[d,R] <= Σ in-person x at p on d (a route is never paid for a day
+ * without care, which plans could not show); on a two-place day the places
+ * are visited as blocks in the route's order, l[d,A] <= f[d,B] + M (1 -
+ * w[d,R]), with first start f <= start + M (1 - x) and last end l >= end x
+ * per candidate at the place (minutes of the local day). */
 static void build_routes(struct mb *b)
 {
     struct sched_ctx *x = b->x;
-    const struct sched_case *c = b->c;
+    size_t np = b->c->nplaces;
     const double M = 24 * 60;
-    int fl[MAXP][2];
+    int *fl = malloc((2 * np + 1) * sizeof(int)); /* f and l per place of the day */
+    if (!fl) {
+        b->rc = SCHED_ENOMEM;
+        return;
+    }
     for (int d = 0; d < x->ndays && !b->rc; d++) {
         size_t k0 = b->day0[d], k1 = k0 + b->dayn[d];
-        for (int p = 0; p < MAXP; p++)
-            fl[p][0] = fl[p][1] = -1;
+        struct tag day = tag_day(b, d);
+        for (size_t p = 0; p < 2 * np; p++)
+            fl[p] = -1;
         for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++) {
             const struct tm_route *w = &b->w[i];
-            for (int p = 0; p < MAXP && (size_t)p < c->nplaces; p++) {
-                if (!(w->mask & (1u << p)))
-                    continue;
-                row_begin(b); /* w <= sum of x at p on d */
+            struct tag route = tag_route(b, w);
+            int lo = w->p2 < 0 || w->p1 < w->p2 ? w->p1 : w->p2;
+            int hi = w->p2 < 0 ? -1 : (w->p1 < w->p2 ? w->p2 : w->p1);
+            int both[2] = {lo, hi};
+            for (int j = 0; j < 2 && both[j] >= 0; j++) {
+                int p = both[j];
+                row_begin(b);
                 row_put(b, w->col, 1);
                 for (size_t k = k0; k < k1; k++) {
                     const struct cand *cd = cand_at(b, k);
                     if (cd->mode == SCHED_IN_PERSON && cd->place == p)
                         row_put(b, cd->col, -1);
                 }
-                row_end(b, -SOLVER_INF, 0);
+                row_end(b, -SOLVER_INF, 0, "route_%s_%s_%s", day.s, route.s, place_id(b, p));
             }
-            if (w->first < 0)
+            if (w->p2 < 0)
                 continue;
-            int A = w->first, B = -1;
-            for (int p = 0; p < MAXP; p++)
-                if ((w->mask & (1u << p)) && p != A)
-                    B = p;
+            int A = w->p1, B = w->p2;
             int pl[2] = {A, B};
             for (int j = 0; j < 2; j++) {
                 int p = pl[j];
-                if (fl[p][0] >= 0)
+                if (fl[2 * p] >= 0)
                     continue;
-                fl[p][0] = add_col(b, 0, M, 0, false); /* first start at p */
-                fl[p][1] = add_col(b, 0, M, 0, false); /* last end at p */
+                fl[2 * p] = add_col(b, 0, M, 0, false, "f_%s_%s", day.s, place_id(b, p));
+                fl[2 * p + 1] = add_col(b, 0, M, 0, false, "l_%s_%s", day.s, place_id(b, p));
                 for (size_t k = k0; k < k1; k++) {
                     const struct cand *cd = cand_at(b, k);
                     if (cd->mode != SCHED_IN_PERSON || cd->place != p)
                         continue;
-                    row_begin(b); /* f <= start + M (1 - x) */
-                    row_put(b, fl[p][0], 1);
+                    row_begin(b);
+                    row_put(b, fl[2 * p], 1);
                     row_put(b, cd->col, M - cd->start);
-                    row_end(b, -SOLVER_INF, M);
-                    row_begin(b); /* l >= end * x */
-                    row_put(b, fl[p][1], 1);
+                    row_end(b, -SOLVER_INF, M, "first_%s", tag_cand(b, cd).s);
+                    row_begin(b);
+                    row_put(b, fl[2 * p + 1], 1);
                     row_put(b, cd->col, -(double)cd->end);
-                    row_end(b, 0, SOLVER_INF);
+                    row_end(b, 0, SOLVER_INF, "last_%s", tag_cand(b, cd).s);
                 }
             }
-            row_begin(b); /* l[A] <= f[B] + M (1 - w) */
-            row_put(b, fl[A][1], 1);
-            row_put(b, fl[B][0], -1);
+            row_begin(b);
+            row_put(b, fl[2 * A + 1], 1);
+            row_put(b, fl[2 * B], -1);
             row_put(b, w->col, M);
-            row_end(b, -SOLVER_INF, M);
+            row_end(b, -SOLVER_INF, M, "order_%s_%s", day.s, route.s);
         }
     }
+    free(fl);
 }
 
 static int ivl_push(struct ivl **v, size_t *n, size_t *cap, struct ivl e)
@@ -647,104 +781,132 @@ static int ivl_push(struct ivl **v, size_t *n, size_t *cap, struct ivl e)
     return 0;
 }
 
-/* No overlap (with the minimum gap), home-based visits never inside a trip,
- * and travel time between places. */
-static void build_time_rows(struct mb *b)
+/* Interval scratch shared by the clique families. */
+struct ivls {
+    struct ivl *v;
+    size_t n, cap;
+};
+
+static void ivls_push(struct mb *b, struct ivls *s, int start, int end, int col, int kind)
+{
+    if (ivl_push(&s->v, &s->n, &s->cap, (struct ivl){start, end, col, kind}))
+        b->rc = SCHED_ENOMEM;
+}
+
+/* Row family 2, no overlap with the minimum gap: one row Σ x <= 1 per
+ * maximal clique of the candidates' [start, end + gap) on day d. */
+static void build_overlap(struct mb *b, int d, struct ivls *s)
+{
+    int mg = b->c->family.min_gap_minutes;
+    s->n = 0;
+    for (size_t k = b->day0[d]; k < b->day0[d] + b->dayn[d]; k++) {
+        const struct cand *cd = cand_at(b, k);
+        ivls_push(b, s, cd->start, cd->end + mg, cd->col, 0);
+    }
+    char stem[64];
+    snprintf(stem, sizeof stem, "overlap_%.16s", tag_day(b, d).s);
+    int count = 0;
+    clique_rows(b, s->v, s->n, 0, stem, &count);
+}
+
+/* Row family 8, nothing at home during a trip: cliques of home-mode
+ * candidates' [start, end) with the away slots of day d. */
+static void build_home_during_trip(struct mb *b, int d, struct ivls *s)
 {
     struct sched_ctx *x = b->x;
-    const struct sched_case *c = b->c;
-    int mg = c->family.min_gap_minutes;
-    struct ivl *iv = NULL;
-    size_t n = 0, cap = 0;
-    for (int d = 0; d < x->ndays && !b->rc; d++) {
-        size_t k0 = b->day0[d], k1 = k0 + b->dayn[d];
-        /* R1 */
-        n = 0;
-        for (size_t k = k0; k < k1; k++) {
-            const struct cand *cd = cand_at(b, k);
-            if (ivl_push(&iv, &n, &cap, (struct ivl){cd->start, cd->end + mg, cd->col, 0}))
-                b->rc = SCHED_ENOMEM;
-        }
-        clique_rows(b, iv, n, 0);
-        /* R2 */
-        if (b->wdayn[d]) {
-            n = 0;
-            bool any_home = false;
+    if (!b->wdayn[d])
+        return;
+    s->n = 0;
+    bool any_home = false;
+    for (size_t k = b->day0[d]; k < b->day0[d] + b->dayn[d]; k++) {
+        const struct cand *cd = cand_at(b, k);
+        if (cd->mode == SCHED_IN_PERSON)
+            continue;
+        any_home = true;
+        ivls_push(b, s, cd->start, cd->end, cd->col, 1);
+    }
+    if (!any_home)
+        return;
+    for (int t = 0; t < x->nslots; t++) {
+        int m0 = x->win0 + t * SCHED_SLOT;
+        ivls_push(b, s, m0, m0 + SCHED_SLOT, b->acol[(size_t)d * x->nslots + t], 2);
+    }
+    char stem[64];
+    snprintf(stem, sizeof stem, "home_%.16s", tag_day(b, d).s);
+    int count = 0;
+    clique_rows(b, s->v, s->n, 1, stem, &count);
+}
+
+/* Row family 3, travel between places p != q of day d whose drive +
+ * parking g is longer than the gap: cliques of p-candidates' tails
+ * [end + gap, end + g) with q-candidates' [start, end + gap); p-candidates
+ * shorter than g - 2 gap get pairwise rows with each q start in the tail. */
+static void build_travel(struct mb *b, int d, struct ivls *s)
+{
+    struct sched_ctx *x = b->x;
+    int mg = b->c->family.min_gap_minutes;
+    size_t k0 = b->day0[d], k1 = k0 + b->dayn[d];
+    int n = b->wdayn[d] ? day_places(b, d) : 0;
+    for (int i = 0; i < n && n >= 2; i++) {
+        int p = b->dpl[i];
+        for (int j = 0; j < n; j++) {
+            int q = b->dpl[j];
+            if (q == p)
+                continue;
+            int g = sched_reach(x->c, p, q);
+            if (g <= mg)
+                continue;
+            char stem[400];
+            snprintf(stem, sizeof stem, "travel_%.16s_%.150s_%.150s", tag_day(b, d).s,
+                     place_id(b, p), place_id(b, q));
+            int count = 0;
+            s->n = 0;
             for (size_t k = k0; k < k1; k++) {
                 const struct cand *cd = cand_at(b, k);
-                if (cd->mode == SCHED_IN_PERSON)
+                if (cd->mode != SCHED_IN_PERSON)
                     continue;
-                any_home = true;
-                if (ivl_push(&iv, &n, &cap, (struct ivl){cd->start, cd->end, cd->col, 1}))
-                    b->rc = SCHED_ENOMEM;
-            }
-            if (any_home) {
-                for (int s = 0; s < x->nslots; s++) {
-                    int m0 = x->win0 + s * SCHED_SLOT;
-                    if (ivl_push(&iv, &n, &cap,
-                                 (struct ivl){m0, m0 + SCHED_SLOT,
-                                              b->acol[(size_t)d * x->nslots + s], 2}))
-                        b->rc = SCHED_ENOMEM;
-                }
-                clique_rows(b, iv, n, 1);
-            }
-        }
-        /* R3: for places p != q with drive + parking longer than the gap. */
-        unsigned mask = 0;
-        for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
-            mask |= b->w[i].mask;
-        if (popcount(mask) < 2)
-            continue;
-        for (int p = 0; p < MAXP; p++) {
-            if (!(mask & (1u << p)))
-                continue;
-            for (int q = 0; q < MAXP; q++) {
-                if (q == p || !(mask & (1u << q)))
-                    continue;
-                int g = sched_reach(x->c, p, q);
-                if (g <= mg)
-                    continue;
-                n = 0;
-                for (size_t k = k0; k < k1; k++) {
-                    const struct cand *cd = cand_at(b, k);
-                    if (cd->mode != SCHED_IN_PERSON)
+                if (cd->place == q) {
+                    ivls_push(b, s, cd->start, cd->end + mg, cd->col, 2);
+                } else if (cd->place == p) {
+                    if (cd->end - cd->start >= g - 2 * mg) {
+                        ivls_push(b, s, cd->end + mg, cd->end + g, cd->col, 1);
                         continue;
-                    if (cd->place == q) {
-                        if (ivl_push(&iv, &n, &cap,
-                                     (struct ivl){cd->start, cd->end + mg, cd->col, 2}))
-                            b->rc = SCHED_ENOMEM;
-                    } else if (cd->place == p) {
-                        if (cd->end - cd->start >= g - 2 * mg) {
-                            if (ivl_push(&iv, &n, &cap,
-                                         (struct ivl){cd->end + mg, cd->end + g, cd->col, 1}))
-                                b->rc = SCHED_ENOMEM;
-                            continue;
-                        }
-                        /* Short visit: its tails could overlap without a
-                         * conflict, so pair it with each q start in the tail. */
-                        for (size_t j = k0; j < k1; j++) {
-                            const struct cand *y = cand_at(b, j);
-                            if (y->mode == SCHED_IN_PERSON && y->place == q &&
-                                y->start >= cd->end + mg && y->start < cd->end + g) {
-                                row_begin(b);
-                                row_put(b, cd->col, 1);
-                                row_put(b, y->col, 1);
-                                row_end(b, -SOLVER_INF, 1);
-                            }
+                    }
+                    for (size_t jj = k0; jj < k1; jj++) {
+                        const struct cand *y = cand_at(b, jj);
+                        if (y->mode == SCHED_IN_PERSON && y->place == q &&
+                            y->start >= cd->end + mg && y->start < cd->end + g) {
+                            row_begin(b);
+                            row_put(b, cd->col, 1);
+                            row_put(b, y->col, 1);
+                            row_end(b, -SOLVER_INF, 1, "%s_%d", stem, count++);
                         }
                     }
                 }
-                clique_rows(b, iv, n, 1);
             }
+            clique_rows(b, s->v, s->n, 1, stem, &count);
         }
     }
-    free(iv);
 }
 
-/* Cumulative chain of a visit's candidates in time order; returns the
- * number of candidates and fills idx (sorted) and cum (columns). */
-static size_t chain(struct mb *b, int v, size_t **idx, int **cum)
+/* The clique families, day by day: 2, 8 and 3. */
+static void build_time_rows(struct mb *b)
 {
+    struct ivls s = {NULL, 0, 0};
+    for (int d = 0; d < b->x->ndays && !b->rc; d++) {
+        build_overlap(b, d, &s);
+        build_home_during_trip(b, d, &s);
+        build_travel(b, d, &s);
+    }
+    free(s.v);
+}
+
+/* Cumulative chain of a visit's candidates in time order, for the rule
+ * "pair" (<A>_<B>): C[v,i] = C[v,i-1] + x[i]; returns the number of
+ * candidates and fills idx (sorted) and cum (columns). */
+static size_t chain(struct mb *b, const char *pair, int v, size_t **idx, int **cum)
+{
+    const char *vid = b->c->visits[v].id;
     struct sched_ctx *x = b->x;
     size_t n = x->vcount[v];
     *idx = malloc((n ? n : 1) * sizeof(size_t));
@@ -757,17 +919,22 @@ static size_t chain(struct mb *b, int v, size_t **idx, int **cum)
         (*idx)[k] = x->vfirst[v] + k;
     sort_idx(*idx, n, x->cands);
     for (size_t k = 0; k < n; k++) {
-        (*cum)[k] = add_col(b, 0, 1, 0, false);
-        row_begin(b); /* cum[k] = cum[k-1] + x[k] */
+        (*cum)[k] = add_col(b, 0, 1, 0, false, "C_%s_%s_%zu", pair, vid, k);
+        row_begin(b);
         row_put(b, (*cum)[k], 1);
         if (k > 0)
             row_put(b, (*cum)[k - 1], -1);
         row_put(b, x->cands[(*idx)[k]].col, -1);
-        row_end(b, 0, 0);
+        row_end(b, 0, 0, "chain_%s_%s_%zu", pair, vid, k);
     }
     return n;
 }
 
+/* Row family 9, precedence ("A before B" with lags L1, L2) on cumulative
+ * chains, exact in minutes: min lag C[B,i] <= C[A, last A ending by
+ * start_i - L1] (prec_min_), never B without A C[B,last] <= C[A,last]
+ * (prec_never_), max lag C[A,i] + C[B,last] - C[B, last B starting by
+ * end_i + L2] <= 1 (prec_max_). */
 static void build_precedence(struct mb *b)
 {
     struct sched_ctx *x = b->x;
@@ -779,8 +946,10 @@ static void build_precedence(struct mb *b)
             int A = (int)bv, B = lag->visit;
             size_t *ia = NULL, *ib = NULL;
             int *ca = NULL, *cb = NULL;
-            size_t na = chain(b, A, &ia, &ca);
-            size_t nb = chain(b, B, &ib, &cb);
+            char pair[420];
+            snprintf(pair, sizeof pair, "%.200s_%.200s", c->visits[A].id, c->visits[B].id);
+            size_t na = chain(b, pair, A, &ia, &ca);
+            size_t nb = chain(b, pair, B, &ib, &cb);
             if (b->rc)
                 goto next;
             if (nb == 0 || (b->restricted && na == 0))
@@ -808,14 +977,14 @@ static void build_precedence(struct mb *b)
                 row_put(b, cb[kb], 1);
                 if (ka > 0)
                     row_put(b, ca[ka - 1], -1);
-                row_end(b, -SOLVER_INF, 0);
+                row_end(b, -SOLVER_INF, 0, "prec_min_%s_%zu", pair, kb);
             }
             /* B is never scheduled without A. */
             row_begin(b);
             row_put(b, cb[nb - 1], 1);
             if (na > 0)
                 row_put(b, ca[na - 1], -1);
-            row_end(b, -SOLVER_INF, 0);
+            row_end(b, -SOLVER_INF, 0, "prec_never_%s", pair);
             /* Max lag: if B is scheduled and A ended by T, B started by T + max. */
             if (lag->max_gap_minutes >= 0 && na > 0) {
                 size_t kb = 0;
@@ -832,12 +1001,12 @@ static void build_precedence(struct mb *b)
                         if (kb2 == kb)
                             continue;
                     }
-                    row_begin(b); /* cumA[k] + cumB[last] - cumB[kb-1] <= 1 */
+                    row_begin(b);
                     row_put(b, ca[k], 1);
                     row_put(b, cb[nb - 1], 1);
                     if (kb > 0)
                         row_put(b, cb[kb - 1], -1);
-                    row_end(b, -SOLVER_INF, 1);
+                    row_end(b, -SOLVER_INF, 1, "prec_max_%s_%zu", pair, k);
                 }
             }
         next:
@@ -849,13 +1018,13 @@ static void build_precedence(struct mb *b)
     }
 }
 
-static void build_days(struct mb *b)
+/* Row family 10, same_day_as: Σ x[A on d] = Σ x[B on d] for each day, once
+ * per pair, whichever side (or both) names it (a check has the days decided
+ * already). */
+static void build_same_day(struct mb *b)
 {
     struct sched_ctx *x = b->x;
     const struct sched_case *c = b->c;
-    const struct sched_family *f = &c->family;
-    /* same_day_as: once per pair, whichever side (or both) names it (a
-     * check has the days decided already). */
     for (size_t v = 0; v < c->nvisits && !b->restricted; v++) {
         int o = c->visits[v].same_day_as;
         if (o < 0 || ((size_t)o < v && c->visits[o].same_day_as == (int)v))
@@ -869,10 +1038,20 @@ static void build_days(struct mb *b)
                 if (x->cands[k].day == d)
                     row_put(b, x->cands[k].col, -1);
             if (b->rn)
-                row_end(b, 0, 0);
+                row_end(b, 0, 0, "same_%s_%s_%s", c->visits[v].id, c->visits[o].id,
+                        tag_day(b, d).s);
         }
     }
-    /* Daily limits, only where they can bind. */
+}
+
+/* Row families 11 and 12, per day: the daily limits where they can bind
+ * (limit_), and no telehealth or home visit on either side of a night away
+ * (awaynight_). */
+static void build_days(struct mb *b)
+{
+    struct sched_ctx *x = b->x;
+    const struct sched_case *c = b->c;
+    const struct sched_family *f = &c->family;
     bool *seen = calloc(c->nvisits + 1, sizeof(bool));
     if (!seen) {
         b->rc = SCHED_ENOMEM;
@@ -900,7 +1079,7 @@ static void build_days(struct mb *b)
             for (size_t k = k0; k < k1; k++)
                 row_put(b, cand_at(b, k)->col, 1);
             int cap = f->max_visits_per_day > fixed ? f->max_visits_per_day : fixed;
-            row_end(b, -SOLVER_INF, cap);
+            row_end(b, -SOLVER_INF, cap, "limit_%s_visits", tag_day(b, d).s);
         }
         if (f->max_clinic_minutes_per_day > 0 && minutes > f->max_clinic_minutes_per_day) {
             row_begin(b);
@@ -912,9 +1091,8 @@ static void build_days(struct mb *b)
             int cap = f->max_clinic_minutes_per_day > fixed_min ? f->max_clinic_minutes_per_day
                                                                 : fixed_min;
             if (b->rn)
-                row_end(b, -SOLVER_INF, cap);
+                row_end(b, -SOLVER_INF, cap, "limit_%s_minutes", tag_day(b, d).s);
         }
-        /* No telehealth or home visit on either side of a night away. */
         if (b->ocol) {
             for (size_t v = 0; v < c->nvisits; v++) {
                 for (int side = 0; side < 2; side++) {
@@ -932,7 +1110,8 @@ static void build_days(struct mb *b)
                     size_t before = b->rn;
                     put_nights(b, night, 1);
                     if (b->rn > before)
-                        row_end(b, -SOLVER_INF, 1);
+                        row_end(b, -SOLVER_INF, 1, "awaynight_%s_%s_%s", c->visits[v].id,
+                                tag_day(b, d).s, side == 0 ? "before" : "after");
                 }
             }
         }
@@ -940,15 +1119,10 @@ static void build_days(struct mb *b)
     free(seen);
 }
 
-struct tmodel {
-    struct mb b;
-};
+/* ---- the model as a whole ------------------------------------------------ */
 
-void tm_free(struct tmodel *t)
+static void mb_free(struct mb *b)
 {
-    if (!t)
-        return;
-    struct mb *b = &t->b;
     solver_model_free(b->m);
     free(b->ucol);
     free(b->w);
@@ -960,21 +1134,26 @@ void tm_free(struct tmodel *t)
     free(b->bycand);
     free(b->day0);
     free(b->dayn);
+    free(b->dpl);
+    free(b->dpl_seen);
     free(b->ri);
     free(b->rv);
-    free(t);
+    memset(b, 0, sizeof(*b));
 }
 
-int tm_build(struct sched_ctx *x, bool restricted, struct tmodel **out)
+/* Build the time-indexed model over the candidates of x into b (freed with
+ * mb_free, also on failure). restricted: see tm_build. named: give every
+ * row and column its docs/model.md name. The families are emitted in a fixed order that the
+ * solver's search depends on; changing it changes which of several optimal
+ * plans comes out. */
+static int build_model(struct mb *b, struct sched_ctx *x, bool restricted, bool named)
 {
     const struct sched_case *c = x->c;
-    struct tmodel *t = calloc(1, sizeof(*t));
-    if (!t)
-        return SCHED_ENOMEM;
-    struct mb *b = &t->b;
+    memset(b, 0, sizeof(*b));
     b->x = x;
     b->c = c;
     b->restricted = restricted;
+    b->named = named;
     b->m = solver_model_new();
     size_t nd = (size_t)x->ndays, ns = (size_t)x->nslots;
     b->ucol = calloc(c->nvisits + 1, sizeof(int));
@@ -985,11 +1164,11 @@ int tm_build(struct sched_ctx *x, bool restricted, struct tmodel **out)
     b->bycand = malloc((x->ncands + 1) * sizeof(size_t));
     b->day0 = calloc(nd, sizeof(size_t));
     b->dayn = calloc(nd, sizeof(size_t));
+    b->dpl = malloc((c->nplaces + 1) * sizeof(int));
+    b->dpl_seen = malloc((c->nplaces + 1) * sizeof(bool));
     if (!b->m || !b->ucol || !b->wday0 || !b->wdayn || !b->acol || !b->scol || !b->bycand ||
-        !b->day0 || !b->dayn) {
-        tm_free(t);
+        !b->day0 || !b->dayn || !b->dpl || !b->dpl_seen)
         return SCHED_ENOMEM;
-    }
     for (size_t i = 0; i < nd * ns; i++)
         b->acol[i] = b->scol[i] = -1;
     for (size_t i = 0; i < x->ncands; i++)
@@ -1000,15 +1179,39 @@ int tm_build(struct sched_ctx *x, bool restricted, struct tmodel **out)
         if (b->dayn[d]++ == 0)
             b->day0[d] = k;
     }
-    build_columns(b);
-    build_trips(b);
-    build_links(b);
-    build_routes(b);
-    build_time_rows(b);
-    build_precedence(b);
-    build_days(b);
-    if (b->rc) {
-        int rc = b->rc;
+
+    build_columns(b);    /* x, u; family 1 assignment */
+    build_trips(b);      /* w, a, s, o; families 4 (trip), 5, 6, 12 (nights) */
+    build_day_choice(b); /* y; family 1 day choice */
+    build_trip_links(b); /* family 4 links */
+    build_departures(b); /* family 7 */
+    build_routes(b);     /* f, l; family 4 routes and order */
+    build_time_rows(b);  /* families 2, 8, 3 */
+    build_precedence(b); /* C; family 9 */
+    build_same_day(b);   /* family 10 */
+    build_days(b);       /* families 11, 12 (no home visit around a night) */
+    return b->rc;
+}
+
+struct tmodel {
+    struct mb b;
+};
+
+void tm_free(struct tmodel *t)
+{
+    if (!t)
+        return;
+    mb_free(&t->b);
+    free(t);
+}
+
+int tm_build(struct sched_ctx *x, bool restricted, struct tmodel **out)
+{
+    struct tmodel *t = calloc(1, sizeof(*t));
+    if (!t)
+        return SCHED_ENOMEM;
+    int rc = build_model(&t->b, x, restricted, false);
+    if (rc) {
         tm_free(t);
         return rc;
     }
@@ -1030,6 +1233,30 @@ const struct tm_route *tm_routes(const struct tmodel *t, size_t *n)
 {
     *n = t->b.nw;
     return t->b.w;
+}
+
+int sched_time_model(const struct sched_case *c, solver_model **out, struct careday_notes *warn,
+                     struct careday_error *err)
+{
+    int rc = sched_case_validate(c, err);
+    if (rc)
+        return rc;
+    struct sched_ctx x;
+    rc = ctx_init(&x, c, warn);
+    if (rc)
+        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
+    struct mb b;
+    rc = build_model(&b, &x, false, true);
+    if (rc == SCHED_OK) {
+        *out = b.m;
+        b.m = NULL;
+    } else {
+        careday_fail(err, rc, NULL, 0, NULL, "the model could not be built: %s",
+                     rc == SCHED_ENOMEM ? "out of memory" : "invalid model data");
+    }
+    mb_free(&b);
+    ctx_free(&x);
+    return rc;
 }
 
 /* ---- solving --------------------------------------------------------------- */

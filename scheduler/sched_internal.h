@@ -6,7 +6,8 @@
 #include "scheduler/scheduler.h"
 #include "solver/solver.h"
 
-#define SCHED_SLOT 15 /* minutes: start grid and away-slot size */
+#define SCHED_SLOT 15               /* minutes: start grid and away-slot size */
+#define SCHED_QUARTERS (24 * 4 + 1) /* quarter hours of a local day, 00:00 .. 24:00 */
 
 /* One feasible placement of a visit. Times are local minutes of the case
  * day (see struct sched_ctx); UTC via ctx_utc. */
@@ -40,11 +41,14 @@ struct visit_diag {
 struct sched_ctx {
     const struct sched_case *c;
     int ndays;
-    int home;           /* index of home in the travel matrix (= nplaces) */
-    cal_time *day_base; /* UTC of local minute 0 of each day (offset at noon) */
-    int win0, win1;     /* family day window, local minutes */
-    int nslots;         /* away slots per day */
-    bool *blocked;      /* ndays * nslots: family busy / no nurse for travel */
+    int home; /* index of home in the travel matrix (= nplaces) */
+    /* Per day and quarter hour of the local day (SCHED_QUARTERS of them):
+     * UTC of local minute 0 as read with the offset in force at that
+     * quarter hour, so a DST change day is exact at every time (ctx_utc). */
+    cal_time *qbase;
+    int win0, win1; /* family day window, local minutes */
+    int nslots;     /* away slots per day */
+    bool *blocked;  /* ndays * nslots: family busy / no nurse for travel */
     struct cand *cands;
     size_t ncands, cap;
     size_t *vfirst; /* per visit: first candidate index (cands grouped by visit) */
@@ -55,6 +59,8 @@ struct sched_ctx {
 
 int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_notes *warn);
 void ctx_free(struct sched_ctx *x);
+/* UTC of local minute `minute` of day (0-based); minutes before 0 or
+ * after 24:00 are read with the offset of midnight or of 24:00. */
 cal_time ctx_utc(const struct sched_ctx *x, int day, int minute);
 /* Slot index of a local minute (may be < 0 or >= nslots when outside). */
 int ctx_slot_of(const struct sched_ctx *x, int minute);
@@ -100,7 +106,8 @@ int sched_baseline_ctx(const struct sched_ctx *x, struct sched_plan **out);
 /* A deep copy of a plan (caller frees with sched_plan_free). */
 int sched_plan_copy(const struct sched_plan *p, struct sched_plan **out);
 /* A proven lower bound in plan units from a model bound that includes the
- * tie-breaks (below 0.001 per visit). */
+ * tie-breaks (below 0.001 per visit). Rounded up only when every weight is a
+ * whole number (then so is every objective). */
 double plan_bound_of(const struct sched_ctx *x, double model_bound);
 /* In a plan that is not proven optimal, say of every visit left out for no
  * proven reason that the search stopped (with the bound). */
@@ -110,12 +117,11 @@ double sched_now_s(void);
 
 /* ---- the time-indexed model (model.c, docs/model.md) --------------------- */
 
-/* A trip day's route column: the set of places and, for two places, the one
- * visited first (-1 for one place). */
+/* A trip day's route column: one place p1 (p2 < 0), or two places visited
+ * as blocks, p1 first. Any number of places. */
 struct tm_route {
     int day;
-    unsigned mask;
-    int first;
+    int p1, p2;
     int col;
 };
 struct tmodel;
@@ -131,8 +137,9 @@ int tm_night_col(const struct tmodel *t, int day, int place);
 const struct tm_route *tm_routes(const struct tmodel *t, size_t *n);
 /* The plan of a solution xv of the model (caller frees). */
 int tm_plan(const struct tmodel *t, const double *xv, struct sched_plan **out);
-/* Minutes of the route home -> places of mask (first, when >= 0, first) -> home. */
-int ctx_route_minutes(const struct sched_ctx *x, unsigned mask, int first);
+/* Minutes of the route home -> p1 [-> p2, when >= 0] -> home, parking at
+ * each clinic. */
+int ctx_route_minutes(const struct sched_ctx *x, int p1, int p2);
 
 /* Solve the time-indexed model over x. baseline (may be NULL) is shown when
  * nothing is found in time. */
@@ -144,5 +151,11 @@ int sched_plan_time(struct sched_ctx *x, const struct sched_options *o,
 int sched_plan_days(struct sched_ctx *x, const struct sched_options *o,
                     const struct sched_plan *baseline, struct sched_plan **out,
                     struct careday_notes *warn, struct careday_error *err);
+
+/* Batches (batch.c): true when plan p of family f finds every provider below
+ * capacity among the holds h (sorted by provider and start) of the families
+ * not excluded (excluded may be NULL). */
+bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,
+                     const struct sched_hold *h, size_t nh, const bool *excluded);
 
 #endif

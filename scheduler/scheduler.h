@@ -12,6 +12,7 @@
 #define CAREDAY_SCHEDULER_H
 
 #include "calendars/calendars.h"
+#include "solver/solver.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -316,7 +317,6 @@ enum sched_model {
 struct sched_options {
     double time_limit_s;    /* default 60 */
     enum sched_model model; /* default SCHED_MODEL_DAYS */
-    const char *export_mps; /* write the model here before solving, NULL: no */
     void (*progress)(void *ud, const struct sched_progress *p);
     void *progress_ud;
     /* When non-NULL, receives the one-at-a-time plan built on the same
@@ -329,6 +329,13 @@ void sched_options_init(struct sched_options *o);
  * with sched_plan_free). Warnings (e.g. a visit with no candidates) go to warn. */
 int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
                     struct sched_plan **out, struct careday_notes *warn, struct careday_error *err);
+
+/* The time-indexed model that sched_plan_case solves, built for export:
+ * every row and column named after docs/model.md (x_<visit>_<mode>_<date>_
+ * <hhmm>, trip_<date>, ...). Write it with solver_write_mps. On success *out
+ * is the model (caller frees with solver_model_free). */
+int sched_time_model(const struct sched_case *c, solver_model **out, struct careday_notes *warn,
+                     struct careday_error *err);
 
 /* The one-at-a-time baseline of DESIGN §4. */
 int sched_baseline(const struct sched_case *c, struct sched_plan **out, struct careday_error *err);
@@ -380,5 +387,149 @@ struct sched_changes {
 int sched_plan_changes(const struct sched_case *c, const struct sched_plan *p,
                        struct sched_changes *out);
 void sched_changes_free(struct sched_changes *ch);
+
+/* ---------------------------------------------------------------------------
+ * Batches (batch.c, batch_search.c): the cases of several families sharing
+ * providers. A provider id means the same provider in every case; a
+ * provider sees at most `capacity` patients at a time over all families and
+ * all its modes. The batch borrows the cases; they must outlive it.
+ */
+
+typedef struct sched_batch sched_batch;
+
+/* One appointment that holds a shared provider's time. */
+struct sched_hold {
+    int provider; /* batch-wide provider index */
+    int family;   /* case index in the batch */
+    cal_time start, end;
+};
+
+/* Where two cases disagree about a provider (sched_batch_new, SCHED_EINVAL). */
+struct sched_batch_mismatch {
+    size_t case_a, case_b;         /* indices into the cases */
+    size_t provider_a, provider_b; /* provider indices in each case */
+    const char *field;             /* "capacity", "in_person.place", ... (static) */
+};
+
+/* A batch over n cases (borrowed). SCHED_EINVAL with *mm filled when two
+ * cases define one provider id differently (capacity, modes offered, place,
+ * or bookable time over the days both horizons share). Caller frees with
+ * sched_batch_free. */
+int sched_batch_new(const struct sched_case *const *cases, size_t n, sched_batch **out,
+                    struct sched_batch_mismatch *mm, struct careday_error *err);
+void sched_batch_free(sched_batch *b); /* NULL is a no-op */
+size_t sched_batch_ncases(const sched_batch *b);
+const struct sched_case *sched_batch_case(const sched_batch *b, size_t f);
+size_t sched_batch_nproviders(const sched_batch *b);
+const char *sched_batch_provider_id(const sched_batch *b, size_t g); /* borrowed */
+int sched_batch_capacity(const sched_batch *b, size_t g);
+/* Batch-wide index of provider p of case f. */
+int sched_batch_provider_of(const sched_batch *b, size_t f, size_t p);
+
+/* Families that share no provider, even through others, are independent:
+ * comp[f] (n entries) receives the component of each case, numbered in
+ * order of their first case; returns the number of components. */
+size_t sched_batch_components(const sched_batch *b, int *comp);
+
+/* Appointments of plans[f] (NULL entries skipped) as holds, sorted by
+ * provider and start; *out is malloc'd (caller frees), may be NULL when 0. */
+int sched_batch_holds(const sched_batch *b, struct sched_plan *const *plans,
+                      struct sched_hold **out, size_t *n);
+/* Times at which a provider holds more patients than its capacity, counted
+ * as maximal over-booked intervals over all providers. */
+size_t sched_batch_conflicts(const sched_batch *b, struct sched_plan *const *plans);
+
+/* The batch baseline (DESIGN §4 one family after another): families in
+ * order, each booked one visit at a time against the capacity earlier
+ * families took. plans receives n plans (caller frees each). Families with
+ * active[f] false (active may be NULL: all) are skipped and left NULL. */
+int sched_batch_baseline(const sched_batch *b, const bool *active, struct sched_plan **plans,
+                         struct careday_error *err);
+
+#define SCHED_BATCH_MAXN 4 /* families re-planned together in one move */
+
+/* One move: re-plan fam[0..nfam) in that order, each against the capacity
+ * the holds of every other family leave (and of those re-planned before it).
+ * With `alone`, fam[0] is first planned with capacity ignored: that proves
+ * its own lower bound, and the plan is kept when it fits. */
+struct sched_batch_task {
+    int fam[SCHED_BATCH_MAXN];
+    int nfam;
+    bool alone;
+    double time_limit_s; /* per single-family solve */
+};
+
+struct sched_batch_answer {
+    struct sched_plan *plans[SCHED_BATCH_MAXN]; /* NULL: the move failed */
+    bool has_bound;                             /* fam[0] alone: bound is its lower bound */
+    double bound;
+};
+void sched_batch_answer_clear(struct sched_batch_answer *a);
+
+/* Run one move in this process (what a worker does). holds: every family's
+ * current appointments (those of the task's families are ignored). */
+int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, size_t nholds,
+                         const struct sched_batch_task *t, struct sched_batch_answer *a,
+                         struct careday_error *err);
+
+/* Tasks and answers as bytes, for worker processes of the same program.
+ * Packed buffers are malloc'd (caller frees). Unpack fails with SCHED_EINVAL
+ * on a buffer that is not what the other side packed. */
+int sched_batch_pack_task(const struct sched_batch_task *t, const struct sched_hold *holds,
+                          size_t nholds, char **buf, size_t *len);
+int sched_batch_unpack_task(const char *buf, size_t len, struct sched_batch_task *t,
+                            struct sched_hold **holds, size_t *nholds);
+int sched_batch_pack_answer(const struct sched_batch_answer *a, char **buf, size_t *len);
+int sched_batch_unpack_answer(const char *buf, size_t len, struct sched_batch_answer *a);
+
+/* Who runs the moves: `run` runs n tasks against the same holds, answers[i]
+ * for tasks[i] (in any order, in parallel if it can; a task that cannot run
+ * leaves its answer empty). `round` is how many tasks to hand it at once. */
+struct sched_batch_runner {
+    int (*run)(void *ud, const struct sched_hold *holds, size_t nholds,
+               const struct sched_batch_task *tasks, size_t n, struct sched_batch_answer *answers);
+    void *ud;
+    size_t round;
+};
+
+struct sched_batch_progress {
+    double elapsed_s;
+    size_t families, solved; /* families, and those planned with the model at least once */
+    double objective, bound, gap;
+};
+
+struct sched_batch_options {
+    double time_limit_s;  /* whole search, default 60 */
+    double solve_limit_s; /* one single-family solve, default 10 */
+    uint64_t seed;
+    const bool *active; /* plan only families with active[f]; NULL: all */
+    void (*progress)(void *ud, const struct sched_batch_progress *p);
+    void *progress_ud;
+};
+void sched_batch_options_init(struct sched_batch_options *o);
+
+struct sched_batch_result {
+    size_t n;
+    struct sched_plan **plans;    /* per case (NULL when not active), owned */
+    struct sched_plan **baseline; /* per case, owned */
+    double *bound;                /* per case lower bound */
+    enum sched_status status;
+    double objective, bound_total, gap;
+    long solve_ms;      /* the whole search */
+    long first_plan_ms; /* a complete plan (the batch baseline) */
+    long construct_ms;  /* every family planned once with the model */
+    size_t rounds, moves, accepted;
+    bool stopped_by_time;
+};
+void sched_batch_result_free(struct sched_batch_result *r); /* contents, not r */
+
+/* Plan the batch: the batch baseline, then every family against the
+ * residual capacity (construction), then large-neighbourhood search; every
+ * accepted move lowers the objective and keeps capacity. For a given seed
+ * and runner round the result does not depend on timing unless the time
+ * limit (or a solve's limit) is reached. */
+int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
+                      const struct sched_batch_runner *r, struct sched_batch_result *out,
+                      struct careday_error *err);
 
 #endif

@@ -16,11 +16,22 @@ double sched_now_s(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+static bool whole(double v)
+{
+    return floor(v) == v;
+}
+
 double plan_bound_of(const struct sched_ctx *x, double model_bound)
 {
+    const struct sched_weights *w = &x->c->weights;
     /* The model's bound includes tie-breaks below 0.001 per visit. */
-    double tb = 0.001 * (double)x->c->nvisits + 1e-6;
-    return ceil(model_bound - tb);
+    double bound = model_bound - (0.001 * (double)x->c->nvisits + 1e-6);
+    /* Every term is a weight times a whole count (visits x priority factor,
+     * trip days, minutes, appointments, nights, moves). */
+    if (whole(w->unscheduled) && whole(w->trip) && whole(w->travel_minute) && whole(w->in_person) &&
+        whole(w->overnight) && whole(w->late_minute) && whole(w->moved))
+        bound = ceil(bound);
+    return bound;
 }
 
 int sched_plan_copy(const struct sched_plan *p, struct sched_plan **out)
@@ -46,20 +57,6 @@ int sched_plan_copy(const struct sched_plan *p, struct sched_plan **out)
     return SCHED_OK;
 }
 
-static int export_time_model(struct sched_ctx *x, const char *path, struct careday_error *err)
-{
-    struct tmodel *t = NULL;
-    int rc = tm_build(x, false, &t);
-    if (rc)
-        return careday_fail(err, rc, NULL, 0, NULL, "planning failed: %s",
-                            rc == SCHED_ENOMEM ? "out of memory" : "the model could not be built");
-    char eb[256];
-    if (solver_write_mps(tm_model(t), path, eb, sizeof eb))
-        rc = careday_fail(err, SCHED_EINVAL, path, 0, NULL, "%s", eb);
-    tm_free(t);
-    return rc;
-}
-
 int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
                     struct sched_plan **out, struct careday_notes *warn, struct careday_error *err)
 {
@@ -81,9 +78,6 @@ int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
         careday_fail(err, rc, NULL, 0, NULL, "out of memory in the baseline");
         goto done;
     }
-    /* The exported model is always the time-indexed one (peers solve it). */
-    if (o->export_mps && (rc = export_time_model(&x, o->export_mps, err)))
-        goto done;
     if (o->model == SCHED_MODEL_TIME)
         rc = sched_plan_time(&x, o, base, &plan, warn, err);
     else

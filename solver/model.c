@@ -18,8 +18,6 @@ const char *solver_strerror(int code)
         return "invalid model data";
     case SOLVER_EBACKEND:
         return "the solver backend failed";
-    case SOLVER_EIO:
-        return "the model file could not be written";
     default:
         return "unknown solver error";
     }

@@ -20,7 +20,6 @@ enum {
     SOLVER_ENOMEM = -1,
     SOLVER_EINVAL = -2,   /* bad column index, bounds or coefficient */
     SOLVER_EBACKEND = -3, /* the backend failed (its message is in the result) */
-    SOLVER_EIO = -4,      /* model export could not be written */
 };
 const char *solver_strerror(int code);
 
@@ -96,11 +95,21 @@ void solver_result_free(struct solver_result *r);
  * a message on failure. The backend can never abort the process. */
 int solver_solve(solver_model *m, const struct solver_params *p, struct solver_result *out);
 
-/* Write the model in free MPS format (for glpsol, CBC, HiGHS). */
-int solver_write_mps(const solver_model *m, const char *path, char *errbuf, size_t errsize);
+/* The model in free MPS format (for glpsol, CBC, HiGHS), handed out in
+ * pieces: put(ud, text, len) is called in order until the whole model is
+ * out; a nonzero return from put stops the export and is returned as is.
+ * Rows and columns keep the names given to solver_add_row/col; an unnamed
+ * one is written as R<index> / C<index>, characters other than letters,
+ * digits and "_.-+:[]" become '_', and a name already used gets a "~<index>"
+ * suffix, so every name in the file is unique and readable by any MPS
+ * reader. The objective row is "cost". Returns SOLVER_OK, SOLVER_ENOMEM or
+ * put's nonzero value. The solver writes no file itself. */
+int solver_write_mps(const solver_model *m, int (*put)(void *ud, const char *s, size_t n),
+                     void *ud);
 
-/* Silence or restore backend terminal output process-wide; call once from
- * main (the backend's hooks are installed here). */
+/* Process-wide set-up of the backend: silence its terminal output (GLPK's
+ * messages are hooked and dropped). Call once from main before any solve;
+ * solver_global_cleanup once at exit releases the backend's environment. */
 void solver_global_init(void);
 void solver_global_cleanup(void);
 

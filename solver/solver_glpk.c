@@ -3,8 +3,9 @@
  *
  * GLPK aborts the process on misuse; the model is validated when it is built
  * (solver_add_col/row), and glp_error_hook with longjmp catches anything
- * left, so the process never aborts. Terminal output is silenced; progress
- * comes from the branch-and-cut callback.
+ * left, so the process never aborts. Terminal output is silenced once for
+ * the process by solver_global_init (called from main); progress comes from
+ * the branch-and-cut callback. The model is exported by mps.c, not here.
  */
 #include "solver/solver_internal.h"
 
@@ -16,25 +17,24 @@
 #include <string.h>
 #include <time.h>
 
-/* GLPK's log goes to stderr only when CAREDAY_SOLVER_LOG is set. */
-static bool solver_log(void)
-{
-    const char *v = getenv("CAREDAY_SOLVER_LOG");
-    return v && *v && strcmp(v, "0") != 0;
-}
-
+/* GLPK's terminal output is dropped: the caller hears about a solve through
+ * the result and the progress callback only. */
 static int silent_term(void *info, const char *s)
 {
     (void)info;
-    if (solver_log())
-        fputs(s, stderr);
-    return 1; /* handled */
+    (void)s;
+    return 1; /* handled: GLPK prints nothing */
+}
+
+static void silence(void)
+{
+    glp_term_out(GLP_OFF);
+    glp_term_hook(silent_term, NULL);
 }
 
 void solver_global_init(void)
 {
-    glp_term_out(GLP_OFF);
-    glp_term_hook(silent_term, NULL);
+    silence();
 }
 
 void solver_global_cleanup(void)
@@ -88,14 +88,10 @@ static glp_prob *build(const solver_model *m)
             glp_set_col_kind(P, c, (m->lb[j] >= 0 && m->ub[j] <= 1) ? GLP_BV : GLP_IV);
         glp_set_col_bnds(P, c, bound_type(m->lb[j], m->ub[j]), m->lb[j], m->ub[j]);
         glp_set_obj_coef(P, c, m->obj[j]);
-        if (m->col_name[j])
-            glp_set_col_name(P, c, m->col_name[j]);
     }
     for (size_t i = 0; i < m->nrows; i++) {
         int r = (int)i + 1;
         glp_set_row_bnds(P, r, bound_type(m->row_lo[i], m->row_hi[i]), m->row_lo[i], m->row_hi[i]);
-        if (m->row_name[i])
-            glp_set_row_name(P, r, m->row_name[i]);
         size_t b = m->row_start[i], n = m->row_start[i + 1] - b;
         if (n) {
             /* GLPK arrays are 1-based: pass pointers one before. */
@@ -204,13 +200,12 @@ static int solve_guarded(solver_model *m, const struct solver_params *p, struct 
         /* GLPK hit an internal error: its environment is unusable now. */
         glp_error_hook(NULL, NULL);
         glp_free_env();
+        silence(); /* a fresh environment talks again until told not to */
         free(warm);
         snprintf(out->message, sizeof(out->message), "GLPK reported an internal error");
         return SOLVER_EBACKEND;
     }
 
-    glp_term_hook(silent_term, NULL);
-    glp_term_out(solver_log() ? GLP_ON : GLP_OFF);
     P = build(m);
     if (!P) {
         glp_error_hook(NULL, NULL);
@@ -230,7 +225,7 @@ static int solve_guarded(solver_model *m, const struct solver_params *p, struct 
 
     glp_iocp parm;
     glp_init_iocp(&parm);
-    parm.msg_lev = solver_log() ? GLP_MSG_ON : GLP_MSG_OFF;
+    parm.msg_lev = GLP_MSG_OFF;
     /* An injected incumbent is only safe with the presolver off. */
     parm.presolve = (p->presolve && !warm) ? GLP_ON : GLP_OFF;
     if (p->gomory)
@@ -315,32 +310,4 @@ int solver_solve(solver_model *m, const struct solver_params *p, struct solver_r
         p = &defaults;
     }
     return solve_guarded(m, p, out);
-}
-
-int solver_write_mps(const solver_model *m, const char *path, char *errbuf, size_t errsize)
-{
-    struct guard g;
-    glp_prob *volatile P = NULL;
-    glp_error_hook(on_glpk_error, &g);
-    if (setjmp(g.jb)) {
-        glp_error_hook(NULL, NULL);
-        glp_free_env();
-        if (errbuf)
-            snprintf(errbuf, errsize, "GLPK failed while writing %s", path);
-        return SOLVER_EBACKEND;
-    }
-    P = build(m);
-    if (!P) {
-        glp_error_hook(NULL, NULL);
-        return SOLVER_ENOMEM;
-    }
-    int r = glp_write_mps(P, GLP_MPS_FILE, NULL, path);
-    glp_delete_prob(P);
-    glp_error_hook(NULL, NULL);
-    if (r) {
-        if (errbuf)
-            snprintf(errbuf, errsize, "cannot write the model to %s", path);
-        return SOLVER_EIO;
-    }
-    return SOLVER_OK;
 }

@@ -28,6 +28,8 @@ static const char usage_main[] =
     "\n"
     "Commands:\n"
     "  plan CASE.json [-o OUT]    plan the visits of a case into as few trips as possible\n"
+    "  batch CASELOAD.json [-o OUT]\n"
+    "                             plan a caseload of families sharing providers\n"
     "  check CASE.json            load a case and its calendars, report what they give\n"
     "  calendar expand FILE.ics   show the intervals careday reads from a calendar\n"
     "  gen --families N --seed S -o DIR\n"
@@ -427,7 +429,8 @@ static void status_line(const struct sched_plan *p, char *buf, size_t size)
 }
 
 static void print_summary(const struct sched_case *c, const struct sched_plan *p,
-                          const struct sched_plan *base, const char *out)
+                          const struct sched_plan *base, const struct sched_changes *ch,
+                          const char *out)
 {
     size_t due, booked, unsched, i;
     char status[256], prov[4200];
@@ -441,6 +444,9 @@ static void print_summary(const struct sched_case *c, const struct sched_plan *p
     printf("Trip days: %d (one-at-a-time booking: %d)\n", p->metrics.trips, base->metrics.trips);
     printf("In-person contacts: %d (one-at-a-time: %d)\n", p->metrics.in_person,
            base->metrics.in_person);
+    if (ch)
+        printf("Changes: %zu moved, %zu cancelled, %zu added, %zu kept (see changes.json)\n",
+               ch->moved, ch->cancelled, ch->added, ch->kept);
     status_line(p, status, sizeof status);
     if (colour)
         printf("Status: \033[%sm%s\033[0m\n", p->status == SCHED_STATUS_OPTIMAL ? "32" : "33",
@@ -460,8 +466,9 @@ static void print_summary(const struct sched_case *c, const struct sched_plan *p
     {
         size_t n = count_ics(prov);
         printf("Written: %s/plan.json, %s/family.ics, %s/providers/ (%zu file%s), "
-               "%s/itinerary.html\n",
-               out, out, out, n, n == 1 ? "" : "s", out);
+               "%s/itinerary.html%s%s%s\n",
+               out, out, out, n, n == 1 ? "" : "s", out, ch ? ", " : "", ch ? out : "",
+               ch ? "/changes.json" : "");
     }
 }
 
@@ -474,7 +481,8 @@ static json_t *metrics_json(const struct sched_metrics *m)
 }
 
 static void print_json_summary(const struct sched_case *c, const struct sched_plan *p,
-                               const struct sched_plan *base, const char *out, int exit_code)
+                               const struct sched_plan *base, const struct sched_changes *ch,
+                               const char *out, int exit_code)
 {
     size_t due, booked, unsched, i;
     json_t *root, *un;
@@ -504,6 +512,11 @@ static void print_json_summary(const struct sched_case *c, const struct sched_pl
                      metrics_json(&p->metrics), "baseline", metrics_json(&base->metrics),
                      "unscheduled", un ? un : json_array(), "out", out, "provider_files",
                      (json_int_t)count_ics(prov), "exit", exit_code);
+    if (root && ch)
+        json_object_set_new(root, "changes",
+                            json_pack("{s:I, s:I, s:I, s:I}", "moved", (json_int_t)ch->moved,
+                                      "cancelled", (json_int_t)ch->cancelled, "added",
+                                      (json_int_t)ch->added, "kept", (json_int_t)ch->kept));
     text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (text)
         printf("%s\n", text);
@@ -543,6 +556,26 @@ static int sched_status_to_adapt(int rc)
     if (rc == SCHED_EINVAL)
         return ADAPT_EINPUT;
     return ADAPT_EINTERNAL;
+}
+
+static int produce_mps(void *ud, int (*put)(void *pud, const char *s, size_t n), void *pud)
+{
+    return solver_write_mps(ud, put, pud);
+}
+
+/* --export-model: the time-indexed model, named after docs/model.md, in
+ * free MPS, written atomically before the solve. A path that cannot be
+ * written is bad input (exit 2). */
+static int export_model(const struct sched_case *c, const char *path, struct careday_notes *warn,
+                        struct careday_error *err)
+{
+    solver_model *m = NULL;
+    int rc = sched_time_model(c, &m, warn, err);
+    if (rc)
+        return sched_status_to_adapt(rc);
+    rc = adapt_write_atomic_stream(path, produce_mps, m, err);
+    solver_model_free(m);
+    return rc ? ADAPT_EINPUT : 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -671,6 +704,7 @@ int cli_plan(int argc, char **argv)
     struct careday_notes warn = {0};
     struct careday_error err = {0};
     struct sched_plan *plan = NULL, *base = NULL;
+    struct sched_changes changes = {0};
     struct sched_options so;
     struct out_options oo;
     struct progress pr = {0};
@@ -690,6 +724,14 @@ int cli_plan(int argc, char **argv)
     if ((rc = read_now(a.now, &now, &err)) || (rc = check_out_dir(out, &err)) ||
         (rc = check_previous(a.previous, &err)))
         goto fail;
+    if (adapt_caseload_sniff(a.case_path)) {
+        rc = careday_fail(&err, ADAPT_EINPUT, a.case_path, 0, "cases",
+                          "this is a caseload (a list of case files), not a case; plan it with "
+                          "`careday batch %s -o OUT`, or plan one family with `careday plan` on "
+                          "one of its cases",
+                          a.case_path);
+        goto fail;
+    }
     {
         struct adapt_load_options lo = {0};
         lo.offline = a.offline;
@@ -716,12 +758,13 @@ int cli_plan(int argc, char **argv)
         print_warnings(&warn);
     }
 
+    if (a.export_mps && (rc = export_model(&c, a.export_mps, &warn, &err)))
+        goto fail;
     sched_options_init(&so);
     so.model = a.model;
     so.baseline = &base; /* built on the plan's own candidates */
     if (a.time_limit_s > 0)
         so.time_limit_s = a.time_limit_s;
-    so.export_mps = a.export_mps;
     pr.quiet = a.quiet || a.json;
     pr.tty = isatty(STDERR_FILENO);
     so.progress = on_progress;
@@ -786,6 +829,15 @@ int cli_plan(int argc, char **argv)
     oo.previous_plan = a.previous;
     oo.invite = a.invite;
     oo.messages_dir = NULL;
+    if (a.previous) {
+        if (sched_plan_changes(&c, plan, &changes) != 0) {
+            rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+            goto fail;
+        }
+        oo.changes = &changes;
+        if ((rc = out_write_changes_json(staging, &c, plan, &changes, &oo, &err)))
+            goto fail;
+    }
     if ((rc = out_write_calendars(staging, &c, plan, &oo, &err)) ||
         (rc = out_write_itinerary(staging, &c, plan, base, &oo, &err)) ||
         (rc = out_write_plan_json(staging, &c, plan, base, &oo, &err))) {
@@ -807,12 +859,17 @@ int cli_plan(int argc, char **argv)
         goto fail;
     remove_staging(staging);
     staging[0] = '\0';
+    if (!a.previous) { /* a changes.json of an earlier run would describe another plan */
+        char stale[4300];
+        if (join_path(stale, sizeof stale, out, "changes.json"))
+            unlink(stale);
+    }
 
     code = plan->nunscheduled > 0 ? CLI_EXIT_UNSCHEDULED : CLI_EXIT_OK;
     if (a.json)
-        print_json_summary(&c, plan, base, out, code);
+        print_json_summary(&c, plan, base, a.previous ? &changes : NULL, out, code);
     else if (!a.quiet)
-        print_summary(&c, plan, base, out);
+        print_summary(&c, plan, base, a.previous ? &changes : NULL, out);
     fflush(stdout);
     goto done;
 
@@ -822,6 +879,7 @@ fail:
 done:
     if (staging[0])
         remove_staging(staging);
+    sched_changes_free(&changes);
     sched_plan_free(plan);
     sched_plan_free(base);
     if (loaded)
@@ -992,6 +1050,8 @@ int cli_main(int argc, char **argv)
         code = cli_calendar(argc - 1, argv + 1);
     else if (strcmp(cmd, "gen") == 0)
         code = cli_gen(argc - 1, argv + 1);
+    else if (strcmp(cmd, "batch") == 0)
+        code = cli_batch(argc - 1, argv + 1);
     else
         code = usage_error(usage_main, "unknown command \"%s\"", cmd);
     adapt_global_cleanup();

@@ -75,6 +75,18 @@ int adapt_caldav_read(const struct adapt_ctx *x, const json_t *cfg, const char *
                       const struct cal_read_options *opt, struct cal_import *im, char *shown,
                       size_t shown_size, long long *age_s, struct careday_error *err);
 
+struct fhir_slot_query;
+
+/* A network FHIR source at kp: fhir is {"base", "query", "token_env", "ca"}
+ * (a search followed through its next links) or a URL string (a Bundle,
+ * NDJSON, or a SMART Scheduling Links manifest whose Schedule and Slot
+ * files are fetched). ca is the source-level "ca" (may be NULL). Slots pass
+ * q and are read as from a file into im; shown and *age_s as for CalDAV. */
+int adapt_fhir_live_read(const struct adapt_ctx *x, const json_t *fhir, const char *kp,
+                         const char *ca, const struct fhir_slot_query *q,
+                         const struct cal_read_options *opt, struct cal_import *im, char *shown,
+                         size_t shown_size, long long *age_s, struct careday_error *err);
+
 /* Read the array of source objects at jpath ("family.busy") and add what
  * they say to busy and available (clipped to the horizon). def is the
  * meaning of plain events when a source has no "meaning"; zone reads

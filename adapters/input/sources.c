@@ -1,30 +1,18 @@
 /*
  * Calendar sources of a case: iCalendar files and URLs, FHIR Slot files,
  * and weekly "hours" templates, each turned into busy and available
- * interval sets over the horizon. The only file of the loader that talks to
- * the network (libcurl).
+ * interval sets over the horizon. URLs are fetched through http.h.
  */
 #include "adapters/input/case_internal.h"
 #include "adapters/input/fhir.h"
 #include "adapters/input/http.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-
-int adapt_global_init(void)
-{
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : ADAPT_EINTERNAL;
-}
-
-void adapt_global_cleanup(void)
-{
-    curl_global_cleanup();
-}
 
 bool adapt_is_url(const char *s)
 {
@@ -220,8 +208,11 @@ done:
  * the query; a query that picks no Slot at all is bad input. */
 static int read_fhir_slots(const struct adapt_ctx *x, const json_t *src, const char *jpath,
                            const char *kp, const char *given, const struct cal_read_options *opt,
-                           char **resolved, struct cal_import *im, struct careday_error *err)
+                           char **resolved, struct cal_import *im, const char *ca, char *shown,
+                           size_t shown_size, long long *age_s, struct careday_error *err)
 {
+    const json_t *fhir = json_object_get(src, "fhir");
+    bool live = json_is_object(fhir) || adapt_is_url(given);
     struct fhir_schedules scheds = {0};
     struct fhir_slot_query q = {0};
     const char *sfile = NULL;
@@ -241,7 +232,7 @@ static int read_fhir_slots(const struct adapt_ctx *x, const json_t *src, const c
         careday_notes_add(x->warn, x->file, 0, adapt_jp_key(sp, sizeof sp, jpath, "schedules"),
                           "ignored without \"actor\": Schedules are only read to pick Slots by "
                           "actor");
-    if ((rc = source_file(x, given, kp, "FHIR file", resolved, err)))
+    if (!live && (rc = source_file(x, given, kp, "FHIR file", resolved, err)))
         return rc;
     if (sfile && q.actor) {
         adapt_jp_key(sp, sizeof sp, jpath, "schedules");
@@ -255,10 +246,21 @@ static int read_fhir_slots(const struct adapt_ctx *x, const json_t *src, const c
         q.schedules = &scheds;
     }
     q.matched = &matched;
-    rc = fhir_read_slots(*resolved, &q, opt, im, x->warn, err);
-    if (rc) {
-        rc = source_error(x, kp, rc, err);
-        goto done;
+    if (live) {
+        rc = adapt_fhir_live_read(x, fhir, kp, ca, &q, opt, im, shown, shown_size, age_s, err);
+        if (rc == ADAPT_EFETCH)
+            fetch_where(x, kp, err);
+        else if (rc && (rc != ADAPT_EINPUT || (err && strcmp(err->file, x->file) != 0)))
+            rc = source_error(x, kp, rc, err);
+        if (rc)
+            goto done;
+        given = shown;
+    } else {
+        rc = fhir_read_slots(*resolved, &q, opt, im, x->warn, err);
+        if (rc) {
+            rc = source_error(x, kp, rc, err);
+            goto done;
+        }
     }
     if ((q.schedule || q.actor) && matched == 0)
         rc = adapt_bad(x, err, adapt_jp_key(sp, sizeof sp, jpath, q.actor ? "actor" : "schedule"),
@@ -407,21 +409,21 @@ int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *
     } else {
         kind = "fhir";
         adapt_jp_key(kp, sizeof kp, jpath, "fhir");
-        if (json_is_object(fhir))
+        if (json_is_object(fhir)) {
+            given = "";
+        } else if (!json_is_string(fhir) || json_string_length(fhir) == 0) {
             return adapt_bad(x, err, kp,
-                             "live FHIR servers are not supported yet; expected a path to a "
-                             "Bundle or NDJSON file of Slots");
-        if (!json_is_string(fhir) || json_string_length(fhir) == 0)
-            return adapt_bad(x, err, kp,
-                             "expected a path to a FHIR Bundle or NDJSON file, found %s",
+                             "expected a path to a FHIR Bundle or NDJSON file, a FHIR URL, or "
+                             "{\"base\", \"query\"} of a FHIR server, found %s",
                              adapt_json_kind(fhir));
-        given = json_string_value(fhir);
-        if (adapt_is_url(given))
-            return adapt_bad(x, err, kp,
-                             "FHIR URLs are not supported yet; expected a path to a Bundle or "
-                             "NDJSON file of Slots");
-        if ((rc = read_fhir_slots(x, src, jpath, kp, given, &opt, &resolved, &im, err)))
+        } else {
+            given = json_string_value(fhir);
+        }
+        if ((rc = read_fhir_slots(x, src, jpath, kp, given, &opt, &resolved, &im, ca, shown,
+                                  sizeof shown, &age_s, err)))
             goto done;
+        if (!resolved)
+            given = shown;
     }
 
     /* Whatever a reader returns, only the horizon counts. */

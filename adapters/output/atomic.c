@@ -49,30 +49,85 @@ static void sync_dir(const char *path)
     }
 }
 
-int adapt_write_atomic(const char *path, const char *data, size_t len, struct careday_error *err)
+/* Buffered writes to the temp file for a producer's pieces. */
+struct fd_sink {
+    int fd;
+    char buf[65536];
+    size_t n;
+    int failed; /* errno of the first failed write, 0 none */
+};
+
+static int sink_flush(struct fd_sink *k)
+{
+    if (!k->failed && k->n && write_all(k->fd, k->buf, k->n) != 0)
+        k->failed = errno ? errno : EIO;
+    k->n = 0;
+    return k->failed ? -1 : 0;
+}
+
+static int sink_put(void *ud, const char *s, size_t n)
+{
+    struct fd_sink *k = ud;
+    if (k->failed)
+        return -1;
+    if (k->n + n > sizeof k->buf && sink_flush(k) != 0)
+        return -1;
+    if (n > sizeof k->buf) {
+        if (write_all(k->fd, s, n) != 0) {
+            k->failed = errno ? errno : EIO;
+            return -1;
+        }
+        return 0;
+    }
+    memcpy(k->buf + k->n, s, n);
+    k->n += n;
+    return 0;
+}
+
+int adapt_write_atomic_stream(const char *path, adapt_producer produce, void *ud,
+                              struct careday_error *err)
 {
     size_t n = strlen(path) + sizeof ".tmp.XXXXXX";
     char *tmp = malloc(n);
-    int fd, saved;
+    struct fd_sink *k = malloc(sizeof *k);
+    int fd, saved, prc;
     const char *step;
 
-    if (!tmp)
+    if (!tmp || !k) {
+        free(tmp);
+        free(k);
         return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "out of memory");
+    }
     snprintf(tmp, n, "%s.tmp.XXXXXX", path);
     fd = mkstemp(tmp);
     if (fd < 0) {
         saved = errno;
         free(tmp);
+        free(k);
         return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot create a file here: %s",
                             strerror(saved));
     }
+    k->fd = fd;
+    k->n = 0;
+    k->failed = 0;
     /* mkstemp makes 0600; outputs are ordinary files others may read. */
     step = "cannot set permissions";
     if (fchmod(fd, 0644) != 0)
         goto fail;
     step = "cannot write";
-    if (write_all(fd, data, len) != 0)
+    errno = 0;
+    prc = produce(ud, sink_put, k);
+    if (sink_flush(k) != 0 || prc != 0) {
+        errno = k->failed ? k->failed : 0;
+        if (!k->failed) { /* the producer itself failed (out of memory) */
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            free(k);
+            return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot produce the data");
+        }
         goto fail;
+    }
     step = "cannot flush to disk";
     if (fsync(fd) != 0)
         goto fail;
@@ -87,6 +142,7 @@ int adapt_write_atomic(const char *path, const char *data, size_t len, struct ca
         goto fail;
     sync_dir(path);
     free(tmp);
+    free(k);
     return 0;
 
 fail:
@@ -95,5 +151,23 @@ fail:
         close(fd);
     unlink(tmp);
     free(tmp);
+    free(k);
     return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "%s: %s", step, strerror(saved));
+}
+
+struct whole {
+    const char *data;
+    size_t len;
+};
+
+static int put_whole(void *ud, int (*put)(void *pud, const char *s, size_t n), void *pud)
+{
+    const struct whole *w = ud;
+    return w->len ? put(pud, w->data, w->len) : 0;
+}
+
+int adapt_write_atomic(const char *path, const char *data, size_t len, struct careday_error *err)
+{
+    struct whole w = {data, len};
+    return adapt_write_atomic_stream(path, put_whole, &w, err);
 }

@@ -186,6 +186,12 @@ const char *const i18n_required_keys[] = {
     "reason.detail.pin_taken",
     "reason.detail.notice",
     "reason.detail.avoid_date",
+    "event.cancelled.summary",
+    "changes.title",
+    "changes.counts",
+    "changes.moved",
+    "changes.cancelled",
+    "changes.added",
     NULL,
 };
 

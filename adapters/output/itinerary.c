@@ -789,11 +789,81 @@ static void section_unscheduled(struct i18n_buf *b, const struct sched_case *c,
 }
 
 /* ---------------------------------------------------------------------------
+ * What changed since the previous plan (re-planning).
+ */
+
+/* "Tuesday, December 8, 9:00 AM" in the family's language. */
+static void when_text(const i18n_catalog *cat, const cal_tz *tz, cal_time t, char *buf, size_t n)
+{
+    char date[96], clock[32];
+    i18n_date_long(cat, local_day(tz, t), date, sizeof date);
+    i18n_clock(cat, tz, t, clock, sizeof clock);
+    snprintf(buf, n, "%s, %s", date, clock);
+}
+
+static const char *change_what(const struct sched_case *c, int visit, const char *fallback)
+{
+    if (visit < 0)
+        return fallback;
+    const struct sched_visit *v = &c->visits[visit];
+    const struct sched_provider *p = &c->providers[v->provider];
+    if (v->purpose && *v->purpose)
+        return v->purpose;
+    return p->specialty && *p->specialty ? p->specialty : sched_provider_name(p);
+}
+
+static void section_changes(struct i18n_buf *b, const struct sched_case *c,
+                            const struct sched_plan *plan, const i18n_catalog *cat,
+                            const struct sched_changes *ch)
+{
+    if (!ch)
+        return;
+    char n1[16], n2[16], n3[16], n4[16];
+    snprintf(n1, sizeof n1, "%zu", ch->moved);
+    snprintf(n2, sizeof n2, "%zu", ch->cancelled);
+    snprintf(n3, sizeof n3, "%zu", ch->added);
+    snprintf(n4, sizeof n4, "%zu", ch->kept);
+    struct i18n_arg counts[] = {{"moved", n1}, {"cancelled", n2}, {"added", n3}, {"kept", n4}};
+    i18n_buf_add(b, "<section id=\"changes\" aria-labelledby=\"changes-h\">\n"
+                    "<h2 id=\"changes-h\">");
+    msg(b, cat, "changes.title", NULL, 0);
+    i18n_buf_add(b, "</h2>\n<p>");
+    msg(b, cat, "changes.counts", counts, 4);
+    i18n_buf_add(b, "</p>\n");
+    if (ch->n)
+        i18n_buf_add(b, "<ul class=\"changes\">\n");
+    for (size_t i = 0; i < ch->n; i++) {
+        const struct sched_change *e = &ch->v[i];
+        const struct sched_prev_appt *q = e->prev >= 0 ? &c->previous[e->prev] : NULL;
+        const struct sched_appt *a = e->appt >= 0 ? &plan->appts[e->appt] : NULL;
+        char from[160] = "", to[160] = "";
+        if (q)
+            when_text(cat, c->tz, q->start, from, sizeof from);
+        if (a)
+            when_text(cat, a->place >= 0 ? sched_place_tz(c, a->place) : c->tz, a->start, to,
+                      sizeof to);
+        int visit = a ? a->visit : q->visit;
+        struct i18n_arg args[] = {
+            {"what", change_what(c, visit, q ? q->visit_id : "")}, {"from", from}, {"to", to}};
+        const char *key = e->kind == SCHED_CHANGE_MOVED       ? "changes.moved"
+                          : e->kind == SCHED_CHANGE_CANCELLED ? "changes.cancelled"
+                                                              : "changes.added";
+        i18n_buf_add(b, "<li>");
+        msg(b, cat, key, args, 3);
+        i18n_buf_add(b, "</li>\n");
+    }
+    if (ch->n)
+        i18n_buf_add(b, "</ul>\n");
+    i18n_buf_add(b, "</section>\n");
+}
+
+/* ---------------------------------------------------------------------------
  * The page.
  */
 
 static void page(struct i18n_buf *b, const struct sched_case *c, const struct sched_plan *plan,
-                 const struct sched_plan *baseline, const i18n_catalog *cat, cal_time now)
+                 const struct sched_plan *baseline, const i18n_catalog *cat, cal_time now,
+                 const struct sched_changes *changes)
 {
     struct i18n_arg cargs[] = {{"case", c->name ? c->name : c->id}};
     i18n_buf_add(b, "<!DOCTYPE html>\n<html lang=\"");
@@ -812,6 +882,7 @@ static void page(struct i18n_buf *b, const struct sched_case *c, const struct sc
     msg(b, cat, "html.intro", NULL, 0);
     i18n_buf_add(b, "</p>\n</header>\n");
 
+    section_changes(b, c, plan, cat, changes);
     section_compare(b, cat, plan, baseline);
     section_months(b, c, plan, cat);
     section_days(b, c, plan, cat);
@@ -844,7 +915,7 @@ int out_write_itinerary(const char *dir, const struct sched_case *c, const struc
         return rc;
     }
     struct i18n_buf b = {0};
-    page(&b, c, plan, baseline, cat, o->now);
+    page(&b, c, plan, baseline, cat, o->now, o->changes);
     if (b.oom) {
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     } else {

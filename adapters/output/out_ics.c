@@ -215,7 +215,9 @@ struct family_ctx {
     const struct sched_case *c;
     const struct sched_plan *plan;
     const i18n_catalog *cat;
-    const int *seq; /* SEQUENCE per appointment */
+    const int *seq;                      /* SEQUENCE per appointment */
+    const struct sched_changes *changes; /* may be NULL */
+    cal_time now;
     cal_writer *w;
     struct cal_attendee organizer;
 };
@@ -351,6 +353,7 @@ static int add_appointment(struct family_ctx *x, size_t index)
     i18n_buf_add_msg(&alarm, cat, "event.alarm", alarm_args, 1);
 
     struct cal_event_out ev = {
+        .status = a->state == SCHED_BOOKED ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
         .uid = uid,
         .sequence = x->seq[index],
         .start = a->start,
@@ -363,7 +366,6 @@ static int add_appointment(struct family_ctx *x, size_t index)
         .alarm_minutes = alarm_minutes,
         .alarm_text = alarm.s,
         .organizer = &x->organizer,
-        .status = a->state == SCHED_BOOKED ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
     };
     if (a->mode == SCHED_IN_PERSON && a->place >= 0) {
         ev.lat = c->places[a->place].lat;
@@ -593,8 +595,109 @@ static int add_overnight(struct family_ctx *x, size_t t)
     return rc;
 }
 
+/* ---------------------------------------------------------------------------
+ * Cancelled appointments (re-planning, `careday cancel`): kept as
+ * STATUS:CANCELLED with a raised SEQUENCE until they are over, so a phone or
+ * a clinic that imported the earlier file removes them.
+ */
+
+/* The cancelled entries of changes still to come (end after now). */
+static bool cancel_pending(const struct sched_case *c, const struct sched_change *ch, cal_time now)
+{
+    return ch->kind == SCHED_CHANGE_CANCELLED && ch->prev >= 0 && (size_t)ch->prev < c->nprevious &&
+           c->previous[ch->prev].end > now;
+}
+
+/* The provider of a previous appointment: its visit's, else by id; -1. */
+static int cancel_provider(const struct sched_case *c, const struct sched_prev_appt *q)
+{
+    if (q->visit >= 0)
+        return c->visits[q->visit].provider;
+    for (size_t i = 0; q->provider_id && i < c->nproviders; i++)
+        if (strcmp(c->providers[i].id, q->provider_id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int add_cancelled(cal_writer *w, const struct sched_case *c, const struct sched_prev_appt *q,
+                         const i18n_catalog *cat, const char *uid,
+                         const struct cal_attendee *organizer, const struct cal_attendee *attendees,
+                         size_t nattendees)
+{
+    int pi = cancel_provider(c, q);
+    const char *what = q->visit >= 0 ? visit_what(c, &c->visits[q->visit])
+                       : pi >= 0     ? sched_provider_name(&c->providers[pi])
+                                     : q->visit_id;
+    struct i18n_arg args[] = {{"what", what}};
+    struct i18n_buf summary = {0};
+    i18n_buf_add_msg(&summary, cat, "event.cancelled.summary", args, 1);
+    struct cal_event_out ev = {
+        .status = CAL_STATUS_CANCELLED,
+        .uid = uid,
+        .sequence = q->sequence + 1,
+        .start = q->start,
+        .end = q->end,
+        .summary = summary.s,
+        .alarm_minutes = -1,
+        .organizer = organizer,
+        .attendees = attendees,
+        .nattendees = nattendees,
+    };
+    int rc = summary.oom ? CAL_ENOMEM : cal_writer_add(w, &ev);
+    i18n_buf_free(&summary);
+    return rc;
+}
+
+static int add_family_cancellations(struct family_ctx *x)
+{
+    int rc = 0;
+    for (size_t i = 0; x->changes && i < x->changes->n && rc == 0; i++) {
+        const struct sched_change *ch = &x->changes->v[i];
+        if (!cancel_pending(x->c, ch, x->now))
+            continue;
+        char uid[512];
+        const struct sched_prev_appt *q = &x->c->previous[ch->prev];
+        out_visit_uid(x->c, q->visit_id, uid, sizeof uid);
+        rc = add_cancelled(x->w, x->c, q, x->cat, uid, &x->organizer, NULL, 0);
+    }
+    return rc;
+}
+
+/* Cancelled appointments of provider pi still to come. */
+static size_t provider_cancellations(const struct sched_case *c, const struct sched_changes *ch,
+                                     size_t pi, cal_time now)
+{
+    size_t n = 0;
+    for (size_t i = 0; ch && i < ch->n; i++)
+        if (cancel_pending(c, &ch->v[i], now) &&
+            cancel_provider(c, &c->previous[ch->v[i].prev]) == (int)pi)
+            n++;
+    return n;
+}
+
+static int add_provider_cancellations(cal_writer *w, const struct sched_case *c,
+                                      const struct sched_changes *ch, size_t pi,
+                                      const i18n_catalog *cat, const char *uid_kind, cal_time now,
+                                      const struct cal_attendee *organizer,
+                                      const struct cal_attendee *attendees, size_t nattendees)
+{
+    int rc = 0;
+    for (size_t i = 0; ch && i < ch->n && rc == 0; i++) {
+        if (!cancel_pending(c, &ch->v[i], now))
+            continue;
+        const struct sched_prev_appt *q = &c->previous[ch->v[i].prev];
+        if (cancel_provider(c, q) != (int)pi)
+            continue;
+        char uid[512];
+        provider_uid(c, q->visit_id, uid_kind, uid, sizeof uid);
+        rc = add_cancelled(w, c, q, cat, uid, organizer, attendees, nattendees);
+    }
+    return rc;
+}
+
 static int write_family(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
-                        const i18n_catalog *cat, const int *seq, cal_time now,
+                        const i18n_catalog *cat, const int *seq,
+                        const struct sched_changes *changes, cal_time now,
                         struct careday_error *err)
 {
     char path[OUT_PATH_MAX];
@@ -615,6 +718,8 @@ static int write_family(const char *dir, const struct sched_case *c, const struc
         .plan = plan,
         .cat = cat,
         .seq = seq,
+        .changes = changes,
+        .now = now,
         .organizer = {.name = OUT_ORGANIZER_NAME, .email = OUT_ORGANIZER_EMAIL},
     };
     int rc = 0;
@@ -625,6 +730,8 @@ static int write_family(const char *dir, const struct sched_case *c, const struc
     }
     for (size_t i = 0; i < plan->nappts && rc == 0; i++)
         rc = add_appointment(&x, i);
+    if (rc == 0)
+        rc = add_family_cancellations(&x);
     for (size_t t = 0; t < plan->ntrips && rc == 0; t++) {
         rc = add_trip_note(&x, t);
         if (rc == 0)
@@ -774,9 +881,9 @@ static int add_provider_event(cal_writer *w, const struct sched_case *c, const s
                          args, nargs);
 
     struct cal_event_out ev = {
+        .status = a->state == SCHED_BOOKED ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
         .uid = uid,
         .sequence = sequence,
-        .status = a->state == SCHED_BOOKED ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
         .start = a->start,
         .end = a->end,
         .summary = summary.s,
@@ -821,10 +928,11 @@ static void provider_path(const char *dir, const struct sched_provider *p, const
 
 static int write_provider(const char *dir, const struct sched_case *c,
                           const struct sched_plan *plan, size_t pi, const i18n_catalog *cat,
-                          const int *seq, cal_time now, struct careday_error *err)
+                          const int *seq, const struct sched_changes *changes, cal_time now,
+                          struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
-    size_t count = provider_appointments(c, plan, pi);
+    size_t count = provider_appointments(c, plan, pi) + provider_cancellations(c, changes, pi, now);
     if (count == 0)
         return 0;
 
@@ -855,6 +963,8 @@ static int write_provider(const char *dir, const struct sched_case *c,
             continue;
         rc = add_provider_event(w, c, a, cat, "feed", seq[i], &organizer, NULL, 0);
     }
+    if (rc == 0)
+        rc = add_provider_cancellations(w, c, changes, pi, cat, "feed", now, &organizer, NULL, 0);
     if (rc) {
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
                           cal_strerror(rc));
@@ -895,6 +1005,35 @@ static int write_provider_invite(const char *dir, const struct sched_case *c,
     }
     if (rc)
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the invitation: %s",
+                          cal_strerror(rc));
+    else
+        rc = serialize_to(w, path, err);
+    cal_writer_free(w);
+    return rc;
+}
+
+/* providers/<id>-cancel.ics: iTIP METHOD:CANCEL for the provider's
+ * appointments that the plan no longer has (same UIDs as the invitations). */
+static int write_provider_cancel(const char *dir, const struct sched_case *c, size_t pi,
+                                 const i18n_catalog *cat, const struct sched_changes *changes,
+                                 cal_time now, struct careday_error *err)
+{
+    const struct sched_provider *p = &c->providers[pi];
+    if (provider_cancellations(c, changes, pi, now) == 0)
+        return 0;
+    char path[OUT_PATH_MAX];
+    provider_path(dir, p, "-cancel.ics", path, sizeof path);
+    struct cal_writer_options wo = {.method = "CANCEL", .prodid = OUT_PRODID, .dtstamp = now};
+    struct cal_attendee organizer = {.name = c->coordinator_name, .email = c->coordinator_email};
+    struct cal_attendee attendee = {
+        .name = sched_provider_name(p), .email = p->email, .role = "REQ-PARTICIPANT"};
+    cal_writer *w = cal_writer_new(&wo);
+    if (!w)
+        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    int rc =
+        add_provider_cancellations(w, c, changes, pi, cat, "invite", now, &organizer, &attendee, 1);
+    if (rc)
+        rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the cancellation: %s",
                           cal_strerror(rc));
     else
         rc = serialize_to(w, path, err);
@@ -958,19 +1097,137 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
     rc = make_dir(dir, err);
     if (rc)
         goto done;
-    rc = write_family(dir, c, plan, family_cat, seq, o->now, err);
+    rc = write_family(dir, c, plan, family_cat, seq, o->changes, o->now, err);
     if (rc)
+        goto done;
+    if (o->no_provider_files)
         goto done;
     snprintf(path, sizeof path, "%s/providers", dir);
     rc = make_dir(path, err);
     for (size_t pi = 0; pi < c->nproviders && rc == 0; pi++) {
-        rc = write_provider(dir, c, plan, pi, provider_cat, seq, o->now, err);
+        rc = write_provider(dir, c, plan, pi, provider_cat, seq, o->changes, o->now, err);
         if (rc == 0 && o->invite)
             rc = write_provider_invite(dir, c, plan, pi, provider_cat, seq, o->now, err);
+        if (rc == 0 && o->invite)
+            rc = write_provider_cancel(dir, c, pi, provider_cat, o->changes, o->now, err);
     }
 done:
     free(seq);
     i18n_free(family_cat);
     i18n_free(provider_cat);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * A batch: providers/<id>.ics over every family.
+ */
+
+struct batch_event {
+    size_t family, appt;
+    cal_time start;
+};
+
+static int cmp_batch_event(const void *a, const void *b)
+{
+    const struct batch_event *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    return (x->appt > y->appt) - (x->appt < y->appt);
+}
+
+/* Every family's appointments with the provider `id`, into one calendar. */
+static int write_batch_provider(const char *dir, const struct sched_case *const *cases,
+                                struct sched_plan *const *plans, size_t n, const char *id,
+                                const i18n_catalog *cat, cal_time now, struct batch_event *ev,
+                                struct careday_error *err)
+{
+    size_t count = 0;
+    const struct sched_provider *prov = NULL;
+    for (size_t f = 0; f < n; f++) {
+        const struct sched_case *c = cases[f];
+        if (!plans[f])
+            continue;
+        for (size_t i = 0; i < plans[f]->nappts; i++) {
+            const struct sched_visit *v = &c->visits[plans[f]->appts[i].visit];
+            if (strcmp(c->providers[v->provider].id, id) != 0)
+                continue;
+            prov = &c->providers[v->provider];
+            ev[count++] = (struct batch_event){f, i, plans[f]->appts[i].start};
+        }
+    }
+    if (count == 0)
+        return 0;
+    qsort(ev, count, sizeof *ev, cmp_batch_event);
+    char path[OUT_PATH_MAX];
+    provider_path(dir, prov, ".ics", path, sizeof path);
+    struct i18n_arg args[] = {{"provider", sched_provider_name(prov)}};
+    char *calname = count > 1 ? i18n_format(cat, "provider.calendar.name", args, 1) : NULL;
+    struct cal_writer_options wo = {
+        .method = "PUBLISH",
+        .prodid = OUT_PRODID,
+        .calname = calname,
+        .refresh_hours = count > 1 ? 1 : 0,
+        .dtstamp = now,
+    };
+    struct cal_attendee organizer = {.name = OUT_ORGANIZER_NAME, .email = OUT_ORGANIZER_EMAIL};
+    int rc = 0;
+    cal_writer *w = (count == 1 || calname) ? cal_writer_new(&wo) : NULL;
+    if (!w) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < count && rc == 0; k++)
+        rc = add_provider_event(w, cases[ev[k].family], &plans[ev[k].family]->appts[ev[k].appt],
+                                cat, "feed", 0, &organizer, NULL, 0);
+    if (rc) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
+                          cal_strerror(rc));
+        goto done;
+    }
+    rc = serialize_to(w, path, err);
+done:
+    cal_writer_free(w);
+    free(calname);
+    return rc;
+}
+
+int out_write_provider_calendars(const char *dir, const struct sched_case *const *cases,
+                                 struct sched_plan *const *plans, size_t n,
+                                 const struct out_options *o, struct careday_error *err)
+{
+    struct out_options none = {0};
+    if (!o)
+        o = &none;
+    i18n_catalog *cat = NULL;
+    size_t total = 0;
+    char path[OUT_PATH_MAX];
+    for (size_t f = 0; f < n; f++)
+        total += plans[f] ? plans[f]->nappts : 0;
+    struct batch_event *ev = malloc((total ? total : 1) * sizeof *ev);
+    if (!ev)
+        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    int rc = i18n_open("en", o->messages_dir, &cat, err);
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/providers", dir);
+        rc = make_dir(path, err);
+    }
+    /* Each provider id once, in the order families first name it. */
+    for (size_t f = 0; f < n && rc == 0; f++)
+        for (size_t p = 0; p < cases[f]->nproviders && rc == 0; p++) {
+            const char *id = cases[f]->providers[p].id;
+            bool seen = false;
+            for (size_t g = 0; g <= f && !seen; g++)
+                for (size_t q = 0; q < cases[g]->nproviders && !seen; q++) {
+                    if (g == f && q == p)
+                        break;
+                    seen = strcmp(cases[g]->providers[q].id, id) == 0;
+                }
+            if (!seen)
+                rc = write_batch_provider(dir, cases, plans, n, id, cat, o->now, ev, err);
+        }
+    i18n_free(cat);
+    free(ev);
     return rc;
 }

@@ -15,6 +15,12 @@ struct out_options {
     const char *previous_plan; /* path of an earlier plan.json (--previous), or NULL */
     bool invite;               /* also write iTIP METHOD:REQUEST files (--invite) */
     const char *messages_dir;  /* folder of <lang>.json catalogues; NULL: built-in search */
+    /* What changed against c->previous (re-planning, confirm, cancel), or
+     * NULL. Cancelled appointments whose end is after now stay in family.ics
+     * and the provider's file as STATUS:CANCELLED with a raised SEQUENCE;
+     * with invite, providers/<id>-cancel.ics carries them as METHOD:CANCEL. */
+    const struct sched_changes *changes;
+    bool no_provider_files; /* out_write_calendars: family.ics only (batch family folders) */
 };
 
 /* OUT/plan.json (DESIGN §5), with the baseline's metrics beside the plan's. */
@@ -24,6 +30,12 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
 /* OUT/family.ics and OUT/providers/<provider-id>.ics. */
 int out_write_calendars(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
                         const struct out_options *o, struct careday_error *err);
+/* OUT/providers/<provider-id>.ics over several families (a batch): each
+ * provider's appointments with every family, in time order, each child named
+ * as the single-family calendars name it. */
+int out_write_provider_calendars(const char *dir, const struct sched_case *const *cases,
+                                 struct sched_plan *const *plans, size_t n,
+                                 const struct out_options *o, struct careday_error *err);
 /* ADAPT_EINPUT unless the case carries what --invite needs (the
  * coordinator's and every provider's e-mail address); call before planning. */
 int out_check_invite(const struct sched_case *c, struct careday_error *err);
@@ -67,5 +79,41 @@ void out_provider_label(const struct sched_case *c, char *buf, size_t size);
 /* Stable UID of a visit's appointment: derived from the case id and the visit
  * id only, so re-planning keeps it. Writes into buf. */
 void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size);
+
+/* OUT/changes.json: what changed against the previous plan (changes_json.c). */
+int out_write_changes_json(const char *dir, const struct sched_case *c,
+                           const struct sched_plan *plan, const struct sched_changes *ch,
+                           const struct out_options *o, struct careday_error *err);
+/* A batch's plan as written to OUT/caseload-plan.json and OUT/report.html
+ * (report.c). Everything borrowed. */
+struct out_batch_family {
+    const char *listed;    /* the case path exactly as the caseload lists it */
+    size_t index;          /* its position in the caseload */
+    const char *plan_path; /* its plan.json relative to OUT */
+    const struct sched_case *c;
+    const struct sched_plan *plan, *baseline;
+};
+
+struct out_batch {
+    const char *caseload; /* the caseload file as given */
+    const char *name;
+    const struct out_batch_family *fam;
+    size_t n;
+    enum sched_status status;
+    double objective, bound;
+    long solve_ms, first_plan_ms, construct_ms;
+    uint64_t seed;
+    int jobs, component; /* component -1: the whole caseload */
+    size_t rounds, moves, accepted, conflicts;
+    bool stopped_by_time;
+};
+
+/* OUT/caseload-plan.json and OUT/report.html. */
+int out_write_caseload(const char *dir, const struct out_batch *b, struct careday_error *err);
+/* The same two files for the union of parts planned apart (`batch --merge`):
+ * paths are their caseload-plan.json files. ADAPT_EINPUT when a part is not
+ * one, comes from another caseload, or repeats a family. */
+int out_merge_caseloads(const char *dir, const char *const *paths, size_t n,
+                        struct careday_error *err);
 
 #endif

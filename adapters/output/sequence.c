@@ -4,7 +4,7 @@
  * plan.json records the number, so it keeps rising over successive re-plans.
  */
 #include "adapters/adapters.h"
-#include "adapters/input/json_file.h"
+#include "adapters/json_file.h"
 #include "adapters/output/outputs.h"
 
 #include <jansson.h>

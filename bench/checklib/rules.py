@@ -4,6 +4,7 @@ plan's metrics recomputed from its appointments."""
 import datetime
 
 from . import timeset as ts
+from . import replan
 
 METRIC_KEYS = ("trips", "in_person", "telehealth", "home", "travel_minutes", "overnights",
                "unscheduled", "days_with_care")
@@ -20,13 +21,17 @@ class Result:
         self.notes = []
         self.metrics = {}
         self.nappts = 0
+        self.appts = []  # the plan's appointments as read (for caseload checks)
 
     def bad(self, rule, text):
         self.violations.append((rule, text))
 
 
-def check(c, plan):
-    """Check plan (parsed plan.json) against case c. Returns a Result."""
+def check(c, plan, previous=None, now=None):
+    """Check plan (parsed plan.json) against case c. Returns a Result.
+    previous (a parsed earlier plan.json) and now (UTC seconds) add the
+    re-planning rules of checklib/replan.py."""
+    replan.apply_history(c, previous, now)
     r = Result()
     if not isinstance(plan, dict):
         raise PlanError("plan.json: expected a JSON object")
@@ -46,10 +51,12 @@ def check(c, plan):
 
     appts = _read_appointments(c, plan["appointments"], r)
     r.nappts = len(appts)
+    r.appts = appts
     by_visit = {}
     for a in appts:
         by_visit.setdefault(a["visit"]["id"], []).append(a)
     _check_coverage(c, appts, by_visit, unsched_claimed, r)
+    replan.check(c, appts, previous, now, r)
     for a in appts:
         _check_single(c, a, r)
     _check_pairs(c, appts, r)

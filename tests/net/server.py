@@ -10,7 +10,7 @@ Binds port 0 (the kernel picks a free one) and writes the port to
 
     /<file>                  the file, with ETag and Last-Modified; answers 304
                              to a matching If-None-Match or If-Modified-Since.
-                             "{{BASE}}" in .json and .ndjson files becomes the
+                             "{{BASE}}" in any file but .ics becomes the
                              server's own base URL (FHIR next links, manifests).
     /status/<code>/<name>    that HTTP status
     /slow/<seconds>/<name>   waits (at most 30 s) before sending the file
@@ -18,6 +18,7 @@ Binds port 0 (the kernel picks a free one) and writes the port to
     /to/<url-encoded URL>    302 to that URL
     /big/<MiB>               that many MiB of calendar-looking text
     /bearer/<token>/<name>   the file if "Authorization: Bearer <token>", else 401
+    /secure/<path>           <path> if "Authorization: Bearer <--bearer>", else 401
     /garbage/<name>          a 200 with a body that is not what was asked for
     PROPFIND /badxml         a 207 whose XML is cut short; /notdav: XML, not DAV
 
@@ -72,7 +73,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(404, b"not found\n")
         with open(path, "rb") as f:
             body = f.read()
-        if path.endswith(".json") or path.endswith(".ndjson"):
+        if not path.endswith(".ics"):
             body = body.replace(b"{{BASE}}", self.base().encode())
         ctype = "text/calendar" if path.endswith(".ics") else "application/fhir+json"
         etag = '"%s"' % hashlib.sha256(body).hexdigest()[:32]
@@ -130,6 +131,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send(401, b"token needed\n", "text/plain",
                                  {"WWW-Authenticate": "Bearer"})
             return self.serve_file(parts[2] + ("?" + url.query if url.query else ""))
+        if kind == "secure" and len(parts) >= 2:
+            if self.headers.get("Authorization") != "Bearer " + (ARGS.bearer or ""):
+                return self.send(401, b"token needed\n", "text/plain",
+                                 {"WWW-Authenticate": "Bearer"})
+            self.path = self.path[len("/secure"):]  # logged without the prefix
+            return self.do_GET()
         if kind == "garbage":
             return self.send(200, b"<html>\x1b[31mnot a calendar</html>\n", "text/html")
         name = url.path.lstrip("/")
@@ -156,6 +163,7 @@ def main():
     p.add_argument("--log")
     p.add_argument("--cert")
     p.add_argument("--key")
+    p.add_argument("--bearer", help="the token /secure/<path> asks for")
     ARGS = p.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
     if ARGS.cert:

@@ -12,183 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "scheduler/scheduler.h"
-
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static char *dup(const char *s)
-{
-    char *d = malloc(strlen(s) + 1);
-    strcpy(d, s);
-    return d;
-}
-
-static int32_t D(int month, int day)
-{
-    return cal_days_from_civil(month == 1 ? 2027 : 2026, month, day);
-}
-
-static cal_time T(const struct sched_case *c, int month, int day, int hh, int mm)
-{
-    return cal_tz_local_to_utc(c->tz, D(month, day), hh * 60 + mm);
-}
-
-/* A case with nplaces clinics (plus optional lodging) and nprov providers,
- * provider i at place i % nclinics. travel[a][b] filled by the caller. */
-static struct sched_case *new_case(int nplaces, int nprov)
-{
-    struct sched_case *c = calloc(1, sizeof(*c));
-    c->id = dup("t");
-    c->name = dup("test case");
-    c->timezone = dup("America/New_York");
-    assert_int_equal(cal_tz_open("America/New_York", &c->tz, NULL), 0);
-    c->horizon_start = D(12, 1);
-    c->horizon_end = D(12, 14);
-    c->family.id = dup("fam");
-    c->family.language = dup("en");
-    c->family.earliest_departure = 7 * 60;
-    c->family.latest_return = 19 * 60;
-    c->family.min_gap_minutes = 10;
-    c->family.telehealth_ready = true;
-    c->family.lodging = -1;
-    c->nplaces = (size_t)nplaces;
-    c->places = calloc((size_t)nplaces, sizeof(*c->places));
-    for (int i = 0; i < nplaces; i++) {
-        char id[16];
-        snprintf(id, sizeof id, "P%d", i);
-        c->places[i].id = dup(id);
-        c->places[i].name = dup(id);
-    }
-    c->travel = calloc((size_t)(nplaces + 1) * (nplaces + 1), sizeof(int));
-    c->park_minutes = 10;
-    c->nproviders = (size_t)nprov;
-    c->providers = calloc((size_t)nprov, sizeof(*c->providers));
-    for (int i = 0; i < nprov; i++) {
-        char id[16];
-        snprintf(id, sizeof id, "dr%d", i);
-        c->providers[i].id = dup(id);
-        c->providers[i].name = dup(id);
-        c->providers[i].capacity = 1;
-        for (int m = 0; m < SCHED_NMODES; m++)
-            c->providers[i].mode[m].place = -1;
-        c->providers[i].mode[SCHED_IN_PERSON].offered = true;
-        c->providers[i].mode[SCHED_IN_PERSON].place = 0;
-    }
-    sched_weights_default(&c->weights);
-    return c;
-}
-
-static void set_travel(struct sched_case *c, int a, int b, int minutes)
-{
-    int n = (int)c->nplaces + 1;
-    if (a < 0)
-        a = (int)c->nplaces;
-    if (b < 0)
-        b = (int)c->nplaces;
-    c->travel[a * n + b] = minutes;
-    c->travel[b * n + a] = minutes;
-}
-
-/* Weekday hours [h0, h1) for a provider mode on every weekday of the horizon. */
-static void weekday_hours(struct sched_case *c, int prov, enum sched_mode m, int h0, int h1)
-{
-    struct sched_provider_mode *pm = &c->providers[prov].mode[m];
-    pm->offered = true;
-    for (int32_t d = c->horizon_start; d <= c->horizon_end; d++)
-        if (cal_weekday(d) < 5)
-            cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, d, h0 * 60),
-                        cal_tz_local_to_utc(c->tz, d, h1 * 60));
-}
-
-static void day_hours(struct sched_case *c, int prov, enum sched_mode m, int32_t day, int h0,
-                      int h1)
-{
-    struct sched_provider_mode *pm = &c->providers[prov].mode[m];
-    pm->offered = true;
-    cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, day, h0 * 60),
-                cal_tz_local_to_utc(c->tz, day, h1 * 60));
-}
-
-static struct sched_visit *add_visit(struct sched_case *c, const char *id, int prov, int minutes,
-                                     int32_t earliest, int32_t latest)
-{
-    c->visits = realloc(c->visits, (c->nvisits + 1) * sizeof(*c->visits));
-    struct sched_visit *v = &c->visits[c->nvisits++];
-    memset(v, 0, sizeof(*v));
-    v->id = dup(id);
-    v->provider = prov;
-    v->minutes = minutes;
-    v->earliest = earliest;
-    v->latest = latest;
-    v->modes = 1u << SCHED_IN_PERSON;
-    v->order[0] = SCHED_IN_PERSON;
-    v->nmodes = 1;
-    v->prefer = SCHED_IN_PERSON;
-    v->priority_factor = 1;
-    v->same_day_as = -1;
-    return v;
-}
-
-static void allow_mode(struct sched_visit *v, enum sched_mode m)
-{
-    v->modes |= 1u << m;
-    v->order[v->nmodes++] = m;
-}
-
-static void free_case(struct sched_case *c)
-{
-    sched_case_free(c);
-    free(c);
-}
-
-static struct sched_plan *plan_with(struct sched_case *c, enum sched_model model)
-{
-    struct sched_plan *p = NULL;
-    struct careday_error err;
-    struct careday_notes warn = {0};
-    struct sched_options o;
-    sched_options_init(&o);
-    o.time_limit_s = 60;
-    o.model = model;
-    int rc = sched_plan_case(c, &o, &p, &warn, &err);
-    if (rc)
-        fprintf(stderr, "plan failed: %s\n", err.text);
-    assert_int_equal(rc, 0);
-    careday_notes_free(&warn);
-    return p;
-}
-
-/* The plan by trip days (the default), cross-checked against the
- * time-indexed model: both proven optimal, with the same objective. */
-static struct sched_plan *plan(struct sched_case *c)
-{
-    struct sched_plan *p = plan_with(c, SCHED_MODEL_DAYS);
-    struct sched_plan *t = plan_with(c, SCHED_MODEL_TIME);
-    assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
-    assert_int_equal(t->status, SCHED_STATUS_OPTIMAL);
-    assert_true(fabs(p->objective - t->objective) < 1e-6);
-    sched_plan_free(t);
-    return p;
-}
-
-static struct sched_plan *baseline(struct sched_case *c)
-{
-    struct sched_plan *p = NULL;
-    struct careday_error err;
-    assert_int_equal(sched_baseline(c, &p, &err), 0);
-    return p;
-}
-
-static const struct sched_appt *appt_of(const struct sched_plan *p, int visit)
-{
-    for (size_t i = 0; i < p->nappts; i++)
-        if (p->appts[i].visit == visit)
-            return &p->appts[i];
-    return NULL;
-}
+#include "case_fixture.h"
 
 /* Four 30-minute visits with four providers at one clinic, all free on
  * weekdays: one trip, 4 in person; 600 + 140 travel (60+10+60+10? no:
@@ -393,6 +217,79 @@ static void test_impossible_visit_reason(void **state)
     free_case(c);
 }
 
+/* The plan hands back the one-at-a-time plan it started from, built on the
+ * same candidates: it equals sched_baseline's (built on its own). */
+static void test_baseline_from_the_plans_candidates(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 2);
+    set_travel(c, -1, 0, 30);
+    weekday_hours(c, 0, SCHED_IN_PERSON, 8, 17);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 9), 9, 12);
+    add_visit(c, "a", 0, 30, D(12, 1), D(12, 14));
+    add_visit(c, "b", 1, 45, D(12, 1), D(12, 14));
+    struct sched_plan *p = NULL, *base = NULL, *alone = NULL;
+    struct careday_error err;
+    struct sched_options o;
+    sched_options_init(&o);
+    o.baseline = &base;
+    assert_int_equal(sched_plan_case(c, &o, &p, NULL, &err), 0);
+    assert_non_null(base);
+    assert_int_equal(sched_baseline(c, &alone, &err), 0);
+    assert_int_equal(base->nappts, alone->nappts);
+    for (size_t i = 0; i < base->nappts; i++) {
+        assert_int_equal(base->appts[i].visit, alone->appts[i].visit);
+        assert_true(base->appts[i].start == alone->appts[i].start);
+    }
+    assert_int_equal(base->metrics.trips, alone->metrics.trips);
+    assert_int_equal(base->metrics.trips, 2); /* a on 12-01, b on 12-09 */
+    assert_int_equal(p->metrics.trips, 1);    /* both on 12-09 */
+    sched_plan_free(p);
+    sched_plan_free(base);
+    sched_plan_free(alone);
+    free_case(c);
+}
+
+/* Two one-hour visits and one hour of provider time: one is left out. A
+ * search stopped before it proved anything says so (never "displaced"),
+ * keeps the proven reason of a visit with no time at all, and is no worse
+ * than the one-at-a-time plan; given time, the reason is proven. */
+static void test_stopped_search_says_so(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 2);
+    set_travel(c, -1, 0, 30);
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 3), 9, 10);
+    add_visit(c, "first", 0, 60, D(12, 1), D(12, 14));
+    add_visit(c, "second", 0, 60, D(12, 1), D(12, 14));
+    add_visit(c, "never", 1, 30, D(12, 1), D(12, 14)); /* provider 1 has no hours */
+    struct sched_plan *p = NULL;
+    struct careday_error err;
+    struct sched_options o;
+    sched_options_init(&o);
+    o.time_limit_s = 1e-9; /* over before the first round */
+    assert_int_equal(sched_plan_case(c, &o, &p, NULL, &err), 0);
+    assert_int_equal(p->status, SCHED_STATUS_FEASIBLE);
+    assert_int_equal(p->metrics.unscheduled, 2);
+    for (size_t i = 0; i < p->nunscheduled; i++) {
+        const struct sched_unscheduled *u = &p->unscheduled[i];
+        if (u->visit == 2) {
+            assert_int_equal(u->code, SCHED_REASON_NO_PROVIDER_TIME);
+        } else {
+            assert_int_equal(u->code, SCHED_REASON_STOPPED);
+            assert_true(u->time_limit_s == 1e-9);
+            assert_true(u->bound <= p->objective && u->objective == p->objective);
+        }
+    }
+    sched_plan_free(p);
+    p = plan(c);
+    assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
+    for (size_t i = 0; i < p->nunscheduled; i++)
+        assert_int_not_equal(p->unscheduled[i].code, SCHED_REASON_STOPPED);
+    sched_plan_free(p);
+    free_case(c);
+}
+
 /* Family busy 10:00-14:00 on every day: a trip must fit entirely before or
  * after it, so a visit at 12:00 is impossible and a telehealth visit
  * cannot sit inside the trip. */
@@ -593,6 +490,7 @@ static void test_same_day_pair(void **state)
 
 int main(void)
 {
+    solver_global_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_four_visits_one_trip),
         cmocka_unit_test(test_precedence_forces_two_trips),
@@ -601,6 +499,8 @@ int main(void)
         cmocka_unit_test(test_home_blocked_by_nurse),
         cmocka_unit_test(test_overnight_beats_two_day_trips),
         cmocka_unit_test(test_impossible_visit_reason),
+        cmocka_unit_test(test_baseline_from_the_plans_candidates),
+        cmocka_unit_test(test_stopped_search_says_so),
         cmocka_unit_test(test_family_busy_and_trip_interval),
         cmocka_unit_test(test_two_places_one_day),
         cmocka_unit_test(test_no_trip_day_without_care),
@@ -608,5 +508,7 @@ int main(void)
         cmocka_unit_test(test_same_day_pair),
         cmocka_unit_test(test_arrive_early),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    solver_global_cleanup();
+    return rc;
 }

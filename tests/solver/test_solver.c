@@ -158,27 +158,55 @@ static void test_empty_model(void **state)
     solver_model_free(m);
 }
 
+struct sink {
+    char buf[8192];
+    size_t n;
+    int fail_after; /* calls before put fails, -1 never */
+};
+
+static int put(void *ud, const char *s, size_t n)
+{
+    struct sink *k = ud;
+    if (k->fail_after == 0)
+        return -42;
+    if (k->fail_after > 0)
+        k->fail_after--;
+    assert_true(k->n + n < sizeof k->buf);
+    memcpy(k->buf + k->n, s, n);
+    k->n += n;
+    k->buf[k->n] = '\0';
+    return 0;
+}
+
+/* The export is handed to a sink (no file in solver/): every row and
+ * column named, integers between markers, ranges and bounds written, odd
+ * characters replaced and a repeated name made unique. */
 static void test_write_mps(void **state)
 {
     (void)state;
     solver_model *m = knapsack();
-    char path[] = "/tmp/careday-mps-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    char err[128];
-    assert_int_equal(solver_write_mps(m, path, err, sizeof err), SOLVER_OK);
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = 0;
-    fclose(f);
-    assert_non_null(strstr(buf, "ROWS"));
-    assert_non_null(strstr(buf, "r1"));
-    assert_non_null(strstr(buf, "MARKER"));
-    unlink(path);
-    assert_int_equal(solver_write_mps(m, "/nonexistent-dir/x.mps", err, sizeof err), SOLVER_EIO);
+    int c = solver_add_col(m, -SOLVER_INF, 5, 1, false, "free col");
+    assert_true(c >= 0);
+    int idx[1] = {c};
+    double one[1] = {1};
+    assert_true(solver_add_row(m, 1, idx, one, -2, 3, "r1") >= 0); /* the same name again */
+    assert_true(solver_add_row(m, 1, idx, one, -SOLVER_INF, 4, NULL) >= 0);
+    struct sink k = {.n = 0, .fail_after = -1};
+    assert_int_equal(solver_write_mps(m, put, &k), SOLVER_OK);
+    assert_non_null(strstr(k.buf, "ROWS\n N cost\n"));
+    assert_non_null(strstr(k.buf, " L r1\n"));
+    assert_non_null(strstr(k.buf, " G r1~"));   /* the repeated name, made unique */
+    assert_non_null(strstr(k.buf, " L R"));     /* an unnamed row */
+    assert_non_null(strstr(k.buf, "free_col")); /* a space is not allowed in a name */
+    assert_non_null(strstr(k.buf, "'MARKER' 'INTORG'"));
+    assert_non_null(strstr(k.buf, "'MARKER' 'INTEND'"));
+    assert_non_null(strstr(k.buf, " RNG r1~"));
+    assert_non_null(strstr(k.buf, " MI BND free_col\n"));
+    assert_non_null(strstr(k.buf, " UP BND free_col 5\n"));
+    assert_non_null(strstr(k.buf, "ENDATA\n"));
+    /* A sink that fails stops the export with its own code. */
+    struct sink bad = {.n = 0, .fail_after = 3};
+    assert_int_equal(solver_write_mps(m, put, &bad), -42);
     solver_model_free(m);
 }
 

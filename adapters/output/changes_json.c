@@ -1,0 +1,144 @@
+/*
+ * OUT/changes.json (docs/outputs.md): what a re-plan, `careday confirm` or
+ * `careday cancel` changed against the previous plan: the appointments moved
+ * (from, to, why), cancelled (from, why) and added (to), and how many were
+ * kept as they were.
+ */
+#include "adapters/adapters.h"
+#include "adapters/output/outputs.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tree {
+    bool failed;
+};
+
+static json_t *add(struct tree *t, json_t *obj, const char *key, json_t *v)
+{
+    if (!v || json_object_set_new(obj, key, v) != 0)
+        t->failed = true;
+    return v;
+}
+
+static json_t *push(struct tree *t, json_t *arr, json_t *v)
+{
+    if (!v || json_array_append_new(arr, v) != 0)
+        t->failed = true;
+    return v;
+}
+
+static json_t *local_time(const struct sched_case *c, int place, cal_time t)
+{
+    char buf[40];
+    cal_format_rfc3339(t, cal_tz_offset(sched_place_tz(c, place), t), false, buf, sizeof buf);
+    return json_string(buf);
+}
+
+static int place_index(const struct sched_case *c, const char *id)
+{
+    for (size_t i = 0; id && i < c->nplaces; i++)
+        if (strcmp(c->places[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* {start, end, mode, provider, place, state} of a previous appointment. */
+static json_t *from_json(struct tree *t, const struct sched_case *c,
+                         const struct sched_prev_appt *q)
+{
+    json_t *o = json_object();
+    int place = place_index(c, q->place_id);
+    if (!o) {
+        t->failed = true;
+        return NULL;
+    }
+    add(t, o, "start", local_time(c, place, q->start));
+    add(t, o, "end", local_time(c, place, q->end));
+    add(t, o, "mode", json_string(sched_mode_name(q->mode)));
+    add(t, o, "provider", q->provider_id ? json_string(q->provider_id) : json_null());
+    add(t, o, "place", q->place_id ? json_string(q->place_id) : json_null());
+    add(t, o, "state", json_string(sched_state_name(q->state)));
+    return o;
+}
+
+/* The same for an appointment of the new plan. */
+static json_t *to_json(struct tree *t, const struct sched_case *c, const struct sched_appt *a)
+{
+    json_t *o = json_object();
+    if (!o) {
+        t->failed = true;
+        return NULL;
+    }
+    add(t, o, "start", local_time(c, a->place, a->start));
+    add(t, o, "end", local_time(c, a->place, a->end));
+    add(t, o, "mode", json_string(sched_mode_name(a->mode)));
+    add(t, o, "provider", json_string(c->providers[c->visits[a->visit].provider].id));
+    add(t, o, "place", json_string(a->place >= 0 ? c->places[a->place].id : "home"));
+    add(t, o, "state", json_string(sched_state_name(a->state)));
+    return o;
+}
+
+int out_write_changes_json(const char *dir, const struct sched_case *c,
+                           const struct sched_plan *plan, const struct sched_changes *ch,
+                           const struct out_options *o, struct careday_error *err)
+{
+    struct tree t = {false};
+    json_t *root = json_object(), *moved = json_array(), *cancelled = json_array(),
+           *added = json_array();
+    char now[40], *text = NULL, path[4200];
+    int rc;
+
+    if (!root || !moved || !cancelled || !added) {
+        json_decref(root);
+        json_decref(moved);
+        json_decref(cancelled);
+        json_decref(added);
+        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    }
+    add(&t, root, "careday", json_integer(1));
+    add(&t, root, "case", json_string(c->id ? c->id : ""));
+    add(&t, root, "previous", o && o->previous_plan ? json_string(o->previous_plan) : json_null());
+    cal_format_rfc3339(o ? o->now : 0, 0, true, now, sizeof now);
+    add(&t, root, "now", json_string(now));
+    add(&t, root, "moved", moved);
+    add(&t, root, "cancelled", cancelled);
+    add(&t, root, "added", added);
+    add(&t, root, "kept", json_integer((json_int_t)ch->kept));
+    for (size_t i = 0; i < ch->n; i++) {
+        const struct sched_change *e = &ch->v[i];
+        const struct sched_prev_appt *q = e->prev >= 0 ? &c->previous[e->prev] : NULL;
+        const struct sched_appt *a = e->appt >= 0 ? &plan->appts[e->appt] : NULL;
+        json_t *arr = e->kind == SCHED_CHANGE_MOVED       ? moved
+                      : e->kind == SCHED_CHANGE_CANCELLED ? cancelled
+                                                          : added;
+        json_t *x = push(&t, arr, json_object());
+        if (!x)
+            break;
+        add(&t, x, "visit", json_string(q ? q->visit_id : c->visits[a->visit].id));
+        if (q)
+            add(&t, x, "from", from_json(&t, c, q));
+        if (a)
+            add(&t, x, "to", to_json(&t, c, a));
+        if (e->kind != SCHED_CHANGE_ADDED) {
+            add(&t, x, "why", json_string(e->text));
+            add(&t, x, "why_code", json_string(sched_why_name(e->why)));
+        }
+    }
+    if (!t.failed)
+        text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (!text)
+        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+    if (snprintf(path, sizeof path, "%s/changes.json", dir) >= (int)sizeof path) {
+        free(text);
+        return careday_fail(err, ADAPT_EINTERNAL, dir, 0, NULL, "path too long");
+    }
+    size_t n = strlen(text);
+    text[n] = '\n';
+    rc = adapt_write_atomic(path, text, n + 1, err);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,470 @@
+/*
+ * Planning a batch (docs/batch.md): the batch baseline as the first complete
+ * plan; then construction, every family planned once with the model, alone
+ * (its own lower bound; kept when it fits) or else against the residual
+ * capacity; then large-neighbourhood search: a family above its own bound
+ * is re-planned first, together with one or two families that hold the
+ * providers it needs, re-planned after it. A move is accepted only when the
+ * families' total objective goes down and no provider goes over capacity,
+ * so no move makes the plan worse.
+ *
+ * Determinism: moves are chosen by a seeded generator from the state only;
+ * a round of moves is run against one snapshot and applied in task order,
+ * so the runner may run them in parallel in any order. Time decides only
+ * where the search stops when the time limit is reached.
+ */
+#include "scheduler/sched_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_FAILS 6      /* failed moves before a family is left as it is */
+#define MAX_ROUNDS 20000 /* a safety stop; the search converges long before */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void sched_batch_options_init(struct sched_batch_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->time_limit_s = 60;
+    o->solve_limit_s = 10;
+    o->seed = 1;
+}
+
+void sched_batch_result_free(struct sched_batch_result *r)
+{
+    if (!r)
+        return;
+    for (size_t f = 0; f < r->n; f++) {
+        if (r->plans)
+            sched_plan_free(r->plans[f]);
+        if (r->baseline)
+            sched_plan_free(r->baseline[f]);
+    }
+    free(r->plans);
+    free(r->baseline);
+    free(r->bound);
+    memset(r, 0, sizeof *r);
+}
+
+static struct sched_plan *plan_copy(const struct sched_plan *p)
+{
+    struct sched_plan *q = plan_new();
+    if (!q)
+        return NULL;
+    *q = *p;
+    q->appts = q->nappts ? malloc(q->nappts * sizeof *q->appts) : NULL;
+    q->trips = q->ntrips ? malloc(q->ntrips * sizeof *q->trips) : NULL;
+    q->unscheduled = q->nunscheduled ? malloc(q->nunscheduled * sizeof *q->unscheduled) : NULL;
+    if ((q->nappts && !q->appts) || (q->ntrips && !q->trips) ||
+        (q->nunscheduled && !q->unscheduled)) {
+        sched_plan_free(q);
+        return NULL;
+    }
+    if (q->nappts)
+        memcpy(q->appts, p->appts, q->nappts * sizeof *q->appts);
+    if (q->ntrips)
+        memcpy(q->trips, p->trips, q->ntrips * sizeof *q->trips);
+    if (q->nunscheduled)
+        memcpy(q->unscheduled, p->unscheduled, q->nunscheduled * sizeof *q->unscheduled);
+    return q;
+}
+
+/* splitmix64: the same stream for the same seed everywhere. */
+static uint64_t rnd(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* A uniform number in [0, 1). */
+static double rnd01(uint64_t *s)
+{
+    return (double)(rnd(s) >> 11) / 9007199254740992.0;
+}
+
+struct search {
+    const sched_batch *b;
+    const struct sched_batch_options *o;
+    const struct sched_batch_runner *r;
+    size_t n;
+    struct sched_plan **cur;
+    double *bound;
+    bool *has_bound, *solved, *active, *used, *excl;
+    int *fails;
+    double *weight;
+    uint64_t rng;
+    double t0;
+    struct sched_batch_result *out;
+    struct sched_hold *holds;
+    size_t nholds;
+};
+
+static double elapsed(const struct search *s)
+{
+    return now_s() - s->t0;
+}
+
+static bool out_of_time(const struct search *s)
+{
+    return elapsed(s) >= s->o->time_limit_s;
+}
+
+static void totals(const struct search *s, double *obj, double *bound)
+{
+    *obj = *bound = 0;
+    for (size_t f = 0; f < s->n; f++)
+        if (s->active[f]) {
+            *obj += s->cur[f]->objective;
+            *bound += s->has_bound[f] ? s->bound[f] : 0;
+        }
+}
+
+static void report(struct search *s)
+{
+    if (!s->o->progress)
+        return;
+    struct sched_batch_progress p = {.elapsed_s = elapsed(s)};
+    totals(s, &p.objective, &p.bound);
+    p.gap = (p.objective - p.bound) / fmax(1.0, fabs(p.objective));
+    for (size_t f = 0; f < s->n; f++)
+        if (s->active[f]) {
+            p.families++;
+            p.solved += s->solved[f];
+        }
+    s->o->progress(s->o->progress_ud, &p);
+}
+
+static int snapshot(struct search *s)
+{
+    free(s->holds);
+    s->holds = NULL;
+    return sched_batch_holds(s->b, s->cur, &s->holds, &s->nholds);
+}
+
+/* Apply one answer: keep it when the families' total objective goes down
+ * and every new plan fits beside all the others (including each other). */
+static int apply(struct search *s, const struct sched_batch_task *t, struct sched_batch_answer *a,
+                 bool *accepted)
+{
+    *accepted = false;
+    if (a->has_bound) {
+        size_t f = (size_t)t->fam[0];
+        if (!s->has_bound[f] || a->bound > s->bound[f])
+            s->bound[f] = a->bound;
+        s->has_bound[f] = true;
+    }
+    double before = 0, after = 0;
+    for (int i = 0; i < t->nfam; i++) {
+        if (!a->plans[i])
+            return SCHED_OK;
+        before += s->cur[t->fam[i]]->objective;
+        after += a->plans[i]->objective;
+    }
+    for (int i = 0; i < t->nfam; i++)
+        s->solved[t->fam[i]] = true;
+    if (!(after < before - 1e-6))
+        return SCHED_OK;
+    /* Trial: the new plans in place, then each checked against the rest. */
+    struct sched_plan *old[SCHED_BATCH_MAXN];
+    for (int i = 0; i < t->nfam; i++) {
+        old[i] = s->cur[t->fam[i]];
+        s->cur[t->fam[i]] = a->plans[i];
+    }
+    struct sched_hold *h = NULL;
+    size_t nh = 0;
+    int rc = sched_batch_holds(s->b, s->cur, &h, &nh);
+    bool ok = rc == SCHED_OK;
+    for (int i = 0; i < t->nfam && ok; i++) {
+        s->excl[t->fam[i]] = true; /* excluded: only the family itself */
+        ok = batch_plan_fits(s->b, (size_t)t->fam[i], a->plans[i], h, nh, s->excl);
+        s->excl[t->fam[i]] = false;
+    }
+    free(h);
+    if (!ok) {
+        for (int i = 0; i < t->nfam; i++)
+            s->cur[t->fam[i]] = old[i];
+        return rc;
+    }
+    for (int i = 0; i < t->nfam; i++) {
+        sched_plan_free(old[i]);
+        a->plans[i] = NULL;
+    }
+    *accepted = true;
+    return SCHED_OK;
+}
+
+static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt)
+{
+    struct sched_batch_answer *ans = calloc(nt, sizeof *ans);
+    if (!ans)
+        return SCHED_ENOMEM;
+    double left = s->o->time_limit_s - elapsed(s);
+    for (size_t i = 0; i < nt; i++) {
+        tasks[i].time_limit_s = s->o->solve_limit_s;
+        if (left < tasks[i].time_limit_s)
+            tasks[i].time_limit_s = left > 1 ? left : 1;
+    }
+    int rc = snapshot(s);
+    if (!rc)
+        rc = s->r->run(s->r->ud, s->holds, s->nholds, tasks, nt, ans);
+    for (size_t i = 0; i < nt && !rc; i++) {
+        bool accepted;
+        s->out->moves++;
+        rc = apply(s, &tasks[i], &ans[i], &accepted);
+        if (accepted) {
+            s->out->accepted++;
+            for (int k = 0; k < tasks[i].nfam; k++)
+                s->fails[tasks[i].fam[k]] = 0;
+        } else if (!tasks[i].alone) {
+            s->fails[tasks[i].fam[0]]++;
+        }
+    }
+    for (size_t i = 0; i < nt; i++)
+        sched_batch_answer_clear(&ans[i]);
+    free(ans);
+    s->out->rounds++;
+    report(s);
+    return rc;
+}
+
+/* Every active family once: alone, else against the residual. */
+static int construct(struct search *s, bool *complete)
+{
+    size_t round = s->r->round ? s->r->round : 1;
+    struct sched_batch_task *tasks = calloc(round, sizeof *tasks);
+    if (!tasks)
+        return SCHED_ENOMEM;
+    int rc = SCHED_OK;
+    size_t f = 0;
+    *complete = false;
+    while (!rc) {
+        size_t nt = 0;
+        for (; f < s->n && nt < round; f++)
+            if (s->active[f])
+                tasks[nt++] = (struct sched_batch_task){.fam = {(int)f}, .nfam = 1, .alone = true};
+        if (nt == 0) {
+            *complete = true;
+            break;
+        }
+        if (out_of_time(s))
+            break;
+        rc = run_round(s, tasks, nt);
+    }
+    free(tasks);
+    return rc;
+}
+
+static double slack(const struct search *s, size_t f)
+{
+    return s->cur[f]->objective - (s->has_bound[f] ? s->bound[f] : 0);
+}
+
+/* Providers (batch-wide) that family f needs most: those of its visits left
+ * out, else those of all its visits. */
+static void needed_providers(const struct search *s, size_t f, bool *need)
+{
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    const struct sched_plan *p = s->cur[f];
+    size_t np = sched_batch_nproviders(s->b);
+    bool any = false;
+    memset(need, 0, np * sizeof *need);
+    for (size_t i = 0; i < p->nunscheduled; i++) {
+        int v = p->unscheduled[i].visit;
+        if (p->unscheduled[i].code != SCHED_REASON_DISPLACED)
+            continue;
+        need[sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider)] = true;
+        any = true;
+    }
+    if (!any)
+        for (size_t v = 0; v < c->nvisits; v++)
+            need[sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider)] = true;
+}
+
+/* Pick an index by weight (w[i] >= 0); -1 when all are 0. */
+static long pick(uint64_t *rng, const double *w, size_t n)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += w[i];
+    if (!(total > 0))
+        return -1;
+    double x = rnd01(rng) * total;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] <= 0)
+            continue;
+        if (x < w[i])
+            return (long)i;
+        x -= w[i];
+    }
+    for (size_t i = n; i-- > 0;)
+        if (w[i] > 0)
+            return (long)i;
+    return -1;
+}
+
+/* Choose up to `round` moves with disjoint families; returns how many. */
+static size_t choose_moves(struct search *s, struct sched_batch_task *tasks, size_t round,
+                           bool *need)
+{
+    size_t nt = 0, np = sched_batch_nproviders(s->b);
+    memset(s->used, 0, s->n * sizeof *s->used);
+    while (nt < round) {
+        for (size_t f = 0; f < s->n; f++) {
+            double sl = s->active[f] && !s->used[f] ? slack(s, f) : 0;
+            s->weight[f] = sl > 0.5 && s->fails[f] < MAX_FAILS
+                               ? sl / ((1.0 + s->fails[f]) * (1.0 + s->fails[f]))
+                               : 0;
+        }
+        long f = pick(&s->rng, s->weight, s->n);
+        if (f < 0)
+            break;
+        struct sched_batch_task *t = &tasks[nt++];
+        memset(t, 0, sizeof *t);
+        t->fam[t->nfam++] = (int)f;
+        s->used[f] = true;
+        needed_providers(s, (size_t)f, need);
+        int want = 1 + (int)(rnd(&s->rng) % 2);
+        for (size_t g = 0; g < s->n; g++)
+            s->weight[g] = 0;
+        for (size_t i = 0; i < s->nholds; i++) {
+            const struct sched_hold *h = &s->holds[i];
+            if (h->provider >= 0 && (size_t)h->provider < np && need[h->provider] &&
+                s->active[h->family] && !s->used[h->family])
+                s->weight[h->family] += 1;
+        }
+        for (int k = 0; k < want && t->nfam < SCHED_BATCH_MAXN; k++) {
+            long g = pick(&s->rng, s->weight, s->n);
+            if (g < 0)
+                break;
+            t->fam[t->nfam++] = (int)g;
+            s->used[g] = true;
+            s->weight[g] = 0;
+        }
+    }
+    return nt;
+}
+
+static int improve(struct search *s)
+{
+    size_t round = s->r->round ? s->r->round : 1;
+    struct sched_batch_task *tasks = calloc(round, sizeof *tasks);
+    bool *need = calloc(sched_batch_nproviders(s->b) + 1, sizeof *need);
+    int rc = SCHED_OK;
+    if (!tasks || !need) {
+        rc = SCHED_ENOMEM;
+        goto done;
+    }
+    while (!rc && s->out->rounds < MAX_ROUNDS) {
+        if (out_of_time(s)) {
+            s->out->stopped_by_time = true;
+            break;
+        }
+        if ((rc = snapshot(s)))
+            break;
+        size_t nt = choose_moves(s, tasks, round, need);
+        if (nt == 0)
+            break;
+        rc = run_round(s, tasks, nt);
+    }
+done:
+    free(tasks);
+    free(need);
+    return rc;
+}
+
+int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
+                      const struct sched_batch_runner *r, struct sched_batch_result *out,
+                      struct careday_error *err)
+{
+    struct search s = {.b = b, .o = o, .r = r, .n = sched_batch_ncases(b), .out = out};
+    size_t n = s.n ? s.n : 1;
+    int rc;
+    memset(out, 0, sizeof *out);
+    s.t0 = now_s();
+    s.rng = o->seed ^ 0x636172656461790aULL;
+    out->n = s.n;
+    out->plans = calloc(n, sizeof *out->plans);
+    out->baseline = calloc(n, sizeof *out->baseline);
+    out->bound = calloc(n, sizeof *out->bound);
+    s.cur = out->plans;
+    s.bound = out->bound;
+    s.has_bound = calloc(n, sizeof(bool));
+    s.solved = calloc(n, sizeof(bool));
+    s.active = calloc(n, sizeof(bool));
+    s.used = calloc(n, sizeof(bool));
+    s.excl = calloc(n, sizeof(bool));
+    s.fails = calloc(n, sizeof(int));
+    s.weight = calloc(n, sizeof(double));
+    if (!out->plans || !out->baseline || !out->bound || !s.has_bound || !s.solved || !s.active ||
+        !s.used || !s.excl || !s.fails || !s.weight) {
+        rc = SCHED_ENOMEM;
+        goto fail;
+    }
+    for (size_t f = 0; f < s.n; f++)
+        s.active[f] = !o->active || o->active[f];
+
+    rc = sched_batch_baseline(b, s.active, out->baseline, err);
+    if (rc)
+        goto fail_reported;
+    for (size_t f = 0; f < s.n; f++)
+        if (s.active[f] && !(out->plans[f] = plan_copy(out->baseline[f]))) {
+            rc = SCHED_ENOMEM;
+            goto fail;
+        }
+    out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
+    report(&s);
+
+    bool complete;
+    if ((rc = construct(&s, &complete)))
+        goto fail_reported;
+    out->construct_ms = complete ? (long)(elapsed(&s) * 1000 + 0.5) : -1;
+    if (complete && (rc = improve(&s)))
+        goto fail_reported;
+    if (!complete)
+        out->stopped_by_time = true;
+
+    totals(&s, &out->objective, &out->bound_total);
+    out->gap = (out->objective - out->bound_total) / fmax(1.0, fabs(out->objective));
+    out->status = !complete                                 ? SCHED_STATUS_PARTIAL
+                  : out->objective - out->bound_total < 0.5 ? SCHED_STATUS_OPTIMAL
+                                                            : SCHED_STATUS_FEASIBLE;
+    for (size_t f = 0; f < s.n; f++) {
+        struct sched_plan *p = out->plans[f];
+        if (!p)
+            continue;
+        p->bound = s.has_bound[f] ? fmin(s.bound[f], p->objective) : 0;
+        p->gap = (p->objective - p->bound) / fmax(1.0, fabs(p->objective));
+        p->status = !s.solved[f]                    ? SCHED_STATUS_PARTIAL
+                    : p->objective - p->bound < 0.5 ? SCHED_STATUS_OPTIMAL
+                                                    : SCHED_STATUS_FEASIBLE;
+        out->bound[f] = p->bound;
+    }
+    out->solve_ms = (long)(elapsed(&s) * 1000 + 0.5);
+    rc = SCHED_OK;
+    goto done;
+
+fail:
+    careday_fail(err, rc, NULL, 0, NULL, "planning the batch failed: out of memory");
+fail_reported:
+    sched_batch_result_free(out);
+done:
+    free(s.holds);
+    free(s.has_bound);
+    free(s.solved);
+    free(s.active);
+    free(s.used);
+    free(s.excl);
+    free(s.fails);
+    free(s.weight);
+    return rc;
+}

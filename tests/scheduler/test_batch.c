@@ -1,0 +1,392 @@
+/*
+ * Batches: families sharing providers' capacity (scheduler/batch.c,
+ * batch_search.c), on small cases built in code whose optimum is worked out
+ * in each test's comment. The fixture is test_model.c's: America/New_York,
+ * horizon Tue 2026-12-01 .. Mon 2026-12-14, family day 07:00-19:00, one
+ * clinic 60 min from home.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "scheduler/scheduler.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup(const char *s)
+{
+    char *d = malloc(strlen(s) + 1);
+    strcpy(d, s);
+    return d;
+}
+
+static int32_t D(int month, int day)
+{
+    return cal_days_from_civil(month == 1 ? 2027 : 2026, month, day);
+}
+
+/* A case with nplaces clinics (plus optional lodging) and nprov providers,
+ * provider i at place i % nclinics. travel[a][b] filled by the caller. */
+static struct sched_case *new_case(int nplaces, int nprov)
+{
+    struct sched_case *c = calloc(1, sizeof(*c));
+    c->id = dup("t");
+    c->name = dup("test case");
+    c->timezone = dup("America/New_York");
+    assert_int_equal(cal_tz_open("America/New_York", &c->tz, NULL), 0);
+    c->horizon_start = D(12, 1);
+    c->horizon_end = D(12, 14);
+    c->family.id = dup("fam");
+    c->family.language = dup("en");
+    c->family.earliest_departure = 7 * 60;
+    c->family.latest_return = 19 * 60;
+    c->family.min_gap_minutes = 10;
+    c->family.telehealth_ready = true;
+    c->family.lodging = -1;
+    c->nplaces = (size_t)nplaces;
+    c->places = calloc((size_t)nplaces, sizeof(*c->places));
+    for (int i = 0; i < nplaces; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "P%d", i);
+        c->places[i].id = dup(id);
+        c->places[i].name = dup(id);
+    }
+    c->travel = calloc((size_t)(nplaces + 1) * (nplaces + 1), sizeof(int));
+    c->park_minutes = 10;
+    c->nproviders = (size_t)nprov;
+    c->providers = calloc((size_t)nprov, sizeof(*c->providers));
+    for (int i = 0; i < nprov; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "dr%d", i);
+        c->providers[i].id = dup(id);
+        c->providers[i].name = dup(id);
+        c->providers[i].capacity = 1;
+        for (int m = 0; m < SCHED_NMODES; m++)
+            c->providers[i].mode[m].place = -1;
+        c->providers[i].mode[SCHED_IN_PERSON].offered = true;
+        c->providers[i].mode[SCHED_IN_PERSON].place = 0;
+    }
+    sched_weights_default(&c->weights);
+    return c;
+}
+
+static void set_travel(struct sched_case *c, int a, int b, int minutes)
+{
+    int n = (int)c->nplaces + 1;
+    if (a < 0)
+        a = (int)c->nplaces;
+    if (b < 0)
+        b = (int)c->nplaces;
+    c->travel[a * n + b] = minutes;
+    c->travel[b * n + a] = minutes;
+}
+
+/* Weekday hours [h0, h1) for a provider mode on every weekday of the horizon. */
+static __attribute__((unused)) void weekday_hours(struct sched_case *c, int prov, enum sched_mode m,
+                                                  int h0, int h1)
+{
+    struct sched_provider_mode *pm = &c->providers[prov].mode[m];
+    pm->offered = true;
+    for (int32_t d = c->horizon_start; d <= c->horizon_end; d++)
+        if (cal_weekday(d) < 5)
+            cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, d, h0 * 60),
+                        cal_tz_local_to_utc(c->tz, d, h1 * 60));
+}
+
+static __attribute__((unused)) void day_hours(struct sched_case *c, int prov, enum sched_mode m,
+                                              int32_t day, int h0, int h1)
+{
+    struct sched_provider_mode *pm = &c->providers[prov].mode[m];
+    pm->offered = true;
+    cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, day, h0 * 60),
+                cal_tz_local_to_utc(c->tz, day, h1 * 60));
+}
+
+static struct sched_visit *add_visit(struct sched_case *c, const char *id, int prov, int minutes,
+                                     int32_t earliest, int32_t latest)
+{
+    c->visits = realloc(c->visits, (c->nvisits + 1) * sizeof(*c->visits));
+    struct sched_visit *v = &c->visits[c->nvisits++];
+    memset(v, 0, sizeof(*v));
+    v->id = dup(id);
+    v->provider = prov;
+    v->minutes = minutes;
+    v->earliest = earliest;
+    v->latest = latest;
+    v->modes = 1u << SCHED_IN_PERSON;
+    v->order[0] = SCHED_IN_PERSON;
+    v->nmodes = 1;
+    v->prefer = SCHED_IN_PERSON;
+    v->priority_factor = 1;
+    v->same_day_as = -1;
+    return v;
+}
+
+static __attribute__((unused)) void allow_mode(struct sched_visit *v, enum sched_mode m)
+{
+    v->modes |= 1u << m;
+    v->order[v->nmodes++] = m;
+}
+
+static void free_case(struct sched_case *c)
+{
+    sched_case_free(c);
+    free(c);
+}
+
+static __attribute__((unused)) struct sched_plan *plan(struct sched_case *c)
+{
+    struct sched_plan *p = NULL;
+    struct careday_error err;
+    struct careday_notes warn = {0};
+    struct sched_options o;
+    sched_options_init(&o);
+    o.time_limit_s = 60;
+    int rc = sched_plan_case(c, &o, &p, &warn, &err);
+    if (rc)
+        fprintf(stderr, "plan failed: %s\n", err.text);
+    assert_int_equal(rc, 0);
+    careday_notes_free(&warn);
+    return p;
+}
+
+static __attribute__((unused)) struct sched_plan *baseline(struct sched_case *c)
+{
+    struct sched_plan *p = NULL;
+    struct careday_error err;
+    assert_int_equal(sched_baseline(c, &p, &err), 0);
+    return p;
+}
+
+/* A family with one 40-minute in-person visit with dr0; dr0 works only the
+ * given days 09:00-09:45 (one start a day). */
+static struct sched_case *one_visit_family(const char *id, const int32_t *days, int ndays,
+                                           int capacity)
+{
+    struct sched_case *c = new_case(1, 1);
+    free(c->id);
+    c->id = dup(id);
+    set_travel(c, -1, 0, 60);
+    for (int i = 0; i < ndays; i++)
+        day_hours(c, 0, SCHED_IN_PERSON, days[i], 9, 10);
+    /* 09:00-09:45 only: remove 09:45-10:00 */
+    struct cal_set cut = {0}, out = {0};
+    for (int i = 0; i < ndays; i++)
+        cal_set_add(&cut, cal_tz_local_to_utc(c->tz, days[i], 9 * 60 + 45),
+                    cal_tz_local_to_utc(c->tz, days[i], 10 * 60));
+    cal_set_subtract(&out, &c->providers[0].mode[0].free, &cut);
+    cal_set_free(&c->providers[0].mode[0].free);
+    c->providers[0].mode[0].free = out;
+    cal_set_free(&cut);
+    c->providers[0].capacity = capacity;
+    add_visit(c, "neuro-fu", 0, 40, D(12, 1), D(12, 14));
+    return c;
+}
+
+static int run_here(void *ud, const struct sched_hold *holds, size_t nholds,
+                    const struct sched_batch_task *tasks, size_t n,
+                    struct sched_batch_answer *answers)
+{
+    const sched_batch *b = ud;
+    for (size_t i = 0; i < n; i++)
+        if (sched_batch_run_task(b, holds, nholds, &tasks[i], &answers[i], NULL))
+            sched_batch_answer_clear(&answers[i]);
+    return 0;
+}
+
+static void solve(const sched_batch *b, uint64_t seed, struct sched_batch_result *res)
+{
+    struct sched_batch_options o;
+    struct careday_error err;
+    sched_batch_options_init(&o);
+    o.seed = seed;
+    struct sched_batch_runner r = {run_here, (void *)b, 2};
+    assert_int_equal(sched_batch_solve(b, &o, &r, res, &err), 0);
+}
+
+/* Two families, one slot on Tuesday and one on Thursday: alone each takes
+ * the first; together one each, never both at once. */
+static void test_two_families_two_slots(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1), D(12, 3)};
+    struct sched_case *a = one_visit_family("a", days, 2, 1);
+    struct sched_case *b2 = one_visit_family("b", days, 2, 1);
+    const struct sched_case *cases[] = {a, b2};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    assert_int_equal(sched_batch_nproviders(b), 1);
+
+    struct sched_plan *base[2];
+    assert_int_equal(sched_batch_baseline(b, NULL, base, NULL), 0);
+    assert_int_equal(base[0]->metrics.unscheduled, 0);
+    assert_int_equal(base[1]->metrics.unscheduled, 0);
+    assert_true(base[0]->appts[0].start != base[1]->appts[0].start);
+    assert_int_equal(sched_batch_conflicts(b, base), 0);
+    /* Planned alone, both would take Tuesday: a conflict the batch counts. */
+    struct sched_plan *alone[2] = {plan(a), plan(b2)};
+    assert_true(alone[0]->appts[0].start == alone[1]->appts[0].start);
+    assert_int_equal(sched_batch_conflicts(b, alone), 1);
+
+    struct sched_batch_result res;
+    solve(b, 1, &res);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    assert_int_equal(res.plans[0]->metrics.unscheduled + res.plans[1]->metrics.unscheduled, 0);
+    /* Both get their own optimum (one trip each): the bound is reached. */
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+    assert_true(res.objective == res.bound_total);
+    assert_true(res.gap == 0);
+
+    /* The same seed gives the same plan. */
+    struct sched_batch_result again;
+    solve(b, 1, &again);
+    for (int f = 0; f < 2; f++)
+        assert_true(again.plans[f]->appts[0].start == res.plans[f]->appts[0].start);
+    sched_batch_result_free(&again);
+    sched_batch_result_free(&res);
+    for (int f = 0; f < 2; f++) {
+        sched_plan_free(base[f]);
+        sched_plan_free(alone[f]);
+    }
+    sched_batch_free(b);
+    free_case(a);
+    free_case(b2);
+}
+
+/* Capacity 2 and three families on one Tuesday slot: two go, the third is
+ * left out (it has no other day). */
+static void test_capacity_two(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1)};
+    struct sched_case *c[3];
+    for (int i = 0; i < 3; i++)
+        c[i] = one_visit_family(i == 0 ? "a" : i == 1 ? "b" : "c", days, 1, 2);
+    const struct sched_case *cases[] = {c[0], c[1], c[2]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 3, &b, NULL, NULL), 0);
+    assert_int_equal(sched_batch_capacity(b, 0), 2);
+    struct sched_batch_result res;
+    solve(b, 5, &res);
+    int placed = 0;
+    for (int f = 0; f < 3; f++)
+        placed += (int)res.plans[f]->nappts;
+    assert_int_equal(placed, 2);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    /* The bound (each alone: placed) is below: the third is left out by
+     * capacity, which the bound does not see. */
+    assert_int_equal(res.status, SCHED_STATUS_FEASIBLE);
+    assert_true(res.bound_total < res.objective);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    for (int i = 0; i < 3; i++)
+        free_case(c[i]);
+}
+
+/* One provider id, two capacities: bad input naming both cases. */
+static void test_mismatch(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1)};
+    struct sched_case *a = one_visit_family("a", days, 1, 1);
+    struct sched_case *b2 = one_visit_family("b", days, 1, 2);
+    const struct sched_case *cases[] = {a, b2};
+    sched_batch *b = NULL;
+    struct sched_batch_mismatch mm;
+    struct careday_error err;
+    assert_int_equal(sched_batch_new(cases, 2, &b, &mm, &err), SCHED_EINVAL);
+    assert_null(b);
+    assert_int_equal(mm.case_a, 0);
+    assert_int_equal(mm.case_b, 1);
+    assert_string_equal(mm.field, "capacity");
+    /* Other hours: the bookable time differs. */
+    int32_t other[] = {D(12, 2)};
+    struct sched_case *c2 = one_visit_family("c", other, 1, 1);
+    const struct sched_case *cases2[] = {a, c2};
+    assert_int_equal(sched_batch_new(cases2, 2, &b, &mm, &err), SCHED_EINVAL);
+    assert_string_equal(mm.field, "in_person.available");
+    free_case(a);
+    free_case(b2);
+    free_case(c2);
+}
+
+/* Families that share no provider are independent components. */
+static void test_components(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1)};
+    struct sched_case *c[3];
+    for (int i = 0; i < 3; i++)
+        c[i] = one_visit_family(i == 0 ? "a" : i == 1 ? "b" : "c", days, 1, 1);
+    free(c[1]->providers[0].id);
+    c[1]->providers[0].id = dup("other");
+    const struct sched_case *cases[] = {c[0], c[1], c[2]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 3, &b, NULL, NULL), 0);
+    int comp[3];
+    assert_int_equal(sched_batch_components(b, comp), 2);
+    assert_int_equal(comp[0], 0);
+    assert_int_equal(comp[1], 1);
+    assert_int_equal(comp[2], 0);
+    sched_batch_free(b);
+    for (int i = 0; i < 3; i++)
+        free_case(c[i]);
+}
+
+/* Tasks and answers survive the trip through bytes; damaged bytes are refused. */
+static void test_pack(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1)};
+    struct sched_case *a = one_visit_family("a", days, 1, 1);
+    struct sched_batch_answer ans = {0}, back;
+    ans.plans[0] = plan(a);
+    ans.has_bound = true;
+    ans.bound = 1234;
+    char *buf;
+    size_t len;
+    assert_int_equal(sched_batch_pack_answer(&ans, &buf, &len), 0);
+    assert_int_equal(sched_batch_unpack_answer(buf, len, &back), 0);
+    assert_true(back.has_bound && back.bound == 1234);
+    assert_non_null(back.plans[0]);
+    assert_null(back.plans[1]);
+    assert_int_equal(back.plans[0]->nappts, ans.plans[0]->nappts);
+    assert_true(back.plans[0]->appts[0].start == ans.plans[0]->appts[0].start);
+    assert_true(back.plans[0]->objective == ans.plans[0]->objective);
+    sched_batch_answer_clear(&back);
+    assert_int_equal(sched_batch_unpack_answer(buf, len - 1, &back), SCHED_EINVAL);
+    buf[0] ^= 1;
+    assert_int_equal(sched_batch_unpack_answer(buf, len, &back), SCHED_EINVAL);
+    free(buf);
+
+    struct sched_batch_task t = {.fam = {1, 0}, .nfam = 2, .alone = true, .time_limit_s = 3};
+    struct sched_hold h[2] = {{0, 1, 100, 200}, {0, 0, 150, 300}}, *hb = NULL;
+    struct sched_batch_task tb;
+    size_t nh;
+    assert_int_equal(sched_batch_pack_task(&t, h, 2, &buf, &len), 0);
+    assert_int_equal(sched_batch_unpack_task(buf, len, &tb, &hb, &nh), 0);
+    assert_int_equal(nh, 2);
+    assert_int_equal(tb.nfam, 2);
+    assert_int_equal(tb.fam[0], 1);
+    assert_true(hb[1].start == 150 && hb[1].end == 300);
+    free(hb);
+    free(buf);
+    sched_batch_answer_clear(&ans);
+    free_case(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_two_families_two_slots),
+        cmocka_unit_test(test_capacity_two),
+        cmocka_unit_test(test_mismatch),
+        cmocka_unit_test(test_components),
+        cmocka_unit_test(test_pack),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
