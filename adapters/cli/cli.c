@@ -592,8 +592,7 @@ int cli_plan(int argc, char **argv)
     struct sched_options so;
     struct out_options oo;
     struct progress pr = {0};
-    struct out_publish pub = {0};
-    char out[4096], uid_key[2 * OUT_UID_KEY_BYTES + 1] = "";
+    char out[4096], *case_abs = NULL;
     cal_time now;
     bool loaded = false;
     int rc, code;
@@ -634,6 +633,7 @@ int cli_plan(int argc, char **argv)
     loaded = true;
     if (a.invite && (rc = out_check_invite(&c, &err)))
         goto fail;
+    case_abs = realpath(a.case_path, NULL); /* plan.json says which case it plans */
     c.now = now;
     if (a.previous) {
         if ((rc = adapt_previous_load(a.previous, &c, &err)))
@@ -679,43 +679,20 @@ int cli_plan(int argc, char **argv)
         }
     }
 
-    /* Stage inside OUT's real folder (or beside a new OUT): see publish.c. */
-    if ((rc = out_publish_begin(out, &pub, &err)))
-        goto fail;
     memset(&oo, 0, sizeof oo);
     oo.lang = a.lang;
     oo.now = now;
     oo.previous_plan = a.previous;
     oo.invite = a.invite;
-    oo.messages_dir = NULL;
-    /* Provider UIDs keep their key across re-planning: from --previous,
-     * else from the plan already in OUT, else a new one. */
-    {
-        char prev_in_out[4200];
-        snprintf(prev_in_out, sizeof prev_in_out, "%s/plan.json", pub.target);
-        if ((!a.previous || out_uid_key_of_plan(a.previous, uid_key, sizeof uid_key) != 0) &&
-            (pub.fresh || out_uid_key_of_plan(prev_in_out, uid_key, sizeof uid_key) != 0) &&
-            (rc = out_uid_key_new(uid_key, sizeof uid_key, &err)))
-            goto fail;
-        oo.uid_key = uid_key;
-    }
+    oo.case_file = case_abs;
     if (a.previous) {
         if (sched_plan_changes(&c, plan, &changes) != 0) {
             rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
             goto fail;
         }
         oo.changes = &changes;
-        if ((rc = out_write_changes_json(pub.staging, &c, plan, &changes, &oo, &err)))
-            goto fail;
     }
-    if ((rc = out_write_calendars(pub.staging, &c, plan, &oo, &err)) ||
-        (rc = out_write_itinerary(pub.staging, &c, plan, base, &oo, &err)) ||
-        (rc = out_write_plan_json(pub.staging, &c, plan, base, &oo, &err))) {
-        if (rc != ADAPT_EINPUT && rc != ADAPT_EFETCH)
-            rc = ADAPT_EINTERNAL;
-        goto fail;
-    }
-    if ((rc = out_publish_commit(&pub, NULL, &err)))
+    if ((rc = out_publish(out, &c, plan, base, &oo, &err)))
         goto fail;
 
     code = plan->nunscheduled > 0 ? CLI_EXIT_UNSCHEDULED : CLI_EXIT_OK;
@@ -730,7 +707,7 @@ fail:
     print_error(&err);
     code = adapt_exit_code(rc);
 done:
-    out_publish_abort(&pub);
+    free(case_abs);
     sched_changes_free(&changes);
     sched_plan_free(plan);
     sched_plan_free(base);

@@ -22,6 +22,7 @@ struct out_options {
      * and the provider's file as STATUS:CANCELLED with a raised SEQUENCE;
      * with invite, providers/<id>-cancel.ics carries them as METHOD:CANCEL. */
     const struct sched_changes *changes;
+    const char *case_file;  /* the case's absolute path, recorded in plan.json; may be NULL */
     bool no_provider_files; /* out_write_calendars: family.ics only (batch family folders) */
 };
 
@@ -86,9 +87,26 @@ const char *out_reason_code(enum sched_reason_code r);
 int out_reason_text(const struct sched_case *c, const struct sched_unscheduled *u,
                     const struct out_options *o, char **out, struct careday_error *err);
 
+/* How provider calendars name the child: family.provider_label, else the
+ * initials of the child's name (the case name up to its first " — ") and the
+ * case id: "S.R. (rivera-winter-2026)". Writes into buf. */
+void out_provider_label(const struct sched_case *c, char *buf, size_t size);
+
 /* Stable UID of a visit's appointment: derived from the case id and the visit
  * id only, so re-planning keeps it. Writes into buf. */
 void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size);
+
+/* Write every output of plan into the folder out, whole or not at all
+ * (publish.c, steps below): staged inside OUT's real folder, every name
+ * checked first, moved in one rename each with what they replace kept to be
+ * put back on failure, plan.json last. changes.json is written when
+ * o->changes is set and removed from out otherwise; provider calendars left
+ * from an earlier plan whose provider has nothing now are removed. Without
+ * o->uid_key, the provider UID key comes from o->previous_plan, else the
+ * plan.json already in out, else a new random one. */
+int out_publish(const char *out, const struct sched_case *c, const struct sched_plan *plan,
+                const struct sched_plan *baseline, const struct out_options *o,
+                struct careday_error *err);
 
 /* Publishing OUT whole or not at all (publish.c). out_publish_begin makes
  * the staging folder (p->staging, with a providers/ folder) that the

@@ -442,3 +442,49 @@ done:
     names_free(&s);
     return rc;
 }
+
+/* The provider UID key of this plan: given, else from the earlier plan,
+ * else from the plan already in OUT, else new. */
+static int settle_uid_key(const struct out_publish *p, const struct out_options *o, char *key,
+                          size_t size, struct careday_error *err)
+{
+    char in_out[sizeof p->target + 16];
+    if (o->uid_key) {
+        snprintf(key, size, "%s", o->uid_key);
+        return 0;
+    }
+    if (o->previous_plan && out_uid_key_of_plan(o->previous_plan, key, size) == 0)
+        return 0;
+    snprintf(in_out, sizeof in_out, "%s/plan.json", p->target);
+    if (!p->fresh && out_uid_key_of_plan(in_out, key, size) == 0)
+        return 0;
+    return out_uid_key_new(key, size, err);
+}
+
+int out_publish(const char *out, const struct sched_case *c, const struct sched_plan *plan,
+                const struct sched_plan *baseline, const struct out_options *o,
+                struct careday_error *err)
+{
+    struct out_publish p;
+    struct out_options oo = *o;
+    char key[2 * OUT_UID_KEY_BYTES + 1];
+    int rc = out_publish_begin(out, &p, err);
+    if (rc)
+        return rc;
+    if ((rc = settle_uid_key(&p, o, key, sizeof key, err)))
+        goto done;
+    oo.uid_key = key;
+    if (oo.changes && (rc = out_write_changes_json(p.staging, c, plan, oo.changes, &oo, err)))
+        goto done;
+    if ((rc = out_write_calendars(p.staging, c, plan, &oo, err)) ||
+        (rc = out_write_itinerary(p.staging, c, plan, baseline, &oo, err)) ||
+        (rc = out_write_plan_json(p.staging, c, plan, baseline, &oo, err))) {
+        if (rc != ADAPT_EINPUT && rc != ADAPT_EFETCH)
+            rc = ADAPT_EINTERNAL;
+        goto done;
+    }
+    rc = out_publish_commit(&p, NULL, err);
+done:
+    out_publish_abort(&p);
+    return rc;
+}
