@@ -280,7 +280,7 @@ static enum dc_result check(struct bd *b, const struct zlist *groups, const stru
         b->memocap = nc;
     }
     struct dc_query q = {groups->v,   groups->n,   s->nights.v, s->nights.n,
-                         s->routes.v, s->routes.n, left_s(b)};
+                         s->routes.v, s->routes.n, left_s(b),   0};
     struct dc_answer ans;
     double tc = sched_now_s();
     enum dc_result r = dc_check(&b->dm, &q, &ans);
@@ -339,6 +339,13 @@ static int cut_off(struct bd *b, const struct dayset *s, const struct memo *whol
             rc = ipush(&onl, last->dis[i]);
         for (size_t i = 0; i < s->near_on.n && !rc; i++)
             rc = ipush(&onl, s->near_on.v[i]);
+#ifdef CAREDAY_DAYS_TRACE
+        fprintf(stderr, "  cut:");
+        for (size_t i = 0; i < cur.n; i++)
+            fprintf(stderr, " %s/%d/d%d", b->x->c->visits[b->dm.g[cur.v[i]].visit].id,
+                    (int)b->dm.g[cur.v[i]].mode, b->dm.g[cur.v[i]].day);
+        fprintf(stderr, " +%zu on, %zu off\n", onl.n, s->near_off.n);
+#endif
         if (!rc)
             rc = dm_add_cut(&b->dm, cur.v, cur.n, onl.v, onl.n, s->near_off.v, s->near_off.n);
         b->cuts++;
@@ -600,6 +607,8 @@ int sched_plan_days(struct sched_ctx *x, const struct sched_options *o,
     b.t_end = b.t0 + (o->time_limit_s > 0 ? o->time_limit_s : 1e9);
     b.bound = -SOLVER_INF;
     int rc = dm_build(x, &b.dm);
+    if (!rc && !b.dm.minute_costs)
+        rc = dm_prepare(&b.dm);
     if (!rc && b.dm.minute_costs) {
         /* Costs that vary minute by minute (late_minute): the time-indexed
          * model prices them exactly. */

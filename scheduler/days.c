@@ -491,13 +491,28 @@ static void build_same_day(struct dmaster *dm)
 
 /* Some pair of candidates of a and b can meet the lag (b starts between min
  * and max minutes after a ends): a necessary condition from the ranges. */
-static bool lag_possible(const struct dgroup *a, const struct dgroup *b,
+static bool lag_possible(const struct dmaster *dm, const struct dgroup *a, const struct dgroup *b,
                          const struct sched_lag *lag)
 {
     cal_time lo = b->s0 - a->e1, hi = b->s1 - a->e0;
-    if (hi < (cal_time)lag->min_gap_minutes * 60)
+    cal_time mn = (cal_time)lag->min_gap_minutes * 60, mx = (cal_time)lag->max_gap_minutes * 60;
+    if (hi < mn || (lag->max_gap_minutes >= 0 && lo > mx))
         return false;
-    return lag->max_gap_minutes < 0 || lo <= (cal_time)lag->max_gap_minutes * 60;
+    /* Exactly: some start of b in [end + min, end + max] for some end of a
+     * (b's candidates are in start order). */
+    const struct cand *cs = dm->x->cands;
+    size_t j = 0;
+    for (size_t i = a->c0; i < a->c0 + a->n; i++) {
+        cal_time from = cs[dm->gcand[i]].uend + mn;
+        while (j < b->n && cs[dm->gcand[b->c0 + j]].ustart < from)
+            j++;
+        if (j == b->n)
+            return false;
+        if (lag->max_gap_minutes < 0 ||
+            cs[dm->gcand[b->c0 + j]].ustart <= cs[dm->gcand[i]].uend + mx)
+            return true;
+    }
+    return false;
 }
 
 bool dm_lag_decided(const struct dmaster *dm, const struct dgroup *a, const struct dgroup *b,
@@ -528,7 +543,7 @@ static void build_order(struct dmaster *dm)
                 row_begin(dm);
                 row_put(dm, dm->g[i].col, 1);
                 for (size_t j = a0; j < a1; j++)
-                    if (lag_possible(&dm->g[j], &dm->g[i], lag))
+                    if (lag_possible(dm, &dm->g[j], &dm->g[i], lag))
                         row_put(dm, dm->g[j].col, -1);
                 row_end(dm, -SOLVER_INF, 0);
             }
@@ -536,7 +551,7 @@ static void build_order(struct dmaster *dm)
                 row_begin(dm);
                 row_put(dm, dm->g[j].col, 1);
                 for (size_t i = b0; i < b1; i++)
-                    if (lag_possible(&dm->g[j], &dm->g[i], lag))
+                    if (lag_possible(dm, &dm->g[j], &dm->g[i], lag))
                         row_put(dm, dm->g[i].col, -1);
                 if (dm->vgn[B] == 0)
                     continue; /* B can never be placed: nothing to say */

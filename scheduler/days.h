@@ -56,6 +56,10 @@ struct dmaster {
  * leaves nothing to free but dm_free (which is always safe). */
 int dm_build(struct sched_ctx *x, struct dmaster *dm);
 void dm_free(struct dmaster *dm);
+/* Rows for what any plan must respect at the minute level: a trip-day group
+ * that needs a night, two groups of a day that never fit together
+ * (dayprep.c). */
+int dm_prepare(struct dmaster *dm);
 /* Add the cut sum(1 - y[g] for g in pos) + sum(z for z in on) + sum(1 - z
  * for z in off) >= 1, where pos are group indices and on/off columns. */
 int dm_add_cut(struct dmaster *dm, const size_t *pos, size_t npos, const int *on, size_t non,
@@ -78,6 +82,9 @@ struct dc_query {
     const int *routes; /* the master's route per trip day (route indices) */
     size_t nroutes;
     double time_limit_s;
+    /* 0: the nights listed. 1 + bits: assume (bit 0) a night before and
+     * (bit 1) a night after every day, for what holds in any plan. */
+    int assume_nights;
 };
 
 struct dc_answer {

@@ -221,6 +221,11 @@ static int setup(struct search *s, const struct dc_query *q)
     size_t np = x->c->nplaces;
     for (int d = 0; d < x->ndays; d++) {
         s->day[d] = (struct sday){.last = -1, .lo = 1, .hi = 0, .place = -1, .firsts = 1u};
+        if (q->assume_nights) {
+            s->day[d].night_before = (q->assume_nights - 1) & 1;
+            s->day[d].night_after = (q->assume_nights - 1) & 2;
+            continue;
+        }
         for (size_t p = 0; dm->ocol && p < np; p++)
             for (size_t k = 0; k < q->nnights; k++) {
                 if (d > 0 && q->nights[k] == dm->ocol[(size_t)(d - 1) * np + p])

@@ -5,7 +5,7 @@
  */
 #include "adapters/adapters.h"
 #include "adapters/cli/commands.h"
-#include "adapters/input/http.h"
+#include "adapters/http.h"
 #include "adapters/output/publish.h"
 
 #include <dirent.h>

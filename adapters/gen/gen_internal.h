@@ -7,6 +7,7 @@
 #define CAREDAY_ADAPTERS_GEN_INTERNAL_H
 
 #include "adapters/adapters.h"
+#include "adapters/gen/gen.h"
 
 #include <jansson.h>
 
@@ -14,7 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GEN_MAX_FAMILIES 1000
 #define GEN_SLOT 15 /* the planner's start grid, minutes */
 #define GEN_MAX_VISITS 15
 
@@ -212,7 +212,6 @@ void gen_ics_begin(struct sbuf *b, const char *calname);
 void gen_ics_event(struct sbuf *b, const struct world *w, const char *uid_prefix, int n, cal_time s,
                    cal_time e, const char *summary);
 void gen_ics_end(struct sbuf *b);
-int gen_mkdir_p(const char *path);
 int gen_write_text(const struct out *o, const char *rel, const char *text, size_t len);
 json_t *gen_case_json(struct world *w, const struct family *f);
 int gen_write_json(const struct out *o, const char *rel, json_t *doc);

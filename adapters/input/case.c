@@ -9,7 +9,7 @@
  */
 #include "adapters/input/case_loader.h"
 #include "adapters/input/fhir.h"
-#include "adapters/input/json_file.h"
+#include "adapters/json_file.h"
 #include "adapters/input/travel_internal.h"
 
 #include <errno.h>

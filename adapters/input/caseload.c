@@ -5,7 +5,7 @@
  * file. The same file listed twice, or two cases with one id, is bad input.
  */
 #include "adapters/input/case_internal.h"
-#include "adapters/input/json_file.h"
+#include "adapters/json_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * file when one is given, else from the great-circle distance with a detour
  * factor at an average speed (docs/case-format.md, "travel").
  */
-#include "adapters/input/json_file.h"
+#include "adapters/json_file.h"
 #include "adapters/input/travel_internal.h"
 #include "adapters/adapters.h"
 

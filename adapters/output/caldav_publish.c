@@ -14,7 +14,7 @@
  * completed by running it again.
  */
 #include "adapters/output/publish.h"
-#include "adapters/input/http.h"
+#include "adapters/http.h"
 
 #include <errno.h>
 #include <jansson.h>

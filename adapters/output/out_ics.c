@@ -9,7 +9,7 @@
  * previous plan.json (--previous).
  */
 #include "adapters/adapters.h"
-#include "adapters/input/json_file.h"
+#include "adapters/json_file.h"
 #include "adapters/output/i18n.h"
 #include "adapters/output/outputs.h"
 

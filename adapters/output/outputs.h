@@ -20,7 +20,7 @@ struct out_options {
      * and the provider's file as STATUS:CANCELLED with a raised SEQUENCE;
      * with invite, providers/<id>-cancel.ics carries them as METHOD:CANCEL. */
     const struct sched_changes *changes;
-    bool no_provider_files;    /* out_write_calendars: family.ics only (batch family folders) */
+    bool no_provider_files; /* out_write_calendars: family.ics only (batch family folders) */
 };
 
 /* OUT/plan.json (DESIGN §5), with the baseline's metrics beside the plan's. */

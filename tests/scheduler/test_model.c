@@ -217,6 +217,79 @@ static void test_impossible_visit_reason(void **state)
     free_case(c);
 }
 
+/* The plan hands back the one-at-a-time plan it started from, built on the
+ * same candidates: it equals sched_baseline's (built on its own). */
+static void test_baseline_from_the_plans_candidates(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 2);
+    set_travel(c, -1, 0, 30);
+    weekday_hours(c, 0, SCHED_IN_PERSON, 8, 17);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 9), 9, 12);
+    add_visit(c, "a", 0, 30, D(12, 1), D(12, 14));
+    add_visit(c, "b", 1, 45, D(12, 1), D(12, 14));
+    struct sched_plan *p = NULL, *base = NULL, *alone = NULL;
+    struct careday_error err;
+    struct sched_options o;
+    sched_options_init(&o);
+    o.baseline = &base;
+    assert_int_equal(sched_plan_case(c, &o, &p, NULL, &err), 0);
+    assert_non_null(base);
+    assert_int_equal(sched_baseline(c, &alone, &err), 0);
+    assert_int_equal(base->nappts, alone->nappts);
+    for (size_t i = 0; i < base->nappts; i++) {
+        assert_int_equal(base->appts[i].visit, alone->appts[i].visit);
+        assert_true(base->appts[i].start == alone->appts[i].start);
+    }
+    assert_int_equal(base->metrics.trips, alone->metrics.trips);
+    assert_int_equal(base->metrics.trips, 2); /* a on 12-01, b on 12-09 */
+    assert_int_equal(p->metrics.trips, 1);    /* both on 12-09 */
+    sched_plan_free(p);
+    sched_plan_free(base);
+    sched_plan_free(alone);
+    free_case(c);
+}
+
+/* Two one-hour visits and one hour of provider time: one is left out. A
+ * search stopped before it proved anything says so (never "displaced"),
+ * keeps the proven reason of a visit with no time at all, and is no worse
+ * than the one-at-a-time plan; given time, the reason is proven. */
+static void test_stopped_search_says_so(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(1, 2);
+    set_travel(c, -1, 0, 30);
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 3), 9, 10);
+    add_visit(c, "first", 0, 60, D(12, 1), D(12, 14));
+    add_visit(c, "second", 0, 60, D(12, 1), D(12, 14));
+    add_visit(c, "never", 1, 30, D(12, 1), D(12, 14)); /* provider 1 has no hours */
+    struct sched_plan *p = NULL;
+    struct careday_error err;
+    struct sched_options o;
+    sched_options_init(&o);
+    o.time_limit_s = 1e-9; /* over before the first round */
+    assert_int_equal(sched_plan_case(c, &o, &p, NULL, &err), 0);
+    assert_int_equal(p->status, SCHED_STATUS_FEASIBLE);
+    assert_int_equal(p->metrics.unscheduled, 2);
+    for (size_t i = 0; i < p->nunscheduled; i++) {
+        const struct sched_unscheduled *u = &p->unscheduled[i];
+        if (u->visit == 2) {
+            assert_int_equal(u->code, SCHED_REASON_NO_PROVIDER_TIME);
+        } else {
+            assert_int_equal(u->code, SCHED_REASON_STOPPED);
+            assert_true(u->time_limit_s == 1e-9);
+            assert_true(u->bound <= p->objective && u->objective == p->objective);
+        }
+    }
+    sched_plan_free(p);
+    p = plan(c);
+    assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
+    for (size_t i = 0; i < p->nunscheduled; i++)
+        assert_int_not_equal(p->unscheduled[i].code, SCHED_REASON_STOPPED);
+    sched_plan_free(p);
+    free_case(c);
+}
+
 /* Family busy 10:00-14:00 on every day: a trip must fit entirely before or
  * after it, so a visit at 12:00 is impossible and a telehealth visit
  * cannot sit inside the trip. */
@@ -426,6 +499,8 @@ int main(void)
         cmocka_unit_test(test_home_blocked_by_nurse),
         cmocka_unit_test(test_overnight_beats_two_day_trips),
         cmocka_unit_test(test_impossible_visit_reason),
+        cmocka_unit_test(test_baseline_from_the_plans_candidates),
+        cmocka_unit_test(test_stopped_search_says_so),
         cmocka_unit_test(test_family_busy_and_trip_interval),
         cmocka_unit_test(test_two_places_one_day),
         cmocka_unit_test(test_no_trip_day_without_care),

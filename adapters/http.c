@@ -5,7 +5,7 @@
  * meant for, the cache with conditional GET, and the redaction of every URL
  * shown to a person.
  */
-#include "adapters/input/http.h"
+#include "adapters/http.h"
 
 #include <ctype.h>
 #include <curl/curl.h>

@@ -2,10 +2,11 @@
  * Reading a JSON file that careday was told to read (the case, a travel
  * matrix, an earlier plan, a message catalogue): only a regular file, only
  * UTF-8 (a byte-order mark is skipped, UTF-16 is refused with what to do),
- * duplicate keys refused.
+ * duplicate keys refused. Private to adapters/, shared by its rooms (the
+ * inputs and the earlier plan that the calendar writer reads back).
  */
-#ifndef CAREDAY_ADAPTERS_INPUT_JSON_FILE_H
-#define CAREDAY_ADAPTERS_INPUT_JSON_FILE_H
+#ifndef CAREDAY_ADAPTERS_JSON_FILE_H
+#define CAREDAY_ADAPTERS_JSON_FILE_H
 
 #include "adapters/adapters.h"
 

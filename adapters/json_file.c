@@ -1,7 +1,7 @@
 /*
  * Reading JSON files: see json_file.h.
  */
-#include "adapters/input/json_file.h"
+#include "adapters/json_file.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * Private to adapters/: one HTTP exchange with the fetch policy every
+ * Shared by the rooms of adapters/ (not a public header): one HTTP exchange with the fetch policy every
  * network source and `careday publish` share (libcurl stays in http.c).
  *
  * Policy: TLS verification always on (a request may name its own CA file
