@@ -1,6 +1,6 @@
 /*
- * Shared by the rooms of adapters/ (not a public header): one HTTP exchange with the fetch policy every
- * network source and `careday publish` share (libcurl stays in http.c).
+ * Shared by the rooms of adapters/ (not a public header): one HTTP exchange with the fetch policy
+ * every network source and `careday publish` share (libcurl stays in http.c).
  *
  * Policy: TLS verification always on (a request may name its own CA file
  * for a private CA), libcurl's proxy environment honoured, connect and
