@@ -71,6 +71,11 @@ const char *out_reason_code(enum sched_reason_code r);
 int out_reason_text(const struct sched_case *c, const struct sched_unscheduled *u,
                     const struct out_options *o, char **out, struct careday_error *err);
 
+/* How provider calendars name the child: family.provider_label, else the
+ * initials of the child's name (the case name up to its first " — ") and the
+ * case id: "S.R. (rivera-winter-2026)". Writes into buf. */
+void out_provider_label(const struct sched_case *c, char *buf, size_t size);
+
 /* Stable UID of a visit's appointment: derived from the case id and the visit
  * id only, so re-planning keeps it. Writes into buf. */
 void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size);
