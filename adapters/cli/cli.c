@@ -73,20 +73,6 @@ static const char usage_check[] = "Usage: careday check CASE.json [--offline]\n"
                                   "No solve, nothing written. --offline reads network sources\n"
                                   "from the cache only.\n";
 
-int adapt_exit_code(int status)
-{
-    switch (status) {
-    case ADAPT_OK:
-        return CLI_EXIT_OK;
-    case ADAPT_EINPUT:
-        return CLI_EXIT_BAD_INPUT;
-    case ADAPT_EFETCH:
-        return CLI_EXIT_FETCH;
-    default:
-        return CLI_EXIT_INTERNAL;
-    }
-}
-
 /* ---------------------------------------------------------------------------
  * Terminal.
  */
@@ -1038,10 +1024,6 @@ int cli_main(int argc, char **argv)
         printf("careday %s\n", CAREDAY_VERSION);
         return CLI_EXIT_OK;
     }
-    if (adapt_global_init() != 0) {
-        fprintf(stderr, "careday: error: could not initialise the network library\n");
-        return CLI_EXIT_INTERNAL;
-    }
     if (strcmp(cmd, "plan") == 0)
         code = cli_plan(argc - 1, argv + 1);
     else if (strcmp(cmd, "check") == 0)
@@ -1054,6 +1036,5 @@ int cli_main(int argc, char **argv)
         code = cli_batch(argc - 1, argv + 1);
     else
         code = usage_error(usage_main, "unknown command \"%s\"", cmd);
-    adapt_global_cleanup();
     return code;
 }
