@@ -220,6 +220,7 @@ enum cal_event_status {
 };
 
 /* One event to write. Strings are borrowed for the call. */
+
 struct cal_event_out {
     enum cal_event_status status;
     const char *uid;

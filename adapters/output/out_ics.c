@@ -9,11 +9,8 @@
  * previous plan.json (--previous).
  */
 #include "adapters/adapters.h"
-#include "adapters/json_file.h"
 #include "adapters/output/i18n.h"
 #include "adapters/output/outputs.h"
-
-#include <jansson.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -26,7 +23,6 @@
 #define OUT_ORGANIZER_NAME "careday"
 #define OUT_ORGANIZER_EMAIL "noreply@careday.invalid"
 #define OUT_PATH_MAX 4096
-#define OUT_MAX_SEQUENCE (INT_MAX - 1) /* see prev_load */
 
 /* ---------------------------------------------------------------------------
  * Identifiers.
@@ -120,130 +116,6 @@ static void provider_uid(const struct sched_case *c, const char *visit_id, const
     add_raw(buf, size, &len, ".");
     add_raw(buf, size, &len, kind);
     add_raw(buf, size, &len, "@careday");
-}
-
-/* ---------------------------------------------------------------------------
- * The previous plan (--previous): visit -> mode, start, end, sequence.
- */
-
-struct prev_appt {
-    const char *visit; /* borrowed from root */
-    enum sched_mode mode;
-    cal_time start, end;
-    int sequence;
-};
-
-struct prev_plan {
-    json_t *root;
-    struct prev_appt *v;
-    size_t n;
-};
-
-static void prev_free(struct prev_plan *p)
-{
-    json_decref(p->root);
-    free(p->v);
-    memset(p, 0, sizeof *p);
-}
-
-static int prev_load(const char *path, struct prev_plan *out, struct careday_error *err)
-{
-    char where[64];
-    memset(out, 0, sizeof *out);
-    int rc =
-        adapt_json_file(path, "the plan.json of an earlier plan (--previous)", &out->root, err);
-    if (rc)
-        return rc;
-    json_t *appts = json_object_get(out->root, "appointments");
-    if (!json_is_array(appts)) {
-        prev_free(out);
-        return careday_fail(err, ADAPT_EINPUT, path, 0, "appointments",
-                            "expected the array of appointments of a careday plan.json");
-    }
-    size_t n = json_array_size(appts);
-    out->v = calloc(n ? n : 1, sizeof *out->v);
-    if (!out->v) {
-        prev_free(out);
-        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        json_t *a = json_array_get(appts, i);
-        const char *visit = json_string_value(json_object_get(a, "visit"));
-        const char *mode = json_string_value(json_object_get(a, "mode"));
-        const char *start = json_string_value(json_object_get(a, "start"));
-        const char *end = json_string_value(json_object_get(a, "end"));
-        json_t *seq = json_object_get(a, "sequence");
-        struct prev_appt *p = &out->v[out->n];
-        const char *bad = !visit   ? "visit"
-                          : !mode  ? "mode"
-                          : !start ? "start"
-                          : !end   ? "end"
-                                   : NULL;
-        if (!bad && sched_mode_parse(mode, &p->mode) != 0)
-            bad = "mode";
-        if (!bad && cal_parse_rfc3339(start, &p->start) != 0)
-            bad = "start";
-        if (!bad && cal_parse_rfc3339(end, &p->end) != 0)
-            bad = "end";
-        if (!bad && seq && !json_is_integer(seq))
-            bad = "sequence";
-        if (bad) {
-            snprintf(where, sizeof where, "appointments[%zu].%s", i, bad);
-            prev_free(out);
-            return careday_fail(err, ADAPT_EINPUT, path, 0, where,
-                                "expected a visit id, a mode, RFC 3339 start and end, and an "
-                                "optional integer sequence");
-        }
-        /* SEQUENCE is a 32-bit integer in iCalendar and a moved appointment
-         * gets one more: the largest usable earlier value is INT_MAX - 1. */
-        json_int_t sv = seq ? json_integer_value(seq) : 0;
-        if (sv < 0 || sv > OUT_MAX_SEQUENCE) {
-            snprintf(where, sizeof where, "appointments[%zu].sequence", i);
-            prev_free(out);
-            return careday_fail(err, ADAPT_EINPUT, path, 0, where,
-                                "expected a sequence from 0 to %d, found %" JSON_INTEGER_FORMAT,
-                                OUT_MAX_SEQUENCE, sv);
-        }
-        p->visit = visit;
-        p->sequence = (int)sv;
-        out->n++;
-    }
-    return 0;
-}
-
-/* SEQUENCE of an appointment: 0 when new, the previous one when unchanged,
- * one more when it moved or changed mode. */
-static int sequence_of(const struct prev_plan *prev, const char *visit, const struct sched_appt *a)
-{
-    for (size_t i = 0; i < prev->n; i++) {
-        const struct prev_appt *p = &prev->v[i];
-        if (strcmp(p->visit, visit) != 0)
-            continue;
-        bool same = p->start == a->start && p->end == a->end && p->mode == a->mode;
-        return same ? p->sequence : p->sequence + 1;
-    }
-    return 0;
-}
-
-/* The SEQUENCE of every appointment of plan (seq[i] for plan->appts[i])
- * against the earlier plan.json at previous_plan; all 0 when it is NULL.
- * plan.json records the same numbers as "sequence", so they keep rising over
- * successive re-plans. */
-int out_previous_sequences(const char *previous_plan, const struct sched_case *c,
-                           const struct sched_plan *plan, int *seq, struct careday_error *err)
-{
-    struct prev_plan prev;
-    for (size_t i = 0; i < plan->nappts; i++)
-        seq[i] = 0;
-    if (!previous_plan)
-        return 0;
-    int rc = prev_load(previous_plan, &prev, err);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < plan->nappts; i++)
-        seq[i] = sequence_of(&prev, c->visits[plan->appts[i].visit].id, &plan->appts[i]);
-    prev_free(&prev);
-    return 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -350,16 +222,56 @@ struct family_ctx {
     struct cal_attendee organizer;
 };
 
-/* First appointment of a trip, by start (appts are sorted by start). */
-static bool first_of_trip(const struct sched_plan *plan, size_t index)
+/* True when appointment index is the first of its trip at its place: the
+ * family arrives there family.arrive_early_minutes before it. */
+static bool first_at_place(const struct sched_plan *plan, size_t index)
 {
     const struct sched_appt *a = &plan->appts[index];
-    if (a->trip < 0)
+    if (a->trip < 0 || a->place < 0)
         return false;
     for (size_t i = 0; i < index; i++)
-        if (plan->appts[i].trip == a->trip)
+        if (plan->appts[i].trip == a->trip && plan->appts[i].place == a->place)
             return false;
     return true;
+}
+
+/* The phone to call about an appointment: the place's desk, else the
+ * provider's number. */
+static const char *phone_of(const struct sched_case *c, const struct sched_appt *a)
+{
+    const struct sched_provider *p = &c->providers[c->visits[a->visit].provider];
+    if (a->place >= 0 && (size_t)a->place < c->nplaces && c->places[a->place].phone &&
+        *c->places[a->place].phone)
+        return c->places[a->place].phone;
+    return p->phone && *p->phone ? p->phone : NULL;
+}
+
+/* How to find a place and whom to call there (lines of a DESCRIPTION). */
+static void place_lines(struct i18n_buf *desc, const struct sched_case *c, const i18n_catalog *cat,
+                        const struct sched_appt *a)
+{
+    const char *phone = phone_of(c, a);
+    const char *directions =
+        a->place >= 0 && (size_t)a->place < c->nplaces ? c->places[a->place].directions : NULL;
+    struct i18n_arg args[] = {{"phone", phone}, {"directions", directions}};
+    if (directions && *directions) {
+        i18n_buf_add(desc, "\n");
+        i18n_buf_add_msg(desc, cat, "event.description.directions", args, 2);
+    }
+    if (phone) {
+        i18n_buf_add(desc, "\n");
+        i18n_buf_add_msg(desc, cat, "event.description.phone", args, 2);
+    }
+}
+
+static void prepare_line(struct i18n_buf *desc, const i18n_catalog *cat,
+                         const struct sched_visit *v)
+{
+    if (!v->prepare || !*v->prepare)
+        return;
+    struct i18n_arg args[] = {{"prepare", v->prepare}};
+    i18n_buf_add(desc, "\n");
+    i18n_buf_add_msg(desc, cat, "event.description.prepare", args, 1);
 }
 
 static int add_appointment(struct family_ctx *x, size_t index)
@@ -374,9 +286,9 @@ static int add_appointment(struct family_ctx *x, size_t index)
         link = NULL;
     const cal_tz *tz = a->mode == SCHED_IN_PERSON ? sched_place_tz(c, a->place) : c->tz;
 
-    char uid[512], when[32], length[32];
+    char uid[512], when[160], length[32];
     out_visit_uid(c, v->id, uid, sizeof uid);
-    i18n_clock(cat, tz, a->start, when, sizeof when);
+    i18n_zoned_clock(cat, tz, c->tz, a->start, when, sizeof when);
     i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
 
     struct i18n_arg args[] = {
@@ -417,30 +329,28 @@ static int add_appointment(struct family_ctx *x, size_t index)
         i18n_buf_add(&desc, "\n");
         i18n_buf_add_msg(&desc, cat, "event.description.where", where, 1);
     }
+    if (first_at_place(x->plan, index)) {
+        char arrive[160];
+        i18n_zoned_clock(cat, tz, c->tz, a->start - (cal_time)c->family.arrive_early_minutes * 60,
+                         arrive, sizeof arrive);
+        struct i18n_arg aargs[] = {{"time", arrive}};
+        i18n_buf_add(&desc, "\n");
+        i18n_buf_add_msg(&desc, cat, "event.description.arrive", aargs, 1);
+    }
     bool nurse = (a->mode == SCHED_HOME && v->home_needs_nurse) ||
                  (a->mode == SCHED_TELEHEALTH && v->telehealth_needs_nurse);
     if (nurse) {
         i18n_buf_add(&desc, "\n");
         i18n_buf_add_msg(&desc, cat, "event.description.home_nurse", NULL, 0);
     }
+    place_lines(&desc, c, cat, a);
+    prepare_line(&desc, cat, v);
 
-    /* One reminder: for the first visit of a trip, 15 minutes before leaving;
-     * otherwise shortly before the visit. */
+    /* One reminder shortly before the visit; leaving for a trip has its own
+     * event and reminder (add_leave). */
     int alarm_minutes = a->mode == SCHED_HOME ? 30 : 15;
-    struct i18n_arg alarm_args[] = {{"summary", summary.s}, {"depart", ""}};
-    char depart[32] = "";
-    if (a->mode == SCHED_IN_PERSON && a->trip >= 0 && (size_t)a->trip < x->plan->ntrips &&
-        first_of_trip(x->plan, index)) {
-        const struct sched_trip *t = &x->plan->trips[a->trip];
-        const cal_tz *from = t->from_lodging ? sched_place_tz(c, c->family.lodging) : c->tz;
-        i18n_clock(cat, from, t->depart, depart, sizeof depart);
-        alarm_args[1].value = depart;
-        if (t->depart <= a->start)
-            alarm_minutes = (int)((a->start - t->depart) / 60) + 15;
-        i18n_buf_add_msg(&alarm, cat, "event.alarm.leave", alarm_args, 2);
-    } else {
-        i18n_buf_add_msg(&alarm, cat, "event.alarm", alarm_args, 2);
-    }
+    struct i18n_arg alarm_args[] = {{"summary", summary.s}};
+    i18n_buf_add_msg(&alarm, cat, "event.alarm", alarm_args, 1);
 
     struct cal_event_out ev = {
         .status = a->state == SCHED_BOOKED ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
@@ -471,6 +381,107 @@ static int add_appointment(struct family_ctx *x, size_t index)
     return rc;
 }
 
+/* Whether every appointment of trip t is booked with its clinic. */
+static bool trip_booked(const struct sched_plan *plan, size_t t)
+{
+    for (size_t i = 0; i < plan->nappts; i++)
+        if (plan->appts[i].trip == (int)t && plan->appts[i].state != SCHED_BOOKED)
+            return false;
+    return true;
+}
+
+/* "Leave for <place>" at the trip's departure, until the family is due at the
+ * first place (arrive_early_minutes before the first appointment), with the
+ * one reminder of the departure: a real event, because Google Calendar drops
+ * VALARMs on import and a reminder alone would be lost. */
+static int add_leave(struct family_ctx *x, size_t t)
+{
+    const struct sched_case *c = x->c;
+    const struct sched_plan *plan = x->plan;
+    const struct sched_trip *trip = &plan->trips[t];
+    const i18n_catalog *cat = x->cat;
+    size_t first = plan->nappts;
+    for (size_t i = 0; i < plan->nappts && first == plan->nappts; i++)
+        if (plan->appts[i].trip == (int)t && plan->appts[i].place >= 0)
+            first = i;
+    if (first == plan->nappts)
+        return 0;
+    const struct sched_appt *a = &plan->appts[first];
+    const struct sched_place *pl = &c->places[a->place];
+    const cal_tz *from_tz = trip->from_lodging ? sched_place_tz(c, c->family.lodging) : c->tz;
+    const cal_tz *to_tz = sched_place_tz(c, a->place);
+    cal_time arrive_at = a->start - (cal_time)c->family.arrive_early_minutes * 60;
+    if (arrive_at <= trip->depart)
+        arrive_at = a->start;
+    char depart[160], arrive[160], uid[512];
+    i18n_zoned_clock(cat, from_tz, c->tz, trip->depart, depart, sizeof depart);
+    i18n_zoned_clock(cat, to_tz, c->tz, arrive_at, arrive, sizeof arrive);
+    const char *place = pl->name ? pl->name : pl->id;
+    struct i18n_arg args[] = {{"place", place},
+                              {"depart", depart},
+                              {"arrive", arrive},
+                              {"lodging", lodging_name(c)},
+                              {"summary", place}};
+    struct i18n_buf summary = {0}, desc = {0}, location = {0}, alarm = {0};
+    i18n_buf_add_msg(&summary, cat, "event.leave.summary", args, 5);
+    i18n_buf_add_msg(&desc, cat,
+                     trip->from_lodging ? "event.leave.description.lodging"
+                                        : "event.leave.description.home",
+                     args, 5);
+    /* The day's practical lines: how to find each place and whom to call
+     * there, then what to prepare, each once. */
+    for (size_t i = 0; i < plan->nappts; i++) {
+        const struct sched_appt *ai = &plan->appts[i];
+        bool seen_place = false;
+        if (ai->trip != (int)t)
+            continue;
+        for (size_t k = 0; k < i; k++) {
+            const struct sched_appt *ak = &plan->appts[k];
+            if (ak->trip != (int)t)
+                continue;
+            seen_place |= ak->place == ai->place;
+        }
+        if (!seen_place)
+            place_lines(&desc, c, cat, ai);
+    }
+    for (size_t i = 0; i < plan->nappts; i++) {
+        const struct sched_appt *ai = &plan->appts[i];
+        bool seen = false;
+        for (size_t k = 0; k < i && ai->trip == (int)t; k++) {
+            const char *pk = c->visits[plan->appts[k].visit].prepare;
+            const char *pi = c->visits[ai->visit].prepare;
+            seen |= plan->appts[k].trip == (int)t && pk && pi && !strcmp(pk, pi);
+        }
+        if (ai->trip == (int)t && !seen)
+            prepare_line(&desc, cat, &c->visits[ai->visit]);
+    }
+    place_text(c, a->place, cat, &location);
+    i18n_buf_add_msg(&alarm, cat, "event.alarm.leave", args, 5);
+    day_uid(c, "leave", trip->day, uid, sizeof uid);
+    struct cal_event_out ev = {
+        .uid = uid,
+        .start = trip->depart,
+        .end = arrive_at,
+        .summary = summary.s,
+        .description = desc.s,
+        .location = location.s,
+        .lat = pl->lat,
+        .lon = pl->lon,
+        .has_geo = true,
+        .alarm_minutes = 15,
+        .alarm_text = alarm.s,
+        .organizer = &x->organizer,
+        .status = trip_booked(plan, t) ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
+    };
+    int rc = summary.oom || desc.oom || location.oom || alarm.oom ? CAL_ENOMEM
+                                                                  : cal_writer_add(x->w, &ev);
+    i18n_buf_free(&summary);
+    i18n_buf_free(&desc);
+    i18n_buf_free(&location);
+    i18n_buf_free(&alarm);
+    return rc;
+}
+
 /* The all-day note of trip t: "Trip to …: leave by HH:MM, back about HH:MM",
  * with the day's visits in the description. */
 static int add_trip_note(struct family_ctx *x, size_t t)
@@ -479,9 +490,11 @@ static int add_trip_note(struct family_ctx *x, size_t t)
     const struct sched_trip *trip = &x->plan->trips[t];
     const i18n_catalog *cat = x->cat;
     const cal_tz *lodging_tz = sched_place_tz(c, c->family.lodging);
-    char depart[32], ret[32], uid[512];
-    i18n_clock(cat, trip->from_lodging ? lodging_tz : c->tz, trip->depart, depart, sizeof depart);
-    i18n_clock(cat, trip->overnight_after ? lodging_tz : c->tz, trip->ret, ret, sizeof ret);
+    char depart[160], ret[160], uid[512];
+    i18n_zoned_clock(cat, trip->from_lodging ? lodging_tz : c->tz, c->tz, trip->depart, depart,
+                     sizeof depart);
+    i18n_zoned_clock(cat, trip->overnight_after ? lodging_tz : c->tz, c->tz, trip->ret, ret,
+                     sizeof ret);
 
     struct i18n_buf places = {0}, summary = {0}, desc = {0};
     trip_places(c, x->plan, (int)t, cat, &places);
@@ -502,8 +515,8 @@ static int add_trip_note(struct family_ctx *x, size_t t)
         if (a->trip != (int)t)
             continue;
         const struct sched_visit *v = &c->visits[a->visit];
-        char when[32];
-        i18n_clock(cat, sched_place_tz(c, a->place), a->start, when, sizeof when);
+        char when[160];
+        i18n_zoned_clock(cat, sched_place_tz(c, a->place), c->tz, a->start, when, sizeof when);
         struct i18n_arg vargs[] = {{"time", when},
                                    {"provider", sched_provider_name(&c->providers[v->provider])},
                                    {"what", visit_what(c, v)}};
@@ -525,6 +538,7 @@ static int add_trip_note(struct family_ctx *x, size_t t)
         .transparent = true,
         .alarm_minutes = -1,
         .organizer = &x->organizer,
+        .status = trip_booked(x->plan, t) ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
     };
     int rc = places.oom || summary.oom || desc.oom ? CAL_ENOMEM : cal_writer_add(x->w, &ev);
     i18n_buf_free(&places);
@@ -720,6 +734,8 @@ static int write_family(const char *dir, const struct sched_case *c, const struc
         rc = add_family_cancellations(&x);
     for (size_t t = 0; t < plan->ntrips && rc == 0; t++) {
         rc = add_trip_note(&x, t);
+        if (rc == 0)
+            rc = add_leave(&x, t);
         if (rc == 0 && plan->trips[t].overnight_after)
             rc = add_overnight(&x, t);
     }
@@ -740,6 +756,84 @@ done:
  * providers/<id>.ics
  */
 
+/* strstr without regard to ASCII case. */
+static bool mentions(const char *text, const char *word)
+{
+    size_t n = word ? strlen(word) : 0;
+    if (!text || n < 3)
+        return false;
+    for (const char *p = text; *p; p++) {
+        size_t k = 0;
+        while (k < n && p[k] &&
+               (p[k] == word[k] || ((p[k] | 0x20) == (word[k] | 0x20) && ((p[k] | 0x20) >= 'a') &&
+                                    ((p[k] | 0x20) <= 'z'))))
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+/* What a provider's calendar says the visit is for: the visit's own purpose,
+ * unless it names another provider or specialty ("... before
+ * gastroenterology"): then the provider's own specialty, else the visit id. */
+static const char *provider_what(const struct sched_case *c, const struct sched_visit *v)
+{
+    const struct sched_provider *own = &c->providers[v->provider];
+    const char *fallback = own->specialty && *own->specialty ? own->specialty : v->id;
+    if (!v->purpose || !*v->purpose)
+        return fallback;
+    for (size_t i = 0; i < c->nproviders; i++) {
+        const struct sched_provider *o = &c->providers[i];
+        if (o == own)
+            continue;
+        bool same_specialty =
+            o->specialty && own->specialty && !strcmp(o->specialty, own->specialty);
+        if (mentions(v->purpose, o->name) ||
+            (!same_specialty && mentions(v->purpose, o->specialty)))
+            return fallback;
+    }
+    return v->purpose;
+}
+
+void out_provider_label(const struct sched_case *c, char *buf, size_t size)
+{
+    if (c->family.provider_label && *c->family.provider_label) {
+        snprintf(buf, size, "%s", c->family.provider_label);
+        return;
+    }
+    /* The child's name is the case name up to its first separator
+     * ("Sofía Rivera — winter follow-ups"): "S.R. (case id)". */
+    const char *name = c->name ? c->name : "";
+    size_t len = 0;
+    buf[0] = '\0';
+    bool start = true;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p == ':' || *p == ',' || *p == '(' ||
+            (*p == ' ' && (p[1] == '-' || p[1] == 0xE2))) /* " - ", " — ", " – " */
+            break;
+        if (*p == ' ' || *p == '-') {
+            start = true;
+            continue;
+        }
+        if (!start || (*p & 0xC0) == 0x80)
+            continue;
+        start = false;
+        size_t n = 1;
+        while ((p[n] & 0xC0) == 0x80)
+            n++;
+        if (len + n + 2 >= size)
+            break;
+        memcpy(buf + len, p, n);
+        if (n == 1 && *p >= 'a' && *p <= 'z')
+            buf[len] = (char)(*p - 'a' + 'A');
+        len += n;
+        buf[len++] = '.';
+        buf[len] = '\0';
+    }
+    snprintf(buf + len, size - len, "%s(%s)", len ? " " : "", c->id ? c->id : "case");
+}
+
 static int add_provider_event(cal_writer *w, const struct sched_case *c, const struct sched_appt *a,
                               const i18n_catalog *cat, const char *uid_kind, int sequence,
                               const struct cal_attendee *organizer,
@@ -755,9 +849,16 @@ static int add_provider_event(cal_writer *w, const struct sched_case *c, const s
     i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
     static const char *const mode_key[SCHED_NMODES] = {"mode.in_person", "mode.telehealth",
                                                        "mode.home"};
+    char label[256];
+    out_provider_label(c, label, sizeof label);
     struct i18n_arg args[] = {
-        {"case", c->name ? c->name : ""},           {"what", visit_what(c, v)}, {"visit", v->id},
-        {"mode", i18n_get(cat, mode_key[a->mode])}, {"length", length},         {"link", link},
+        {"case", label},
+        {"what", provider_what(c, v)},
+        {"visit", v->id},
+        {"mode", i18n_get(cat, mode_key[a->mode])},
+        {"length", length},
+        {"link", link},
+        {"address", c->family.home_address},
     };
     const size_t nargs = sizeof args / sizeof args[0];
     struct i18n_buf summary = {0}, desc = {0}, location = {0};
@@ -774,7 +875,10 @@ static int add_provider_event(cal_writer *w, const struct sched_case *c, const s
                          link ? "event.location.video" : "event.location.video_nolink", args,
                          nargs);
     else
-        i18n_buf_add_msg(&location, cat, "provider.location.home", NULL, 0);
+        i18n_buf_add_msg(&location, cat,
+                         c->family.home_address ? "provider.location.home_address"
+                                                : "provider.location.home",
+                         args, nargs);
 
     struct cal_event_out ev = {
         .status = a->state == SCHED_BOOKED ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,

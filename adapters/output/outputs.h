@@ -20,6 +20,7 @@ struct out_options {
      * and the provider's file as STATUS:CANCELLED with a raised SEQUENCE;
      * with invite, providers/<id>-cancel.ics carries them as METHOD:CANCEL. */
     const struct sched_changes *changes;
+    const char *case_file;  /* the case's absolute path, recorded in plan.json; may be NULL */
     bool no_provider_files; /* out_write_calendars: family.ics only (batch family folders) */
 };
 
@@ -71,9 +72,23 @@ const char *out_reason_code(enum sched_reason_code r);
 int out_reason_text(const struct sched_case *c, const struct sched_unscheduled *u,
                     const struct out_options *o, char **out, struct careday_error *err);
 
+/* How provider calendars name the child: family.provider_label, else the
+ * initials of the child's name (the case name up to its first " — ") and the
+ * case id: "S.R. (rivera-winter-2026)". Writes into buf. */
+void out_provider_label(const struct sched_case *c, char *buf, size_t size);
+
 /* Stable UID of a visit's appointment: derived from the case id and the visit
  * id only, so re-planning keeps it. Writes into buf. */
 void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size);
+
+/* Write every output of plan into the folder out, whole or not at all
+ * (publish.c): staged beside out, moved in one rename each, plan.json last.
+ * changes.json is written when o->changes is set and removed from out
+ * otherwise; provider calendars left from an earlier plan whose provider has
+ * nothing now are removed. */
+int out_publish(const char *out, const struct sched_case *c, const struct sched_plan *plan,
+                const struct sched_plan *baseline, const struct out_options *o,
+                struct careday_error *err);
 
 /* OUT/changes.json: what changed against the previous plan (changes_json.c). */
 int out_write_changes_json(const char *dir, const struct sched_case *c,

@@ -220,6 +220,8 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     }
     add(&t, root, "careday", json_integer(1));
     add(&t, root, "case", json_string(c->id ? c->id : ""));
+    if (o && o->case_file)
+        add(&t, root, "case_file", json_string(o->case_file));
     add(&t, root, "timezone", json_string(c->timezone ? c->timezone : ""));
     add(&t, root, "status", json_string(sched_status_name(plan->status)));
     add(&t, root, "objective", number(plan->objective));

@@ -157,14 +157,17 @@ static json_t *providers_array(json_t *providers)
 static json_t *unscheduled_arr(const struct sched_case *c, const struct sched_plan *p)
 {
     json_t *arr = json_array();
+    struct out_options none = {0};
     for (size_t i = 0; arr && i < p->nunscheduled; i++) {
         const struct sched_unscheduled *u = &p->unscheduled[i];
         const struct sched_visit *v = &c->visits[u->visit];
         char *reason = NULL;
-        if (out_reason_text(c, u, NULL, &reason, NULL) != 0)
+        /* Without a catalogue the stable code stands in for the sentence. */
+        if (out_reason_text(c, u, &none, &reason, NULL) != 0)
             reason = NULL;
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "visit", v->id, "provider",
-                                             c->providers[v->provider].id, "reason",
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "visit", v->id, "provider",
+                                             c->providers[v->provider].id, "code",
+                                             out_reason_code(u->code), "reason",
                                              reason ? reason : out_reason_code(u->code)));
         free(reason);
     }
