@@ -32,6 +32,7 @@ static const char usage_main[] =
     "                             plan a caseload of families sharing providers\n"
     "  check CASE.json            load a case and its calendars, report what they give\n"
     "  calendar expand FILE.ics   show the intervals careday reads from a calendar\n"
+    "  publish OUT --caldav URL   publish a plan's calendars to CalDAV collections\n"
     "  gen --families N --seed S -o DIR\n"
     "                             write synthetic cases (for the benchmark)\n"
     "\n"
@@ -856,6 +857,8 @@ int cli_main(int argc, char **argv)
         code = cli_calendar(argc - 1, argv + 1);
     else if (strcmp(cmd, "gen") == 0)
         code = cli_gen(argc - 1, argv + 1);
+    else if (strcmp(cmd, "publish") == 0)
+        code = cli_publish(argc - 1, argv + 1);
     else if (strcmp(cmd, "batch") == 0)
         code = cli_batch(argc - 1, argv + 1);
     else

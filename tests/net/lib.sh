@@ -9,7 +9,7 @@ export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 
 net_pids=()
 net_python=""
-for p in python3 /usr/bin/python3; do
+for p in /usr/bin/python3 python3; do # the system one starts fastest
     if command -v "$p" >/dev/null 2>&1; then
         net_python=$(command -v "$p")
         break
