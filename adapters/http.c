@@ -438,8 +438,9 @@ int http_perform(const struct http_request *rq, struct http_response *rs, struct
                 curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
             }
         }
+        /* Basic or Digest, as the server asks; also for user:password@ in a URL. */
+        curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
         if (creds && rq->user) {
-            curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
             curl_easy_setopt(c, CURLOPT_USERNAME, rq->user);
             curl_easy_setopt(c, CURLOPT_PASSWORD, rq->password ? rq->password : "");
         }
