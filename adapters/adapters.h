@@ -107,9 +107,9 @@ const char *careday_strerror(int code);
  * Always terminates buf. */
 void adapt_redact_url(const char *url, char *buf, size_t size);
 
-/* Process-wide set-up, done once by the command before anything else (and
- * adapt_global_cleanup once at exit): the network library, and the solver
- * backend's terminal output (silenced). */
+/* Process-wide set-up, done once by main (cli/main.c) before anything else
+ * (and adapt_global_cleanup once at exit): the network library, libical's
+ * settings, and the solver backend's terminal output (silenced). */
 int adapt_global_init(void);
 void adapt_global_cleanup(void);
 
