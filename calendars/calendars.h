@@ -231,6 +231,20 @@ void cal_import_free(struct cal_import *im);
 int cal_import_add(struct cal_import *im, cal_time start, cal_time end, bool busy,
                    const char *summary, const char *uid, const char *origin, int line);
 
+/* One calendar object resource of a calendar file: every component with one
+ * UID, with the file's time zones, as its own VCALENDAR (no METHOD). */
+struct cal_ics_object {
+    char *uid;  /* owned */
+    char *text; /* owned: the VCALENDAR text */
+};
+
+/* Split a calendar (name used in messages) into one object per UID, in the
+ * order UIDs first appear. Free with cal_ics_objects_free. CAL_EPARSE when
+ * it is not a VCALENDAR or a component has no UID. */
+int cal_ics_split(const char *data, size_t len, const char *name, struct cal_ics_object **out,
+                  size_t *n, struct careday_error *err);
+void cal_ics_objects_free(struct cal_ics_object *v, size_t n);
+
 /* ---------------------------------------------------------------------------
  * Writing iCalendar.
  */

@@ -34,6 +34,7 @@ static const char usage_main[] =
     "  confirm OUT VISIT...       mark appointments of the plan in OUT as booked\n"
     "  cancel OUT VISIT...        remove appointments from the plan in OUT\n"
     "  calendar expand FILE.ics   show the intervals careday reads from a calendar\n"
+    "  publish OUT --caldav URL   publish a plan's calendars to CalDAV collections\n"
     "  gen --families N --seed S -o DIR\n"
     "                             write synthetic cases (for the benchmark)\n"
     "\n"
@@ -880,6 +881,8 @@ int cli_main(int argc, char **argv)
         code = cli_calendar(argc - 1, argv + 1);
     else if (strcmp(cmd, "gen") == 0)
         code = cli_gen(argc - 1, argv + 1);
+    else if (strcmp(cmd, "publish") == 0)
+        code = cli_publish(argc - 1, argv + 1);
     else if (strcmp(cmd, "batch") == 0)
         code = cli_batch(argc - 1, argv + 1);
     else

@@ -8,7 +8,8 @@
  *
  * The shape follows published figures for children with medical complexity
  * and the clinics that serve them (docs/benchmark.md):
- *   - 8-15 visits per child over a 6-8 week horizon, across 6-10 of ten
+ *   - 8-15 visits per child over a 6-8 week horizon (struct gen_knobs makes
+ *     larger cases for the benchmark's scale study), across 6-10 of ten
  *     specialties (neurology ... complex care, the lab);
  *   - providers work 5-7 half-day clinic sessions a week, 40-70 % of it
  *     already booked with other patients in 30-60 minute blocks;
@@ -34,7 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int gen_cases(const char *dir, uint64_t seed, int nfamilies, struct careday_error *err)
+int gen_cases(const char *dir, uint64_t seed, int nfamilies, const struct gen_knobs *kn,
+              struct careday_error *err)
 {
     struct world w;
     struct family *fams = NULL;
@@ -42,7 +44,7 @@ int gen_cases(const char *dir, uint64_t seed, int nfamilies, struct careday_erro
     char rel[128];
     int rc, i;
 
-    rc = gen_world_make(&w, seed, nfamilies, err);
+    rc = gen_world_make(&w, seed, nfamilies, kn, err);
     if (rc)
         goto done;
     fams = calloc((size_t)nfamilies, sizeof *fams);

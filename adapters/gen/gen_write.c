@@ -286,7 +286,7 @@ json_t *gen_case_json(struct world *w, const struct family *f)
 {
     json_t *c = json_object(), *o, *arr;
     char a[16], b[16], name[160];
-    bool prov_used[NSPECS * 3 + NCLINICS] = {false};
+    bool prov_used[GEN_MAX_PROVS] = {false};
     bool place_used[NPLACES] = {false};
     static const char *const season[12] = {"winter", "winter", "spring", "spring",
                                            "spring", "summer", "summer", "summer",

@@ -5,7 +5,7 @@
  * meant for, the cache with conditional GET, and the redaction of every URL
  * shown to a person.
  */
-#include "adapters/input/http.h"
+#include "adapters/http.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -438,8 +438,9 @@ int http_perform(const struct http_request *rq, struct http_response *rs, struct
                 curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
             }
         }
+        /* Basic or Digest, as the server asks; also for user:password@ in a URL. */
+        curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
         if (creds && rq->user) {
-            curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
             curl_easy_setopt(c, CURLOPT_USERNAME, rq->user);
             curl_easy_setopt(c, CURLOPT_PASSWORD, rq->password ? rq->password : "");
         }
@@ -660,8 +661,7 @@ static bool cache_load(const char *dir, const char *key, struct cached *out)
     return true;
 }
 
-/* Write path with mode 0600 through a temp file and rename. */
-static int write_private(const char *path, const char *data, size_t len)
+int http_write_private(const char *path, const char *data, size_t len, bool durable)
 {
     char tmp[4300];
     int fd;
@@ -682,7 +682,8 @@ static int write_private(const char *path, const char *data, size_t len)
         }
         o += (size_t)w;
     }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
+    o = durable && fsync(fd) != 0;
+    if (close(fd) != 0 || o || rename(tmp, path) != 0) {
         unlink(tmp);
         return -1;
     }
@@ -711,9 +712,9 @@ static int cache_store(const char *dir, const char *key, const struct http_reque
     json_object_set_new(meta, "status", json_integer(rs->status == 304 ? 200 : rs->status));
     text = json_dumps(meta, JSON_INDENT(1));
     snprintf(path, sizeof path, "%s/%s.body", dir, key);
-    if (text && write_private(path, rs->body, rs->len) == 0) {
+    if (text && http_write_private(path, rs->body, rs->len, false) == 0) {
         snprintf(path, sizeof path, "%s/%s.json", dir, key);
-        rc = write_private(path, text, strlen(text));
+        rc = http_write_private(path, text, strlen(text), false);
     }
     free(text);
     json_decref(meta);
