@@ -338,6 +338,13 @@ int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
 int sched_time_model(const struct sched_case *c, solver_model **out, struct careday_notes *warn,
                      struct careday_error *err);
 
+/* The visits that cannot be placed whatever else is planned (`careday
+ * check`): no possible time at all, and the visits that must come after, or
+ * on the same day as, one of those. *out (caller frees with free) holds *n
+ * entries with their reason codes and data, in case order. */
+int sched_impossible(const struct sched_case *c, struct sched_unscheduled **out, size_t *n,
+                     struct careday_error *err);
+
 /* The one-at-a-time baseline of DESIGN §4. */
 int sched_baseline(const struct sched_case *c, struct sched_plan **out, struct careday_error *err);
 

@@ -4,6 +4,7 @@
  * headers of the four libraries.
  */
 #include "adapters/adapters.h"
+#include "adapters/cli/cli_internal.h"
 #include "adapters/cli/commands.h"
 #include "adapters/output/outputs.h"
 
@@ -30,7 +31,8 @@ static const char usage_main[] =
     "  plan CASE.json [-o OUT]    plan the visits of a case into as few trips as possible\n"
     "  batch CASELOAD.json [-o OUT]\n"
     "                             plan a caseload of families sharing providers\n"
-    "  check CASE.json            load a case and its calendars, report what they give\n"
+    "  check CASE.json [--json]   load a case and its calendars, report what they give\n"
+    "                             and which visits cannot be placed\n"
     "  confirm OUT VISIT...       mark appointments of the plan in OUT as booked\n"
     "  cancel OUT VISIT...        remove appointments from the plan in OUT\n"
     "  calendar expand FILE.ics   show the intervals careday reads from a calendar\n"
@@ -67,15 +69,6 @@ static const char usage_plan[] =
     "\n"
     "Environment: CAREDAY_NOW (RFC 3339): \"now\" when --now is not given.\n";
 
-static const char usage_check[] = "Usage: careday check CASE.json [--offline]\n"
-                                  "\n"
-                                  "Loads the case and every calendar source, reports problems,\n"
-                                  "how many intervals each source gave over the horizon and how\n"
-                                  "many hours of provider time each visit's window holds per "
-                                  "mode.\n"
-                                  "No solve, nothing written. --offline reads network sources\n"
-                                  "from the cache only.\n";
-
 int adapt_exit_code(int status)
 {
     switch (status) {
@@ -109,22 +102,30 @@ static void print_note(const char *label, const char *colour, const struct cared
     fprintf(stderr, "careday: %s%s:%s %s\n", c ? colour : "", label, c ? "\033[0m" : "", buf);
 }
 
-static void print_error(const struct careday_error *e)
+void cli_print_error(const struct careday_error *e)
 {
     print_note("error", "\033[1;31m", e);
 }
 
-static void print_warnings(const struct careday_notes *n)
+void cli_print_warnings(const struct careday_notes *n)
 {
     size_t i;
     for (i = 0; i < n->n; i++)
         print_note("warning", "\033[33m", &n->v[i]);
 }
 
-static int usage_error(const char *usage, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void cli_json_error(const struct careday_error *e, int code)
+{
+    json_t *root =
+        json_pack("{s:i, s:{s:s, s:i, s:s, s:s}, s:i}", "careday", 1, "error", "file", e->file,
+                  "line", e->line, "path", e->path, "text", e->text, "exit", code);
+    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    printf("%s\n", text ? text : "{\"careday\": 1, \"exit\": 1}");
+    free(text);
+    json_decref(root);
+}
 
-static int usage_error(const char *usage, const char *fmt, ...)
+int cli_usage_error(const char *usage, const char *fmt, ...)
 {
     va_list ap;
 
@@ -139,14 +140,19 @@ static int usage_error(const char *usage, const char *fmt, ...)
 /* "--name VALUE" or "--name=VALUE" (also the short form, if any). Returns 1
  * when argv[*i] is this option (value in *out, *i advanced past it), 0 when
  * it is not, -1 when its value is missing. */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char *short_name,
-                     const char **out)
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char *short_name,
+                  const char **out)
 {
     const char *a = argv[*i];
     size_t n = strlen(name);
 
     if (strncmp(a, name, n) == 0 && a[n] == '=') {
         *out = a + n + 1;
+        return 1;
+    }
+    if (short_name && strncmp(a, short_name, strlen(short_name)) == 0 &&
+        a[strlen(short_name)] != '\0') {
+        *out = a + strlen(short_name); /* "-oDIR" */
         return 1;
     }
     if (strcmp(a, name) != 0 && !(short_name && strcmp(a, short_name) == 0))
@@ -223,9 +229,21 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
     memset(a, 0, sizeof *a);
     a->out_dir = "careday-out";
     a->time_limit_s = -1;
+    bool operands = false; /* after "--": every argument is the case file */
     for (i = 1; i < argc; i++) {
         const char *v = NULL;
         int r;
+        if (operands || (argv[i][0] != '-' || !argv[i][1])) {
+            if (a->case_path)
+                return cli_usage_error(usage_plan, "one case file at a time; extra argument \"%s\"",
+                                       argv[i]);
+            a->case_path = argv[i];
+            continue;
+        }
+        if (strcmp(argv[i], "--") == 0) {
+            operands = true;
+            continue;
+        }
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             fputs(usage_plan, stdout);
             return -1;
@@ -238,63 +256,60 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
             a->json = true;
         } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
             a->quiet = true;
-        } else if ((r = opt_value(argc, argv, &i, "--out", "-o", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--out", "-o", &v)) != 0) {
             if (r < 0 || !*v)
-                return usage_error(usage_plan, "%s needs a folder name", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a folder name", argv[i]);
             a->out_dir = v;
-        } else if ((r = opt_value(argc, argv, &i, "--export-model", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--export-model", NULL, &v)) != 0) {
             if (r < 0 || !*v)
-                return usage_error(usage_plan, "%s needs a file name", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a file name", argv[i]);
             a->export_mps = v;
-        } else if ((r = opt_value(argc, argv, &i, "--model", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--model", NULL, &v)) != 0) {
             if (r < 0)
-                return usage_error(usage_plan, "%s needs a value (days or time)", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a value (days or time)", argv[i]);
             if (strcmp(v, "days") == 0)
                 a->model = SCHED_MODEL_DAYS;
             else if (strcmp(v, "time") == 0)
                 a->model = SCHED_MODEL_TIME;
             else
-                return usage_error(usage_plan, "--model: expected days or time, found \"%s\"", v);
-        } else if ((r = opt_value(argc, argv, &i, "--lang", NULL, &v)) != 0) {
+                return cli_usage_error(usage_plan, "--model: expected days or time, found \"%s\"",
+                                       v);
+        } else if ((r = cli_opt_value(argc, argv, &i, "--lang", NULL, &v)) != 0) {
             if (r < 0)
-                return usage_error(usage_plan, "%s needs a value (en or es)", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a value (en or es)", argv[i]);
             if (!out_has_language(v, NULL))
-                return usage_error(usage_plan,
-                                   "--lang: no message catalogue for \"%s\"; expected en, es "
-                                   "or another installed language",
-                                   v);
+                return cli_usage_error(usage_plan,
+                                       "--lang: no message catalogue for \"%s\"; expected en, es "
+                                       "or another installed language",
+                                       v);
             a->lang = v;
-        } else if ((r = opt_value(argc, argv, &i, "--previous", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--previous", NULL, &v)) != 0) {
             if (r < 0 || !*v)
-                return usage_error(usage_plan, "%s needs the path of an earlier plan.json",
-                                   argv[i]);
+                return cli_usage_error(usage_plan, "%s needs the path of an earlier plan.json",
+                                       argv[i]);
             a->previous = v;
-        } else if ((r = opt_value(argc, argv, &i, "--now", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--now", NULL, &v)) != 0) {
             if (r < 0 || !*v)
-                return usage_error(usage_plan, "%s needs an RFC 3339 instant", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs an RFC 3339 instant", argv[i]);
             a->now = v;
-        } else if ((r = opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
             char *end;
             if (r < 0)
-                return usage_error(usage_plan, "%s needs a number of seconds", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a number of seconds", argv[i]);
             errno = 0;
             a->time_limit_s = strtod(v, &end);
             if (errno || end == v || *end || !(a->time_limit_s > 0) || a->time_limit_s > 86400)
-                return usage_error(usage_plan,
-                                   "--time-limit: expected seconds (more than 0, at most 86400), "
-                                   "found \"%s\"",
-                                   v);
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error(usage_plan, "unknown option %s", argv[i]);
-        } else if (!a->case_path) {
-            a->case_path = argv[i];
+                return cli_usage_error(
+                    usage_plan,
+                    "--time-limit: expected seconds (more than 0, at most 86400), "
+                    "found \"%s\"",
+                    v);
         } else {
-            return usage_error(usage_plan, "one case file at a time; extra argument \"%s\"",
-                               argv[i]);
+            return cli_usage_error(usage_plan, "unknown option %s", argv[i]);
         }
     }
     if (!a->case_path)
-        return usage_error(usage_plan, "missing the case file");
+        return cli_usage_error(usage_plan, "missing the case file");
     return 0;
 }
 
@@ -554,7 +569,7 @@ static int export_model(const struct sched_case *c, const char *path, struct car
 }
 
 /* A minute count a person reads: "12 minutes", "3 hours", "2 days". */
-static void age_words(long long s, char *buf, size_t size)
+void cli_age_words(long long s, char *buf, size_t size)
 {
     if (s < 120)
         snprintf(buf, size, "%lld second%s", s, s == 1 ? "" : "s");
@@ -574,7 +589,7 @@ static void on_source_age(void *ud, const struct adapt_source_report *r)
 
     if (r->age_s < 0 || a->quiet)
         return;
-    age_words(r->age_s, age, sizeof age);
+    cli_age_words(r->age_s, age, sizeof age);
     fprintf(stderr, "careday: offline: %s (%s %s) from the cache, %s old\n", r->json_path, r->kind,
             r->given, age);
 }
@@ -625,7 +640,7 @@ int cli_plan(int argc, char **argv)
         struct out_options lang = {.lang = a.lang};
         out_check_language(&c, &lang, a.case_path, &warn);
     }
-    print_warnings(&warn);
+    cli_print_warnings(&warn);
     if (rc)
         goto fail;
     loaded = true;
@@ -638,7 +653,7 @@ int cli_plan(int argc, char **argv)
             goto fail;
         careday_notes_free(&warn);
         sched_case_apply_previous(&c, &warn);
-        print_warnings(&warn);
+        cli_print_warnings(&warn);
     }
 
     if (a.export_mps && (rc = export_model(&c, a.export_mps, &warn, &err)))
@@ -656,7 +671,7 @@ int cli_plan(int argc, char **argv)
     rc = sched_plan_case(&c, &so, &plan, &warn, &err);
     if (pr.shown && pr.tty)
         fprintf(stderr, "\r\033[K");
-    print_warnings(&warn);
+    cli_print_warnings(&warn);
     if (rc) {
         rc = sched_status_to_adapt(rc);
         goto fail;
@@ -702,8 +717,10 @@ int cli_plan(int argc, char **argv)
     goto done;
 
 fail:
-    print_error(&err);
+    cli_print_error(&err);
     code = adapt_exit_code(rc);
+    if (a.json)
+        cli_json_error(&err, code);
 done:
     free(case_abs);
     sched_changes_free(&changes);
@@ -713,135 +730,6 @@ done:
         sched_case_free(&c);
     careday_notes_free(&warn);
     return code;
-}
-
-/* ---------------------------------------------------------------------------
- * careday check
- */
-
-static void on_source(void *ud, const struct adapt_source_report *r)
-{
-    size_t *n = ud;
-    char age[64];
-
-    if ((*n)++ == 0)
-        printf("Sources (intervals over the horizon):\n");
-    if (strcmp(r->kind, "hours") == 0)
-        printf("  %s: weekly hours, %zu opening%s\n", r->json_path, r->navailable,
-               r->navailable == 1 ? "" : "s");
-    else if (strcmp(r->kind, "fhir") == 0)
-        printf("  %s: fhir %s: %zu busy, %zu available (%zu slot%s)\n", r->json_path, r->given,
-               r->nbusy, r->navailable, r->nevents, r->nevents == 1 ? "" : "s");
-    else
-        printf("  %s: %s %s: %zu busy, %zu available (%zu event%s, plain events read as %s)\n",
-               r->json_path, r->kind, r->given, r->nbusy, r->navailable, r->nevents,
-               r->nevents == 1 ? "" : "s", r->meaning);
-    if (r->age_s >= 0) {
-        age_words(r->age_s, age, sizeof age);
-        printf("    (offline: from the cache, %s old)\n", age);
-    }
-}
-
-/* Hours of a set inside the visit's window (whole local days, case zone). */
-static double window_hours(const struct sched_case *c, const struct sched_visit *v,
-                           const struct cal_set *s)
-{
-    struct cal_set w = {0}, in = {0};
-    double h = 0;
-
-    if (cal_set_add(&w, cal_tz_local_to_utc(c->tz, v->earliest, 0),
-                    cal_tz_local_to_utc(c->tz, v->latest + 1, 0)) == 0 &&
-        cal_set_intersect(&in, s, &w) == 0)
-        h = (double)cal_set_measure(&in) / 3600.0;
-    cal_set_free(&w);
-    cal_set_free(&in);
-    return h;
-}
-
-int cli_check(int argc, char **argv)
-{
-    struct sched_case c;
-    struct careday_notes warn = {0};
-    struct careday_error err = {0};
-    struct adapt_load_options lo = {0};
-    const char *path = NULL;
-    char a[16], b[16];
-    size_t nsources = 0, i, empty = 0, nbooked = 0;
-    bool offline = false;
-    int rc, k;
-
-    for (k = 1; k < argc; k++) {
-        if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0) {
-            fputs(usage_check, stdout);
-            return CLI_EXIT_OK;
-        }
-        if (strcmp(argv[k], "--offline") == 0) {
-            offline = true;
-            continue;
-        }
-        if (argv[k][0] == '-' && argv[k][1])
-            return usage_error(usage_check, "unknown option %s", argv[k]);
-        if (path)
-            return usage_error(usage_check, "one case file at a time; extra argument \"%s\"",
-                               argv[k]);
-        path = argv[k];
-    }
-    if (!path)
-        return usage_error(usage_check, "missing the case file");
-
-    memset(&c, 0, sizeof c);
-    lo.on_source = on_source;
-    lo.ud = &nsources;
-    lo.offline = offline;
-    printf("Checking %s\n", path);
-    rc = adapt_case_load_with(path, &lo, &c, &warn, &err);
-    if (rc == 0)
-        out_check_language(&c, NULL, path, &warn);
-    fflush(stdout);
-    print_warnings(&warn);
-    if (rc) {
-        print_error(&err);
-        careday_notes_free(&warn);
-        return adapt_exit_code(rc);
-    }
-    for (i = 0; i < c.nvisits; i++)
-        nbooked += c.visits[i].booked;
-    cal_format_date(c.horizon_start, a, sizeof a);
-    cal_format_date(c.horizon_end, b, sizeof b);
-    printf("Case: %s (%s), %s to %s, %s\n", c.name, c.id, a, b, c.timezone);
-    printf("  %zu visit%s, %zu booking%s, %zu provider%s, %zu place%s\n", c.nvisits - nbooked,
-           c.nvisits - nbooked == 1 ? "" : "s", nbooked, nbooked == 1 ? "" : "s", c.nproviders,
-           c.nproviders == 1 ? "" : "s", c.nplaces, c.nplaces == 1 ? "" : "s");
-    printf("Provider time in each visit's window (hours, per mode):\n");
-    for (i = 0; i < c.nvisits; i++) {
-        const struct sched_visit *v = &c.visits[i];
-        const struct sched_provider *p = &c.providers[v->provider];
-        double total = 0;
-        if (v->booked)
-            continue;
-        printf("  %s (%s):", v->id, p->id);
-        for (k = 0; k < v->nmodes; k++) {
-            enum sched_mode m = v->order[k];
-            double h = window_hours(&c, v, &p->mode[m].free);
-            total += h;
-            printf("%s %s %.1f", k ? "," : "", sched_mode_name(m), h);
-        }
-        if (total < (double)v->minutes / 60.0) {
-            printf("  <- no provider time for %d minutes in the window", v->minutes);
-            empty++;
-        }
-        printf("\n");
-    }
-    if (empty)
-        printf("Problems: %zu visit%s without provider time in %s window; the plan will leave "
-               "%s unscheduled.\n",
-               empty, empty == 1 ? "" : "s", empty == 1 ? "its" : "their",
-               empty == 1 ? "it" : "them");
-    else
-        printf("No problems found%s.\n", warn.n ? " (see the warnings)" : "");
-    sched_case_free(&c);
-    careday_notes_free(&warn);
-    return CLI_EXIT_OK;
 }
 
 /* ---------------------------------------------------------------------------
@@ -886,7 +774,7 @@ int cli_main(int argc, char **argv)
     else if (strcmp(cmd, "batch") == 0)
         code = cli_batch(argc - 1, argv + 1);
     else
-        code = usage_error(usage_main, "unknown command \"%s\"", cmd);
+        code = cli_usage_error(usage_main, "unknown command \"%s\"", cmd);
     adapt_global_cleanup();
     return code;
 }

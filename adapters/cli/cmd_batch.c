@@ -399,6 +399,13 @@ static void on_progress(void *ud, const struct sched_batch_progress *p)
     fflush(stderr);
 }
 
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int read_now(cal_time *now, struct careday_error *err)
 {
     const char *env = getenv("CAREDAY_NOW");
@@ -534,7 +541,7 @@ static void print_components(const struct adapt_caseload *cl, const int *comp, s
  * report.html into dir. */
 static int write_all(const char *dir, const struct batch_args *a, const struct adapt_caseload *cl,
                      const sched_batch *b, struct sched_batch_result *res, const bool *active,
-                     cal_time now, struct careday_error *err)
+                     cal_time now, long load_ms, struct careday_error *err)
 {
     struct out_options oo = {0};
     struct out_batch_family *fam = calloc(cl->n, sizeof *fam);
@@ -597,6 +604,7 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
             .objective = res->objective,
             .bound = res->bound_total,
             .solve_ms = res->solve_ms,
+            .load_ms = load_ms,
             .first_plan_ms = res->first_plan_ms,
             .construct_ms = res->construct_ms,
             .seed = a->seed,
@@ -683,6 +691,8 @@ int cli_batch(int argc, char **argv)
     bool *active = NULL;
     char staging[4200] = "";
     cal_time now;
+    double t0 = mono_s();
+    long load_ms = 0;
     int rc = parse_args(argc, argv, &a);
     int code = CLI_EXIT_OK;
     if (rc)
@@ -698,6 +708,7 @@ int cli_batch(int argc, char **argv)
     print_warnings(&warn);
     if (rc)
         goto fail;
+    load_ms = (long)((mono_s() - t0) * 1000 + 0.5);
     cases = calloc(cl.n, sizeof *cases);
     comp = calloc(cl.n, sizeof *comp);
     active = calloc(cl.n, sizeof *active);
@@ -773,7 +784,7 @@ int cli_batch(int argc, char **argv)
         goto fail;
     }
     if ((rc = make_staging(a.out, staging, sizeof staging, &err)) ||
-        (rc = write_all(staging, &a, &cl, b, &res, active, now, &err)) ||
+        (rc = write_all(staging, &a, &cl, b, &res, active, now, load_ms, &err)) ||
         (rc = publish(staging, a.out, &err))) {
         if (rc != ADAPT_EINPUT && rc != ADAPT_EFETCH)
             rc = ADAPT_EINTERNAL;

@@ -10,6 +10,7 @@
  */
 #include "adapters/adapters.h"
 #include "adapters/output/i18n.h"
+#include "adapters/output/out_ics_internal.h"
 #include "adapters/output/outputs.h"
 
 #include <errno.h>
@@ -23,100 +24,6 @@
 #define OUT_ORGANIZER_NAME "careday"
 #define OUT_ORGANIZER_EMAIL "noreply@careday.invalid"
 #define OUT_PATH_MAX 4096
-
-/* ---------------------------------------------------------------------------
- * Identifiers.
- */
-
-/* Append s with every byte outside [A-Za-z0-9_-] as %XX, so the pieces of a
- * UID or a file name can never run into each other or leave a folder. */
-static void add_encoded(char *buf, size_t size, size_t *len, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                     (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
-        char tmp[4] = {(char)*p, 0, 0, 0};
-        if (!plain) {
-            tmp[0] = '%';
-            tmp[1] = hex[*p >> 4];
-            tmp[2] = hex[*p & 15];
-        }
-        size_t n = strlen(tmp);
-        if (*len + n + 1 > size)
-            return;
-        memcpy(buf + *len, tmp, n + 1);
-        *len += n;
-    }
-}
-
-static void add_raw(char *buf, size_t size, size_t *len, const char *s)
-{
-    size_t n = strlen(s);
-    if (*len + n + 1 > size)
-        return;
-    memcpy(buf + *len, s, n + 1);
-    *len += n;
-}
-
-void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size)
-{
-    size_t len = 0;
-    if (size == 0)
-        return;
-    buf[0] = '\0';
-    add_encoded(buf, size, &len, visit_id);
-    add_raw(buf, size, &len, ".");
-    add_encoded(buf, size, &len, c->id ? c->id : "case");
-    add_raw(buf, size, &len, "@careday");
-}
-
-/* UID of a dated item of the family feed ("trip", "night"): the extra dot
- * keeps it apart from any visit's UID. */
-static void day_uid(const struct sched_case *c, const char *kind, int32_t day, char *buf,
-                    size_t size)
-{
-    char date[16];
-    size_t len = 0;
-    cal_format_date(day, date, sizeof date);
-    buf[0] = '\0';
-    add_raw(buf, size, &len, kind);
-    add_raw(buf, size, &len, ".");
-    add_raw(buf, size, &len, date);
-    add_raw(buf, size, &len, ".");
-    add_encoded(buf, size, &len, c->id ? c->id : "case");
-    add_raw(buf, size, &len, "@careday");
-}
-
-/* 64-bit FNV-1a, for provider-facing UIDs that must not show the case id
- * (which may be a family name). */
-static uint64_t fnv1a(const char *s, uint64_t h)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-/* The provider feed's UID: visit id, a digest of the case id, and the kind
- * ("feed" or "invite"), so the same appointment in two calendars of one
- * clinic account never shares a UID. */
-static void provider_uid(const struct sched_case *c, const char *visit_id, const char *kind,
-                         char *buf, size_t size)
-{
-    char digest[20];
-    size_t len = 0;
-    snprintf(digest, sizeof digest, "%016llx",
-             (unsigned long long)fnv1a(c->id ? c->id : "case", 14695981039346656037ull));
-    buf[0] = '\0';
-    add_encoded(buf, size, &len, visit_id);
-    add_raw(buf, size, &len, ".");
-    add_raw(buf, size, &len, digest);
-    add_raw(buf, size, &len, ".");
-    add_raw(buf, size, &len, kind);
-    add_raw(buf, size, &len, "@careday");
-}
 
 /* ---------------------------------------------------------------------------
  * Shared pieces of the case.
@@ -222,58 +129,6 @@ struct family_ctx {
     struct cal_attendee organizer;
 };
 
-/* True when appointment index is the first of its trip at its place: the
- * family arrives there family.arrive_early_minutes before it. */
-static bool first_at_place(const struct sched_plan *plan, size_t index)
-{
-    const struct sched_appt *a = &plan->appts[index];
-    if (a->trip < 0 || a->place < 0)
-        return false;
-    for (size_t i = 0; i < index; i++)
-        if (plan->appts[i].trip == a->trip && plan->appts[i].place == a->place)
-            return false;
-    return true;
-}
-
-/* The phone to call about an appointment: the place's desk, else the
- * provider's number. */
-static const char *phone_of(const struct sched_case *c, const struct sched_appt *a)
-{
-    const struct sched_provider *p = &c->providers[c->visits[a->visit].provider];
-    if (a->place >= 0 && (size_t)a->place < c->nplaces && c->places[a->place].phone &&
-        *c->places[a->place].phone)
-        return c->places[a->place].phone;
-    return p->phone && *p->phone ? p->phone : NULL;
-}
-
-/* How to find a place and whom to call there (lines of a DESCRIPTION). */
-static void place_lines(struct i18n_buf *desc, const struct sched_case *c, const i18n_catalog *cat,
-                        const struct sched_appt *a)
-{
-    const char *phone = phone_of(c, a);
-    const char *directions =
-        a->place >= 0 && (size_t)a->place < c->nplaces ? c->places[a->place].directions : NULL;
-    struct i18n_arg args[] = {{"phone", phone}, {"directions", directions}};
-    if (directions && *directions) {
-        i18n_buf_add(desc, "\n");
-        i18n_buf_add_msg(desc, cat, "event.description.directions", args, 2);
-    }
-    if (phone) {
-        i18n_buf_add(desc, "\n");
-        i18n_buf_add_msg(desc, cat, "event.description.phone", args, 2);
-    }
-}
-
-static void prepare_line(struct i18n_buf *desc, const i18n_catalog *cat,
-                         const struct sched_visit *v)
-{
-    if (!v->prepare || !*v->prepare)
-        return;
-    struct i18n_arg args[] = {{"prepare", v->prepare}};
-    i18n_buf_add(desc, "\n");
-    i18n_buf_add_msg(desc, cat, "event.description.prepare", args, 1);
-}
-
 static int add_appointment(struct family_ctx *x, size_t index)
 {
     const struct sched_case *c = x->c;
@@ -329,7 +184,7 @@ static int add_appointment(struct family_ctx *x, size_t index)
         i18n_buf_add(&desc, "\n");
         i18n_buf_add_msg(&desc, cat, "event.description.where", where, 1);
     }
-    if (first_at_place(x->plan, index)) {
+    if (ics_first_at_place(x->plan, index)) {
         char arrive[160];
         i18n_zoned_clock(cat, tz, c->tz, a->start - (cal_time)c->family.arrive_early_minutes * 60,
                          arrive, sizeof arrive);
@@ -343,8 +198,8 @@ static int add_appointment(struct family_ctx *x, size_t index)
         i18n_buf_add(&desc, "\n");
         i18n_buf_add_msg(&desc, cat, "event.description.home_nurse", NULL, 0);
     }
-    place_lines(&desc, c, cat, a);
-    prepare_line(&desc, cat, v);
+    ics_place_lines(&desc, c, cat, a);
+    ics_prepare_line(&desc, cat, v);
 
     /* One reminder shortly before the visit; leaving for a trip has its own
      * event and reminder (add_leave). */
@@ -379,15 +234,6 @@ static int add_appointment(struct family_ctx *x, size_t index)
     i18n_buf_free(&desc);
     i18n_buf_free(&alarm);
     return rc;
-}
-
-/* Whether every appointment of trip t is booked with its clinic. */
-static bool trip_booked(const struct sched_plan *plan, size_t t)
-{
-    for (size_t i = 0; i < plan->nappts; i++)
-        if (plan->appts[i].trip == (int)t && plan->appts[i].state != SCHED_BOOKED)
-            return false;
-    return true;
 }
 
 /* "Leave for <place>" at the trip's departure, until the family is due at the
@@ -442,7 +288,7 @@ static int add_leave(struct family_ctx *x, size_t t)
             seen_place |= ak->place == ai->place;
         }
         if (!seen_place)
-            place_lines(&desc, c, cat, ai);
+            ics_place_lines(&desc, c, cat, ai);
     }
     for (size_t i = 0; i < plan->nappts; i++) {
         const struct sched_appt *ai = &plan->appts[i];
@@ -453,11 +299,11 @@ static int add_leave(struct family_ctx *x, size_t t)
             seen |= plan->appts[k].trip == (int)t && pk && pi && !strcmp(pk, pi);
         }
         if (ai->trip == (int)t && !seen)
-            prepare_line(&desc, cat, &c->visits[ai->visit]);
+            ics_prepare_line(&desc, cat, &c->visits[ai->visit]);
     }
     place_text(c, a->place, cat, &location);
     i18n_buf_add_msg(&alarm, cat, "event.alarm.leave", args, 5);
-    day_uid(c, "leave", trip->day, uid, sizeof uid);
+    ics_day_uid(c, "leave", trip->day, uid, sizeof uid);
     struct cal_event_out ev = {
         .uid = uid,
         .start = trip->depart,
@@ -471,7 +317,7 @@ static int add_leave(struct family_ctx *x, size_t t)
         .alarm_minutes = 15,
         .alarm_text = alarm.s,
         .organizer = &x->organizer,
-        .status = trip_booked(plan, t) ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
+        .status = ics_trip_booked(plan, t) ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
     };
     int rc = summary.oom || desc.oom || location.oom || alarm.oom ? CAL_ENOMEM
                                                                   : cal_writer_add(x->w, &ev);
@@ -525,7 +371,7 @@ static int add_trip_note(struct family_ctx *x, size_t t)
         i18n_buf_add_msg(&desc, cat, "note.trip.visit", vargs, 3);
     }
 
-    day_uid(c, "trip", trip->day, uid, sizeof uid);
+    ics_day_uid(c, "trip", trip->day, uid, sizeof uid);
     struct cal_event_out ev = {
         .uid = uid,
         .all_day = true,
@@ -538,7 +384,7 @@ static int add_trip_note(struct family_ctx *x, size_t t)
         .transparent = true,
         .alarm_minutes = -1,
         .organizer = &x->organizer,
-        .status = trip_booked(x->plan, t) ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
+        .status = ics_trip_booked(x->plan, t) ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
     };
     int rc = places.oom || summary.oom || desc.oom ? CAL_ENOMEM : cal_writer_add(x->w, &ev);
     i18n_buf_free(&places);
@@ -572,7 +418,7 @@ static int add_overnight(struct family_ctx *x, size_t t)
     i18n_buf_add_msg(&summary, cat, "event.overnight.summary", args, 1);
     i18n_buf_add_msg(&desc, cat, "event.overnight.description", args, 1);
     place_text(c, lodging, cat, &location);
-    day_uid(c, "night", trip->day, uid, sizeof uid);
+    ics_day_uid(c, "night", trip->day, uid, sizeof uid);
     struct cal_event_out ev = {
         .uid = uid,
         .start = trip->ret,
@@ -689,7 +535,7 @@ static int add_provider_cancellations(cal_writer *w, const struct sched_case *c,
         if (cancel_provider(c, q) != (int)pi)
             continue;
         char uid[512];
-        provider_uid(c, q->visit_id, uid_kind, uid, sizeof uid);
+        ics_provider_uid(c, q->visit_id, uid_kind, uid, sizeof uid);
         rc = add_cancelled(w, c, q, cat, uid, organizer, attendees, nattendees);
     }
     return rc;
@@ -756,84 +602,6 @@ done:
  * providers/<id>.ics
  */
 
-/* strstr without regard to ASCII case. */
-static bool mentions(const char *text, const char *word)
-{
-    size_t n = word ? strlen(word) : 0;
-    if (!text || n < 3)
-        return false;
-    for (const char *p = text; *p; p++) {
-        size_t k = 0;
-        while (k < n && p[k] &&
-               (p[k] == word[k] || ((p[k] | 0x20) == (word[k] | 0x20) && ((p[k] | 0x20) >= 'a') &&
-                                    ((p[k] | 0x20) <= 'z'))))
-            k++;
-        if (k == n)
-            return true;
-    }
-    return false;
-}
-
-/* What a provider's calendar says the visit is for: the visit's own purpose,
- * unless it names another provider or specialty ("... before
- * gastroenterology"): then the provider's own specialty, else the visit id. */
-static const char *provider_what(const struct sched_case *c, const struct sched_visit *v)
-{
-    const struct sched_provider *own = &c->providers[v->provider];
-    const char *fallback = own->specialty && *own->specialty ? own->specialty : v->id;
-    if (!v->purpose || !*v->purpose)
-        return fallback;
-    for (size_t i = 0; i < c->nproviders; i++) {
-        const struct sched_provider *o = &c->providers[i];
-        if (o == own)
-            continue;
-        bool same_specialty =
-            o->specialty && own->specialty && !strcmp(o->specialty, own->specialty);
-        if (mentions(v->purpose, o->name) ||
-            (!same_specialty && mentions(v->purpose, o->specialty)))
-            return fallback;
-    }
-    return v->purpose;
-}
-
-void out_provider_label(const struct sched_case *c, char *buf, size_t size)
-{
-    if (c->family.provider_label && *c->family.provider_label) {
-        snprintf(buf, size, "%s", c->family.provider_label);
-        return;
-    }
-    /* The child's name is the case name up to its first separator
-     * ("Sofía Rivera — winter follow-ups"): "S.R. (case id)". */
-    const char *name = c->name ? c->name : "";
-    size_t len = 0;
-    buf[0] = '\0';
-    bool start = true;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if (*p == ':' || *p == ',' || *p == '(' ||
-            (*p == ' ' && (p[1] == '-' || p[1] == 0xE2))) /* " - ", " — ", " – " */
-            break;
-        if (*p == ' ' || *p == '-') {
-            start = true;
-            continue;
-        }
-        if (!start || (*p & 0xC0) == 0x80)
-            continue;
-        start = false;
-        size_t n = 1;
-        while ((p[n] & 0xC0) == 0x80)
-            n++;
-        if (len + n + 2 >= size)
-            break;
-        memcpy(buf + len, p, n);
-        if (n == 1 && *p >= 'a' && *p <= 'z')
-            buf[len] = (char)(*p - 'a' + 'A');
-        len += n;
-        buf[len++] = '.';
-        buf[len] = '\0';
-    }
-    snprintf(buf + len, size - len, "%s(%s)", len ? " " : "", c->id ? c->id : "case");
-}
-
 static int add_provider_event(cal_writer *w, const struct sched_case *c, const struct sched_appt *a,
                               const i18n_catalog *cat, const char *uid_kind, int sequence,
                               const struct cal_attendee *organizer,
@@ -845,7 +613,7 @@ static int add_provider_event(cal_writer *w, const struct sched_case *c, const s
     if (link && !*link)
         link = NULL;
     char uid[512], length[32];
-    provider_uid(c, v->id, uid_kind, uid, sizeof uid);
+    ics_provider_uid(c, v->id, uid_kind, uid, sizeof uid);
     i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
     static const char *const mode_key[SCHED_NMODES] = {"mode.in_person", "mode.telehealth",
                                                        "mode.home"};
@@ -853,7 +621,7 @@ static int add_provider_event(cal_writer *w, const struct sched_case *c, const s
     out_provider_label(c, label, sizeof label);
     struct i18n_arg args[] = {
         {"case", label},
-        {"what", provider_what(c, v)},
+        {"what", ics_provider_what(c, v)},
         {"visit", v->id},
         {"mode", i18n_get(cat, mode_key[a->mode])},
         {"length", length},
@@ -920,10 +688,10 @@ static void provider_path(const char *dir, const struct sched_provider *p, const
 {
     size_t len = 0;
     buf[0] = '\0';
-    add_raw(buf, size, &len, dir);
-    add_raw(buf, size, &len, "/providers/");
-    add_encoded(buf, size, &len, p->id);
-    add_raw(buf, size, &len, suffix);
+    ics_add_raw(buf, size, &len, dir);
+    ics_add_raw(buf, size, &len, "/providers/");
+    ics_add_encoded(buf, size, &len, p->id);
+    ics_add_raw(buf, size, &len, suffix);
 }
 
 static int write_provider(const char *dir, const struct sched_case *c,

@@ -111,6 +111,7 @@ struct out_batch {
     size_t n;
     enum sched_status status;
     double objective, bound;
+    long load_ms; /* reading the caseload and its cases */
     long solve_ms, first_plan_ms, construct_ms;
     uint64_t seed;
     int jobs, component; /* component -1: the whole caseload */
