@@ -4,6 +4,7 @@
  * SEQUENCE.
  */
 #include "adapters/adapters.h"
+#include "adapters/json_file.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -18,14 +19,12 @@ static char *dup_or_null(const char *s)
 
 int adapt_previous_load(const char *path, struct sched_case *c, struct careday_error *err)
 {
-    json_error_t je;
     char where[80];
-    json_t *root = json_load_file(path, 0, &je);
-    int rc = 0;
+    json_t *root = NULL;
+    int rc = adapt_json_file(path, "the plan.json of an earlier plan (--previous)", &root, err);
 
-    if (!root)
-        return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
-                            "the previous plan is not readable JSON: %s", je.text);
+    if (rc)
+        return rc;
     json_t *appts = json_object_get(root, "appointments");
     if (!json_is_array(appts)) {
         json_decref(root);
@@ -63,6 +62,15 @@ int adapt_previous_load(const char *path, struct sched_case *c, struct careday_e
             bad = "state";
         if (!bad && seq && !json_is_integer(seq))
             bad = "sequence";
+        /* SEQUENCE is a 32-bit integer in iCalendar and a moved appointment
+         * gets one more: the largest usable earlier value is INT_MAX - 1. */
+        if (!bad && seq && (json_integer_value(seq) < 0 || json_integer_value(seq) > INT_MAX - 1)) {
+            snprintf(where, sizeof where, "appointments[%zu].sequence", i);
+            rc = careday_fail(err, ADAPT_EINPUT, path, 0, where,
+                              "expected a sequence from 0 to %d, found %" JSON_INTEGER_FORMAT,
+                              INT_MAX - 1, json_integer_value(seq));
+            break;
+        }
         if (bad) {
             snprintf(where, sizeof where, "appointments[%zu].%s", i, bad);
             rc = careday_fail(err, ADAPT_EINPUT, path, 0, where,
