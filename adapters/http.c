@@ -6,6 +6,7 @@
  * shown to a person.
  */
 #include "adapters/http.h"
+#include "adapters/json_file.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -588,25 +589,12 @@ static void cache_key(const struct http_request *rq, char *key, size_t size)
     snprintf(key, size, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
 }
 
+/* A cached body: a regular file only (never blocks on a pipe). */
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
     char *data = NULL;
-    long n;
-
-    if (!f)
+    if (cal_read_regular(path, "a cached download", ADAPT_JSON_MAX_BYTES * 4, &data, len, NULL))
         return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (data = malloc((size_t)n + 1))) {
-        if (fread(data, 1, (size_t)n, f) != (size_t)n) {
-            free(data);
-            data = NULL;
-        } else {
-            data[n] = '\0';
-            *len = (size_t)n;
-        }
-    }
-    fclose(f);
     return data;
 }
 
@@ -641,7 +629,7 @@ static bool cache_load(const char *dir, const char *key, struct cached *out)
 
     memset(out, 0, sizeof *out);
     snprintf(path, sizeof path, "%s/%s.json", dir, key);
-    if (!(meta = json_load_file(path, 0, NULL)))
+    if (adapt_json_file(path, "a cache record (JSON)", &meta, NULL) != 0)
         return false;
     snprintf(path, sizeof path, "%s/%s.body", dir, key);
     out->body = slurp(path, &n);
