@@ -186,6 +186,8 @@ const char *const i18n_required_keys[] = {
     "reason.detail.pin_taken",
     "reason.detail.notice",
     "reason.detail.avoid_date",
+    "reason.shared_capacity",
+    "reason.detail.shared_capacity",
     "event.cancelled.summary",
     "changes.title",
     "changes.counts",
