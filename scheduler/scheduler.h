@@ -18,12 +18,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Status codes of this layer: -40 .. -59 of careday's one code space
+ * (calendars/careday_error.h). */
 enum {
     SCHED_OK = 0,
-    SCHED_ENOMEM = -1,
-    SCHED_EINVAL = -2,  /* the case contradicts itself (message in err) */
-    SCHED_ESOLVER = -3, /* the solver could not run */
+    SCHED_ENOMEM = -40,
+    SCHED_EINVAL = -41,  /* the case contradicts itself (message in err) */
+    SCHED_ESOLVER = -42, /* the solver could not run */
 };
+const char *sched_strerror(int code);
 
 enum sched_mode {
     SCHED_IN_PERSON = 0,

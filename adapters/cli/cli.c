@@ -67,20 +67,6 @@ static const char usage_plan[] =
     "\n"
     "Environment: CAREDAY_NOW (RFC 3339): \"now\" when --now is not given.\n";
 
-int adapt_exit_code(int status)
-{
-    switch (status) {
-    case ADAPT_OK:
-        return CLI_EXIT_OK;
-    case ADAPT_EINPUT:
-        return CLI_EXIT_BAD_INPUT;
-    case ADAPT_EFETCH:
-        return CLI_EXIT_FETCH;
-    default:
-        return CLI_EXIT_INTERNAL;
-    }
-}
-
 /* ---------------------------------------------------------------------------
  * Terminal.
  */
@@ -751,10 +737,6 @@ int cli_main(int argc, char **argv)
         printf("careday %s\n", CAREDAY_VERSION);
         return CLI_EXIT_OK;
     }
-    if (adapt_global_init() != 0) {
-        fprintf(stderr, "careday: error: could not initialise the network library\n");
-        return CLI_EXIT_INTERNAL;
-    }
     if (strcmp(cmd, "plan") == 0)
         code = cli_plan(argc - 1, argv + 1);
     else if (strcmp(cmd, "check") == 0)
@@ -769,6 +751,5 @@ int cli_main(int argc, char **argv)
         code = cli_batch(argc - 1, argv + 1);
     else
         code = cli_usage_error(usage_main, "unknown command \"%s\"", cmd);
-    adapt_global_cleanup();
     return code;
 }

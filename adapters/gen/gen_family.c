@@ -354,14 +354,19 @@ static int family_visits(struct family *f, const struct world *w)
     nchosen = 0;
     chosen[nchosen++] = SP_CC;
     k = gen_rng_int(&f->r, 4, 8);
+    target = gen_rng_int(&f->r, 8, GEN_DEFAULT_MAX_VISITS);
+    nlabs = gen_rng_int(&f->r, 1, 3);
+    if (w->knobs.visits > 0) {
+        /* A larger case: more specialties (about one per four visits, at
+         * least 4) and lab draws (one per six visits), so series stay short. */
+        target = w->knobs.visits;
+        k = target / 4 > 4 ? target / 4 : 4;
+        nlabs = target / 6 > nlabs ? target / 6 : nlabs;
+    }
     if (k > navail)
         k = navail;
     for (int i = 0; i < k; i++)
         chosen[nchosen++] = avail[i];
-    target = gen_rng_int(&f->r, 8, GEN_DEFAULT_MAX_VISITS);
-    nlabs = gen_rng_int(&f->r, 1, 3);
-    if (w->knobs.visits > 0)
-        target = w->knobs.visits;
     /* Without --visits a series has at most three visits; with it, as many
      * as the target needs. */
     int max_series = w->knobs.visits > 0 ? GEN_MAX_VISITS : 3;
@@ -402,7 +407,7 @@ static int family_visits(struct family *f, const struct world *w)
         v->priority = "routine";
         v->repeat_of = first;
         v->earliest = p->earliest + 7;
-        v->latest = p->latest + 7;
+        v->latest = p->latest + (w->knobs.visits > 0 ? 14 : 7); /* --visits: more room */
         if (v->earliest > w->h1 - 7) {
             int shift = v->earliest - (w->h1 - 7);
             v->earliest -= shift;
