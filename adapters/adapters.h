@@ -122,7 +122,8 @@ int fhir_read_slots_file(const char *path, const char *schedule_filter,
                          struct careday_notes *warn, struct careday_error *err);
 
 /* Write data to path atomically: a temp file in the same folder, fsync,
- * rename. Never leaves a half-written file. */
+ * rename. Never leaves a half-written file. The file gets the permissions
+ * the user's umask gives a new file (0666 & ~umask). */
 int adapt_write_atomic(const char *path, const char *data, size_t len, struct careday_error *err);
 /* The same for data made in pieces: produce(ud, put, pud) calls put(pud,
  * text, len) for each piece in order and returns 0, or nonzero to give up
@@ -130,6 +131,10 @@ int adapt_write_atomic(const char *path, const char *data, size_t len, struct ca
 typedef int (*adapt_producer)(void *ud, int (*put)(void *pud, const char *s, size_t n), void *pud);
 int adapt_write_atomic_stream(const char *path, adapt_producer produce, void *ud,
                               struct careday_error *err);
+
+/* mkdir -p with the user's umask; ADAPT_EINTERNAL naming the folder that
+ * could not be made, or a path that exists and is not a folder. */
+int adapt_make_dirs(const char *path, struct careday_error *err);
 
 /* The command; argv as given to main. Returns the process exit code. */
 int cli_main(int argc, char **argv);

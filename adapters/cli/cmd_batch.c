@@ -312,9 +312,9 @@ static int publish(const char *staging, const char *out, struct careday_error *e
 
 static int copy_file(const char *from, const char *to, struct careday_error *err)
 {
-    FILE *f = fopen(from, "rb");
-    if (!f)
-        return careday_fail(err, ADAPT_EINPUT, from, 0, NULL, "cannot read: %s", strerror(errno));
+    FILE *f = NULL;
+    if (cal_open_regular(from, "a file to copy", &f, err) != 0)
+        return ADAPT_EINPUT;
     char *data = NULL;
     size_t n = 0, cap = 0;
     for (;;) {

@@ -423,7 +423,6 @@ int caldav_publish(const struct pub_target *t, const struct pub_options *o, stru
     json_error_t je;
     char *data = NULL;
     size_t n = 0, len = 0;
-    FILE *f;
     int rc = 0;
 
     memset(c, 0, sizeof *c);
@@ -432,26 +431,9 @@ int caldav_publish(const struct pub_target *t, const struct pub_options *o, stru
     p.c = c;
     p.log = log;
     adapt_redact_url(t->url, p.shown, sizeof p.shown);
-    if (!(f = fopen(t->file, "rb")))
-        return careday_fail(err, ADAPT_EINPUT, t->file, 0, NULL, "cannot read: %s",
-                            strerror(errno));
-    {
-        char buf[65536];
-        size_t k;
-        while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
-            char *q = realloc(data, len + k + 1);
-            if (!q) {
-                fclose(f);
-                free(data);
-                return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-            }
-            data = q;
-            memcpy(data + len, buf, k);
-            len += k;
-            data[len] = '\0';
-        }
-        fclose(f);
-    }
+    if ((rc = cal_read_regular(t->file, "an iCalendar file (.ics)", (size_t)64 << 20, &data, &len,
+                               err)))
+        return rc == CAL_ENOMEM ? ADAPT_EINTERNAL : ADAPT_EINPUT;
     rc = cal_ics_split(data ? data : "", len, t->file, &v, &n, err);
     free(data);
     if (rc)
@@ -460,6 +442,14 @@ int caldav_publish(const struct pub_target *t, const struct pub_options *o, stru
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL,
                           "cannot create the publish state folder under $XDG_STATE_HOME");
         goto done;
+    }
+    {
+        struct stat sst;
+        if (lstat(p.state_file, &sst) == 0 && !S_ISREG(sst.st_mode)) {
+            rc = careday_fail(err, ADAPT_EINTERNAL, p.state_file, 0, NULL,
+                              "the publish state is not a regular file; move it away");
+            goto done;
+        }
     }
     p.state = json_load_file(p.state_file, 0, &je);
     if (!p.state && errno != ENOENT) {

@@ -7,6 +7,7 @@
  * printable: no script, no external file, the chart is inline SVG.
  */
 #include "adapters/adapters.h"
+#include "adapters/json_file.h"
 #include "adapters/output/outputs.h"
 
 #include <jansson.h>
@@ -602,13 +603,12 @@ int out_merge_caseloads(const char *dir, const char *const *paths, size_t n,
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        json_error_t je;
-        docs[i] = json_load_file(paths[i], 0, &je);
-        if (!docs[i] || !json_is_array(json_object_get(docs[i], "families")) ||
+        const char *what = "a caseload-plan.json written by careday batch";
+        if ((rc = adapt_json_file(paths[i], what, &docs[i], err)) != 0)
+            goto done;
+        if (!json_is_array(json_object_get(docs[i], "families")) ||
             !json_is_object(json_object_get(docs[i], "metrics"))) {
-            rc = careday_fail(err, ADAPT_EINPUT, paths[i], docs[i] ? 0 : je.line, NULL,
-                              "expected a caseload-plan.json written by careday batch%s%s",
-                              docs[i] ? "" : ": ", docs[i] ? "" : je.text);
+            rc = careday_fail(err, ADAPT_EINPUT, paths[i], 0, NULL, "expected %s", what);
             goto done;
         }
         if (i > 0 && strcmp(gets(docs[i], "caseload"), gets(docs[0], "caseload")) != 0) {
