@@ -33,6 +33,8 @@ static const char usage_main[] =
     "                             plan a caseload of families sharing providers\n"
     "  check CASE.json [--json]   load a case and its calendars, report what they give\n"
     "                             and which visits cannot be placed\n"
+    "  confirm OUT VISIT...       mark appointments of the plan in OUT as booked\n"
+    "  cancel OUT VISIT...        remove appointments from the plan in OUT\n"
     "  calendar expand FILE.ics   show the intervals careday reads from a calendar\n"
     "  publish OUT --caldav URL   publish a plan's calendars to CalDAV collections\n"
     "  gen --families N --seed S -o DIR\n"
@@ -750,6 +752,10 @@ int cli_main(int argc, char **argv)
         code = cli_plan(argc - 1, argv + 1);
     else if (strcmp(cmd, "check") == 0)
         code = cli_check(argc - 1, argv + 1);
+    else if (strcmp(cmd, "confirm") == 0)
+        code = cli_confirm(argc - 1, argv + 1);
+    else if (strcmp(cmd, "cancel") == 0)
+        code = cli_cancel(argc - 1, argv + 1);
     else if (strcmp(cmd, "calendar") == 0)
         code = cli_calendar(argc - 1, argv + 1);
     else if (strcmp(cmd, "gen") == 0)

@@ -79,8 +79,18 @@ int adapt_previous_load(const char *path, struct sched_case *c, struct careday_e
                               "(proposed or booked) and an optional integer sequence");
             break;
         }
+        /* SEQUENCE is a 32-bit integer in iCalendar and a changed appointment
+         * gets one more: the largest usable earlier value is INT_MAX - 1. */
+        json_int_t sv = seq ? json_integer_value(seq) : 0;
+        if (sv < 0 || sv > INT_MAX - 1) {
+            snprintf(where, sizeof where, "appointments[%zu].sequence", i);
+            rc = careday_fail(err, ADAPT_EINPUT, path, 0, where,
+                              "expected a sequence from 0 to %d, found %" JSON_INTEGER_FORMAT,
+                              INT_MAX - 1, sv);
+            break;
+        }
         p->visit = -1;
-        p->sequence = seq && json_integer_value(seq) > 0 ? (int)json_integer_value(seq) : 0;
+        p->sequence = (int)sv;
         p->visit_id = strdup(visit);
         p->provider_id = dup_or_null(json_string_value(json_object_get(a, "provider")));
         p->place_id = dup_or_null(json_string_value(json_object_get(a, "place")));
