@@ -21,7 +21,8 @@ for t in "$src"/tests/fuzz/fuzz_*.c; do
     name=$(basename "$t" .c)
     case $name in
     fuzz_ics) seeds=("$shared/corpus/ics" "$src/tests/data/ics"); extra=() ;;
-    fuzz_fhir) seeds=("$shared/corpus/fhir" "$src/tests/data/fhir"); extra=("$src"/adapters/input/fhir*.c "$src/adapters/input/json_path.c") ;;
+    fuzz_fhir) seeds=("$shared/corpus/fhir" "$src/tests/data/fhir")
+        extra=("$src"/adapters/input/fhir{,_appt,_avail,_doc}.c "$src/adapters/input/json_path.c") ;;
     fuzz_case) seeds=("$src/examples" "$src/tests/data/cases" "$src/tests/data/bad" "$src/tests/data/hostile" "$src/tests/data/fuzz/case")
         extra=("$src"/adapters/*.c "$src"/adapters/input/*.c "$src"/scheduler/*.c "$src"/solver/*.c
                $(pkg-config --cflags --libs libcurl libxml-2.0) -lglpk) ;;
