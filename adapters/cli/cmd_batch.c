@@ -14,6 +14,7 @@
 #include "adapters/cli/batch_pool.h"
 #include "adapters/cli/commands.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -192,21 +193,13 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 
 static int make_dirs(const char *path, struct careday_error *err)
 {
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
+    char failed[4096];
+    if (cal_mkdir_p(path, 0755, failed, sizeof failed) == 0)
+        return 0;
+    if (errno == ENAMETOOLONG || errno == ENOENT)
         return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "unusable folder name");
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++)
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char saved = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-                return careday_fail(err, ADAPT_EINTERNAL, buf, 0, NULL,
-                                    "cannot create the folder: %s", strerror(errno));
-            buf[i] = saved;
-        }
-    return 0;
+    return careday_fail(err, ADAPT_EINTERNAL, failed, 0, NULL, "cannot create the folder: %s",
+                        strerror(errno));
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)

@@ -15,6 +15,7 @@
  */
 #include "adapters/output/publish.h"
 #include "adapters/http.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -51,26 +52,6 @@ static void content_hash(const char *text, char *buf, size_t size)
     snprintf(buf, size, "%016llx", (unsigned long long)h);
 }
 
-static int mkdir_p(const char *path)
-{
-    char buf[4096];
-    size_t i, n = strlen(path);
-
-    if (n >= sizeof buf)
-        return -1;
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-                return -1;
-            buf[i] = c;
-        }
-    }
-    return 0;
-}
-
 static int state_path(const char *collection, const char *user, char *buf, size_t size)
 {
     const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
@@ -83,7 +64,7 @@ static int state_path(const char *collection, const char *user, char *buf, size_
         snprintf(dir, sizeof dir, "%s/.local/state/careday/publish", home);
     else
         return -1;
-    if (mkdir_p(dir) != 0)
+    if (cal_mkdir_p(dir, 0700, NULL, 0) != 0)
         return -1;
     a = fnv(a, collection, strlen(collection));
     b = fnv(b, user ? user : "", user ? strlen(user) : 0);
