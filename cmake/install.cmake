@@ -6,6 +6,8 @@
 #   P/share/doc/careday/              README.md, docs/*.md and examples/
 #   P/share/man/man<N>/<name>.<N>     docs/<name>.<N>.scd through scdoc, or a
 #                                     committed docs/<name>.<N>
+#   P/share/bash-completion/completions/careday
+#                                     completions/careday.bash
 #
 # The program finds its data relative to itself (../share/... beside the
 # binary), never through a path compiled in: an installed careday reads only
@@ -57,3 +59,7 @@ foreach(page ${CAREDAY_MAN_PAGES})
     string(REGEX MATCH "[1-9]$" section ${page})
     install(FILES ${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
 endforeach()
+
+# Bash completion, where bash-completion looks for it by command name.
+install(FILES ${PROJECT_SOURCE_DIR}/completions/careday.bash
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME careday)

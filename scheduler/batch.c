@@ -389,32 +389,46 @@ size_t sched_batch_conflicts(const sched_batch *b, struct sched_plan *const *pla
 
 /* A copy of case f that shares everything with it except the providers,
  * whose bookable time loses every interval where the holds of families not
- * excluded fill the capacity. Free with residual_free. */
+ * excluded fill the capacity, and the visits: a movable booking whose booked
+ * time is taken that way must move (it loses its booked time as a
+ * candidate). Free with residual_free. */
 static int residual_case(const sched_batch *b, size_t f, const struct sched_hold *h, size_t nh,
                          const bool *excluded, struct sched_case *out)
 {
     const struct sched_case *c = b->cases[f];
+    size_t np = c->nproviders ? c->nproviders : 1;
     *out = *c;
-    out->providers = calloc(c->nproviders ? c->nproviders : 1, sizeof *out->providers);
-    if (!out->providers)
-        return SCHED_ENOMEM;
+    out->providers = calloc(np, sizeof *out->providers);
+    out->visits = calloc(c->nvisits ? c->nvisits : 1, sizeof *out->visits);
+    struct cal_set *full = calloc(np, sizeof *full);
     int rc = SCHED_OK;
-    for (size_t p = 0; p < c->nproviders; p++) {
+    if (!out->providers || !out->visits || !full) {
+        free(full);
+        return SCHED_ENOMEM;
+    }
+    for (size_t p = 0; p < c->nproviders && !rc; p++) {
         struct sched_provider *q = &out->providers[p];
         *q = c->providers[p];
         for (int m = 0; m < SCHED_NMODES; m++)
             memset(&q->mode[m].free, 0, sizeof q->mode[m].free);
         int g = b->pmap[f][p];
-        struct cal_set full = {0};
-        if (over_level(h, nh, g, excluded, b->capacity[g], &full) < 0)
+        if (over_level(h, nh, g, excluded, b->capacity[g], &full[p]) < 0)
             rc = SCHED_ENOMEM;
         for (int m = 0; m < SCHED_NMODES && !rc; m++)
-            if (cal_set_subtract(&q->mode[m].free, &c->providers[p].mode[m].free, &full))
+            if (cal_set_subtract(&q->mode[m].free, &c->providers[p].mode[m].free, &full[p]))
                 rc = SCHED_ENOMEM;
-        cal_set_free(&full);
-        if (rc)
-            break;
     }
+    for (size_t v = 0; v < c->nvisits; v++) {
+        struct sched_visit *w = &out->visits[v];
+        *w = c->visits[v];
+        if (!rc && w->booked && w->movable &&
+            cal_set_overlaps(&full[w->provider], w->booked_start,
+                             w->booked_start + (cal_time)w->minutes * 60))
+            w->booked_start = INT64_MIN / 2; /* outside every horizon: no booked time */
+    }
+    for (size_t p = 0; p < c->nproviders; p++)
+        cal_set_free(&full[p]);
+    free(full);
     return rc;
 }
 
@@ -426,7 +440,9 @@ static void residual_free(struct sched_case *r)
         for (int m = 0; m < SCHED_NMODES; m++)
             cal_set_free(&r->providers[p].mode[m].free);
     free(r->providers);
+    free(r->visits);
     r->providers = NULL;
+    r->visits = NULL;
 }
 
 /* True when every appointment of plan (family f) finds its provider below
@@ -451,20 +467,66 @@ static bool plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p
 
 /* ---- the batch baseline ---------------------------------------------------- */
 
+/* The fixed (not movable) bookings of family f as holds. */
+static int holds_add_fixed(const sched_batch *b, struct holds *h, size_t f)
+{
+    const struct sched_case *c = b->cases[f];
+    for (size_t v = 0; v < c->nvisits; v++) {
+        const struct sched_visit *w = &c->visits[v];
+        if (!w->booked || w->movable)
+            continue;
+        if (h->n == h->cap) {
+            size_t nc = h->cap ? h->cap * 2 : 256;
+            struct sched_hold *x = realloc(h->v, nc * sizeof *x);
+            if (!x)
+                return SCHED_ENOMEM;
+            h->v = x;
+            h->cap = nc;
+        }
+        h->v[h->n++] = (struct sched_hold){b->pmap[f][w->provider], (int)f, w->booked_start,
+                                           w->booked_start + (cal_time)w->minutes * 60};
+    }
+    return SCHED_OK;
+}
+
+/* Remove family f's holds (its fixed bookings come back with its plan). */
+static int drop_fixed_of(struct holds *h, size_t f)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < h->n; i++)
+        if (h->v[i].family != (int)f)
+            h->v[k++] = h->v[i];
+    h->n = k;
+    return SCHED_OK;
+}
+
 int sched_batch_baseline(const sched_batch *b, const bool *active, struct sched_plan **plans,
                          struct careday_error *err)
 {
     struct holds h = {0};
     int rc = SCHED_OK;
+    bool *excluded = calloc(b->n + 1, sizeof(bool));
+    if (!excluded)
+        return careday_fail(err, SCHED_ENOMEM, NULL, 0, NULL, "out of memory");
     for (size_t f = 0; f < b->n; f++)
         plans[f] = NULL;
+    /* Fixed bookings are facts: later families' bookings hold their time
+     * before earlier families are booked. */
+    for (size_t f = 0; f < b->n && !rc; f++)
+        if (!active || active[f])
+            rc = holds_add_fixed(b, &h, f);
     for (size_t f = 0; f < b->n && !rc; f++) {
         if (active && !active[f])
             continue;
         struct sched_case r;
         if (h.n > 1)
             qsort(h.v, h.n, sizeof *h.v, cmp_hold);
-        rc = residual_case(b, f, h.v, h.n, NULL, &r);
+        /* The family's own fixed bookings are in its plan, not in the way. */
+        excluded[f] = true;
+        rc = residual_case(b, f, h.v, h.n, excluded, &r);
+        excluded[f] = false;
+        if (!rc)
+            rc = drop_fixed_of(&h, f);
         if (!rc)
             rc = sched_baseline(&r, &plans[f], err);
         residual_free(&r);
@@ -472,6 +534,7 @@ int sched_batch_baseline(const sched_batch *b, const bool *active, struct sched_
             rc = holds_add_plan(b, &h, f, plans[f]);
     }
     free(h.v);
+    free(excluded);
     if (rc) {
         for (size_t f = 0; f < b->n; f++) {
             sched_plan_free(plans[f]);

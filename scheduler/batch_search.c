@@ -102,11 +102,13 @@ struct search {
     bool *has_bound, *solved, *active, *used, *excl;
     int *fails;
     double *weight;
+    double *scratch; /* batch_bound's */
     uint64_t rng;
     double t0;
     struct sched_batch_result *out;
     struct sched_hold *holds;
     size_t nholds;
+    double left_out; /* at least this weighted number of visits is left out */
 };
 
 static double elapsed(const struct search *s)
@@ -119,14 +121,59 @@ static bool out_of_time(const struct search *s)
     return elapsed(s) >= s->o->time_limit_s;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The batch's lower bound: the families' own bounds a[f], raised by the
+ * visits that provider time forces out. A family's cost is at least a[f]
+ * and at least W times the weighted count of its visits left out; so the
+ * first floor(a[f] / W) units of that count cost it nothing more, the next
+ * costs W - (a[f] mod W), each further one W. The cheapest way to leave out
+ * left_out units in all gives the bound. */
+static double batch_bound(const struct search *s)
+{
+    double sum = 0, absorbed = 0, wmin = INFINITY;
+    size_t k = 0;
+    bool usable = s->left_out > 0;
+    for (size_t f = 0; f < s->n; f++) {
+        if (!s->active[f])
+            continue;
+        const struct sched_weights *w = &sched_batch_case(s->b, f)->weights;
+        double a = s->has_bound[f] ? s->bound[f] : 0;
+        sum += a;
+        if (!(w->unscheduled > 0) || w->trip < 0 || w->travel_minute < 0 || w->in_person < 0 ||
+            w->overnight < 0 || w->late_minute < 0 || w->moved < 0)
+            usable = false;
+        else {
+            double units = floor(a / w->unscheduled + 1e-9);
+            absorbed += units;
+            s->scratch[k++] = w->unscheduled * (units + 1) - a;
+            wmin = fmin(wmin, w->unscheduled);
+        }
+    }
+    double extra = s->left_out - absorbed;
+    if (!usable || extra < 0.5)
+        return sum;
+    qsort(s->scratch, k, sizeof *s->scratch, cmp_double);
+    for (size_t i = 0; i < k && extra >= 0.5; i++, extra -= 1)
+        sum += s->scratch[i];
+    if (extra >= 0.5)
+        sum += floor(extra + 0.5) * wmin;
+    return sum;
+}
+
 static void totals(const struct search *s, double *obj, double *bound)
 {
-    *obj = *bound = 0;
+    *obj = 0;
     for (size_t f = 0; f < s->n; f++)
-        if (s->active[f]) {
+        if (s->active[f])
             *obj += s->cur[f]->objective;
-            *bound += s->has_bound[f] ? s->bound[f] : 0;
-        }
+    *bound = batch_bound(s);
+    if (*bound > *obj)
+        *bound = *obj;
 }
 
 static void report(struct search *s)
@@ -405,8 +452,9 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     s.excl = calloc(n, sizeof(bool));
     s.fails = calloc(n, sizeof(int));
     s.weight = calloc(n, sizeof(double));
+    s.scratch = calloc(n, sizeof(double));
     if (!out->plans || !out->baseline || !out->bound || !s.has_bound || !s.solved || !s.active ||
-        !s.used || !s.excl || !s.fails || !s.weight) {
+        !s.used || !s.excl || !s.fails || !s.weight || !s.scratch) {
         rc = SCHED_ENOMEM;
         goto fail;
     }
@@ -422,6 +470,8 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
             goto fail;
         }
     out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
+    if ((rc = batch_capacity_bound(b, s.active, &s.left_out)))
+        goto fail;
     report(&s);
 
     bool complete;
@@ -466,5 +516,6 @@ done:
     free(s.excl);
     free(s.fails);
     free(s.weight);
+    free(s.scratch);
     return rc;
 }

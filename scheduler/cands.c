@@ -282,14 +282,16 @@ int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_not
         int k0 = ctx_slot_of(x, k.dep), k1 = ctx_slot_of(x, k.ret - 1);
         for (int s = k0 < 0 ? 0 : k0; s <= k1 && s < x->nslots; s++) {
             bool *b = &x->blocked[(size_t)k.day * x->nslots + s];
-            if (*b && warn)
+            if (*b && warn && !v->history)
                 careday_notes_add(warn, NULL, 0, NULL,
                                   "booked appointment %s overlaps the family's busy time or "
                                   "lacks nurse coverage; it is kept as booked",
                                   v->id);
             *b = false;
         }
-        if ((k.dep < x->win0 || k.ret > x->win1) && warn)
+        /* History was planned with its night at the lodging, if any: no
+         * warning for what is already past. */
+        if ((k.dep < x->win0 || k.ret > x->win1) && warn && !v->history)
             careday_notes_add(warn, NULL, 0, NULL,
                               "booked appointment %s falls outside the family's day window; "
                               "it is kept as booked",

@@ -200,3 +200,50 @@ int sched_explain_all(const struct sched_ctx *x, struct sched_plan *p, const boo
     free(unplaced);
     return rc;
 }
+
+int sched_impossible(const struct sched_case *c, struct sched_unscheduled **out, size_t *n,
+                     struct careday_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = sched_case_validate(c, err);
+    if (rc)
+        return rc;
+    struct sched_ctx x;
+    if ((rc = ctx_init(&x, c, NULL)))
+        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
+    /* No candidate at all, then (to a fixed point) every visit that must
+     * follow, or share a day with, one that cannot be placed. */
+    bool *bad = calloc(c->nvisits + 1, sizeof(bool));
+    struct sched_unscheduled *u = calloc(c->nvisits + 1, sizeof *u);
+    if (!bad || !u) {
+        free(bad);
+        free(u);
+        ctx_free(&x);
+        return careday_fail(err, SCHED_ENOMEM, NULL, 0, NULL, "out of memory");
+    }
+    for (size_t v = 0; v < c->nvisits; v++)
+        bad[v] = x.vcount[v] == 0;
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t v = 0; v < c->nvisits; v++) {
+            if (!bad[v])
+                continue;
+            for (size_t b = 0; b < c->visits[v].nbefore; b++)
+                if (!bad[c->visits[v].before[b].visit])
+                    grew = bad[c->visits[v].before[b].visit] = true;
+            int partner = sched_partner(c, (int)v);
+            if (partner >= 0 && !bad[partner])
+                grew = bad[partner] = true;
+        }
+    }
+    size_t k = 0;
+    for (size_t v = 0; v < c->nvisits; v++)
+        if (bad[v] && !(c->visits[v].booked && !c->visits[v].movable))
+            sched_explain(&x, (int)v, bad, &u[k++]);
+    free(bad);
+    ctx_free(&x);
+    *out = u;
+    *n = k;
+    return SCHED_OK;
+}

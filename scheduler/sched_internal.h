@@ -158,4 +158,9 @@ int sched_plan_days(struct sched_ctx *x, const struct sched_options *o,
 bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,
                      const struct sched_hold *h, size_t nh, const bool *excluded);
 
+/* batch_bound.c: a lower bound on the weighted number of visits (priority
+ * factors) that every plan of the active families leaves out, from the
+ * providers' time alone. */
+int batch_capacity_bound(const sched_batch *b, const bool *active, double *out);
+
 #endif

@@ -4,6 +4,7 @@
  * headers of the four libraries.
  */
 #include "adapters/adapters.h"
+#include "adapters/cli/cli_internal.h"
 #include "adapters/cli/commands.h"
 #include "adapters/output/outputs.h"
 
@@ -30,8 +31,12 @@ static const char usage_main[] =
     "  plan CASE.json [-o OUT]    plan the visits of a case into as few trips as possible\n"
     "  batch CASELOAD.json [-o OUT]\n"
     "                             plan a caseload of families sharing providers\n"
-    "  check CASE.json            load a case and its calendars, report what they give\n"
+    "  check CASE.json [--json]   load a case and its calendars, report what they give\n"
+    "                             and which visits cannot be placed\n"
+    "  confirm OUT VISIT...       mark appointments of the plan in OUT as booked\n"
+    "  cancel OUT VISIT...        remove appointments from the plan in OUT\n"
     "  calendar expand FILE.ics   show the intervals careday reads from a calendar\n"
+    "  publish OUT --caldav URL   publish a plan's calendars to CalDAV collections\n"
     "  gen --families N --seed S -o DIR\n"
     "                             write synthetic cases (for the benchmark)\n"
     "\n"
@@ -64,29 +69,6 @@ static const char usage_plan[] =
     "\n"
     "Environment: CAREDAY_NOW (RFC 3339): \"now\" when --now is not given.\n";
 
-static const char usage_check[] = "Usage: careday check CASE.json [--offline]\n"
-                                  "\n"
-                                  "Loads the case and every calendar source, reports problems,\n"
-                                  "how many intervals each source gave over the horizon and how\n"
-                                  "many hours of provider time each visit's window holds per "
-                                  "mode.\n"
-                                  "No solve, nothing written. --offline reads network sources\n"
-                                  "from the cache only.\n";
-
-int adapt_exit_code(int status)
-{
-    switch (status) {
-    case ADAPT_OK:
-        return CLI_EXIT_OK;
-    case ADAPT_EINPUT:
-        return CLI_EXIT_BAD_INPUT;
-    case ADAPT_EFETCH:
-        return CLI_EXIT_FETCH;
-    default:
-        return CLI_EXIT_INTERNAL;
-    }
-}
-
 /* ---------------------------------------------------------------------------
  * Terminal.
  */
@@ -106,29 +88,39 @@ static void print_note(const char *label, const char *colour, const struct cared
     fprintf(stderr, "careday: %s%s:%s %s\n", c ? colour : "", label, c ? "\033[0m" : "", buf);
 }
 
-static void print_error(const struct careday_error *e)
+void cli_print_error(const struct careday_error *e)
 {
     print_note("error", "\033[1;31m", e);
 }
 
-static void print_warnings(const struct careday_notes *n)
+void cli_print_warnings(const struct careday_notes *n)
 {
     size_t i;
     for (i = 0; i < n->n; i++)
         print_note("warning", "\033[33m", &n->v[i]);
 }
 
-static int usage_error(const char *usage, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void cli_json_error(const struct careday_error *e, int code)
+{
+    json_t *root =
+        json_pack("{s:i, s:{s:s, s:i, s:s, s:s}, s:i}", "careday", 1, "error", "file", e->file,
+                  "line", e->line, "path", e->path, "text", e->text, "exit", code);
+    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    printf("%s\n", text ? text : "{\"careday\": 1, \"exit\": 1}");
+    free(text);
+    json_decref(root);
+}
 
-static int usage_error(const char *usage, const char *fmt, ...)
+int cli_usage_error(const char *usage, const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "careday: ");
+    char raw[1024], safe[2048];
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    careday_text_safe(raw, safe, sizeof safe);
+    fprintf(stderr, "careday: %s", safe);
     fprintf(stderr, "\n\n%s", usage);
     return CLI_EXIT_BAD_INPUT;
 }
@@ -136,14 +128,19 @@ static int usage_error(const char *usage, const char *fmt, ...)
 /* "--name VALUE" or "--name=VALUE" (also the short form, if any). Returns 1
  * when argv[*i] is this option (value in *out, *i advanced past it), 0 when
  * it is not, -1 when its value is missing. */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char *short_name,
-                     const char **out)
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char *short_name,
+                  const char **out)
 {
     const char *a = argv[*i];
     size_t n = strlen(name);
 
     if (strncmp(a, name, n) == 0 && a[n] == '=') {
         *out = a + n + 1;
+        return 1;
+    }
+    if (short_name && strncmp(a, short_name, strlen(short_name)) == 0 &&
+        a[strlen(short_name)] != '\0') {
+        *out = a + strlen(short_name); /* "-oDIR" */
         return 1;
     }
     if (strcmp(a, name) != 0 && !(short_name && strcmp(a, short_name) == 0))
@@ -178,34 +175,6 @@ static const char *grouped(double v, char *buf, size_t size)
     }
     buf[o] = '\0';
     return buf;
-}
-
-/* mkdir -p. */
-static int make_dirs(const char *path, struct careday_error *err)
-{
-    char buf[4096];
-    size_t i, n = strlen(path);
-
-    if (n == 0 || n >= sizeof buf)
-        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "unusable output folder name");
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char saved = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-                return careday_fail(err, ADAPT_EINTERNAL, buf, 0, NULL,
-                                    "cannot create the output folder: %s", strerror(errno));
-            buf[i] = saved;
-        }
-    }
-    {
-        struct stat st;
-        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-            return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL,
-                                "exists and is not a folder; expected an output folder");
-    }
-    return 0;
 }
 
 static size_t count_ics(const char *dir)
@@ -248,9 +217,21 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
     memset(a, 0, sizeof *a);
     a->out_dir = "careday-out";
     a->time_limit_s = -1;
+    bool operands = false; /* after "--": every argument is the case file */
     for (i = 1; i < argc; i++) {
-        const char *v = NULL;
+        const char *v = NULL, *opt = argv[i];
         int r;
+        if (operands || (argv[i][0] != '-' || !argv[i][1])) {
+            if (a->case_path)
+                return cli_usage_error(usage_plan, "one case file at a time; extra argument \"%s\"",
+                                       argv[i]);
+            a->case_path = argv[i];
+            continue;
+        }
+        if (strcmp(argv[i], "--") == 0) {
+            operands = true;
+            continue;
+        }
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             fputs(usage_plan, stdout);
             return -1;
@@ -263,63 +244,60 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
             a->json = true;
         } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
             a->quiet = true;
-        } else if ((r = opt_value(argc, argv, &i, "--out", "-o", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--out", "-o", &v)) != 0) {
             if (r < 0 || !*v)
-                return usage_error(usage_plan, "%s needs a folder name", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a folder name", opt);
             a->out_dir = v;
-        } else if ((r = opt_value(argc, argv, &i, "--export-model", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--export-model", NULL, &v)) != 0) {
             if (r < 0 || !*v)
-                return usage_error(usage_plan, "%s needs a file name", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a file name", opt);
             a->export_mps = v;
-        } else if ((r = opt_value(argc, argv, &i, "--model", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--model", NULL, &v)) != 0) {
             if (r < 0)
-                return usage_error(usage_plan, "%s needs a value (days or time)", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a value (days or time)", opt);
             if (strcmp(v, "days") == 0)
                 a->model = SCHED_MODEL_DAYS;
             else if (strcmp(v, "time") == 0)
                 a->model = SCHED_MODEL_TIME;
             else
-                return usage_error(usage_plan, "--model: expected days or time, found \"%s\"", v);
-        } else if ((r = opt_value(argc, argv, &i, "--lang", NULL, &v)) != 0) {
+                return cli_usage_error(usage_plan, "--model: expected days or time, found \"%s\"",
+                                       v);
+        } else if ((r = cli_opt_value(argc, argv, &i, "--lang", NULL, &v)) != 0) {
             if (r < 0)
-                return usage_error(usage_plan, "%s needs a value (en or es)", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a value (en or es)", opt);
             if (!out_has_language(v, NULL))
-                return usage_error(usage_plan,
-                                   "--lang: no message catalogue for \"%s\"; expected en, es "
-                                   "or another installed language",
-                                   v);
+                return cli_usage_error(usage_plan,
+                                       "--lang: no message catalogue for \"%s\"; expected en, es "
+                                       "or another installed language",
+                                       v);
             a->lang = v;
-        } else if ((r = opt_value(argc, argv, &i, "--previous", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--previous", NULL, &v)) != 0) {
             if (r < 0 || !*v)
-                return usage_error(usage_plan, "%s needs the path of an earlier plan.json",
-                                   argv[i]);
+                return cli_usage_error(usage_plan, "%s needs the path of an earlier plan.json",
+                                       argv[i]);
             a->previous = v;
-        } else if ((r = opt_value(argc, argv, &i, "--now", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--now", NULL, &v)) != 0) {
             if (r < 0 || !*v)
-                return usage_error(usage_plan, "%s needs an RFC 3339 instant", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs an RFC 3339 instant", opt);
             a->now = v;
-        } else if ((r = opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
             char *end;
             if (r < 0)
-                return usage_error(usage_plan, "%s needs a number of seconds", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a number of seconds", opt);
             errno = 0;
             a->time_limit_s = strtod(v, &end);
             if (errno || end == v || *end || !(a->time_limit_s > 0) || a->time_limit_s > 86400)
-                return usage_error(usage_plan,
-                                   "--time-limit: expected seconds (more than 0, at most 86400), "
-                                   "found \"%s\"",
-                                   v);
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error(usage_plan, "unknown option %s", argv[i]);
-        } else if (!a->case_path) {
-            a->case_path = argv[i];
+                return cli_usage_error(
+                    usage_plan,
+                    "--time-limit: expected seconds (more than 0, at most 86400), "
+                    "found \"%s\"",
+                    v);
         } else {
-            return usage_error(usage_plan, "one case file at a time; extra argument \"%s\"",
-                               argv[i]);
+            return cli_usage_error(usage_plan, "unknown option %s", opt);
         }
     }
     if (!a->case_path)
-        return usage_error(usage_plan, "missing the case file");
+        return cli_usage_error(usage_plan, "missing the case file");
     return 0;
 }
 
@@ -529,6 +507,10 @@ static int check_out_dir(const char *out, struct careday_error *err)
 {
     struct stat st;
 
+    if (!*out)
+        return careday_fail(err, ADAPT_EINPUT, NULL, 0, NULL,
+                            "-o: an empty folder name; give the folder to write the plan into "
+                            "(for example -o plan-out)");
     if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode))
         return careday_fail(err, ADAPT_EINPUT, out, 0, NULL,
                             "-o: exists and is not a folder; expected a folder for the plan");
@@ -578,101 +560,8 @@ static int export_model(const struct sched_case *c, const char *path, struct car
     return rc ? ADAPT_EINPUT : 0;
 }
 
-/* ---------------------------------------------------------------------------
- * Publishing a plan: every file is first written into a staging folder next
- * to OUT; only when all of them are written are they moved into OUT, one
- * rename each, plan.json last. A failure leaves OUT as it was.
- */
-
-/* "a/b" (b empty: "a") into buf; false when it does not fit. */
-static bool join_path(char *buf, size_t size, const char *a, const char *b)
-{
-    int n = *b ? snprintf(buf, size, "%s/%s", a, b) : snprintf(buf, size, "%s", a);
-    return n >= 0 && (size_t)n < size;
-}
-
-static void remove_staging(const char *dir)
-{
-    char d[4400], path[4700];
-    const char *sub[] = {"providers", ""};
-    for (int i = 0; i < 2; i++) {
-        if (!join_path(d, sizeof d, dir, sub[i]))
-            continue;
-        DIR *dp = opendir(d);
-        if (!dp)
-            continue;
-        struct dirent *e;
-        while ((e = readdir(dp)))
-            if (e->d_name[0] != '.' && join_path(path, sizeof path, d, e->d_name))
-                unlink(path);
-        closedir(dp);
-        rmdir(d);
-    }
-}
-
-static int move_one(const char *from_dir, const char *to_dir, const char *name,
-                    struct careday_error *err)
-{
-    char from[4700], to[4700];
-    struct stat st;
-    if (!join_path(from, sizeof from, from_dir, name) || !join_path(to, sizeof to, to_dir, name))
-        return careday_fail(err, ADAPT_EINTERNAL, to_dir, 0, NULL, "path too long for %s", name);
-    if (stat(from, &st) == 0 && S_ISDIR(st.st_mode))
-        return 0;
-    if (rename(from, to) != 0)
-        return careday_fail(err, ADAPT_EINTERNAL, to, 0, NULL, "cannot move into place: %s",
-                            strerror(errno));
-    return 0;
-}
-
-/* Move the files of staging/sub into out/sub (rename: atomic per file),
- * the file named last after all others. */
-static int move_files(const char *staging, const char *out, const char *sub, const char *last,
-                      struct careday_error *err)
-{
-    char from_dir[4400], to_dir[4400];
-    if (!join_path(from_dir, sizeof from_dir, staging, sub) ||
-        !join_path(to_dir, sizeof to_dir, out, sub))
-        return careday_fail(err, ADAPT_EINTERNAL, out, 0, NULL, "path too long");
-    DIR *dp = opendir(from_dir);
-    if (!dp)
-        return 0;
-    struct dirent *e;
-    int rc = 0;
-    while (rc == 0 && (e = readdir(dp)))
-        if (e->d_name[0] != '.' && !(last && strcmp(e->d_name, last) == 0))
-            rc = move_one(from_dir, to_dir, e->d_name, err);
-    closedir(dp);
-    if (rc == 0 && last)
-        rc = move_one(from_dir, to_dir, last, err);
-    return rc;
-}
-
-/* Provider calendars from an earlier plan whose provider has no appointment
- * now would tell a clinic about visits that moved away: remove them. */
-static void remove_stale_providers(const char *staging, const char *out)
-{
-    char dir[4400], sdir[4400], mine[4700], theirs[4700];
-    if (!join_path(dir, sizeof dir, out, "providers") ||
-        !join_path(sdir, sizeof sdir, staging, "providers"))
-        return;
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return;
-    struct dirent *e;
-    while ((e = readdir(dp))) {
-        size_t n = strlen(e->d_name);
-        if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 4, ".ics") != 0)
-            continue;
-        if (join_path(mine, sizeof mine, sdir, e->d_name) &&
-            join_path(theirs, sizeof theirs, dir, e->d_name) && access(mine, F_OK) != 0)
-            unlink(theirs);
-    }
-    closedir(dp);
-}
-
 /* A minute count a person reads: "12 minutes", "3 hours", "2 days". */
-static void age_words(long long s, char *buf, size_t size)
+void cli_age_words(long long s, char *buf, size_t size)
 {
     if (s < 120)
         snprintf(buf, size, "%lld second%s", s, s == 1 ? "" : "s");
@@ -692,7 +581,7 @@ static void on_source_age(void *ud, const struct adapt_source_report *r)
 
     if (r->age_s < 0 || a->quiet)
         return;
-    age_words(r->age_s, age, sizeof age);
+    cli_age_words(r->age_s, age, sizeof age);
     fprintf(stderr, "careday: offline: %s (%s %s) from the cache, %s old\n", r->json_path, r->kind,
             r->given, age);
 }
@@ -708,7 +597,7 @@ int cli_plan(int argc, char **argv)
     struct sched_options so;
     struct out_options oo;
     struct progress pr = {0};
-    char out[4096], prov[4400], staging[4200] = "";
+    char out[4096], *case_abs = NULL;
     cal_time now;
     bool loaded = false;
     int rc, code;
@@ -743,19 +632,20 @@ int cli_plan(int argc, char **argv)
         struct out_options lang = {.lang = a.lang};
         out_check_language(&c, &lang, a.case_path, &warn);
     }
-    print_warnings(&warn);
+    cli_print_warnings(&warn);
     if (rc)
         goto fail;
     loaded = true;
     if (a.invite && (rc = out_check_invite(&c, &err)))
         goto fail;
+    case_abs = realpath(a.case_path, NULL); /* plan.json says which case it plans */
     c.now = now;
     if (a.previous) {
         if ((rc = adapt_previous_load(a.previous, &c, &err)))
             goto fail;
         careday_notes_free(&warn);
         sched_case_apply_previous(&c, &warn);
-        print_warnings(&warn);
+        cli_print_warnings(&warn);
     }
 
     if (a.export_mps && (rc = export_model(&c, a.export_mps, &warn, &err)))
@@ -773,7 +663,7 @@ int cli_plan(int argc, char **argv)
     rc = sched_plan_case(&c, &so, &plan, &warn, &err);
     if (pr.shown && pr.tty)
         fprintf(stderr, "\r\033[K");
-    print_warnings(&warn);
+    cli_print_warnings(&warn);
     if (rc) {
         rc = sched_status_to_adapt(rc);
         goto fail;
@@ -794,76 +684,21 @@ int cli_plan(int argc, char **argv)
         }
     }
 
-    /* Stage next to OUT (same file system, so renames stay atomic). */
-    {
-        size_t n = strlen(out);
-        while (n > 1 && out[n - 1] == '/')
-            out[--n] = '\0';
-    }
-    {
-        char parent[4096];
-        snprintf(parent, sizeof parent, "%s", out);
-        char *slash = strrchr(parent, '/');
-        if (slash && slash != parent) {
-            *slash = '\0';
-            if ((rc = make_dirs(parent, &err)))
-                goto fail;
-        }
-    }
-    if (snprintf(staging, sizeof staging, "%s.careday-XXXXXX", out) >= (int)sizeof staging ||
-        !mkdtemp(staging)) {
-        rc = careday_fail(&err, ADAPT_EINTERNAL, out, 0, NULL,
-                          "cannot create a staging folder next to it: %s", strerror(errno));
-        staging[0] = '\0';
-        goto fail;
-    }
-    if (!join_path(prov, sizeof prov, staging, "providers")) {
-        rc = careday_fail(&err, ADAPT_EINPUT, out, 0, NULL, "-o: the folder name is too long");
-        goto fail;
-    }
-    if ((rc = make_dirs(prov, &err)))
-        goto fail;
     memset(&oo, 0, sizeof oo);
     oo.lang = a.lang;
     oo.now = now;
     oo.previous_plan = a.previous;
     oo.invite = a.invite;
-    oo.messages_dir = NULL;
+    oo.case_file = case_abs;
     if (a.previous) {
         if (sched_plan_changes(&c, plan, &changes) != 0) {
             rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
             goto fail;
         }
         oo.changes = &changes;
-        if ((rc = out_write_changes_json(staging, &c, plan, &changes, &oo, &err)))
-            goto fail;
     }
-    if ((rc = out_write_calendars(staging, &c, plan, &oo, &err)) ||
-        (rc = out_write_itinerary(staging, &c, plan, base, &oo, &err)) ||
-        (rc = out_write_plan_json(staging, &c, plan, base, &oo, &err))) {
-        if (rc != ADAPT_EINPUT && rc != ADAPT_EFETCH)
-            rc = ADAPT_EINTERNAL;
+    if ((rc = out_publish(out, &c, plan, base, &oo, &err)))
         goto fail;
-    }
-    /* Everything is written: move it into OUT, plan.json last (its
-     * presence and content say which run OUT holds). */
-    if (!join_path(prov, sizeof prov, out, "providers")) {
-        rc = careday_fail(&err, ADAPT_EINPUT, out, 0, NULL, "-o: the folder name is too long");
-        goto fail;
-    }
-    if ((rc = make_dirs(out, &err)) || (rc = make_dirs(prov, &err)))
-        goto fail;
-    remove_stale_providers(staging, out);
-    if ((rc = move_files(staging, out, "providers", NULL, &err)) ||
-        (rc = move_files(staging, out, "", "plan.json", &err)))
-        goto fail;
-    remove_staging(staging);
-    staging[0] = '\0';
-    if (!a.previous) { /* a changes.json of an earlier run would describe another plan */
-        char stale[4300];
-        if (join_path(stale, sizeof stale, out, "changes.json"))
-            unlink(stale);
-    }
 
     code = plan->nunscheduled > 0 ? CLI_EXIT_UNSCHEDULED : CLI_EXIT_OK;
     if (a.json)
@@ -874,11 +709,12 @@ int cli_plan(int argc, char **argv)
     goto done;
 
 fail:
-    print_error(&err);
+    cli_print_error(&err);
     code = adapt_exit_code(rc);
+    if (a.json)
+        cli_json_error(&err, code);
 done:
-    if (staging[0])
-        remove_staging(staging);
+    free(case_abs);
     sched_changes_free(&changes);
     sched_plan_free(plan);
     sched_plan_free(base);
@@ -886,135 +722,6 @@ done:
         sched_case_free(&c);
     careday_notes_free(&warn);
     return code;
-}
-
-/* ---------------------------------------------------------------------------
- * careday check
- */
-
-static void on_source(void *ud, const struct adapt_source_report *r)
-{
-    size_t *n = ud;
-    char age[64];
-
-    if ((*n)++ == 0)
-        printf("Sources (intervals over the horizon):\n");
-    if (strcmp(r->kind, "hours") == 0)
-        printf("  %s: weekly hours, %zu opening%s\n", r->json_path, r->navailable,
-               r->navailable == 1 ? "" : "s");
-    else if (strcmp(r->kind, "fhir") == 0)
-        printf("  %s: fhir %s: %zu busy, %zu available (%zu slot%s)\n", r->json_path, r->given,
-               r->nbusy, r->navailable, r->nevents, r->nevents == 1 ? "" : "s");
-    else
-        printf("  %s: %s %s: %zu busy, %zu available (%zu event%s, plain events read as %s)\n",
-               r->json_path, r->kind, r->given, r->nbusy, r->navailable, r->nevents,
-               r->nevents == 1 ? "" : "s", r->meaning);
-    if (r->age_s >= 0) {
-        age_words(r->age_s, age, sizeof age);
-        printf("    (offline: from the cache, %s old)\n", age);
-    }
-}
-
-/* Hours of a set inside the visit's window (whole local days, case zone). */
-static double window_hours(const struct sched_case *c, const struct sched_visit *v,
-                           const struct cal_set *s)
-{
-    struct cal_set w = {0}, in = {0};
-    double h = 0;
-
-    if (cal_set_add(&w, cal_tz_local_to_utc(c->tz, v->earliest, 0),
-                    cal_tz_local_to_utc(c->tz, v->latest + 1, 0)) == 0 &&
-        cal_set_intersect(&in, s, &w) == 0)
-        h = (double)cal_set_measure(&in) / 3600.0;
-    cal_set_free(&w);
-    cal_set_free(&in);
-    return h;
-}
-
-int cli_check(int argc, char **argv)
-{
-    struct sched_case c;
-    struct careday_notes warn = {0};
-    struct careday_error err = {0};
-    struct adapt_load_options lo = {0};
-    const char *path = NULL;
-    char a[16], b[16];
-    size_t nsources = 0, i, empty = 0, nbooked = 0;
-    bool offline = false;
-    int rc, k;
-
-    for (k = 1; k < argc; k++) {
-        if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0) {
-            fputs(usage_check, stdout);
-            return CLI_EXIT_OK;
-        }
-        if (strcmp(argv[k], "--offline") == 0) {
-            offline = true;
-            continue;
-        }
-        if (argv[k][0] == '-' && argv[k][1])
-            return usage_error(usage_check, "unknown option %s", argv[k]);
-        if (path)
-            return usage_error(usage_check, "one case file at a time; extra argument \"%s\"",
-                               argv[k]);
-        path = argv[k];
-    }
-    if (!path)
-        return usage_error(usage_check, "missing the case file");
-
-    memset(&c, 0, sizeof c);
-    lo.on_source = on_source;
-    lo.ud = &nsources;
-    lo.offline = offline;
-    printf("Checking %s\n", path);
-    rc = adapt_case_load_with(path, &lo, &c, &warn, &err);
-    if (rc == 0)
-        out_check_language(&c, NULL, path, &warn);
-    fflush(stdout);
-    print_warnings(&warn);
-    if (rc) {
-        print_error(&err);
-        careday_notes_free(&warn);
-        return adapt_exit_code(rc);
-    }
-    for (i = 0; i < c.nvisits; i++)
-        nbooked += c.visits[i].booked;
-    cal_format_date(c.horizon_start, a, sizeof a);
-    cal_format_date(c.horizon_end, b, sizeof b);
-    printf("Case: %s (%s), %s to %s, %s\n", c.name, c.id, a, b, c.timezone);
-    printf("  %zu visit%s, %zu booking%s, %zu provider%s, %zu place%s\n", c.nvisits - nbooked,
-           c.nvisits - nbooked == 1 ? "" : "s", nbooked, nbooked == 1 ? "" : "s", c.nproviders,
-           c.nproviders == 1 ? "" : "s", c.nplaces, c.nplaces == 1 ? "" : "s");
-    printf("Provider time in each visit's window (hours, per mode):\n");
-    for (i = 0; i < c.nvisits; i++) {
-        const struct sched_visit *v = &c.visits[i];
-        const struct sched_provider *p = &c.providers[v->provider];
-        double total = 0;
-        if (v->booked)
-            continue;
-        printf("  %s (%s):", v->id, p->id);
-        for (k = 0; k < v->nmodes; k++) {
-            enum sched_mode m = v->order[k];
-            double h = window_hours(&c, v, &p->mode[m].free);
-            total += h;
-            printf("%s %s %.1f", k ? "," : "", sched_mode_name(m), h);
-        }
-        if (total < (double)v->minutes / 60.0) {
-            printf("  <- no provider time for %d minutes in the window", v->minutes);
-            empty++;
-        }
-        printf("\n");
-    }
-    if (empty)
-        printf("Problems: %zu visit%s without provider time in %s window; the plan will leave "
-               "%s unscheduled.\n",
-               empty, empty == 1 ? "" : "s", empty == 1 ? "its" : "their",
-               empty == 1 ? "it" : "them");
-    else
-        printf("No problems found%s.\n", warn.n ? " (see the warnings)" : "");
-    sched_case_free(&c);
-    careday_notes_free(&warn);
-    return CLI_EXIT_OK;
 }
 
 /* ---------------------------------------------------------------------------
@@ -1038,22 +745,23 @@ int cli_main(int argc, char **argv)
         printf("careday %s\n", CAREDAY_VERSION);
         return CLI_EXIT_OK;
     }
-    if (adapt_global_init() != 0) {
-        fprintf(stderr, "careday: error: could not initialise the network library\n");
-        return CLI_EXIT_INTERNAL;
-    }
     if (strcmp(cmd, "plan") == 0)
         code = cli_plan(argc - 1, argv + 1);
     else if (strcmp(cmd, "check") == 0)
         code = cli_check(argc - 1, argv + 1);
+    else if (strcmp(cmd, "confirm") == 0)
+        code = cli_confirm(argc - 1, argv + 1);
+    else if (strcmp(cmd, "cancel") == 0)
+        code = cli_cancel(argc - 1, argv + 1);
     else if (strcmp(cmd, "calendar") == 0)
         code = cli_calendar(argc - 1, argv + 1);
     else if (strcmp(cmd, "gen") == 0)
         code = cli_gen(argc - 1, argv + 1);
+    else if (strcmp(cmd, "publish") == 0)
+        code = cli_publish(argc - 1, argv + 1);
     else if (strcmp(cmd, "batch") == 0)
         code = cli_batch(argc - 1, argv + 1);
     else
-        code = usage_error(usage_main, "unknown command \"%s\"", cmd);
-    adapt_global_cleanup();
+        code = cli_usage_error(usage_main, "unknown command \"%s\"", cmd);
     return code;
 }

@@ -14,6 +14,7 @@
 #include "adapters/cli/batch_pool.h"
 #include "adapters/cli/commands.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -192,21 +193,13 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 
 static int make_dirs(const char *path, struct careday_error *err)
 {
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
+    char failed[4096];
+    if (cal_mkdir_p(path, 0755, failed, sizeof failed) == 0)
+        return 0;
+    if (errno == ENAMETOOLONG || errno == ENOENT)
         return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "unusable folder name");
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++)
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char saved = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-                return careday_fail(err, ADAPT_EINTERNAL, buf, 0, NULL,
-                                    "cannot create the folder: %s", strerror(errno));
-            buf[i] = saved;
-        }
-    return 0;
+    return careday_fail(err, ADAPT_EINTERNAL, failed, 0, NULL, "cannot create the folder: %s",
+                        strerror(errno));
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -312,9 +305,9 @@ static int publish(const char *staging, const char *out, struct careday_error *e
 
 static int copy_file(const char *from, const char *to, struct careday_error *err)
 {
-    FILE *f = fopen(from, "rb");
-    if (!f)
-        return careday_fail(err, ADAPT_EINPUT, from, 0, NULL, "cannot read: %s", strerror(errno));
+    FILE *f = NULL;
+    if (cal_open_regular(from, "a file to copy", &f, err) != 0)
+        return ADAPT_EINPUT;
     char *data = NULL;
     size_t n = 0, cap = 0;
     for (;;) {
@@ -397,6 +390,13 @@ static void on_progress(void *ud, const struct sched_batch_progress *p)
                 "gap %.2f%%\n",
                 p->elapsed_s, p->solved, p->families, p->objective, p->bound, 100.0 * p->gap);
     fflush(stderr);
+}
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int read_now(cal_time *now, struct careday_error *err)
@@ -534,7 +534,7 @@ static void print_components(const struct adapt_caseload *cl, const int *comp, s
  * report.html into dir. */
 static int write_all(const char *dir, const struct batch_args *a, const struct adapt_caseload *cl,
                      const sched_batch *b, struct sched_batch_result *res, const bool *active,
-                     cal_time now, struct careday_error *err)
+                     cal_time now, long load_ms, struct careday_error *err)
 {
     struct out_options oo = {0};
     struct out_batch_family *fam = calloc(cl->n, sizeof *fam);
@@ -597,6 +597,7 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
             .objective = res->objective,
             .bound = res->bound_total,
             .solve_ms = res->solve_ms,
+            .load_ms = load_ms,
             .first_plan_ms = res->first_plan_ms,
             .construct_ms = res->construct_ms,
             .seed = a->seed,
@@ -683,6 +684,8 @@ int cli_batch(int argc, char **argv)
     bool *active = NULL;
     char staging[4200] = "";
     cal_time now;
+    double t0 = mono_s();
+    long load_ms = 0;
     int rc = parse_args(argc, argv, &a);
     int code = CLI_EXIT_OK;
     if (rc)
@@ -698,6 +701,7 @@ int cli_batch(int argc, char **argv)
     print_warnings(&warn);
     if (rc)
         goto fail;
+    load_ms = (long)((mono_s() - t0) * 1000 + 0.5);
     cases = calloc(cl.n, sizeof *cases);
     comp = calloc(cl.n, sizeof *comp);
     active = calloc(cl.n, sizeof *active);
@@ -773,7 +777,7 @@ int cli_batch(int argc, char **argv)
         goto fail;
     }
     if ((rc = make_staging(a.out, staging, sizeof staging, &err)) ||
-        (rc = write_all(staging, &a, &cl, b, &res, active, now, &err)) ||
+        (rc = write_all(staging, &a, &cl, b, &res, active, now, load_ms, &err)) ||
         (rc = publish(staging, a.out, &err))) {
         if (rc != ADAPT_EINPUT && rc != ADAPT_EFETCH)
             rc = ADAPT_EINTERNAL;

@@ -8,7 +8,8 @@
  *
  * The shape follows published figures for children with medical complexity
  * and the clinics that serve them (docs/benchmark.md):
- *   - 8-15 visits per child over a 6-8 week horizon, across 6-10 of ten
+ *   - 8-15 visits per child over a 6-8 week horizon (struct gen_knobs makes
+ *     larger cases for the benchmark's scale study), across 6-10 of ten
  *     specialties (neurology ... complex care, the lab);
  *   - providers work 5-7 half-day clinic sessions a week, 40-70 % of it
  *     already booked with other patients in 30-60 minute blocks;
@@ -34,7 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int gen_cases(const char *dir, uint64_t seed, int nfamilies, struct careday_error *err)
+int gen_cases(const char *dir, uint64_t seed, int nfamilies, const struct gen_knobs *kn,
+              struct careday_error *err)
 {
     struct world w;
     struct family *fams = NULL;
@@ -42,7 +44,7 @@ int gen_cases(const char *dir, uint64_t seed, int nfamilies, struct careday_erro
     char rel[128];
     int rc, i;
 
-    rc = gen_world_make(&w, seed, nfamilies, err);
+    rc = gen_world_make(&w, seed, nfamilies, kn, err);
     if (rc)
         goto done;
     fams = calloc((size_t)nfamilies, sizeof *fams);
@@ -57,7 +59,7 @@ int gen_cases(const char *dir, uint64_t seed, int nfamilies, struct careday_erro
         }
     }
     snprintf(rel, sizeof rel, "%s/calendars/providers", dir);
-    if (gen_mkdir_p(rel) != 0) {
+    if (cal_mkdir_p(rel, 0755, NULL, 0) != 0) {
         rc = careday_fail(err, ADAPT_EINTERNAL, rel, 0, NULL, "cannot create the folder: %s",
                           strerror(errno));
         goto done;
@@ -66,16 +68,16 @@ int gen_cases(const char *dir, uint64_t seed, int nfamilies, struct careday_erro
         struct family *f = &fams[i];
         char sub[4096];
         snprintf(sub, sizeof sub, "%s/calendars/%s", dir, f->id);
-        if (gen_mkdir_p(sub) != 0) {
+        if (cal_mkdir_p(sub, 0755, NULL, 0) != 0) {
             rc = careday_fail(err, ADAPT_EINTERNAL, sub, 0, NULL, "cannot create the folder: %s",
                               strerror(errno));
             break;
         }
         snprintf(rel, sizeof rel, "calendars/%s/busy.ics", f->id);
-        rc = gen_write_text(&o, rel, f->busy_ics.p, f->busy_ics.n);
+        rc = gen_write_text(&o, rel, f->busy_ics.s, f->busy_ics.len);
         if (rc == 0) {
             snprintf(rel, sizeof rel, "calendars/%s/home-nursing.ics", f->id);
-            rc = gen_write_text(&o, rel, f->nursing_ics.p, f->nursing_ics.n);
+            rc = gen_write_text(&o, rel, f->nursing_ics.s, f->nursing_ics.len);
         }
         if (rc == 0) {
             snprintf(rel, sizeof rel, "%s.json", f->id);

@@ -17,8 +17,8 @@ void gen_family_free(struct family *f)
 {
     cal_set_free(&f->busy);
     cal_set_free(&f->nursing);
-    free(f->busy_ics.p);
-    free(f->nursing_ics.p);
+    cal_buf_free(&f->busy_ics);
+    cal_buf_free(&f->nursing_ics);
 }
 
 /* Add a busy interval to the family and its calendar. */
@@ -30,20 +30,22 @@ static int family_busy(struct family *f, const struct world *w, int32_t day, int
     return cal_set_add(&f->busy, s, e);
 }
 
-/* Where the family lives: a point from which 2-3 clinics are 40-250
- * minutes away and back; with out_of_state, one of them lies in the other
- * time zone. */
-static void family_home(struct family *f, bool out_of_state)
+/* Where the family lives: a point from which 2-3 clinics (with --places P,
+ * at least P) are 40-250 minutes away and back; with out_of_state, one of
+ * them lies in the other time zone. */
+static void family_home(struct family *f, const struct world *w, bool out_of_state)
 {
+    int need = w->knobs.places > 2 ? w->knobs.places : 2;
     for (int tries = 0; tries < 100000; tries++) {
         double lat = gen_rng_range(&f->r, 34.55, 35.55);
         double lon = out_of_state ? gen_rng_range(&f->r, -86.25, -85.15)
                                   : gen_rng_range(&f->r, -85.6, -84.4);
         int zone = lon < -85.6 ? TZ_CENTRAL : TZ_EASTERN;
         int n = 0, other = 0;
-        bool ok[NCLINICS];
-        int rt[NCLINICS], leg[NCLINICS];
-        for (int p = 0; p < NCLINICS; p++) {
+        bool ok[NPLACES] = {false};
+        int rt[NPLACES] = {0}, leg[NPLACES] = {0};
+        for (int c = 0; c < w->nclinics; c++) {
+            int p = gen_clinics[c];
             leg[p] = gen_drive_minutes(lat, lon, gen_places[p].lat, gen_places[p].lon);
             rt[p] = 2 * leg[p] + TRAVEL_PARK;
             ok[p] = rt[p] >= 40 && rt[p] <= 250 && (out_of_state || gen_places[p].zone == zone);
@@ -52,13 +54,14 @@ static void family_home(struct family *f, bool out_of_state)
                 other += gen_places[p].zone != zone;
             }
         }
-        if (!ok[PL_CHATTANOOGA] || n < 2 || (out_of_state && other == 0))
+        if (!ok[PL_CHATTANOOGA] || n < need || (out_of_state && other == 0))
             continue;
         f->lat = round(lat * 1000) / 1000;
         f->lon = round(lon * 1000) / 1000;
         f->zone = zone;
         /* Recompute at the rounded point, as the reader will. */
-        for (int p = 0; p < NCLINICS; p++) {
+        for (int c = 0; c < w->nclinics; c++) {
+            int p = gen_clinics[c];
             f->leg[p] = gen_drive_minutes(f->lat, f->lon, gen_places[p].lat, gen_places[p].lon);
             f->round_trip[p] = 2 * f->leg[p] + TRAVEL_PARK;
             f->place_ok[p] = ok[p];
@@ -70,7 +73,8 @@ static void family_home(struct family *f, bool out_of_state)
     f->lat = 35.2;
     f->lon = -85.0;
     f->zone = TZ_EASTERN;
-    for (int p = 0; p < NCLINICS; p++) {
+    for (int c = 0; c < w->nclinics; c++) {
+        int p = gen_clinics[c];
         f->leg[p] = gen_drive_minutes(f->lat, f->lon, gen_places[p].lat, gen_places[p].lon);
         f->round_trip[p] = 2 * f->leg[p] + TRAVEL_PARK;
         f->place_ok[p] = gen_places[p].zone == TZ_EASTERN;
@@ -263,6 +267,79 @@ static int make_reachable(const struct world *w, const struct family *f, struct 
     return n;
 }
 
+/* How many visits each place holds (count, by place); returns the number of
+ * places used. */
+static int places_used(const struct family *f, const struct world *w, int *count)
+{
+    int n = 0;
+    memset(count, 0, NPLACES * sizeof(int));
+    for (int i = 0; i < f->nvisits; i++)
+        if (count[w->provs[f->visits[i].prov].place]++ == 0)
+            n++;
+    return n;
+}
+
+/* The provider of specialty spec at place, -1 none. */
+static int provider_at(const struct world *w, int spec, int place)
+{
+    for (int k = 0; k < w->nby_spec[spec]; k++)
+        if (w->provs[w->by_spec[spec][k]].place == place)
+            return w->by_spec[spec][k];
+    return -1;
+}
+
+/* --places P: move visits between the clinics the family reaches until it
+ * uses P of them, as far as the specialties allow: to an unused clinic from
+ * one that keeps other visits, or out of the least used clinic. */
+static void spread_places(struct family *f, const struct world *w, int want)
+{
+    int count[NPLACES];
+    for (int guard = 0; guard < 4 * GEN_MAX_VISITS && places_used(f, w, count) < want; guard++) {
+        bool moved = false;
+        for (int c = 0; c < w->nclinics && !moved; c++) {
+            int q = gen_clinics[c];
+            if (count[q] || !f->place_ok[q])
+                continue;
+            for (int i = f->nvisits - 1; i >= 0 && !moved; i--) {
+                struct gvisit *v = &f->visits[i];
+                int pi = provider_at(w, v->spec, q);
+                if (count[w->provs[v->prov].place] >= 2 && pi >= 0) {
+                    v->prov = pi;
+                    moved = true;
+                }
+            }
+        }
+        if (!moved)
+            break;
+    }
+    for (int guard = 0; guard < GEN_MAX_CLINICS && places_used(f, w, count) > want; guard++) {
+        int q = -1;
+        for (int c = 0; c < w->nclinics; c++) {
+            int p = gen_clinics[c];
+            if (count[p] && (q < 0 || count[p] < count[q]))
+                q = p;
+        }
+        bool all = true;
+        for (int i = 0; i < f->nvisits; i++) {
+            struct gvisit *v = &f->visits[i];
+            if (w->provs[v->prov].place != q)
+                continue;
+            int to = -1;
+            for (int c = 0; c < w->nclinics && to < 0; c++) {
+                int r = gen_clinics[c];
+                if (r != q && count[r] && f->place_ok[r])
+                    to = provider_at(w, v->spec, r);
+            }
+            if (to >= 0)
+                v->prov = to;
+            else
+                all = false;
+        }
+        if (!all)
+            break;
+    }
+}
+
 static int family_visits(struct family *f, const struct world *w)
 {
     int avail[NSPECS], navail = 0, chosen[NSPECS], nchosen, target, nlabs, k;
@@ -277,12 +354,23 @@ static int family_visits(struct family *f, const struct world *w)
     nchosen = 0;
     chosen[nchosen++] = SP_CC;
     k = gen_rng_int(&f->r, 4, 8);
+    target = gen_rng_int(&f->r, 8, GEN_DEFAULT_MAX_VISITS);
+    nlabs = gen_rng_int(&f->r, 1, 3);
+    if (w->knobs.visits > 0) {
+        /* A larger case: more specialties (about one per four visits, at
+         * least 4) and lab draws (one per six visits), so series stay short. */
+        target = w->knobs.visits;
+        k = target / 4 > 4 ? target / 4 : 4;
+        nlabs = target / 6 > nlabs ? target / 6 : nlabs;
+    }
     if (k > navail)
         k = navail;
     for (int i = 0; i < k; i++)
         chosen[nchosen++] = avail[i];
-    target = gen_rng_int(&f->r, 8, GEN_MAX_VISITS);
-    nlabs = gen_rng_int(&f->r, 1, 3);
+    /* Without --visits a series has at most three visits; with it, as many
+     * as the target needs. */
+    int max_series = w->knobs.visits > 0 ? GEN_MAX_VISITS : 3;
+    int max_tries = w->knobs.visits > 0 ? 20 + 8 * target : 20;
 
     /* One visit per specialty, at a clinic the family reaches. */
     int prov_of[NSPECS];
@@ -294,7 +382,7 @@ static int family_visits(struct family *f, const struct world *w)
     }
     /* Repeats (therapy, nutrition, complex care, neurology) at least five
      * days apart, until the target leaves room for the lab draws. */
-    for (int tries = 0; f->nvisits + nlabs < target && tries < 20; tries++) {
+    for (int tries = 0; f->nvisits + nlabs < target && tries < max_tries; tries++) {
         static const int rep[] = {SP_PT, SP_PT, SP_NUTR, SP_CC, SP_NEURO, SP_DEVPED};
         int s = rep[gen_rng_int(&f->r, 0, 5)], first = -1, last = -1, n = 0;
         for (int i = 0; i < f->nvisits; i++) {
@@ -305,7 +393,10 @@ static int family_visits(struct family *f, const struct world *w)
                 n++;
             }
         }
-        if (first < 0 || n >= 3)
+        if (first < 0 || n >= max_series)
+            continue;
+        /* With --visits, a series never piles up at the horizon's end. */
+        if (w->knobs.visits > 0 && f->visits[last].earliest + 7 > w->h1 - 7)
             continue;
         char suffix[24];
         snprintf(suffix, sizeof suffix, "visit-%d", n + 1);
@@ -316,7 +407,7 @@ static int family_visits(struct family *f, const struct world *w)
         v->priority = "routine";
         v->repeat_of = first;
         v->earliest = p->earliest + 7;
-        v->latest = p->latest + 7;
+        v->latest = p->latest + (w->knobs.visits > 0 ? 14 : 7); /* --visits: more room */
         if (v->earliest > w->h1 - 7) {
             int shift = v->earliest - (w->h1 - 7);
             v->earliest -= shift;
@@ -421,6 +512,9 @@ static int family_visits(struct family *f, const struct world *w)
         }
     }
 
+    if (w->knobs.places > 0)
+        spread_places(f, w, w->knobs.places);
+
     /* Every visit should have a few possible starts on its own: widen the
      * window, then drop the video/home conditions, then the visit. */
     for (int i = 0; i < f->nvisits; i++) {
@@ -478,7 +572,9 @@ int gen_family_make(struct family *f, struct world *w, int index)
     snprintf(f->id, sizeof f->id, "family-%03d", index + 1);
     f->r = gen_rng_stream(w->seed, 100 + (uint64_t)index);
     oos = gen_rng_chance(r, 0.30);
-    family_home(f, oos);
+    /* Three to five clinics in reach (one of them Huntsville, in the other
+     * time zone) exist only west of Chattanooga. */
+    family_home(f, w, oos || w->knobs.places >= NCLINICS);
     f->child = gen_child_names[gen_rng_int(
         r, 0, (int)(sizeof gen_child_names / sizeof gen_child_names[0]) - 1)];
     f->language = gen_rng_chance(r, 0.25) ? "es" : "en";

@@ -8,6 +8,7 @@
 
 #include "adapters/adapters.h"
 #include "adapters/gen/gen.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 
@@ -15,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GEN_SLOT 15 /* the planner's start grid, minutes */
-#define GEN_MAX_VISITS 15
+#define GEN_SLOT 15               /* the planner's start grid, minutes */
+#define GEN_DEFAULT_MAX_VISITS 15 /* without --visits: 8 to this many */
 
 /* Deterministic random numbers: splitmix64, one stream per purpose
  * (gen_world.c). */
@@ -30,15 +31,6 @@ double gen_rng_unit(struct rng *r);
 double gen_rng_range(struct rng *r, double lo, double hi);
 bool gen_rng_chance(struct rng *r, double p);
 void gen_rng_shuffle(struct rng *r, int *a, int n);
-
-/* A growing text buffer; oom set once an allocation failed. */
-struct sbuf {
-    char *p;
-    size_t n, cap;
-    bool oom;
-};
-
-void gen_sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A list of intervals kept apart (calendar events; a cal_set would merge
  * back-to-back appointments into one). */
@@ -55,9 +47,12 @@ enum {
     PL_HUNTSVILLE,
     PL_RMH_CHATTANOOGA,
     PL_RMH_HUNTSVILLE,
+    PL_DALTON, /* clinics 4 and 5: only with --places 4 or 5 */
+    PL_FORT_PAYNE,
     NPLACES
 };
-#define NCLINICS 3 /* the first three places see patients */
+#define NCLINICS 3 /* clinics of the default world: the first three places */
+extern const int gen_clinics[GEN_MAX_CLINICS];
 
 enum { TZ_EASTERN, TZ_CENTRAL, NZONES };
 extern const char *const gen_zone_names[NZONES];
@@ -71,8 +66,8 @@ struct gplace {
 
 extern const struct gplace gen_places[NPLACES];
 
-/* The lodging near each clinic, -1 none. */
-extern const int gen_lodging_near[NCLINICS];
+/* The lodging near each clinic (by place), -1 none. */
+extern const int gen_lodging_near[NPLACES];
 
 /* Travel parameters written into every case (the contract's defaults). */
 #define TRAVEL_DETOUR 1.3
@@ -128,9 +123,13 @@ struct gprov {
     bool used; /* some case lists it: write its calendars */
 };
 
+#define GEN_MAX_PROVS (NSPECS * (3 + GEN_MAX_CLINICS - NCLINICS) + GEN_MAX_CLINICS)
+
 struct world {
     uint64_t seed;
     int nfamilies;
+    struct gen_knobs knobs;
+    int nclinics; /* clinics in this world: gen_clinics[0 .. nclinics - 1] */
     cal_tz *tz[NZONES];
     int32_t h0, h1; /* horizon, inclusive day numbers */
     struct gprov *provs;
@@ -166,9 +165,9 @@ struct family {
     struct rng r;
     int zone;
     double lat, lon;
-    bool place_ok[NCLINICS];
-    int round_trip[NCLINICS];
-    int leg[NCLINICS]; /* one way, minutes, without parking */
+    bool place_ok[NPLACES]; /* by place; only clinics of the world are ever true */
+    int round_trip[NPLACES];
+    int leg[NPLACES]; /* one way, minutes, without parking */
     int earliest_departure, latest_return;
     int max_visits, max_clinic, min_gap;
     bool travel_nurse;
@@ -179,7 +178,7 @@ struct family {
     const char *child;
     struct cal_set busy;
     struct cal_set nursing;
-    struct sbuf busy_ics, nursing_ics;
+    struct cal_buf busy_ics, nursing_ics;
     struct gvisit visits[GEN_MAX_VISITS + 4];
     int nvisits;
     bool has_booking;
@@ -195,7 +194,8 @@ cal_time gen_local_time(const struct world *w, int zone, int32_t day, int minute
 void gen_date_text(int32_t day, char *buf, size_t size);
 void gen_hhmm_text(int minute, char *buf, size_t size);
 int gen_drive_minutes(double lat1, double lon1, double lat2, double lon2);
-int gen_world_make(struct world *w, uint64_t seed, int nfamilies, struct careday_error *err);
+int gen_world_make(struct world *w, uint64_t seed, int nfamilies, const struct gen_knobs *k,
+                   struct careday_error *err);
 void gen_world_free(struct world *w);
 
 /* gen_family.c */
@@ -208,10 +208,10 @@ struct out {
     struct careday_error *err;
 };
 
-void gen_ics_begin(struct sbuf *b, const char *calname);
-void gen_ics_event(struct sbuf *b, const struct world *w, const char *uid_prefix, int n, cal_time s,
-                   cal_time e, const char *summary);
-void gen_ics_end(struct sbuf *b);
+void gen_ics_begin(struct cal_buf *b, const char *calname);
+void gen_ics_event(struct cal_buf *b, const struct world *w, const char *uid_prefix, int n,
+                   cal_time s, cal_time e, const char *summary);
+void gen_ics_end(struct cal_buf *b);
 int gen_write_text(const struct out *o, const char *rel, const char *text, size_t len);
 json_t *gen_case_json(struct world *w, const struct family *f);
 int gen_write_json(const struct out *o, const char *rel, json_t *doc);

@@ -66,39 +66,6 @@ void gen_rng_shuffle(struct rng *r, int *a, int n)
  * A growing text buffer.
  */
 
-void gen_sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int k;
-
-    if (b->oom)
-        return;
-    for (;;) {
-        size_t room = b->cap - b->n;
-        va_start(ap, fmt);
-        k = vsnprintf(b->p ? b->p + b->n : NULL, room, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            b->oom = true;
-            return;
-        }
-        if ((size_t)k < room) {
-            b->n += (size_t)k;
-            return;
-        }
-        size_t nc = b->cap ? b->cap * 2 : 4096;
-        while (nc < b->n + (size_t)k + 1)
-            nc *= 2;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
-}
-
 /* ---------------------------------------------------------------------------
  * A list of intervals kept apart (calendar events; a cal_set would merge
  * back-to-back appointments into one).
@@ -106,14 +73,8 @@ void gen_sb_printf(struct sbuf *b, const char *fmt, ...)
 
 static int ivlist_add(struct ivlist *l, cal_time s, cal_time e)
 {
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 64;
-        struct cal_interval *nv = realloc(l->v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        l->v = nv;
-        l->cap = nc;
-    }
+    if (cal_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+        return -1;
     l->v[l->n].start = s;
     l->v[l->n].end = e;
     l->n++;
@@ -137,10 +98,17 @@ const struct gplace gen_places[NPLACES] = {
      "940 E 3rd St, Chattanooga TN", 35.0532, -85.2957, TZ_EASTERN, true},
     {"rmh-huntsville", "Huntsville", "Ronald McDonald House Huntsville",
      "1017 Old Monrovia Rd, Huntsville AL", 34.7262, -86.5810, TZ_CENTRAL, true},
+    {"dalton", "Dalton", "Children's Specialty Clinic Dalton", "1200 Memorial Dr, Dalton GA",
+     34.7887, -84.9706, TZ_EASTERN, false},
+    {"fort-payne", "Fort Payne", "Children's Outreach Clinic Fort Payne",
+     "200 Medical Center Dr, Fort Payne AL", 34.4443, -85.7197, TZ_CENTRAL, false},
 };
 
+const int gen_clinics[GEN_MAX_CLINICS] = {PL_CHATTANOOGA, PL_CLEVELAND, PL_HUNTSVILLE, PL_DALTON,
+                                          PL_FORT_PAYNE};
+
 /* The lodging near each clinic, -1 none. */
-const int gen_lodging_near[NCLINICS] = {PL_RMH_CHATTANOOGA, -1, PL_RMH_HUNTSVILLE};
+const int gen_lodging_near[NPLACES] = {PL_RMH_CHATTANOOGA, -1, PL_RMH_HUNTSVILLE, -1, -1, -1, -1};
 
 /* clang-format off */
 const struct gspec gen_specs[NSPECS] = {
@@ -401,7 +369,29 @@ void gen_world_free(struct world *w)
         cal_tz_free(w->tz[z]);
 }
 
-int gen_world_make(struct world *w, uint64_t seed, int nfamilies, struct careday_error *err)
+/* One more provider of specialty s at place (clinics 4 and 5 of --places). */
+static int add_provider(struct world *w, int s, int place, struct rng *r)
+{
+    struct gprov *p = &w->provs[w->nprovs];
+    p->spec = s;
+    p->place = place;
+    p->capacity = 1;
+    if (s == SP_LAB) {
+        snprintf(p->id, sizeof p->id, "lab-%s", gen_places[place].id);
+        snprintf(p->name, sizeof p->name, "Outpatient Lab %s", gen_places[place].town);
+    } else {
+        snprintf(p->id, sizeof p->id, "%s-%s", gen_specs[s].key, gen_places[place].id);
+        snprintf(
+            p->name, sizeof p->name, "Dr. %s %s",
+            first_names[gen_rng_int(r, 0, (int)(sizeof first_names / sizeof first_names[0]) - 1)],
+            last_names[gen_rng_int(r, 0, (int)(sizeof last_names / sizeof last_names[0]) - 1)]);
+    }
+    w->by_spec[s][w->nby_spec[s]++] = w->nprovs++;
+    return make_provider(w, p, r);
+}
+
+int gen_world_make(struct world *w, uint64_t seed, int nfamilies, const struct gen_knobs *kn,
+                   struct careday_error *err)
 {
     struct rng r = gen_rng_stream(seed, 1);
     int per_spec = (nfamilies + 49) / 50;
@@ -410,6 +400,9 @@ int gen_world_make(struct world *w, uint64_t seed, int nfamilies, struct careday
     memset(w, 0, sizeof *w);
     w->seed = seed;
     w->nfamilies = nfamilies;
+    if (kn)
+        w->knobs = *kn;
+    w->nclinics = w->knobs.places > NCLINICS ? w->knobs.places : NCLINICS;
     if (per_spec > 3)
         per_spec = 3;
     for (z = 0; z < NZONES; z++) {
@@ -420,9 +413,11 @@ int gen_world_make(struct world *w, uint64_t seed, int nfamilies, struct careday
      * (some cross the March change to daylight time). */
     w->h0 = cal_days_from_civil(2027, 1, 4) + 7 * gen_rng_int(&r, 0, 16);
     w->h1 = w->h0 + 7 * gen_rng_int(&r, 6, 8) - 1;
+    if (w->knobs.weeks > 0)
+        w->h1 = w->h0 + 7 * w->knobs.weeks - 1;
     w->dtstamp = gen_local_time(w, TZ_EASTERN, w->h0 - 21, 9 * 60);
 
-    w->provs = calloc(NSPECS * 3 + NCLINICS, sizeof *w->provs);
+    w->provs = calloc(GEN_MAX_PROVS, sizeof *w->provs);
     if (!w->provs)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     for (s = 0; s < NSPECS; s++) {
@@ -449,5 +444,10 @@ int gen_world_make(struct world *w, uint64_t seed, int nfamilies, struct careday
                 return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         }
     }
+    /* --places 4 or 5: every specialty and a lab at the extra clinics too. */
+    for (int c = NCLINICS; c < w->nclinics; c++)
+        for (s = 0; s < NSPECS; s++)
+            if (add_provider(w, s, gen_clinics[c], &r) != 0)
+                return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     return 0;
 }

@@ -9,7 +9,7 @@
  * <C:expand>), so a calendar reads the same from a server as from a file.
  */
 #include "adapters/input/case_internal.h"
-#include "adapters/input/http.h"
+#include "adapters/http.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -52,7 +52,7 @@ bool adapt_is_url(const char *s);
 struct http_request;
 struct http_response;
 
-/* One request of a source through http_fetch_cached (adapters/input/http.h):
+/* One request of a source through http_fetch_cached (adapters/http.h):
  * webcal:// is https://, rq->ca is resolved against the case folder, and
  * --offline answers from the cache. *rs is filled on success (caller frees
  * with http_response_free); ADAPT_EFETCH naming the redacted URL when the

@@ -9,7 +9,7 @@
  */
 #include "adapters/input/case_internal.h"
 #include "adapters/input/fhir.h"
-#include "adapters/input/http.h"
+#include "adapters/http.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -120,7 +120,6 @@ const char *const i18n_required_keys[] = {
     "html.mark.video",
     "html.mark.home",
     "html.mark.night",
-    "html.trips.h",
     "html.trips.none",
     "html.trip.leave_home",
     "html.trip.leave_lodging",
@@ -134,11 +133,9 @@ const char *const i18n_required_keys[] = {
     "html.visit.who",
     "html.visit.what",
     "html.visit.length",
-    "html.video.h",
     "html.video.join",
     "html.video.nolink",
     "html.video.tip",
-    "html.home.h",
     "html.home.who",
     "html.home.nurse",
     "html.unscheduled.h",
@@ -160,6 +157,26 @@ const char *const i18n_required_keys[] = {
     "reason.detail.pair",
     "reason.detail.displaced",
     "reason.detail.a_provider",
+    "time.zoned",
+    "time.zone_city",
+    "event.leave.summary",
+    "event.leave.description.home",
+    "event.leave.description.lodging",
+    "event.description.arrive",
+    "event.description.phone",
+    "event.description.directions",
+    "event.description.prepare",
+    "provider.location.home_address",
+    "html.days.h",
+    "html.trip.arrive",
+    "html.trip.phone",
+    "html.trip.directions",
+    "html.trip.map",
+    "html.visit.prepare",
+    "html.bring.h",
+    "html.bring.id",
+    "html.bring.meds",
+    "html.bring.this",
     "reason.search_stopped",
     "reason.detail.search_stopped",
     "reason.pin",
@@ -169,6 +186,8 @@ const char *const i18n_required_keys[] = {
     "reason.detail.pin_taken",
     "reason.detail.notice",
     "reason.detail.avoid_date",
+    "reason.cancelled",
+    "reason.detail.cancelled",
     "event.cancelled.summary",
     "changes.title",
     "changes.counts",
@@ -298,9 +317,9 @@ static int mo_load(const char *path, struct mo *m, struct careday_error *err)
     memset(m, 0, sizeof *m);
     char *text = NULL;
     size_t size = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "cannot open the catalogue");
+    FILE *f = NULL;
+    if (cal_open_regular(path, "a message catalogue (.mo)", &f, err) != 0)
+        return ADAPT_EINPUT;
     for (;;) {
         char *t = realloc(text, size + 65536 + 1);
         if (!t) {

@@ -213,12 +213,55 @@ void i18n_time(const i18n_catalog *cat, int minute, char *buf, size_t size)
     i18n_formatb(cat, "format.time", args, 5, buf, size);
 }
 
+cal_time i18n_round_down(cal_time t)
+{
+    cal_time step = 5 * 60;
+    return t - ((t % step) + step) % step;
+}
+
 void i18n_clock(const i18n_catalog *cat, const cal_tz *tz, cal_time t, char *buf, size_t size)
 {
     int32_t day;
     int minute;
-    cal_tz_to_local(tz, t, &day, &minute);
+    cal_tz_to_local(tz, i18n_round_down(t), &day, &minute);
     i18n_time(cat, minute, buf, size);
+}
+
+void i18n_zone_words(const i18n_catalog *cat, const cal_tz *tz, char *buf, size_t size)
+{
+    const char *name = cal_tz_name(tz);
+    char key[96];
+    snprintf(key, sizeof key, "zone.%s", name ? name : "");
+    const char *words = i18n_get(cat, key);
+    if (words) {
+        snprintf(buf, size, "%s", words);
+        return;
+    }
+    /* "America/Argentina/Buenos_Aires" -> "Buenos Aires time" */
+    char city[64];
+    const char *slash = name ? strrchr(name, '/') : NULL;
+    snprintf(city, sizeof city, "%s", slash ? slash + 1 : name ? name : "");
+    for (char *p = city; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    struct i18n_arg args[] = {{"city", city}};
+    i18n_formatb(cat, "time.zone_city", args, 1, buf, size);
+}
+
+void i18n_zoned_clock(const i18n_catalog *cat, const cal_tz *place_tz, const cal_tz *home_tz,
+                      cal_time t, char *buf, size_t size)
+{
+    if (!place_tz || !home_tz || place_tz == home_tz ||
+        cal_tz_offset(place_tz, t) == cal_tz_offset(home_tz, t)) {
+        i18n_clock(cat, place_tz ? place_tz : home_tz, t, buf, size);
+        return;
+    }
+    char there[32], home[32], zone[96];
+    i18n_clock(cat, place_tz, t, there, sizeof there);
+    i18n_clock(cat, home_tz, t, home, sizeof home);
+    i18n_zone_words(cat, place_tz, zone, sizeof zone);
+    struct i18n_arg args[] = {{"time", there}, {"zone", zone}, {"home", home}};
+    i18n_formatb(cat, "time.zoned", args, 3, buf, size);
 }
 
 void i18n_duration(const i18n_catalog *cat, int minutes, char *buf, size_t size)

@@ -104,8 +104,19 @@ void i18n_date_long(const i18n_catalog *cat, int32_t day, char *buf, size_t size
 void i18n_month_title(const i18n_catalog *cat, int year, int month, char *buf, size_t size);
 /* "2:30 PM" / "14:30" for a minute of the day (0..1439). */
 void i18n_time(const i18n_catalog *cat, int minute, char *buf, size_t size);
-/* The local time of instant t in zone tz, formatted as i18n_time. */
+/* t rounded down to 5 minutes: shown times are never later than the plan. */
+cal_time i18n_round_down(cal_time t);
+/* The local time of instant t in zone tz, rounded down to 5 minutes,
+ * formatted as i18n_time. */
 void i18n_clock(const i18n_catalog *cat, const cal_tz *tz, cal_time t, char *buf, size_t size);
+/* A zone in words: the catalogue's zone.<IANA name> ("Central time"), else
+ * time.zone_city with the name's last part ("Buenos Aires time"). */
+void i18n_zone_words(const i18n_catalog *cat, const cal_tz *tz, char *buf, size_t size);
+/* t as i18n_clock in place_tz; when that zone's offset differs from home_tz
+ * at t, labelled in words with the home time: "1:30 PM Central time — 2:30 PM
+ * at home" (time.zoned). */
+void i18n_zoned_clock(const i18n_catalog *cat, const cal_tz *place_tz, const cal_tz *home_tz,
+                      cal_time t, char *buf, size_t size);
 /* "2 h 15 min", "45 min". */
 void i18n_duration(const i18n_catalog *cat, int minutes, char *buf, size_t size);
 /* Weekday name, 0 = Monday ... 6 = Sunday; short = "Tue" / "mar". Borrowed. */

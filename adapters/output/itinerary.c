@@ -5,8 +5,10 @@
  * colour: every mark carries a symbol and a word.
  *
  * Order of the page: title; before/after strip against one-at-a-time
- * booking; a month view; a card per trip day; video visits; home visits;
- * visits that could not be planned with whom to call.
+ * booking; a month view; the days in time order (a card per trip day, video
+ * and home visits between them); visits that could not be planned with whom
+ * to call. Times are rounded down to 5 minutes and, at a place in another
+ * zone, labelled in words with the time at home.
  */
 #include "adapters/adapters.h"
 #include "adapters/output/i18n.h"
@@ -76,6 +78,11 @@ static const char style[] =
     ".time{font-weight:700;font-variant-numeric:tabular-nums}"
     ".url{word-break:break-all;color:#404040}"
     ".overnight{margin-top:.4rem}"
+    ".place{margin:.5rem 0 0;padding-top:.3rem;border-top:1px solid #d0d0d0}"
+    ".arrive{font-weight:700}"
+    ".label{font-weight:700}"
+    ".bring ul{margin:.2rem 0 .4rem;padding-left:1.2rem}"
+    ".prepare{color:#1a1a1a}"
     "@media (max-width:32rem){main{padding:.75rem}.month td{padding:1px}"
     ".month .mark{font-size:.62rem;padding:0 1px;border-radius:2px}}"
     "@page{margin:12mm}"
@@ -392,16 +399,57 @@ static void section_months(struct i18n_buf *b, const struct sched_case *c,
 }
 
 /* ---------------------------------------------------------------------------
- * Trip cards.
+ * The days: trip days as cards, video and home visits in the same timeline.
  */
+
+/* tel: keeps digits and a leading '+'. */
+static void tel_href(struct i18n_buf *b, const char *phone)
+{
+    i18n_buf_add(b, "tel:");
+    for (const char *p = phone; *p; p++)
+        if ((*p >= '0' && *p <= '9') || (*p == '+' && p == phone))
+            i18n_buf_addn(b, p, 1);
+}
+
+/* "Phone: <a href="tel:+19195550100">+1 919 555 0100</a>" */
+static void phone_line(struct i18n_buf *b, const i18n_catalog *cat, const char *phone)
+{
+    if (!phone || !*phone)
+        return;
+    i18n_buf_add(b, "<p class=\"phone\"><span class=\"label\">");
+    msg(b, cat, "html.trip.phone", NULL, 0);
+    i18n_buf_add(b, ":</span> <a href=\"");
+    struct i18n_buf href = {0};
+    tel_href(&href, phone);
+    esc(b, href.s);
+    b->oom |= href.oom;
+    i18n_buf_free(&href);
+    i18n_buf_add(b, "\">");
+    esc(b, phone);
+    i18n_buf_add(b, "</a></p>\n");
+}
+
+static void prepare_line(struct i18n_buf *b, const i18n_catalog *cat, const struct sched_visit *v,
+                         const char *before, const char *after)
+{
+    if (!v->prepare || !*v->prepare)
+        return;
+    i18n_buf_add(b, before);
+    i18n_buf_add(b, "<span class=\"prepare\"><span class=\"label\">");
+    msg(b, cat, "html.visit.prepare", NULL, 0);
+    i18n_buf_add(b, ":</span> ");
+    esc(b, v->prepare);
+    i18n_buf_add(b, "</span>");
+    i18n_buf_add(b, after);
+}
 
 static void visit_item(struct i18n_buf *b, const struct sched_case *c, const i18n_catalog *cat,
                        const struct sched_appt *a)
 {
     const struct sched_visit *v = &c->visits[a->visit];
     const struct sched_provider *p = &c->providers[v->provider];
-    char when[32], length[32];
-    i18n_clock(cat, sched_place_tz(c, a->place), a->start, when, sizeof when);
+    char when[160], length[32];
+    i18n_zoned_clock(cat, sched_place_tz(c, a->place), c->tz, a->start, when, sizeof when);
     i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
     i18n_buf_add(b, "<li data-visit=\"");
     esc(b, v->id);
@@ -412,16 +460,89 @@ static void visit_item(struct i18n_buf *b, const struct sched_case *c, const i18
     i18n_buf_add(b, "<br>");
     what_for(b, cat, v, "", " \xC2\xB7 ");
     esc(b, length);
+    prepare_line(b, cat, v, "<br>", "");
     i18n_buf_add(b, "</li>\n");
 }
 
-static void place_line(struct i18n_buf *b, const struct sched_place *pl)
+/* A place of the day: name and address, how to find it, a map link (a link
+ * only: nothing is loaded), the desk's phone, and when to be there. */
+static void place_block(struct i18n_buf *b, const struct sched_case *c, const i18n_catalog *cat,
+                        int place, cal_time first_start, cal_time depart)
 {
+    const struct sched_place *pl = &c->places[place];
+    const cal_tz *ptz = sched_place_tz(c, place);
+    i18n_buf_add(b, "<div class=\"place\">\n<p class=\"where\"><span class=\"label\">");
+    msg(b, cat, "html.trip.where", NULL, 0);
+    i18n_buf_add(b, ":</span> ");
     esc(b, place_name(pl));
     if (pl->address && *pl->address) {
         i18n_buf_add(b, ", ");
         esc(b, pl->address);
     }
+    i18n_buf_add(b, "</p>\n");
+    if (pl->directions && *pl->directions) {
+        i18n_buf_add(b, "<p class=\"directions\"><span class=\"label\">");
+        msg(b, cat, "html.trip.directions", NULL, 0);
+        i18n_buf_add(b, ":</span> ");
+        esc(b, pl->directions);
+        i18n_buf_add(b, "</p>\n");
+    }
+    i18n_buf_addf(b,
+                  "<p class=\"map\"><a href=\"https://www.openstreetmap.org/"
+                  "?mlat=%.5f&amp;mlon=%.5f#map=17/%.5f/%.5f\">",
+                  pl->lat, pl->lon, pl->lat, pl->lon);
+    msg(b, cat, "html.trip.map", NULL, 0);
+    i18n_buf_add(b, "</a></p>\n");
+    phone_line(b, cat, pl->phone);
+    cal_time arrive = first_start - (cal_time)c->family.arrive_early_minutes * 60;
+    if (arrive < depart)
+        arrive = first_start;
+    char at[160];
+    i18n_zoned_clock(cat, ptz, c->tz, arrive, at, sizeof at);
+    struct i18n_arg aargs[] = {{"time", at}};
+    i18n_buf_add(b, "<p class=\"arrive\">");
+    msg(b, cat, "html.trip.arrive", aargs, 1);
+    i18n_buf_add(b, "</p>\n");
+    if (ptz != c->tz && cal_tz_offset(ptz, first_start) != cal_tz_offset(c->tz, first_start)) {
+        char zone[96];
+        i18n_zone_words(cat, ptz, zone, sizeof zone);
+        struct i18n_arg zargs[] = {{"place", place_name(pl)}, {"zone", zone}};
+        i18n_buf_add(b, "<p class=\"note\">");
+        msg(b, cat, "html.trip.local_time", zargs, 2);
+        i18n_buf_add(b, "</p>\n");
+    }
+    i18n_buf_add(b, "</div>\n");
+}
+
+/* "What to bring": the usual papers, then each visit's preparation once. */
+static void bring_list(struct i18n_buf *b, const struct sched_case *c, const i18n_catalog *cat,
+                       const struct sched_plan *plan, size_t t)
+{
+    i18n_buf_add(b, "<div class=\"bring\"><p class=\"visits-label\">");
+    msg(b, cat, "html.bring.h", NULL, 0);
+    i18n_buf_add(b, ":</p>\n<ul>\n<li>");
+    msg(b, cat, "html.bring.id", NULL, 0);
+    i18n_buf_add(b, "</li>\n<li>");
+    msg(b, cat, "html.bring.meds", NULL, 0);
+    i18n_buf_add(b, "</li>\n<li>");
+    msg(b, cat, "html.bring.this", NULL, 0);
+    i18n_buf_add(b, "</li>\n");
+    for (size_t i = 0; i < plan->nappts; i++) {
+        const struct sched_visit *v = &c->visits[plan->appts[i].visit];
+        if (plan->appts[i].trip != (int)t || !v->prepare || !*v->prepare)
+            continue;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++) {
+            const struct sched_visit *w = &c->visits[plan->appts[k].visit];
+            seen = plan->appts[k].trip == (int)t && w->prepare && !strcmp(w->prepare, v->prepare);
+        }
+        if (seen)
+            continue;
+        i18n_buf_add(b, "<li>");
+        esc(b, v->prepare);
+        i18n_buf_add(b, "</li>\n");
+    }
+    i18n_buf_add(b, "</ul></div>\n");
 }
 
 static void trip_card(struct i18n_buf *b, const struct sched_case *c, const struct sched_plan *plan,
@@ -432,11 +553,13 @@ static void trip_card(struct i18n_buf *b, const struct sched_case *c, const stru
     bool has_lodging = lodging >= 0 && (size_t)lodging < c->nplaces;
     const char *lodging_name = has_lodging ? place_name(&c->places[lodging]) : "";
     const cal_tz *lodging_tz = sched_place_tz(c, lodging);
-    char date[16], title[96], depart[32], ret[32];
+    char date[16], title[96], depart[160], ret[160];
     cal_format_date(trip->day, date, sizeof date);
     i18n_date_long(cat, trip->day, title, sizeof title);
-    i18n_clock(cat, trip->from_lodging ? lodging_tz : c->tz, trip->depart, depart, sizeof depart);
-    i18n_clock(cat, trip->overnight_after ? lodging_tz : c->tz, trip->ret, ret, sizeof ret);
+    i18n_zoned_clock(cat, trip->from_lodging ? lodging_tz : c->tz, c->tz, trip->depart, depart,
+                     sizeof depart);
+    i18n_zoned_clock(cat, trip->overnight_after ? lodging_tz : c->tz, c->tz, trip->ret, ret,
+                     sizeof ret);
 
     i18n_buf_addf(b, "<article class=\"card trip\" id=\"trip-%s\" data-date=\"%s\">\n<h3>", date,
                   date);
@@ -446,7 +569,7 @@ static void trip_card(struct i18n_buf *b, const struct sched_case *c, const stru
     msg(b, cat, trip->from_lodging ? "html.trip.leave_lodging" : "html.trip.leave_home", dargs, 2);
     i18n_buf_add(b, "</p>\n");
 
-    /* Where: each place of the day once, in visiting order. */
+    /* Each place of the day once, in visiting order, then its visits. */
     int seen[16];
     int n = 0;
     for (size_t i = 0; i < plan->nappts && n < 16; i++) {
@@ -456,33 +579,20 @@ static void trip_card(struct i18n_buf *b, const struct sched_case *c, const stru
         bool dup = false;
         for (int k = 0; k < n; k++)
             dup |= seen[k] == a->place;
-        if (!dup)
-            seen[n++] = a->place;
+        if (dup)
+            continue;
+        seen[n++] = a->place;
+        place_block(b, c, cat, a->place, a->start, trip->depart);
+        i18n_buf_add(b, "<p class=\"visits-label\">");
+        msg(b, cat, "html.trip.visits", NULL, 0);
+        i18n_buf_add(b, ":</p>\n<ol class=\"visits\">\n");
+        for (size_t j = i; j < plan->nappts; j++)
+            if (plan->appts[j].trip == (int)t && plan->appts[j].place == a->place)
+                visit_item(b, c, cat, &plan->appts[j]);
+        i18n_buf_add(b, "</ol>\n");
     }
-    for (int k = 0; k < n; k++) {
-        const struct sched_place *pl = &c->places[seen[k]];
-        i18n_buf_add(b, "<p class=\"where\"><span class=\"label\">");
-        msg(b, cat, "html.trip.where", NULL, 0);
-        i18n_buf_add(b, ":</span> ");
-        place_line(b, pl);
-        i18n_buf_add(b, "</p>\n");
-        const cal_tz *ptz = sched_place_tz(c, seen[k]);
-        if (ptz != c->tz &&
-            cal_tz_offset(ptz, trip->depart) != cal_tz_offset(c->tz, trip->depart)) {
-            struct i18n_arg zargs[] = {{"place", place_name(pl)}, {"zone", cal_tz_name(ptz)}};
-            i18n_buf_add(b, "<p class=\"note\">");
-            msg(b, cat, "html.trip.local_time", zargs, 2);
-            i18n_buf_add(b, "</p>\n");
-        }
-    }
-
-    i18n_buf_add(b, "<p class=\"visits-label\">");
-    msg(b, cat, "html.trip.visits", NULL, 0);
-    i18n_buf_add(b, ":</p>\n<ol class=\"visits\">\n");
-    for (size_t i = 0; i < plan->nappts; i++)
-        if (plan->appts[i].trip == (int)t)
-            visit_item(b, c, cat, &plan->appts[i]);
-    i18n_buf_add(b, "</ol>\n<p class=\"back\">");
+    bring_list(b, c, cat, plan, t);
+    i18n_buf_add(b, "<p class=\"back\">");
     struct i18n_arg rargs[] = {{"time", ret}, {"lodging", lodging_name}};
     msg(b, cat, trip->overnight_after ? "html.trip.back_lodging" : "html.trip.back_home", rargs, 2);
     i18n_buf_add(b, "</p>\n");
@@ -504,26 +614,6 @@ static void trip_card(struct i18n_buf *b, const struct sched_case *c, const stru
     i18n_buf_add(b, "</article>\n");
 }
 
-static void section_trips(struct i18n_buf *b, const struct sched_case *c,
-                          const struct sched_plan *plan, const i18n_catalog *cat)
-{
-    i18n_buf_add(b, "<section id=\"trips\" aria-labelledby=\"trips-h\">\n<h2 id=\"trips-h\">");
-    msg(b, cat, "html.trips.h", NULL, 0);
-    i18n_buf_add(b, "</h2>\n");
-    if (plan->ntrips == 0) {
-        i18n_buf_add(b, "<p>");
-        msg(b, cat, "html.trips.none", NULL, 0);
-        i18n_buf_add(b, "</p>\n");
-    }
-    for (size_t t = 0; t < plan->ntrips; t++)
-        trip_card(b, c, plan, cat, t);
-    i18n_buf_add(b, "</section>\n");
-}
-
-/* ---------------------------------------------------------------------------
- * Video and home visits.
- */
-
 static void remote_card(struct i18n_buf *b, const struct sched_case *c, const i18n_catalog *cat,
                         const struct sched_appt *a)
 {
@@ -540,7 +630,13 @@ static void remote_card(struct i18n_buf *b, const struct sched_case *c, const i1
     esc(b, v->id);
     i18n_buf_add(b, "\">\n<h3>");
     esc(b, title);
-    i18n_buf_add(b, "</h3>\n<p><span class=\"time\">");
+    i18n_buf_add(b, "</h3>\n<p><span class=\"mark ");
+    i18n_buf_add(b, video ? "mark-video" : "mark-home");
+    i18n_buf_add(b, "\" style=\"display:inline-block\"><span aria-hidden=\"true\">");
+    i18n_buf_add(b, video ? "\xE2\x97\x8F" : "\xE2\x97\x86");
+    i18n_buf_add(b, "</span> ");
+    msg(b, cat, video ? "html.mark.video" : "html.mark.home", NULL, 0);
+    i18n_buf_add(b, "</span> <span class=\"time\">");
     esc(b, when);
     i18n_buf_add(b, "\xE2\x80\x93");
     esc(b, end);
@@ -556,6 +652,7 @@ static void remote_card(struct i18n_buf *b, const struct sched_case *c, const i1
     }
     i18n_buf_add(b, "</p>\n");
     what_for(b, cat, v, "<p>", "</p>\n");
+    prepare_line(b, cat, v, "<p>", "</p>\n");
     if (video) {
         const char *link = p->mode[SCHED_TELEHEALTH].link;
         if (is_web_link(link)) {
@@ -585,40 +682,42 @@ static void remote_card(struct i18n_buf *b, const struct sched_case *c, const i1
         msg(b, cat, "html.home.nurse", NULL, 0);
         i18n_buf_add(b, "</p>\n");
     }
+    phone_line(b, cat, p->phone);
     i18n_buf_add(b, "</article>\n");
 }
 
-static void section_remote(struct i18n_buf *b, const struct sched_case *c,
-                           const struct sched_plan *plan, const i18n_catalog *cat,
-                           enum sched_mode mode)
+/* Every trip day and every video and home visit, in time order. */
+static void section_days(struct i18n_buf *b, const struct sched_case *c,
+                         const struct sched_plan *plan, const i18n_catalog *cat)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < plan->nappts; i++)
-        count += plan->appts[i].mode == mode;
-    if (count == 0)
-        return;
-    const char *id = mode == SCHED_TELEHEALTH ? "video" : "home";
-    i18n_buf_addf(b, "<section id=\"%s\" aria-labelledby=\"%s-h\">\n<h2 id=\"%s-h\">", id, id, id);
-    msg(b, cat, mode == SCHED_TELEHEALTH ? "html.video.h" : "html.home.h", NULL, 0);
+    i18n_buf_add(b, "<section id=\"days\" aria-labelledby=\"days-h\">\n<h2 id=\"days-h\">");
+    msg(b, cat, "html.days.h", NULL, 0);
     i18n_buf_add(b, "</h2>\n");
-    for (size_t i = 0; i < plan->nappts; i++)
-        if (plan->appts[i].mode == mode)
-            remote_card(b, c, cat, &plan->appts[i]);
+    if (plan->nappts == 0) {
+        i18n_buf_add(b, "<p>");
+        msg(b, cat, "html.trips.none", NULL, 0);
+        i18n_buf_add(b, "</p>\n");
+    }
+    size_t t = 0, i = 0;
+    while (t < plan->ntrips || i < plan->nappts) {
+        const struct sched_appt *a = i < plan->nappts ? &plan->appts[i] : NULL;
+        if (a && a->mode == SCHED_IN_PERSON) {
+            i++;
+            continue;
+        }
+        if (t < plan->ntrips && (!a || plan->trips[t].depart <= a->start)) {
+            trip_card(b, c, plan, cat, t++);
+        } else {
+            remote_card(b, c, cat, a);
+            i++;
+        }
+    }
     i18n_buf_add(b, "</section>\n");
 }
 
 /* ---------------------------------------------------------------------------
  * Visits that could not be planned.
  */
-
-/* tel: keeps digits and a leading '+'. */
-static void tel_href(struct i18n_buf *b, const char *phone)
-{
-    i18n_buf_add(b, "tel:");
-    for (const char *p = phone; *p; p++)
-        if ((*p >= '0' && *p <= '9') || (*p == '+' && p == phone))
-            i18n_buf_addn(b, p, 1);
-}
 
 static void section_unscheduled(struct i18n_buf *b, const struct sched_case *c,
                                 const struct sched_plan *plan, const i18n_catalog *cat)
@@ -786,9 +885,7 @@ static void page(struct i18n_buf *b, const struct sched_case *c, const struct sc
     section_changes(b, c, plan, cat, changes);
     section_compare(b, cat, plan, baseline);
     section_months(b, c, plan, cat);
-    section_trips(b, c, plan, cat);
-    section_remote(b, c, plan, cat, SCHED_TELEHEALTH);
-    section_remote(b, c, plan, cat, SCHED_HOME);
+    section_days(b, c, plan, cat);
     section_unscheduled(b, c, plan, cat);
 
     char today[96];

@@ -11,12 +11,15 @@
 #include "adapters/adapters.h"
 #include "adapters/json_file.h"
 #include "adapters/output/i18n.h"
+#include "adapters/output/out_ics_internal.h"
 #include "adapters/output/outputs.h"
 
 #include <jansson.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,225 +29,6 @@
 #define OUT_ORGANIZER_NAME "careday"
 #define OUT_ORGANIZER_EMAIL "noreply@careday.invalid"
 #define OUT_PATH_MAX 4096
-#define OUT_MAX_SEQUENCE (INT_MAX - 1) /* see prev_load */
-
-/* ---------------------------------------------------------------------------
- * Identifiers.
- */
-
-/* Append s with every byte outside [A-Za-z0-9_-] as %XX, so the pieces of a
- * UID or a file name can never run into each other or leave a folder. */
-static void add_encoded(char *buf, size_t size, size_t *len, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                     (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
-        char tmp[4] = {(char)*p, 0, 0, 0};
-        if (!plain) {
-            tmp[0] = '%';
-            tmp[1] = hex[*p >> 4];
-            tmp[2] = hex[*p & 15];
-        }
-        size_t n = strlen(tmp);
-        if (*len + n + 1 > size)
-            return;
-        memcpy(buf + *len, tmp, n + 1);
-        *len += n;
-    }
-}
-
-static void add_raw(char *buf, size_t size, size_t *len, const char *s)
-{
-    size_t n = strlen(s);
-    if (*len + n + 1 > size)
-        return;
-    memcpy(buf + *len, s, n + 1);
-    *len += n;
-}
-
-void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size)
-{
-    size_t len = 0;
-    if (size == 0)
-        return;
-    buf[0] = '\0';
-    add_encoded(buf, size, &len, visit_id);
-    add_raw(buf, size, &len, ".");
-    add_encoded(buf, size, &len, c->id ? c->id : "case");
-    add_raw(buf, size, &len, "@careday");
-}
-
-/* UID of a dated item of the family feed ("trip", "night"): the extra dot
- * keeps it apart from any visit's UID. */
-static void day_uid(const struct sched_case *c, const char *kind, int32_t day, char *buf,
-                    size_t size)
-{
-    char date[16];
-    size_t len = 0;
-    cal_format_date(day, date, sizeof date);
-    buf[0] = '\0';
-    add_raw(buf, size, &len, kind);
-    add_raw(buf, size, &len, ".");
-    add_raw(buf, size, &len, date);
-    add_raw(buf, size, &len, ".");
-    add_encoded(buf, size, &len, c->id ? c->id : "case");
-    add_raw(buf, size, &len, "@careday");
-}
-
-/* 64-bit FNV-1a, for provider-facing UIDs that must not show the case id
- * (which may be a family name). */
-static uint64_t fnv1a(const char *s, uint64_t h)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-/* The provider feed's UID: visit id, a digest of the case id, and the kind
- * ("feed" or "invite"), so the same appointment in two calendars of one
- * clinic account never shares a UID. */
-static void provider_uid(const struct sched_case *c, const char *visit_id, const char *kind,
-                         char *buf, size_t size)
-{
-    char digest[20];
-    size_t len = 0;
-    snprintf(digest, sizeof digest, "%016llx",
-             (unsigned long long)fnv1a(c->id ? c->id : "case", 14695981039346656037ull));
-    buf[0] = '\0';
-    add_encoded(buf, size, &len, visit_id);
-    add_raw(buf, size, &len, ".");
-    add_raw(buf, size, &len, digest);
-    add_raw(buf, size, &len, ".");
-    add_raw(buf, size, &len, kind);
-    add_raw(buf, size, &len, "@careday");
-}
-
-/* ---------------------------------------------------------------------------
- * The previous plan (--previous): visit -> mode, start, end, sequence.
- */
-
-struct prev_appt {
-    const char *visit; /* borrowed from root */
-    enum sched_mode mode;
-    cal_time start, end;
-    int sequence;
-};
-
-struct prev_plan {
-    json_t *root;
-    struct prev_appt *v;
-    size_t n;
-};
-
-static void prev_free(struct prev_plan *p)
-{
-    json_decref(p->root);
-    free(p->v);
-    memset(p, 0, sizeof *p);
-}
-
-static int prev_load(const char *path, struct prev_plan *out, struct careday_error *err)
-{
-    char where[64];
-    memset(out, 0, sizeof *out);
-    int rc =
-        adapt_json_file(path, "the plan.json of an earlier plan (--previous)", &out->root, err);
-    if (rc)
-        return rc;
-    json_t *appts = json_object_get(out->root, "appointments");
-    if (!json_is_array(appts)) {
-        prev_free(out);
-        return careday_fail(err, ADAPT_EINPUT, path, 0, "appointments",
-                            "expected the array of appointments of a careday plan.json");
-    }
-    size_t n = json_array_size(appts);
-    out->v = calloc(n ? n : 1, sizeof *out->v);
-    if (!out->v) {
-        prev_free(out);
-        return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        json_t *a = json_array_get(appts, i);
-        const char *visit = json_string_value(json_object_get(a, "visit"));
-        const char *mode = json_string_value(json_object_get(a, "mode"));
-        const char *start = json_string_value(json_object_get(a, "start"));
-        const char *end = json_string_value(json_object_get(a, "end"));
-        json_t *seq = json_object_get(a, "sequence");
-        struct prev_appt *p = &out->v[out->n];
-        const char *bad = !visit   ? "visit"
-                          : !mode  ? "mode"
-                          : !start ? "start"
-                          : !end   ? "end"
-                                   : NULL;
-        if (!bad && sched_mode_parse(mode, &p->mode) != 0)
-            bad = "mode";
-        if (!bad && cal_parse_rfc3339(start, &p->start) != 0)
-            bad = "start";
-        if (!bad && cal_parse_rfc3339(end, &p->end) != 0)
-            bad = "end";
-        if (!bad && seq && !json_is_integer(seq))
-            bad = "sequence";
-        if (bad) {
-            snprintf(where, sizeof where, "appointments[%zu].%s", i, bad);
-            prev_free(out);
-            return careday_fail(err, ADAPT_EINPUT, path, 0, where,
-                                "expected a visit id, a mode, RFC 3339 start and end, and an "
-                                "optional integer sequence");
-        }
-        /* SEQUENCE is a 32-bit integer in iCalendar and a moved appointment
-         * gets one more: the largest usable earlier value is INT_MAX - 1. */
-        json_int_t sv = seq ? json_integer_value(seq) : 0;
-        if (sv < 0 || sv > OUT_MAX_SEQUENCE) {
-            snprintf(where, sizeof where, "appointments[%zu].sequence", i);
-            prev_free(out);
-            return careday_fail(err, ADAPT_EINPUT, path, 0, where,
-                                "expected a sequence from 0 to %d, found %" JSON_INTEGER_FORMAT,
-                                OUT_MAX_SEQUENCE, sv);
-        }
-        p->visit = visit;
-        p->sequence = (int)sv;
-        out->n++;
-    }
-    return 0;
-}
-
-/* SEQUENCE of an appointment: 0 when new, the previous one when unchanged,
- * one more when it moved or changed mode. */
-static int sequence_of(const struct prev_plan *prev, const char *visit, const struct sched_appt *a)
-{
-    for (size_t i = 0; i < prev->n; i++) {
-        const struct prev_appt *p = &prev->v[i];
-        if (strcmp(p->visit, visit) != 0)
-            continue;
-        bool same = p->start == a->start && p->end == a->end && p->mode == a->mode;
-        return same ? p->sequence : p->sequence + 1;
-    }
-    return 0;
-}
-
-/* The SEQUENCE of every appointment of plan (seq[i] for plan->appts[i])
- * against the earlier plan.json at previous_plan; all 0 when it is NULL.
- * plan.json records the same numbers as "sequence", so they keep rising over
- * successive re-plans. */
-int out_previous_sequences(const char *previous_plan, const struct sched_case *c,
-                           const struct sched_plan *plan, int *seq, struct careday_error *err)
-{
-    struct prev_plan prev;
-    for (size_t i = 0; i < plan->nappts; i++)
-        seq[i] = 0;
-    if (!previous_plan)
-        return 0;
-    int rc = prev_load(previous_plan, &prev, err);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < plan->nappts; i++)
-        seq[i] = sequence_of(&prev, c->visits[plan->appts[i].visit].id, &plan->appts[i]);
-    prev_free(&prev);
-    return 0;
-}
 
 /* ---------------------------------------------------------------------------
  * Shared pieces of the case.
@@ -350,18 +134,6 @@ struct family_ctx {
     struct cal_attendee organizer;
 };
 
-/* First appointment of a trip, by start (appts are sorted by start). */
-static bool first_of_trip(const struct sched_plan *plan, size_t index)
-{
-    const struct sched_appt *a = &plan->appts[index];
-    if (a->trip < 0)
-        return false;
-    for (size_t i = 0; i < index; i++)
-        if (plan->appts[i].trip == a->trip)
-            return false;
-    return true;
-}
-
 static int add_appointment(struct family_ctx *x, size_t index)
 {
     const struct sched_case *c = x->c;
@@ -374,9 +146,9 @@ static int add_appointment(struct family_ctx *x, size_t index)
         link = NULL;
     const cal_tz *tz = a->mode == SCHED_IN_PERSON ? sched_place_tz(c, a->place) : c->tz;
 
-    char uid[512], when[32], length[32];
+    char uid[512], when[160], length[32];
     out_visit_uid(c, v->id, uid, sizeof uid);
-    i18n_clock(cat, tz, a->start, when, sizeof when);
+    i18n_zoned_clock(cat, tz, c->tz, a->start, when, sizeof when);
     i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
 
     struct i18n_arg args[] = {
@@ -417,30 +189,28 @@ static int add_appointment(struct family_ctx *x, size_t index)
         i18n_buf_add(&desc, "\n");
         i18n_buf_add_msg(&desc, cat, "event.description.where", where, 1);
     }
+    if (ics_first_at_place(x->plan, index)) {
+        char arrive[160];
+        i18n_zoned_clock(cat, tz, c->tz, a->start - (cal_time)c->family.arrive_early_minutes * 60,
+                         arrive, sizeof arrive);
+        struct i18n_arg aargs[] = {{"time", arrive}};
+        i18n_buf_add(&desc, "\n");
+        i18n_buf_add_msg(&desc, cat, "event.description.arrive", aargs, 1);
+    }
     bool nurse = (a->mode == SCHED_HOME && v->home_needs_nurse) ||
                  (a->mode == SCHED_TELEHEALTH && v->telehealth_needs_nurse);
     if (nurse) {
         i18n_buf_add(&desc, "\n");
         i18n_buf_add_msg(&desc, cat, "event.description.home_nurse", NULL, 0);
     }
+    ics_place_lines(&desc, c, cat, a);
+    ics_prepare_line(&desc, cat, v);
 
-    /* One reminder: for the first visit of a trip, 15 minutes before leaving;
-     * otherwise shortly before the visit. */
+    /* One reminder shortly before the visit; leaving for a trip has its own
+     * event and reminder (add_leave). */
     int alarm_minutes = a->mode == SCHED_HOME ? 30 : 15;
-    struct i18n_arg alarm_args[] = {{"summary", summary.s}, {"depart", ""}};
-    char depart[32] = "";
-    if (a->mode == SCHED_IN_PERSON && a->trip >= 0 && (size_t)a->trip < x->plan->ntrips &&
-        first_of_trip(x->plan, index)) {
-        const struct sched_trip *t = &x->plan->trips[a->trip];
-        const cal_tz *from = t->from_lodging ? sched_place_tz(c, c->family.lodging) : c->tz;
-        i18n_clock(cat, from, t->depart, depart, sizeof depart);
-        alarm_args[1].value = depart;
-        if (t->depart <= a->start)
-            alarm_minutes = (int)((a->start - t->depart) / 60) + 15;
-        i18n_buf_add_msg(&alarm, cat, "event.alarm.leave", alarm_args, 2);
-    } else {
-        i18n_buf_add_msg(&alarm, cat, "event.alarm", alarm_args, 2);
-    }
+    struct i18n_arg alarm_args[] = {{"summary", summary.s}};
+    i18n_buf_add_msg(&alarm, cat, "event.alarm", alarm_args, 1);
 
     struct cal_event_out ev = {
         .status = a->state == SCHED_BOOKED ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
@@ -471,6 +241,98 @@ static int add_appointment(struct family_ctx *x, size_t index)
     return rc;
 }
 
+/* "Leave for <place>" at the trip's departure, until the family is due at the
+ * first place (arrive_early_minutes before the first appointment), with the
+ * one reminder of the departure: a real event, because Google Calendar drops
+ * VALARMs on import and a reminder alone would be lost. */
+static int add_leave(struct family_ctx *x, size_t t)
+{
+    const struct sched_case *c = x->c;
+    const struct sched_plan *plan = x->plan;
+    const struct sched_trip *trip = &plan->trips[t];
+    const i18n_catalog *cat = x->cat;
+    size_t first = plan->nappts;
+    for (size_t i = 0; i < plan->nappts && first == plan->nappts; i++)
+        if (plan->appts[i].trip == (int)t && plan->appts[i].place >= 0)
+            first = i;
+    if (first == plan->nappts)
+        return 0;
+    const struct sched_appt *a = &plan->appts[first];
+    const struct sched_place *pl = &c->places[a->place];
+    const cal_tz *from_tz = trip->from_lodging ? sched_place_tz(c, c->family.lodging) : c->tz;
+    const cal_tz *to_tz = sched_place_tz(c, a->place);
+    cal_time arrive_at = a->start - (cal_time)c->family.arrive_early_minutes * 60;
+    if (arrive_at <= trip->depart)
+        arrive_at = a->start;
+    char depart[160], arrive[160], uid[512];
+    i18n_zoned_clock(cat, from_tz, c->tz, trip->depart, depart, sizeof depart);
+    i18n_zoned_clock(cat, to_tz, c->tz, arrive_at, arrive, sizeof arrive);
+    const char *place = pl->name ? pl->name : pl->id;
+    struct i18n_arg args[] = {{"place", place},
+                              {"depart", depart},
+                              {"arrive", arrive},
+                              {"lodging", lodging_name(c)},
+                              {"summary", place}};
+    struct i18n_buf summary = {0}, desc = {0}, location = {0}, alarm = {0};
+    i18n_buf_add_msg(&summary, cat, "event.leave.summary", args, 5);
+    i18n_buf_add_msg(&desc, cat,
+                     trip->from_lodging ? "event.leave.description.lodging"
+                                        : "event.leave.description.home",
+                     args, 5);
+    /* The day's practical lines: how to find each place and whom to call
+     * there, then what to prepare, each once. */
+    for (size_t i = 0; i < plan->nappts; i++) {
+        const struct sched_appt *ai = &plan->appts[i];
+        bool seen_place = false;
+        if (ai->trip != (int)t)
+            continue;
+        for (size_t k = 0; k < i; k++) {
+            const struct sched_appt *ak = &plan->appts[k];
+            if (ak->trip != (int)t)
+                continue;
+            seen_place |= ak->place == ai->place;
+        }
+        if (!seen_place)
+            ics_place_lines(&desc, c, cat, ai);
+    }
+    for (size_t i = 0; i < plan->nappts; i++) {
+        const struct sched_appt *ai = &plan->appts[i];
+        bool seen = false;
+        for (size_t k = 0; k < i && ai->trip == (int)t; k++) {
+            const char *pk = c->visits[plan->appts[k].visit].prepare;
+            const char *pi = c->visits[ai->visit].prepare;
+            seen |= plan->appts[k].trip == (int)t && pk && pi && !strcmp(pk, pi);
+        }
+        if (ai->trip == (int)t && !seen)
+            ics_prepare_line(&desc, cat, &c->visits[ai->visit]);
+    }
+    place_text(c, a->place, cat, &location);
+    i18n_buf_add_msg(&alarm, cat, "event.alarm.leave", args, 5);
+    ics_day_uid(c, "leave", trip->day, uid, sizeof uid);
+    struct cal_event_out ev = {
+        .uid = uid,
+        .start = trip->depart,
+        .end = arrive_at,
+        .summary = summary.s,
+        .description = desc.s,
+        .location = location.s,
+        .lat = pl->lat,
+        .lon = pl->lon,
+        .has_geo = true,
+        .alarm_minutes = 15,
+        .alarm_text = alarm.s,
+        .organizer = &x->organizer,
+        .status = ics_trip_booked(plan, t) ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
+    };
+    int rc = summary.oom || desc.oom || location.oom || alarm.oom ? CAL_ENOMEM
+                                                                  : cal_writer_add(x->w, &ev);
+    i18n_buf_free(&summary);
+    i18n_buf_free(&desc);
+    i18n_buf_free(&location);
+    i18n_buf_free(&alarm);
+    return rc;
+}
+
 /* The all-day note of trip t: "Trip to …: leave by HH:MM, back about HH:MM",
  * with the day's visits in the description. */
 static int add_trip_note(struct family_ctx *x, size_t t)
@@ -479,9 +341,11 @@ static int add_trip_note(struct family_ctx *x, size_t t)
     const struct sched_trip *trip = &x->plan->trips[t];
     const i18n_catalog *cat = x->cat;
     const cal_tz *lodging_tz = sched_place_tz(c, c->family.lodging);
-    char depart[32], ret[32], uid[512];
-    i18n_clock(cat, trip->from_lodging ? lodging_tz : c->tz, trip->depart, depart, sizeof depart);
-    i18n_clock(cat, trip->overnight_after ? lodging_tz : c->tz, trip->ret, ret, sizeof ret);
+    char depart[160], ret[160], uid[512];
+    i18n_zoned_clock(cat, trip->from_lodging ? lodging_tz : c->tz, c->tz, trip->depart, depart,
+                     sizeof depart);
+    i18n_zoned_clock(cat, trip->overnight_after ? lodging_tz : c->tz, c->tz, trip->ret, ret,
+                     sizeof ret);
 
     struct i18n_buf places = {0}, summary = {0}, desc = {0};
     trip_places(c, x->plan, (int)t, cat, &places);
@@ -502,8 +366,8 @@ static int add_trip_note(struct family_ctx *x, size_t t)
         if (a->trip != (int)t)
             continue;
         const struct sched_visit *v = &c->visits[a->visit];
-        char when[32];
-        i18n_clock(cat, sched_place_tz(c, a->place), a->start, when, sizeof when);
+        char when[160];
+        i18n_zoned_clock(cat, sched_place_tz(c, a->place), c->tz, a->start, when, sizeof when);
         struct i18n_arg vargs[] = {{"time", when},
                                    {"provider", sched_provider_name(&c->providers[v->provider])},
                                    {"what", visit_what(c, v)}};
@@ -512,7 +376,7 @@ static int add_trip_note(struct family_ctx *x, size_t t)
         i18n_buf_add_msg(&desc, cat, "note.trip.visit", vargs, 3);
     }
 
-    day_uid(c, "trip", trip->day, uid, sizeof uid);
+    ics_day_uid(c, "trip", trip->day, uid, sizeof uid);
     struct cal_event_out ev = {
         .uid = uid,
         .all_day = true,
@@ -525,6 +389,7 @@ static int add_trip_note(struct family_ctx *x, size_t t)
         .transparent = true,
         .alarm_minutes = -1,
         .organizer = &x->organizer,
+        .status = ics_trip_booked(x->plan, t) ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
     };
     int rc = places.oom || summary.oom || desc.oom ? CAL_ENOMEM : cal_writer_add(x->w, &ev);
     i18n_buf_free(&places);
@@ -558,7 +423,7 @@ static int add_overnight(struct family_ctx *x, size_t t)
     i18n_buf_add_msg(&summary, cat, "event.overnight.summary", args, 1);
     i18n_buf_add_msg(&desc, cat, "event.overnight.description", args, 1);
     place_text(c, lodging, cat, &location);
-    day_uid(c, "night", trip->day, uid, sizeof uid);
+    ics_day_uid(c, "night", trip->day, uid, sizeof uid);
     struct cal_event_out ev = {
         .uid = uid,
         .start = trip->ret,
@@ -663,7 +528,8 @@ static size_t provider_cancellations(const struct sched_case *c, const struct sc
 
 static int add_provider_cancellations(cal_writer *w, const struct sched_case *c,
                                       const struct sched_changes *ch, size_t pi,
-                                      const i18n_catalog *cat, const char *uid_kind, cal_time now,
+                                      const i18n_catalog *cat, const char *uid_kind,
+                                      const char *uid_key, cal_time now,
                                       const struct cal_attendee *organizer,
                                       const struct cal_attendee *attendees, size_t nattendees)
 {
@@ -675,7 +541,7 @@ static int add_provider_cancellations(cal_writer *w, const struct sched_case *c,
         if (cancel_provider(c, q) != (int)pi)
             continue;
         char uid[512];
-        provider_uid(c, q->visit_id, uid_kind, uid, sizeof uid);
+        ics_provider_uid(c, q->visit_id, uid_kind, uid_key, uid, sizeof uid);
         rc = add_cancelled(w, c, q, cat, uid, organizer, attendees, nattendees);
     }
     return rc;
@@ -720,6 +586,8 @@ static int write_family(const char *dir, const struct sched_case *c, const struc
         rc = add_family_cancellations(&x);
     for (size_t t = 0; t < plan->ntrips && rc == 0; t++) {
         rc = add_trip_note(&x, t);
+        if (rc == 0)
+            rc = add_leave(&x, t);
         if (rc == 0 && plan->trips[t].overnight_after)
             rc = add_overnight(&x, t);
     }
@@ -741,8 +609,8 @@ done:
  */
 
 static int add_provider_event(cal_writer *w, const struct sched_case *c, const struct sched_appt *a,
-                              const i18n_catalog *cat, const char *uid_kind, int sequence,
-                              const struct cal_attendee *organizer,
+                              const i18n_catalog *cat, const char *uid_kind, const char *uid_key,
+                              int sequence, const struct cal_attendee *organizer,
                               const struct cal_attendee *attendees, size_t nattendees)
 {
     const struct sched_visit *v = &c->visits[a->visit];
@@ -751,13 +619,20 @@ static int add_provider_event(cal_writer *w, const struct sched_case *c, const s
     if (link && !*link)
         link = NULL;
     char uid[512], length[32];
-    provider_uid(c, v->id, uid_kind, uid, sizeof uid);
+    ics_provider_uid(c, v->id, uid_kind, uid_key, uid, sizeof uid);
     i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
     static const char *const mode_key[SCHED_NMODES] = {"mode.in_person", "mode.telehealth",
                                                        "mode.home"};
+    char label[256];
+    out_provider_label(c, label, sizeof label);
     struct i18n_arg args[] = {
-        {"case", c->name ? c->name : ""},           {"what", visit_what(c, v)}, {"visit", v->id},
-        {"mode", i18n_get(cat, mode_key[a->mode])}, {"length", length},         {"link", link},
+        {"case", label},
+        {"what", ics_provider_what(c, v)},
+        {"visit", v->id},
+        {"mode", i18n_get(cat, mode_key[a->mode])},
+        {"length", length},
+        {"link", link},
+        {"address", c->family.home_address},
     };
     const size_t nargs = sizeof args / sizeof args[0];
     struct i18n_buf summary = {0}, desc = {0}, location = {0};
@@ -774,7 +649,10 @@ static int add_provider_event(cal_writer *w, const struct sched_case *c, const s
                          link ? "event.location.video" : "event.location.video_nolink", args,
                          nargs);
     else
-        i18n_buf_add_msg(&location, cat, "provider.location.home", NULL, 0);
+        i18n_buf_add_msg(&location, cat,
+                         c->family.home_address ? "provider.location.home_address"
+                                                : "provider.location.home",
+                         args, nargs);
 
     struct cal_event_out ev = {
         .status = a->state == SCHED_BOOKED ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,
@@ -816,16 +694,16 @@ static void provider_path(const char *dir, const struct sched_provider *p, const
 {
     size_t len = 0;
     buf[0] = '\0';
-    add_raw(buf, size, &len, dir);
-    add_raw(buf, size, &len, "/providers/");
-    add_encoded(buf, size, &len, p->id);
-    add_raw(buf, size, &len, suffix);
+    ics_add_raw(buf, size, &len, dir);
+    ics_add_raw(buf, size, &len, "/providers/");
+    ics_add_id(buf, size, &len, p->id);
+    ics_add_raw(buf, size, &len, suffix);
 }
 
 static int write_provider(const char *dir, const struct sched_case *c,
                           const struct sched_plan *plan, size_t pi, const i18n_catalog *cat,
                           const int *seq, const struct sched_changes *changes, cal_time now,
-                          struct careday_error *err)
+                          const char *uid_key, struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
     size_t count = provider_appointments(c, plan, pi) + provider_cancellations(c, changes, pi, now);
@@ -857,10 +735,11 @@ static int write_provider(const char *dir, const struct sched_case *c,
         const struct sched_visit *v = &c->visits[a->visit];
         if ((size_t)v->provider != pi)
             continue;
-        rc = add_provider_event(w, c, a, cat, "feed", seq[i], &organizer, NULL, 0);
+        rc = add_provider_event(w, c, a, cat, "feed", uid_key, seq[i], &organizer, NULL, 0);
     }
     if (rc == 0)
-        rc = add_provider_cancellations(w, c, changes, pi, cat, "feed", now, &organizer, NULL, 0);
+        rc = add_provider_cancellations(w, c, changes, pi, cat, "feed", uid_key, now, &organizer,
+                                        NULL, 0);
     if (rc) {
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
                           cal_strerror(rc));
@@ -877,7 +756,8 @@ done:
  * organised by the case's coordinator, the provider as the one attendee. */
 static int write_provider_invite(const char *dir, const struct sched_case *c,
                                  const struct sched_plan *plan, size_t pi, const i18n_catalog *cat,
-                                 const int *seq, cal_time now, struct careday_error *err)
+                                 const int *seq, cal_time now, const char *uid_key,
+                                 struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
     size_t count = provider_appointments(c, plan, pi);
@@ -897,7 +777,7 @@ static int write_provider_invite(const char *dir, const struct sched_case *c,
         const struct sched_appt *a = &plan->appts[i];
         if ((size_t)c->visits[a->visit].provider != pi)
             continue;
-        rc = add_provider_event(w, c, a, cat, "invite", seq[i], &organizer, &attendee, 1);
+        rc = add_provider_event(w, c, a, cat, "invite", uid_key, seq[i], &organizer, &attendee, 1);
     }
     if (rc)
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the invitation: %s",
@@ -912,7 +792,7 @@ static int write_provider_invite(const char *dir, const struct sched_case *c,
  * appointments that the plan no longer has (same UIDs as the invitations). */
 static int write_provider_cancel(const char *dir, const struct sched_case *c, size_t pi,
                                  const i18n_catalog *cat, const struct sched_changes *changes,
-                                 cal_time now, struct careday_error *err)
+                                 cal_time now, const char *uid_key, struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
     if (provider_cancellations(c, changes, pi, now) == 0)
@@ -926,8 +806,8 @@ static int write_provider_cancel(const char *dir, const struct sched_case *c, si
     cal_writer *w = cal_writer_new(&wo);
     if (!w)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-    int rc =
-        add_provider_cancellations(w, c, changes, pi, cat, "invite", now, &organizer, &attendee, 1);
+    int rc = add_provider_cancellations(w, c, changes, pi, cat, "invite", uid_key, now, &organizer,
+                                        &attendee, 1);
     if (rc)
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the cancellation: %s",
                           cal_strerror(rc));
@@ -1001,11 +881,14 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
     snprintf(path, sizeof path, "%s/providers", dir);
     rc = make_dir(path, err);
     for (size_t pi = 0; pi < c->nproviders && rc == 0; pi++) {
-        rc = write_provider(dir, c, plan, pi, provider_cat, seq, o->changes, o->now, err);
+        rc = write_provider(dir, c, plan, pi, provider_cat, seq, o->changes, o->now, o->uid_key,
+                            err);
         if (rc == 0 && o->invite)
-            rc = write_provider_invite(dir, c, plan, pi, provider_cat, seq, o->now, err);
+            rc =
+                write_provider_invite(dir, c, plan, pi, provider_cat, seq, o->now, o->uid_key, err);
         if (rc == 0 && o->invite)
-            rc = write_provider_cancel(dir, c, pi, provider_cat, o->changes, o->now, err);
+            rc = write_provider_cancel(dir, c, pi, provider_cat, o->changes, o->now, o->uid_key,
+                                       err);
     }
 done:
     free(seq);
@@ -1076,7 +959,7 @@ static int write_batch_provider(const char *dir, const struct sched_case *const 
     }
     for (size_t k = 0; k < count && rc == 0; k++)
         rc = add_provider_event(w, cases[ev[k].family], &plans[ev[k].family]->appts[ev[k].appt],
-                                cat, "feed", 0, &organizer, NULL, 0);
+                                cat, "feed", NULL, 0, &organizer, NULL, 0);
     if (rc) {
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
                           cal_strerror(rc));

@@ -220,6 +220,8 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     }
     add(&t, root, "careday", json_integer(1));
     add(&t, root, "case", json_string(c->id ? c->id : ""));
+    if (o && o->case_file)
+        add(&t, root, "case_file", json_string(o->case_file));
     add(&t, root, "timezone", json_string(c->timezone ? c->timezone : ""));
     add(&t, root, "status", json_string(sched_status_name(plan->status)));
     add(&t, root, "objective", number(plan->objective));
@@ -231,6 +233,8 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     add(&t, root, "appointments", appointments(&t, c, plan, seq));
     add(&t, root, "trips", trips(&t, c, plan));
     add(&t, root, "unscheduled", unscheduled(&t, c, plan, reasons));
+    if (o && o->uid_key)
+        add(&t, root, "uid_key", json_string(o->uid_key));
     if (!t.failed)
         text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);

@@ -7,6 +7,7 @@
  * printable: no script, no external file, the chart is inline SVG.
  */
 #include "adapters/adapters.h"
+#include "adapters/json_file.h"
 #include "adapters/output/outputs.h"
 
 #include <jansson.h>
@@ -157,14 +158,17 @@ static json_t *providers_array(json_t *providers)
 static json_t *unscheduled_arr(const struct sched_case *c, const struct sched_plan *p)
 {
     json_t *arr = json_array();
+    struct out_options none = {0};
     for (size_t i = 0; arr && i < p->nunscheduled; i++) {
         const struct sched_unscheduled *u = &p->unscheduled[i];
         const struct sched_visit *v = &c->visits[u->visit];
         char *reason = NULL;
-        if (out_reason_text(c, u, NULL, &reason, NULL) != 0)
+        /* Without a catalogue the stable code stands in for the sentence. */
+        if (out_reason_text(c, u, &none, &reason, NULL) != 0)
             reason = NULL;
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "visit", v->id, "provider",
-                                             c->providers[v->provider].id, "reason",
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "visit", v->id, "provider",
+                                             c->providers[v->provider].id, "code",
+                                             out_reason_code(u->code), "reason",
                                              reason ? reason : out_reason_code(u->code)));
         free(reason);
     }
@@ -549,11 +553,12 @@ int out_write_caseload(const char *dir, const struct out_batch *ob, struct cared
     tm = tb = NULL;
     json_object_set_new(
         doc, "search",
-        json_pack("{s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:b}", "seed", (json_int_t)ob->seed,
-                  "jobs", ob->jobs, "component", ob->component, "first_plan_ms",
-                  (json_int_t)ob->first_plan_ms, "construct_ms", (json_int_t)ob->construct_ms,
-                  "rounds", (json_int_t)ob->rounds, "moves", (json_int_t)ob->moves, "accepted",
-                  (json_int_t)ob->accepted, "stopped_by_time", ob->stopped_by_time));
+        json_pack("{s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "seed",
+                  (json_int_t)ob->seed, "jobs", ob->jobs, "component", ob->component, "load_ms",
+                  (json_int_t)ob->load_ms, "first_plan_ms", (json_int_t)ob->first_plan_ms,
+                  "construct_ms", (json_int_t)ob->construct_ms, "rounds", (json_int_t)ob->rounds,
+                  "moves", (json_int_t)ob->moves, "accepted", (json_int_t)ob->accepted,
+                  "stopped_by_time", ob->stopped_by_time));
     json_object_set_new(doc, "families", fams);
     fams = NULL;
     json_object_set_new(doc, "providers", providers_array(providers));
@@ -598,13 +603,12 @@ int out_merge_caseloads(const char *dir, const char *const *paths, size_t n,
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        json_error_t je;
-        docs[i] = json_load_file(paths[i], 0, &je);
-        if (!docs[i] || !json_is_array(json_object_get(docs[i], "families")) ||
+        const char *what = "a caseload-plan.json written by careday batch";
+        if ((rc = adapt_json_file(paths[i], what, &docs[i], err)) != 0)
+            goto done;
+        if (!json_is_array(json_object_get(docs[i], "families")) ||
             !json_is_object(json_object_get(docs[i], "metrics"))) {
-            rc = careday_fail(err, ADAPT_EINPUT, paths[i], docs[i] ? 0 : je.line, NULL,
-                              "expected a caseload-plan.json written by careday batch%s%s",
-                              docs[i] ? "" : ": ", docs[i] ? "" : je.text);
+            rc = careday_fail(err, ADAPT_EINPUT, paths[i], 0, NULL, "expected %s", what);
             goto done;
         }
         if (i > 0 && strcmp(gets(docs[i], "caseload"), gets(docs[0], "caseload")) != 0) {

@@ -3,7 +3,7 @@
  * prefixes, properties split over a 200 and a 404 propstat, broken XML,
  * and an external entity that must never be loaded.
  */
-#include "adapters/input/http.h"
+#include "adapters/http.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -260,6 +260,52 @@ static void test_caseload_shares_providers(void **state)
     assert_int_equal(access(path, F_OK), 0);
 }
 
+/* The size knobs of the scale study: about the visits asked for, exactly
+ * the weeks and the clinics, and a case that loads without a warning. */
+static void check_sized(const char *dir, const char *visits, const char *weeks, const char *places,
+                        int want_visits, int want_weeks, int want_clinics)
+{
+    char path[192];
+    char *argv[] = {"gen",          "--seed",  "3",           "--visits",
+                    (char *)visits, "--weeks", (char *)weeks, "--places",
+                    (char *)places, "-o",      (char *)dir,   NULL};
+    assert_int_equal(cli_gen(11, argv), 0);
+    snprintf(path, sizeof path, "%s/family-001.json", dir);
+    struct sched_case c;
+    struct careday_notes warn = {0};
+    struct careday_error err = {0};
+    assert_int_equal(adapt_case_load(path, &c, &warn, &err), 0);
+    assert_int_equal(warn.n, 0);
+    int due = 0, clinics = 0;
+    for (size_t i = 0; i < c.nvisits; i++)
+        due += !c.visits[i].booked;
+    for (size_t i = 0; i < c.nplaces; i++)
+        clinics += !c.places[i].lodging;
+    assert_in_range(due, want_visits - want_visits / 10, want_visits + 2); /* about V */
+    assert_int_equal(c.horizon_end - c.horizon_start + 1, 7 * want_weeks);
+    assert_int_equal(clinics, want_clinics);
+    careday_notes_free(&warn);
+    sched_case_free(&c);
+}
+
+static void test_size_knobs(void **state)
+{
+    struct fixture *f = *state;
+    char out[128];
+    snprintf(out, sizeof out, "%s/big", f->dir);
+    check_sized(out, "40", "26", "5", 40, 26, 5);
+    snprintf(out, sizeof out, "%s/mid", f->dir);
+    check_sized(out, "20", "12", "3", 20, 12, 3);
+    snprintf(out, sizeof out, "%s/small", f->dir);
+    check_sized(out, "10", "6", "2", 10, 6, 2);
+    char *bad_visits[] = {"gen", "--visits", "41", "-o", f->dir, NULL};
+    char *bad_weeks[] = {"gen", "--weeks=0", "-o", f->dir, NULL};
+    char *bad_places[] = {"gen", "--places", "6", "-o", f->dir, NULL};
+    assert_int_equal(cli_gen(5, bad_visits), CLI_EXIT_BAD_INPUT);
+    assert_int_equal(cli_gen(4, bad_weeks), CLI_EXIT_BAD_INPUT);
+    assert_int_equal(cli_gen(5, bad_places), CLI_EXIT_BAD_INPUT);
+}
+
 static void test_usage_errors(void **state)
 {
     struct fixture *f = *state;
@@ -278,6 +324,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_seed_same_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_size_knobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_seed_other_cases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cases_load_cleanly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caseload_shares_providers, setup, teardown),

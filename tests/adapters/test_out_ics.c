@@ -245,8 +245,8 @@ static void test_family_events_match_plan(void **state)
     struct evs e;
     load_family(&x, &e);
     assert_string_equal(e.method, "PUBLISH");
-    /* 5 appointments, 2 trip notes, 1 night. */
-    assert_int_equal(e.n, 8);
+    /* 5 appointments, 2 trip notes, 2 leave-by events, 1 night. */
+    assert_int_equal(e.n, 10);
     for (size_t i = 0; i < x.plan->nappts; i++) {
         const struct sched_appt *a = &x.plan->appts[i];
         const struct ev *v = find_at(&e, a->start, a->end);
@@ -329,10 +329,13 @@ static void test_reminders(void **state)
         int before = -icaldurationtype_as_int(tr.duration) / 60;
         icalproperty *dp = icalcomponent_get_first_property(al, ICAL_DESCRIPTION_PROPERTY);
         const char *desc = icalproperty_get_description(dp);
-        if (!strcmp(uid, "neuro-fu.rivera-ana@careday")) {
-            /* leave 7:45, visit 9:00: 75 + 15 minutes before */
-            assert_int_equal(before, 90);
+        if (!strcmp(uid, "leave.2026-12-08.rivera-ana@careday")) {
+            /* the departure has its own event, reminded 15 minutes before */
+            assert_int_equal(before, 15);
             assert_non_null(strstr(desc, "Leave by 7:45 AM"));
+            seen++;
+        } else if (!strcmp(uid, "neuro-fu.rivera-ana@careday")) {
+            assert_int_equal(before, 15);
             seen++;
         } else if (!strcmp(uid, "cbc.rivera-ana@careday")) {
             assert_int_equal(before, 15);
@@ -340,7 +343,7 @@ static void test_reminders(void **state)
         }
     }
     icalcomponent_free(cal);
-    assert_int_equal(seen, 2);
+    assert_int_equal(seen, 3);
     fx_teardown(&x);
 }
 
@@ -548,8 +551,11 @@ static void test_provider_files_private(void **state)
             if ((size_t)x.c.visits[a->visit].provider == pi)
                 assert_non_null(find_at(&e, a->start, a->end));
         }
-        assert_non_null(strstr(text, "Ana \xE2\x80\x94 winter follow-ups"));
-        assert_null(strstr(text, "rivera"));
+        /* The child as initials and the case id (family.provider_label's
+         * default), never by name. */
+        assert_non_null(strstr(text, "A. (rivera-ana)"));
+        assert_null(strstr(text, "Ana \xE2\x80\x94 winter follow-ups"));
+        assert_null(strstr(text, "Ana "));
         for (size_t qi = 0; qi < x.c.nproviders; qi++) {
             if (qi == pi)
                 continue;

@@ -250,7 +250,7 @@ static void check_family(const char *case_rel, const char *dir, const struct sch
     if (!cal)
         fail_msg("%s: family.ics does not parse", case_rel);
 
-    size_t nev = 0, timed = 0, nights = 0, len = 0, cap = 256;
+    size_t nev = 0, timed = 0, nights = 0, leaves = 0, len = 0, cap = 256;
     char *list = malloc(cap);
     assert_non_null(list);
     list[0] = '\0';
@@ -280,6 +280,16 @@ static void check_family(const char *case_rel, const char *dir, const struct sch
             continue;
         if (strncmp(uid, "night.", 6) == 0) {
             nights++;
+            continue;
+        }
+        if (strncmp(uid, "leave.", 6) == 0) {
+            /* "Leave for <place>": from the trip's departure to the arrival. */
+            bool ok = false;
+            for (size_t t = 0; t < plan->ntrips && !ok; t++)
+                ok = plan->trips[t].depart == utc_of(s) && utc_of(en) > utc_of(s);
+            if (!ok)
+                fail_msg("%s: family.ics: %s does not start at a trip's departure", case_rel, uid);
+            leaves++;
             continue;
         }
         timed++;
@@ -316,6 +326,9 @@ static void check_family(const char *case_rel, const char *dir, const struct sch
     size_t overnights = 0;
     for (size_t t = 0; t < plan->ntrips; t++)
         overnights += plan->trips[t].overnight_after;
+    if (leaves != plan->ntrips)
+        fail_msg("%s: family.ics: %zu leave-by events for %zu trips", case_rel, leaves,
+                 plan->ntrips);
     if (nights > overnights)
         fail_msg("%s: family.ics: %zu nights at the lodging, the plan has %zu", case_rel, nights,
                  overnights);
@@ -372,8 +385,26 @@ static void check_plan_json(const char *case_rel, const char *dir, const struct 
 }
 
 /* ---------------------------------------------------------------------------
- * (4) providers/<id>.ics names no other provider.
+ * (4) providers/<id>.ics names no other provider (name, id, e-mail or
+ *     specialty) and not the child: neither the case name, nor the child's
+ *     name (the case name up to its first " — ", " - ", ":" or ","), nor its
+ *     first word; home visits carry the family's home address.
  */
+
+/* The child's name as the case name starts with it. */
+static void child_name(const struct sched_case *c, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", c->name ? c->name : "");
+    static const char *const seps[] = {" \xE2\x80\x94", " \xE2\x80\x93", " - ", ":", ",", "("};
+    for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++) {
+        char *cut = strstr(buf, seps[i]);
+        if (cut)
+            *cut = '\0';
+    }
+    size_t n = strlen(buf);
+    while (n && buf[n - 1] == ' ')
+        buf[--n] = '\0';
+}
 
 /* The file name careday gives a provider id: bytes outside [A-Za-z0-9_-]
  * as %XX. */
@@ -467,6 +498,24 @@ static size_t check_providers(const char *case_rel, const char *dir, const struc
             fail_msg("%s: %s written for a provider with no appointment", case_rel, rel);
         files++;
         unfold_unescape(text);
+        char child[256], given[256];
+        child_name(c, child, sizeof child);
+        snprintf(given, sizeof given, "%s", child);
+        char *space = strchr(given, ' ');
+        if (space)
+            *space = '\0';
+        if (c->name && *c->name && strstr(text, c->name))
+            fail_msg("%s: %s carries the case name \"%s\"", case_rel, rel, c->name);
+        if (strlen(child) >= 3 && strstr(text, child))
+            fail_msg("%s: %s names the child \"%s\"", case_rel, rel, child);
+        /* (a case name without a separator names no child) */
+        if (c->name && strcmp(child, c->name) != 0 && strlen(given) >= 3 && has_token(text, given))
+            fail_msg("%s: %s names the child \"%s\"", case_rel, rel, given);
+        for (size_t i = 0; i < plan->nappts; i++)
+            if ((size_t)c->visits[plan->appts[i].visit].provider == pi &&
+                plan->appts[i].mode == SCHED_HOME && c->family.home_address &&
+                !strstr(text, c->family.home_address))
+                fail_msg("%s: %s has a home visit without the home address", case_rel, rel);
         for (size_t k = 0; k < c->nproviders; k++) {
             const struct sched_provider *o = &c->providers[k];
             if (k == pi)
@@ -476,6 +525,10 @@ static size_t check_providers(const char *case_rel, const char *dir, const struc
             if (o->name && *o->name && !(p->name && strcmp(o->name, p->name) == 0) &&
                 strstr(text, o->name))
                 fail_msg("%s: %s names provider \"%s\"", case_rel, rel, o->name);
+            if (o->specialty && *o->specialty &&
+                !(p->specialty && strcmp(o->specialty, p->specialty) == 0) &&
+                strstr(text, o->specialty))
+                fail_msg("%s: %s names another specialty \"%s\"", case_rel, rel, o->specialty);
             if (o->email && *o->email && strstr(text, o->email))
                 fail_msg("%s: %s carries provider e-mail %s", case_rel, rel, o->email);
         }

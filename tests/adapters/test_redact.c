@@ -4,6 +4,7 @@
  * what a person needs to recognise the source.
  */
 #include "adapters/adapters.h"
+#include "adapters/http.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 static void check(const char *url, const char *want)
@@ -65,13 +67,34 @@ static void test_truncates_safely(void **state)
     assert_null(strstr(small, "pw"));
 }
 
+/* Credentials and FHIR tokens follow a URL only to the same scheme, host and
+ * port; relative references resolve as a browser would. */
+static void test_origin_and_resolve(void **state)
+{
+    char *r;
+    (void)state;
+    assert_true(http_same_origin("https://a.example/x", "https://A.example:443/y?z"));
+    assert_false(http_same_origin("https://a.example/x", "http://a.example/x"));
+    assert_false(http_same_origin("https://a.example/x", "https://a.example:8443/x"));
+    assert_false(http_same_origin("https://a.example/x", "https://b.example/x"));
+    assert_false(http_same_origin("https://a.example/x", "not a url"));
+    r = http_resolve("http://h:1/dav/coord/", "/coord/neuro/");
+    assert_string_equal(r, "http://h:1/coord/neuro/");
+    free(r);
+    r = http_resolve("http://h:1/dav/coord/", "ev%40x.ics");
+    assert_string_equal(r, "http://h:1/dav/coord/ev%40x.ics");
+    free(r);
+    r = http_resolve("https://h/r4/Slot?a=1", "Slot?page=2");
+    assert_string_equal(r, "https://h/r4/Slot?page=2");
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain_urls_unchanged),
-        cmocka_unit_test(test_credentials_and_query),
-        cmocka_unit_test(test_path_tokens),
-        cmocka_unit_test(test_truncates_safely),
+        cmocka_unit_test(test_plain_urls_unchanged), cmocka_unit_test(test_credentials_and_query),
+        cmocka_unit_test(test_path_tokens),          cmocka_unit_test(test_truncates_safely),
+        cmocka_unit_test(test_origin_and_resolve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

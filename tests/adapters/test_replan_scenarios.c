@@ -285,7 +285,7 @@ static void check_plan(const char *name, const json_t *plan, const json_t *prev,
                  (long long)json_integer_value(k));
 }
 
-static void run_scenario(const char *dir, const char *name)
+static void run_scenario(const char *dir, const char *name, const char *model)
 {
     char case_path[PATH_SIZE], prev_path[PATH_SIZE], exp_path[PATH_SIZE], out[PATH_SIZE],
         path[PATH_SIZE], cmd[6 * PATH_SIZE];
@@ -301,9 +301,11 @@ static void run_scenario(const char *dir, const char *name)
     strncat(out, "/out", sizeof out - strlen(out) - 1);
     char now[64];
     snprintf(now, sizeof now, "%s", json_string_value(json_object_get(expected, "now")));
-    char *argv[] = {"careday", "plan",  case_path, "-o",       out,  "--previous",
-                    prev_path, "--now", now,       "--invite", "-q", NULL};
-    int rc = cli_main(11, argv);
+    char model_arg[16];
+    snprintf(model_arg, sizeof model_arg, "%s", model);
+    char *argv[] = {"careday", "plan", case_path,  "-o", out,       "--previous", prev_path,
+                    "--now",   now,    "--invite", "-q", "--model", model_arg,    NULL};
+    int rc = cli_main(13, argv);
     if (rc != 0)
         fail_msg("%s: careday plan exited %d", name, rc);
 
@@ -389,7 +391,12 @@ static void test_scenarios(void **state)
         snprintf(exp, sizeof exp, "%.4000s/expected.json", dir);
         if (e->d_name[0] == '.' || access(exp, R_OK) != 0)
             continue;
-        run_scenario(dir, e->d_name);
+        /* Both models honour the same re-planning costs and filters. */
+        char label[300];
+        snprintf(label, sizeof label, "%.255s (days)", e->d_name);
+        run_scenario(dir, label, "days");
+        snprintf(label, sizeof label, "%.255s (time)", e->d_name);
+        run_scenario(dir, label, "time");
         n++;
     }
     closedir(d);

@@ -192,7 +192,7 @@ if page.scripts:
 levels = [h[0] for h in page.headings]
 if levels.count(1) != 1:
     problems.append(f"{levels.count(1)} h1 headings")
-for sec in ("compare", "calendar", "trips"):
+for sec in ("compare", "calendar", "days"):
     if sec not in page.text:
         problems.append(f"no section #{sec}")
 want_cards = {"trip-" + d for d in expect["trips"]}

@@ -9,7 +9,7 @@ export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 
 net_pids=()
 net_python=""
-for p in python3 /usr/bin/python3; do
+for p in /usr/bin/python3 python3; do # the system one starts fastest
     if command -v "$p" >/dev/null 2>&1; then
         net_python=$(command -v "$p")
         break
@@ -35,13 +35,15 @@ net_wait_file() {
     return 1
 }
 
-# net_http NAME DIR [CERT KEY]: start (NET_BEARER: the token /secure/ asks for) tests/net/server.py serving DIR; sets
+# net_http NAME DIR [CERT KEY]: start (NET_BEARER: the token /secure/ asks for;
+# NET_DIGEST_PASSWORD: the password /digest/ asks for) tests/net/server.py serving DIR; sets
 # NAME_port and NAME_pid. Returns non-zero when it did not come up.
 net_http() {
     local name=$1 dir=$2 cert=${3:-} key=${4:-} pf="$tmp/$1.port"
     local extra=()
     [ -n "$cert" ] && extra=(--cert "$cert" --key "$key")
     [ -n "${NET_BEARER:-}" ] && extra+=(--bearer "$NET_BEARER")
+    [ -n "${NET_DIGEST_PASSWORD:-}" ] && extra+=(--digest-password "$NET_DIGEST_PASSWORD")
     rm -f "$pf"
     "$net_python" "$src/tests/net/server.py" --dir "$dir" --port-file "$pf" \
         --log "$tmp/$name.log" "${extra[@]}" >"$tmp/$name.out" 2>&1 &

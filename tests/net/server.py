@@ -18,6 +18,7 @@ Binds port 0 (the kernel picks a free one) and writes the port to
     /to/<url-encoded URL>    302 to that URL
     /big/<MiB>               that many MiB of calendar-looking text
     /bearer/<token>/<name>   the file if "Authorization: Bearer <token>", else 401
+    /digest/<path>           <path> with HTTP Digest auth (user coord, --digest-password)
     /secure/<path>           <path> if "Authorization: Bearer <--bearer>", else 401
     /garbage/<name>          a 200 with a body that is not what was asked for
     PROPFIND /badxml         a 207 whose XML is cut short; /notdav: XML, not DAV
@@ -90,6 +91,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 pass
         self.send(200, body, ctype, {"ETag": etag, "Last-Modified": lm})
 
+    def digest_ok(self):
+        """RFC 7616 Digest (MD5, qop=auth) for user "coord" and --digest-password."""
+        h = self.headers.get("Authorization") or ""
+        if not h.startswith("Digest ") or not ARGS.digest_password:
+            return False
+        f = dict((k, v.strip('"')) for k, v in
+                 (p.strip().split("=", 1) for p in h[7:].split(",") if "=" in p))
+        md5 = lambda s: hashlib.md5(s.encode()).hexdigest()
+        ha1 = md5("%s:careday:%s" % (f.get("username"), ARGS.digest_password))
+        ha2 = md5("%s:%s" % (self.command, f.get("uri")))
+        want = md5(":".join([ha1, f.get("nonce", ""), f.get("nc", ""), f.get("cnonce", ""),
+                             f.get("qop", ""), ha2]))
+        return f.get("username") == "coord" and f.get("response") == want
+
     def do_PROPFIND(self):
         n = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(n)
@@ -137,6 +152,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                  {"WWW-Authenticate": "Bearer"})
             self.path = self.path[len("/secure"):]  # logged without the prefix
             return self.do_GET()
+        if kind == "digest" and len(parts) >= 2:
+            if not self.digest_ok():
+                nonce = hashlib.sha256(os.urandom(16)).hexdigest()[:32]
+                return self.send(401, b"digest needed\n", "text/plain",
+                                 {"WWW-Authenticate": 'Digest realm="careday", qop="auth", '
+                                                      'nonce="%s", algorithm=MD5' % nonce})
+            return self.serve_file(url.path[len("/digest/"):])
         if kind == "garbage":
             return self.send(200, b"<html>\x1b[31mnot a calendar</html>\n", "text/html")
         name = url.path.lstrip("/")
@@ -164,6 +186,7 @@ def main():
     p.add_argument("--cert")
     p.add_argument("--key")
     p.add_argument("--bearer", help="the token /secure/<path> asks for")
+    p.add_argument("--digest-password", help="coord's password for /digest/<path>")
     ARGS = p.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
     if ARGS.cert:

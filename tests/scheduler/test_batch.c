@@ -277,14 +277,49 @@ static void test_capacity_two(void **state)
         placed += (int)res.plans[f]->nappts;
     assert_int_equal(placed, 2);
     assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
-    /* The bound (each alone: placed) is below: the third is left out by
-     * capacity, which the bound does not see. */
-    assert_int_equal(res.status, SCHED_STATUS_FEASIBLE);
-    assert_true(res.bound_total < res.objective);
+    /* Each family alone would be placed, but the provider's 45 minutes at
+     * capacity 2 take at most 90 minutes of 40-minute visits: the bound
+     * counts one visit left out and proves the plan optimal. */
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+    assert_true(res.bound_total == res.objective);
     sched_batch_result_free(&res);
     sched_batch_free(b);
     for (int i = 0; i < 3; i++)
         free_case(c[i]);
+}
+
+/* A later family's fixed booking holds its time from the start: the earlier
+ * family's desk booking and plan go to Thursday, never onto the booking. */
+static void test_fixed_booking_holds_time(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1), D(12, 3)};
+    struct sched_case *a = one_visit_family("a", days, 2, 1);
+    struct sched_case *b2 = one_visit_family("b", days, 2, 1);
+    /* b's only visit becomes a fixed booking on Tuesday 09:00. */
+    struct sched_visit *v = &b2->visits[0];
+    v->booked = true;
+    v->movable = false;
+    v->booked_start = cal_tz_local_to_utc(b2->tz, D(12, 1), 9 * 60);
+    v->booked_mode = SCHED_IN_PERSON;
+    const struct sched_case *cases[] = {a, b2};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    struct sched_plan *base[2];
+    assert_int_equal(sched_batch_baseline(b, NULL, base, NULL), 0);
+    assert_int_equal(base[0]->nappts, 1);
+    assert_true(base[0]->appts[0].start == cal_tz_local_to_utc(a->tz, D(12, 3), 9 * 60));
+    assert_int_equal(sched_batch_conflicts(b, base), 0);
+    struct sched_batch_result res;
+    solve(b, 2, &res);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    assert_true(res.plans[1]->appts[0].start == v->booked_start);
+    sched_batch_result_free(&res);
+    for (int f = 0; f < 2; f++)
+        sched_plan_free(base[f]);
+    sched_batch_free(b);
+    free_case(a);
+    free_case(b2);
 }
 
 /* One provider id, two capacities: bad input naming both cases. */
@@ -384,6 +419,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_families_two_slots),
         cmocka_unit_test(test_capacity_two),
+        cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_components),
         cmocka_unit_test(test_pack),

@@ -129,6 +129,24 @@ static void free_case(struct sched_case *c)
     free(c);
 }
 
+/* Every test runs with both models: they choose among the same candidates
+ * and must honour the same re-planning costs. */
+static enum sched_model g_model;
+
+static int use_days(void **state)
+{
+    (void)state;
+    g_model = SCHED_MODEL_DAYS;
+    return 0;
+}
+
+static int use_time(void **state)
+{
+    (void)state;
+    g_model = SCHED_MODEL_TIME;
+    return 0;
+}
+
 static struct sched_plan *plan(struct sched_case *c)
 {
     struct sched_plan *p = NULL;
@@ -136,6 +154,7 @@ static struct sched_plan *plan(struct sched_case *c)
     struct careday_notes warn = {0};
     struct sched_options o;
     sched_options_init(&o);
+    o.model = g_model;
     o.time_limit_s = 60;
     int rc = sched_plan_case(c, &o, &p, &warn, &err);
     if (rc)
@@ -361,5 +380,7 @@ int main(void)
         cmocka_unit_test(test_now_notice_and_history),
         cmocka_unit_test(test_pin_and_avoid),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("day-level model", tests, use_days, NULL);
+    failed += cmocka_run_group_tests_name("time-indexed model", tests, use_time, NULL);
+    return failed;
 }

@@ -1,6 +1,6 @@
 /*
- * Private to adapters/: one HTTP exchange with the fetch policy every
- * network source and `careday publish` share (libcurl stays in http.c).
+ * Shared by the rooms of adapters/ (not a public header): one HTTP exchange with the fetch policy
+ * every network source and `careday publish` share (libcurl stays in http.c).
  *
  * Policy: TLS verification always on (a request may name its own CA file
  * for a private CA), libcurl's proxy environment honoured, connect and
@@ -67,6 +67,11 @@ int http_perform(const struct http_request *rq, struct http_response *rs,
  * with ADAPT_EFETCH. A cache that cannot be written is a warning. */
 int http_fetch_cached(const struct http_request *rq, bool offline, struct http_response *rs,
                       struct careday_notes *warn, struct careday_error *err);
+
+/* Write path atomically (temp file, rename; fsync first when durable) with
+ * mode 0600: for the cache and publish state, which hold health data. 0 or
+ * -1 (errno set). */
+int http_write_private(const char *path, const char *data, size_t len, bool durable);
 
 /* Same scheme, host and port (credentials may follow a URL there). */
 bool http_same_origin(const char *a, const char *b);

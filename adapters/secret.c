@@ -4,7 +4,7 @@
  * argv array (fork and execvp, no shell) with a time limit. The secret
  * itself never goes into any argv, message or file.
  */
-#include "adapters/input/http.h"
+#include "adapters/http.h"
 
 #include <errno.h>
 #include <fcntl.h>

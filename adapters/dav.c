@@ -4,7 +4,7 @@
  * Names are matched by namespace, whatever prefixes the server chose. The
  * parser never loads a DTD, substitutes no entity and opens no network.
  */
-#include "adapters/input/http.h"
+#include "adapters/http.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>

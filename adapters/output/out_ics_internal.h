@@ -1,0 +1,40 @@
+/* Private to adapters/output/: pieces of the calendar writers shared between
+ * out_ics.c (the files) and the files that hold them (ics_ids.c: UIDs and
+ * file names; ics_details.c: what an event says about a place, a visit, a
+ * trip, and what a provider may see). */
+#ifndef CAREDAY_OUT_ICS_INTERNAL_H
+#define CAREDAY_OUT_ICS_INTERNAL_H
+
+#include "adapters/output/i18n.h"
+#include "scheduler/scheduler.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Append s to buf (size, *len), every byte outside [A-Za-z0-9_-] as %XX. */
+void ics_add_encoded(char *buf, size_t size, size_t *len, const char *s);
+void ics_add_raw(char *buf, size_t size, size_t *len, const char *s);
+/* An id as a piece of a UID or file name: ics_add_encoded, or when that is
+ * longer than 100 characters its start, "~" and 16 hex digits of a digest
+ * of the whole id (long ids never collide, file names stay short). */
+void ics_add_id(char *buf, size_t size, size_t *len, const char *s);
+/* "<kind>.<YYYY-MM-DD>.<case>@careday" ("trip", "night", "leave"). */
+void ics_day_uid(const struct sched_case *c, const char *kind, int32_t day, char *buf, size_t size);
+/* A provider feed's UID: visit, a digest of the case id, and kind. */
+void ics_provider_uid(const struct sched_case *c, const char *visit_id, const char *kind,
+                      const char *key_hex, char *buf, size_t size);
+
+/* The first appointment of its trip at its place (arrive-by applies). */
+bool ics_first_at_place(const struct sched_plan *plan, size_t index);
+/* The place's desk phone, else the provider's; NULL when neither. */
+const char *ics_phone_of(const struct sched_case *c, const struct sched_appt *a);
+/* DESCRIPTION lines: how to find the place, whom to call; what to prepare. */
+void ics_place_lines(struct i18n_buf *desc, const struct sched_case *c, const i18n_catalog *cat,
+                     const struct sched_appt *a);
+void ics_prepare_line(struct i18n_buf *desc, const i18n_catalog *cat, const struct sched_visit *v);
+/* Whether every appointment of trip t is booked. */
+bool ics_trip_booked(const struct sched_plan *plan, size_t t);
+/* What a provider's calendar says a visit is for (its own purpose only). */
+const char *ics_provider_what(const struct sched_case *c, const struct sched_visit *v);
+
+#endif
