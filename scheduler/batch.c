@@ -637,6 +637,36 @@ bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,
     return plan_fits(b, f, p, h, nh, excluded);
 }
 
+/* ---- reasons ------------------------------------------------------------- */
+
+int batch_explain_capacity(const sched_batch *b, size_t f, struct sched_plan *p)
+{
+    if (p->nunscheduled == 0)
+        return SCHED_OK;
+    const struct sched_case *c = b->cases[f];
+    struct sched_ctx x;
+    int rc = ctx_init(&x, c, NULL);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < p->nunscheduled; i++) {
+        struct sched_unscheduled *u = &p->unscheduled[i];
+        /* Planned against the residual capacity, a visit whose own case
+         * has times for it found none because other families hold them. */
+        bool own_times = x.vcount[u->visit] > 0;
+        if (own_times &&
+            (u->code == SCHED_REASON_NO_PROVIDER_TIME || u->code == SCHED_REASON_NO_FAMILY_TIME ||
+             u->code == SCHED_REASON_NURSE || u->code == SCHED_REASON_DISPLACED)) {
+            const struct sched_visit *v = &c->visits[u->visit];
+            u->code = SCHED_REASON_CAPACITY;
+            u->candidates = (int)x.vcount[u->visit];
+            u->from = v->booked ? c->horizon_start : v->earliest;
+            u->to = v->booked ? c->horizon_end : v->latest;
+        }
+    }
+    ctx_free(&x);
+    return SCHED_OK;
+}
+
 /* ---- bytes for worker pipes ----------------------------------------------- */
 
 struct wbuf {

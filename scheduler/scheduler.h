@@ -266,6 +266,7 @@ enum sched_reason_code {
     SCHED_REASON_NOTICE,      /* every possible time is before now + notice */
     SCHED_REASON_AVOID,       /* every possible time is on a date to avoid */
     SCHED_REASON_CANCELLED,   /* cancelled by the coordinator (`careday cancel`) */
+    SCHED_REASON_CAPACITY,    /* a batch: its provider's time went to other families */
 };
 
 /* Why a visit was left out: a code and the data its sentence needs. The

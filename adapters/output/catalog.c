@@ -188,6 +188,8 @@ const char *const i18n_required_keys[] = {
     "reason.detail.avoid_date",
     "reason.cancelled",
     "reason.detail.cancelled",
+    "reason.shared_capacity",
+    "reason.detail.shared_capacity",
     "event.cancelled.summary",
     "changes.title",
     "changes.counts",
