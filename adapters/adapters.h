@@ -11,7 +11,8 @@
 #include "calendars/calendars.h"
 #include "scheduler/scheduler.h"
 
-/* Error classes of this layer; they map onto the documented exit codes. */
+/* Error classes of this layer, -20 .. -39 of careday's one code space
+ * (calendars/careday_error.h); they map onto the documented exit codes. */
 enum {
     ADAPT_OK = 0,
     ADAPT_EINPUT = -20,    /* bad input: exit 2 */
@@ -89,10 +90,16 @@ int adapt_case_load_with(const char *path, const struct adapt_load_options *o,
  * JSON path of what is wrong. Then call sched_case_apply_previous. */
 int adapt_previous_load(const char *path, struct sched_case *c, struct careday_error *err);
 
-/* The documented exit code for an ADAPT_* status: 0 gives 0, ADAPT_EINPUT 2,
- * ADAPT_EFETCH 4, anything else 1. (Other layers' codes overlap, so the
- * loaders convert them to ADAPT_* before they get here.) */
+/* The documented exit code for a status (errors.c, the one place codes
+ * become exit codes): 0 gives 0, ADAPT_EINPUT 2, ADAPT_EFETCH 4, anything
+ * else 1. Whether another layer's code is the user's fault or careday's is
+ * for the caller that knows what was read: the loaders convert such codes
+ * to ADAPT_EINPUT or ADAPT_EINTERNAL with a message before they get here. */
 int adapt_exit_code(int status);
+
+/* Any careday code (CAL_E*, ADAPT_E*, SCHED_E*, SOLVER_E*) in words; static
+ * storage. The codes of the layers do not overlap (careday_error.h). */
+const char *careday_strerror(int code);
 
 /* A URL as shown in any message or output: no user or password, every
  * query value replaced by "***", and path segments that look like secrets
@@ -100,9 +107,9 @@ int adapt_exit_code(int status);
  * Always terminates buf. */
 void adapt_redact_url(const char *url, char *buf, size_t size);
 
-/* Process-wide set-up, done once by the command before anything else (and
- * adapt_global_cleanup once at exit): the network library, and the solver
- * backend's terminal output (silenced). */
+/* Process-wide set-up, done once by main (cli/main.c) before anything else
+ * (and adapt_global_cleanup once at exit): the network library, libical's
+ * settings, and the solver backend's terminal output (silenced). */
 int adapt_global_init(void);
 void adapt_global_cleanup(void);
 
@@ -115,7 +122,8 @@ int fhir_read_slots_file(const char *path, const char *schedule_filter,
                          struct careday_notes *warn, struct careday_error *err);
 
 /* Write data to path atomically: a temp file in the same folder, fsync,
- * rename. Never leaves a half-written file. */
+ * rename. Never leaves a half-written file. The file gets the permissions
+ * the user's umask gives a new file (0666 & ~umask). */
 int adapt_write_atomic(const char *path, const char *data, size_t len, struct careday_error *err);
 /* The same for data made in pieces: produce(ud, put, pud) calls put(pud,
  * text, len) for each piece in order and returns 0, or nonzero to give up
@@ -123,6 +131,10 @@ int adapt_write_atomic(const char *path, const char *data, size_t len, struct ca
 typedef int (*adapt_producer)(void *ud, int (*put)(void *pud, const char *s, size_t n), void *pud);
 int adapt_write_atomic_stream(const char *path, adapt_producer produce, void *ud,
                               struct careday_error *err);
+
+/* mkdir -p with the user's umask; ADAPT_EINTERNAL naming the folder that
+ * could not be made, or a path that exists and is not a folder. */
+int adapt_make_dirs(const char *path, struct careday_error *err);
 
 /* The command; argv as given to main. Returns the process exit code. */
 int cli_main(int argc, char **argv);

@@ -6,6 +6,7 @@
  * shown to a person.
  */
 #include "adapters/http.h"
+#include "adapters/json_file.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -164,6 +165,37 @@ char *http_resolve(const char *base, const char *ref)
     }
     curl_url_cleanup(u);
     return out;
+}
+
+/* url without user:password@ (libcurl writes the credentials it was given
+ * into a redirect's URL). Caller frees; NULL when out of memory. */
+static char *without_userinfo(const char *url)
+{
+    CURLU *u = curl_url();
+    char *s = NULL, *out = NULL;
+
+    if (!u)
+        return NULL;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) {
+        out = strdup(s);
+        curl_free(s);
+    }
+    curl_url_cleanup(u);
+    return out ? out : strdup(url);
+}
+
+static bool has_userinfo(const char *url)
+{
+    const char *h = strstr(url, "://");
+    size_t n;
+    if (!h)
+        return false;
+    h += 3;
+    n = strcspn(h, "/?#");
+    return memchr(h, '@', n) != NULL;
 }
 
 static bool is_https(const char *url)
@@ -482,7 +514,9 @@ int http_perform(const struct http_request *rq, struct http_response *rs, struct
                 keep_body = false;
             }
             free(url);
-            if (!(url = strdup(next))) {
+            /* The user and password given for the first server go to the
+             * same server again, in the URL only if they came that way. */
+            if (!(url = creds && has_userinfo(rq->url) ? strdup(next) : without_userinfo(next))) {
                 rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
                 goto done;
             }
@@ -537,7 +571,7 @@ done:
  * The cache.
  */
 
-static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+uint64_t http_fnv1a(uint64_t h, const char *s, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++) {
@@ -568,8 +602,9 @@ static int cache_dir(char *buf, size_t size)
     return 0;
 }
 
-/* The key: method, URL (with any credentials and tokens), user and body,
- * hashed twice; the cache never holds them in the clear. */
+/* The key: method, URL (with any credentials and tokens), user, request
+ * headers (Depth, Accept) and body, hashed twice; the cache never holds them
+ * in the clear. */
 static void cache_key(const struct http_request *rq, char *key, size_t size)
 {
     const char *m = rq->method ? rq->method : "GET";
@@ -577,36 +612,28 @@ static void cache_key(const struct http_request *rq, char *key, size_t size)
     const char *parts[4] = {m, rq->url, rq->user ? rq->user : "", rq->body ? rq->body : ""};
     size_t lens[4] = {strlen(m), strlen(rq->url), rq->user ? strlen(rq->user) : 0,
                       rq->body ? rq->body_len : 0};
-    int i;
+    size_t i;
 
     for (i = 0; i < 4; i++) {
-        a = fnv1a(a, parts[i], lens[i]);
-        a = fnv1a(a, "\n", 1);
-        b = fnv1a(b, "\n", 1);
-        b = fnv1a(b, parts[i], lens[i]);
+        a = http_fnv1a(a, parts[i], lens[i]);
+        a = http_fnv1a(a, "\n", 1);
+        b = http_fnv1a(b, "\n", 1);
+        b = http_fnv1a(b, parts[i], lens[i]);
+    }
+    for (i = 0; rq->headers && rq->headers[i]; i++) {
+        a = http_fnv1a(a, rq->headers[i], strlen(rq->headers[i]));
+        b = http_fnv1a(b, "\r", 1);
+        b = http_fnv1a(b, rq->headers[i], strlen(rq->headers[i]));
     }
     snprintf(key, size, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
 }
 
+/* A cached body: a regular file only (never blocks on a pipe). */
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
     char *data = NULL;
-    long n;
-
-    if (!f)
+    if (cal_read_regular(path, "a cached download", ADAPT_JSON_MAX_BYTES * 4, &data, len, NULL))
         return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (data = malloc((size_t)n + 1))) {
-        if (fread(data, 1, (size_t)n, f) != (size_t)n) {
-            free(data);
-            data = NULL;
-        } else {
-            data[n] = '\0';
-            *len = (size_t)n;
-        }
-    }
-    fclose(f);
     return data;
 }
 
@@ -614,6 +641,7 @@ struct cached {
     char *body;
     size_t len;
     char *etag, *last_modified, *content_type;
+    char *final_url; /* where the request was answered, after redirects */
     long long checked;
     long status;
 };
@@ -624,6 +652,7 @@ static void cached_free(struct cached *c)
     free(c->etag);
     free(c->last_modified);
     free(c->content_type);
+    free(c->final_url);
     memset(c, 0, sizeof *c);
 }
 
@@ -641,7 +670,7 @@ static bool cache_load(const char *dir, const char *key, struct cached *out)
 
     memset(out, 0, sizeof *out);
     snprintf(path, sizeof path, "%s/%s.json", dir, key);
-    if (!(meta = json_load_file(path, 0, NULL)))
+    if (adapt_json_file(path, "a cache record (JSON)", &meta, NULL) != 0)
         return false;
     snprintf(path, sizeof path, "%s/%s.body", dir, key);
     out->body = slurp(path, &n);
@@ -649,6 +678,7 @@ static bool cache_load(const char *dir, const char *key, struct cached *out)
     out->etag = json_dup(meta, "etag");
     out->last_modified = json_dup(meta, "last_modified");
     out->content_type = json_dup(meta, "content_type");
+    out->final_url = json_dup(meta, "final_url");
     out->checked = (long long)json_integer_value(json_object_get(meta, "checked"));
     out->status = (long)json_integer_value(json_object_get(meta, "status"));
     if (out->status < 200 || out->status > 299)
@@ -708,6 +738,14 @@ static int cache_store(const char *dir, const char *key, const struct http_reque
         json_object_set_new(meta, "last_modified", json_string(rs->last_modified));
     if (rs->content_type)
         json_object_set_new(meta, "content_type", json_string(rs->content_type));
+    /* Where a redirect led, so that --offline resolves references alike; only
+     * when the URL holds nothing that redaction would hide. */
+    if (rs->final_url) {
+        char fshown[512];
+        adapt_redact_url(rs->final_url, fshown, sizeof fshown);
+        if (strcmp(fshown, rs->final_url) == 0)
+            json_object_set_new(meta, "final_url", json_string(rs->final_url));
+    }
     json_object_set_new(meta, "checked", json_integer(now));
     json_object_set_new(meta, "status", json_integer(rs->status == 304 ? 200 : rs->status));
     text = json_dumps(meta, JSON_INDENT(1));
@@ -732,8 +770,9 @@ static int from_cache(struct cached *c, const char *url, long long now, struct h
     rs->last_modified = c->last_modified;
     rs->content_type = c->content_type;
     rs->age_s = now > c->checked ? now - c->checked : 0;
+    rs->final_url = c->final_url;
     memset(c, 0, sizeof *c);
-    if (!(rs->final_url = strdup(url))) {
+    if (!rs->final_url && !(rs->final_url = strdup(url))) {
         http_response_free(rs);
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     }
@@ -796,6 +835,8 @@ int http_fetch_cached(const struct http_request *rq, bool offline, struct http_r
         http_response_free(rs);
         /* Confirmed: record when. */
         c.checked = now;
+        free(c.final_url);
+        c.final_url = NULL; /* this answer's, not the stored one */
         rc = from_cache(&c, final, now, rs, err);
         free(final);
         if (rc == 0) {

@@ -19,44 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* ---------------------------------------------------------------------------
- * Errors and warnings shared by every layer of careday.
- */
-
-/* What went wrong, for a human: the file, the line (iCalendar) or the JSON
- * path (case file), and one sentence saying what was expected. */
-struct careday_error {
-    char file[512]; /* source file or URL, "" if none */
-    int line;       /* 1-based line, 0 if unknown */
-    char path[256]; /* JSON path such as "visits[3].window.latest", "" if none */
-    char text[768]; /* the sentence */
-};
-
-/* Fill err (if not NULL). file and path may be NULL. Always returns code, so a
- * caller can write `return careday_fail(err, CAL_EINVAL, ...)`. */
-int careday_fail(struct careday_error *err, int code, const char *file, int line, const char *path,
-                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-/* A growing list of warnings (same shape as errors). Zero-initialise, free
- * with careday_notes_free. */
-struct careday_notes {
-    struct careday_error *v;
-    size_t n, cap;
-};
-void careday_notes_add(struct careday_notes *notes, const char *file, int line, const char *path,
-                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-void careday_notes_free(struct careday_notes *notes);
-
-/* Format "file:line: path: text" (omitting empty parts) into buf, on one
- * line and safe for a terminal: see careday_text_safe. */
-void careday_error_format(const struct careday_error *e, char *buf, size_t size);
-
-/* Copy in into buf (always terminated, cut at a character boundary when it
- * does not fit) with every control character (C0, DEL, C1) and every byte
- * that is not valid UTF-8 shown as an escape (\n, \r, \t, \xNN): text
- * quoted from a file can neither split a message over lines nor send
- * escape sequences to a terminal. */
-void careday_text_safe(const char *in, char *buf, size_t size);
+#include "calendars/careday_error.h"
 
 /* Open path for reading only if it is a regular file. It is opened without
  * blocking first, so a named pipe, a device or a socket is refused at once
@@ -76,7 +39,13 @@ int cal_read_regular(const char *path, const char *what, size_t max, char **data
  * without a byte-order mark, NUL bytes), or NULL. Static storage. */
 const char *cal_text_encoding_problem(const char *data, size_t len);
 
-/* Error codes of this module (negative). */
+/* Process-wide set-up of the calendar library (libical: errors are never
+ * fatal); main calls it once. The readers and writers make sure of it too,
+ * so a program that uses this folder alone (a test) needs no set-up. */
+void cal_global_init(void);
+
+/* Error codes of this module: -1 .. -19 of careday's one code space
+ * (careday_error.h). */
 enum {
     CAL_OK = 0,
     CAL_ENOMEM = -1, /* out of memory */

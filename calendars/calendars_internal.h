@@ -8,21 +8,11 @@
 #define CAREDAY_CALENDARS_INTERNAL_H
 
 #include "calendars/calendars.h"
+#include "calendars/util.h"
 
 #include <libical/ical.h>
 
-/* ---------------------------------------------------------------------------
- * Allocation. Every allocation of this folder goes through these so that a
- * test can make the N-th one fail (cal_alloc_fail_after).
- */
-void *cal_malloc(size_t size);
-void *cal_calloc(size_t n, size_t size);
-void *cal_realloc(void *p, size_t size);
-char *cal_strdup(const char *s); /* NULL in, NULL out */
-/* Make the allocation after the next n succeed-ful ones fail (n = 0: the very
- * next one), and every one after it until reset; n < 0 turns failures off.
- * For tests only. */
-void cal_alloc_fail_after(long n);
+/* Allocation (cal_malloc ...) is declared in util.h. */
 
 /* ---------------------------------------------------------------------------
  * Arithmetic on instants.

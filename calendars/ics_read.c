@@ -21,6 +21,8 @@
  *   the horizon included; and the iterator is never allowed to search past
  *   ICS_MAX_STEPS periods of the rule's frequency, so a rule that matches
  *   nothing stops too. Either limit ends that rule's expansion with a warning.
+ * - ICS_MAX_LIST_VALUES values of one EXDATE or RDATE line (libical drops
+ *   the rest): more give a warning with the line.
  */
 #include "calendars/calendars_internal.h"
 
@@ -37,6 +39,8 @@
 #define ICS_DEFAULT_MAX_INSTANCES 10000
 #define ICS_MAX_STEPS 20000
 #define ICS_MAX_DEPTH 32
+#define ICS_MAX_OFFSET_S (18 * 3600) /* a VTIMEZONE offset beyond this is not believed */
+#define ICS_MAX_LIST_VALUES 500      /* libical's cap on the values of one line */
 
 /* ---------------------------------------------------------------------------
  * The import: events and the two sets.
@@ -286,6 +290,50 @@ static bool repair_quoted_value(char *s, size_t len)
     return true;
 }
 
+/* How many comma-separated values the property starting at line ln holds
+ * (its continuation lines included). */
+static size_t count_values(const struct reader *r, int ln)
+{
+    size_t values = 1;
+    bool quoted = false, in_value = false;
+    for (int k = ln; k <= (int)r->nlines && (k == ln || is_continuation(r, k)); k++) {
+        size_t n;
+        const char *t = line_at(r, k, &n);
+        for (size_t i = k == ln ? 0 : 1; i < n; i++) {
+            if (!in_value) {
+                if (t[i] == '"')
+                    quoted = !quoted;
+                else if (t[i] == ':' && !quoted)
+                    in_value = true;
+            } else if (t[i] == ',') {
+                values++;
+            }
+        }
+    }
+    return values;
+}
+
+/* libical reads at most ICS_MAX_LIST_VALUES values of one EXDATE or RDATE
+ * line and drops the rest without a word: count them here and say so. */
+static void check_value_count(struct reader *r, int ln, const char *s, size_t len)
+{
+    const char *name = NULL;
+    if (len > 7 && strncasecmp(s, "EXDATE", 6) == 0 && (s[6] == ';' || s[6] == ':'))
+        name = "EXDATE";
+    else if (len > 6 && strncasecmp(s, "RDATE", 5) == 0 && (s[5] == ';' || s[5] == ':'))
+        name = "RDATE";
+    else if (len > 9 && strncasecmp(s, "FREEBUSY", 8) == 0 && (s[8] == ';' || s[8] == ':'))
+        name = "FREEBUSY";
+    if (name == NULL)
+        return;
+    size_t values = count_values(r, ln);
+    if (values > ICS_MAX_LIST_VALUES)
+        warnf(r, ln,
+              "%s holds %zu values; at most %d are read from one line (the limit), so the last "
+              "%zu are ignored: split them over several %s lines",
+              name, values, ICS_MAX_LIST_VALUES, values - ICS_MAX_LIST_VALUES, name);
+}
+
 /* What a file that is not iCalendar seems to be, without quoting it (it may
  * be any file the user can read). */
 static const char *not_ical_kind(const char *s, size_t len)
@@ -363,6 +411,7 @@ static int scan(struct reader *r, struct careday_error *err)
                                     not_ical_kind(s, len));
             warnf(r, ln, "text after END:%s ignored", r->blocks[0].name);
         } else if (s[0] != ' ' && s[0] != '\t') {
+            check_value_count(r, ln, s, len);
             bool last = ln == (int)r->nlines || !is_continuation(r, ln + 1);
             if (last && repair_quoted_value(r->text + r->lines[ln - 1], len))
                 warnf(r, ln,
@@ -402,6 +451,61 @@ static int prop_line(const struct reader *r, int begin, int end, const char *pro
         else if (depth == 0 && len > pl && strncasecmp(s, prop, pl) == 0 &&
                  (s[pl] == ':' || s[pl] == ';'))
             return ln;
+    }
+    return begin;
+}
+
+/* The first line at or after from of property prop in [begin, end] (not in
+ * a nested component) whose text holds needle; 0 if none. */
+static int prop_line_holding(const struct reader *r, int begin, int end, const char *prop,
+                             const char *needle, int from)
+{
+    if (begin <= 0 || end <= begin || needle[0] == '\0')
+        return 0;
+    size_t pl = strlen(prop), nl = strlen(needle);
+    int depth = 0;
+    for (int ln = begin + 1; ln < end; ln++) {
+        size_t len;
+        const char *s = line_at(r, ln, &len);
+        char name[24];
+        if (tag_line(s, len, "BEGIN:", name, sizeof name))
+            depth++;
+        else if (tag_line(s, len, "END:", name, sizeof name))
+            depth--;
+        else if (ln >= from && depth == 0 && len > pl && strncasecmp(s, prop, pl) == 0 &&
+                 (s[pl] == ':' || s[pl] == ';')) {
+            for (size_t i = 0; i + nl <= len; i++)
+                if (memcmp(s + i, needle, nl) == 0)
+                    return ln;
+        }
+    }
+    return 0;
+}
+
+/* The line of the k-th (0-based) value of property prop in [begin, end]:
+ * libical makes one property of each value of a comma-separated list, so
+ * the k-th property is found by counting values, line by line. */
+static int prop_value_line(const struct reader *r, int begin, int end, const char *prop, size_t k)
+{
+    if (begin <= 0 || end <= begin)
+        return begin;
+    size_t pl = strlen(prop), seen = 0;
+    int depth = 0;
+    for (int ln = begin + 1; ln < end; ln++) {
+        size_t len;
+        const char *s = line_at(r, ln, &len);
+        char name[24];
+        if (tag_line(s, len, "BEGIN:", name, sizeof name))
+            depth++;
+        else if (tag_line(s, len, "END:", name, sizeof name))
+            depth--;
+        else if (depth == 0 && len > pl && strncasecmp(s, prop, pl) == 0 &&
+                 (s[pl] == ':' || s[pl] == ';')) {
+            size_t n = count_values(r, ln);
+            if (k < seen + n)
+                return ln;
+            seen += n;
+        }
     }
     return begin;
 }
@@ -545,6 +649,17 @@ static bool vtimezone_usable(icalcomponent *vtz)
         if (icalcomponent_get_first_property(o, ICAL_TZOFFSETTO_PROPERTY) == NULL ||
             icalcomponent_get_first_property(o, ICAL_DTSTART_PROPERTY) == NULL)
             return false;
+        /* Real offsets lie within +-14 h; beyond +-18 h (the limit of
+         * RFC 3339 and of most readers) the zone is not believed. */
+        for (icalproperty *p = icalcomponent_get_first_property(o, ICAL_ANY_PROPERTY); p;
+             p = icalcomponent_get_next_property(o, ICAL_ANY_PROPERTY)) {
+            icalproperty_kind pk = icalproperty_isa(p);
+            int off = pk == ICAL_TZOFFSETTO_PROPERTY     ? icalproperty_get_tzoffsetto(p)
+                      : pk == ICAL_TZOFFSETFROM_PROPERTY ? icalproperty_get_tzoffsetfrom(p)
+                                                         : 0;
+            if (off > ICS_MAX_OFFSET_S || off < -ICS_MAX_OFFSET_S)
+                return false;
+        }
         struct icaltimetype ds =
             icalproperty_get_dtstart(icalcomponent_get_first_property(o, ICAL_DTSTART_PROPERTY));
         if (icaltime_is_null_time(ds) || ds.year < 1 || ds.year > 9999)
@@ -639,14 +754,18 @@ static icaltimezone *zone_for(struct reader *r, icalcomponent *comp, const char 
         icalerrno = saved;
         if (z.zone != NULL && bad_vtz)
             warnf(r, line_of(r, vtz),
-                  "VTIMEZONE \"%.100s\" cannot be used (no offsets, or rules too unusual); read "
+                  "VTIMEZONE \"%.100s\" cannot be used (no offsets, an offset beyond +-18 hours, "
+                  "or rules too unusual); read "
                   "as the zone %s",
                   tzid, iana);
     }
     if (z.zone == NULL)
         warnf(r, line,
               "unknown time zone TZID=\"%.100s\"%s; its times were read as local time in %s", tzid,
-              bad_vtz ? " (its VTIMEZONE cannot be used)" : "", cal_tz_name(r->opt->floating_tz));
+              bad_vtz ? " (its VTIMEZONE cannot be used: no offsets, an offset beyond +-18 hours, "
+                        "or rules too unusual)"
+                      : "",
+              cal_tz_name(r->opt->floating_tz));
     r->zones[r->nzones++] = z;
     return z.zone;
 }
@@ -840,14 +959,24 @@ static void warn_parse_errors(struct reader *r, icalcomponent *c)
                                          "TRANSP", "BUSYTYPE",      "PRIORITY"};
     const char *uid = icalcomponent_get_uid(c);
     icalproperty **props = props_of(c, ICAL_XLICERROR_PROPERTY);
-    int last_line = -1;
+    const struct cmap *cm = cmap_of(r, c);
+    int last_line = -1, from[sizeof timely / sizeof *timely] = {0};
     for (size_t k = 0; props != NULL && props[k] != NULL; k++) {
         const char *t = icalproperty_get_xlicerror(props[k]);
         for (size_t i = 0; t != NULL && i < sizeof timely / sizeof *timely; i++) {
             if (!mentions(t, timely[i]))
                 continue;
+            /* The line of this very property: libical's message ends with
+             * the value it dropped, and errors come in the file's order. */
+            const char *value = strstr(t, "property: ");
+            int line = cm && value ? prop_line_holding(r, cm->begin, cm->end, timely[i], value + 10,
+                                                       from[i])
+                                   : 0;
+            if (line > 0)
+                from[i] = line;
+            else
+                line = line_of_prop(r, c, timely[i]);
             /* libical may drop one property with two messages: say it once. */
-            int line = line_of_prop(r, c, timely[i]);
             if (line == last_line)
                 break;
             last_line = line;
@@ -1230,6 +1359,12 @@ static bool expand_rrule(struct reader *r, const struct item *m, icalproperty *p
     struct when until = {0};
     bool has_until =
         !icaltime_is_null_time(rec.until) && make_when(r, m->c, NULL, rec.until, &until);
+    if (has_until && past_until(r, m, &m->start.t, when_utc(r, &m->start, r->floating), &until)) {
+        item_warn(r, line, m,
+                  "RRULE's UNTIL is before DTSTART, so the rule repeats nothing: only the "
+                  "DTSTART instance is read (is UNTIL's year or zone wrong?)");
+        return false;
+    }
 
     icaltimezone *zone = zone_of(r, &m->start);
     const bool date = m->start.is_date;
@@ -1814,18 +1949,18 @@ static void add_fb(struct reader *r, icalcomponent *fb, cal_time s, cal_time e, 
 }
 
 /* Radicale writes FBTYPE as a property, which libical drops; read it from
- * the text. */
-static bool fbtype_property_free(const struct reader *r, icalcomponent *fb)
+ * the text: 0 FREE, 1 any busy type, -1 no such property. */
+static int fbtype_property(const struct reader *r, icalcomponent *fb)
 {
     const struct cmap *m = cmap_of(r, fb);
     if (m == NULL)
-        return false;
+        return -1;
     int ln = prop_line(r, m->begin, m->end, "FBTYPE");
     if (ln == m->begin)
-        return false;
+        return -1;
     size_t len;
     const char *s = line_at(r, ln, &len);
-    return len >= 11 && strncasecmp(s, "FBTYPE:FREE", 11) == 0;
+    return len >= 11 && strncasecmp(s, "FBTYPE:FREE", 11) == 0 ? 0 : 1;
 }
 
 static void read_vfreebusy(struct reader *r, icalcomponent *fb)
@@ -1843,7 +1978,9 @@ static void read_vfreebusy(struct reader *r, icalcomponent *fb)
         struct icalperiodtype per = icalproperty_get_freebusy(p);
         struct when ws, we;
         if (!make_when(r, fb, p, per.start, &ws)) {
-            warnf(r, line_of_prop(r, fb, "FREEBUSY"), "FREEBUSY period cannot be read; ignored");
+            const struct cmap *cm = cmap_of(r, fb);
+            warnf(r, cm ? prop_value_line(r, cm->begin, cm->end, "FREEBUSY", k) : 0,
+                  "FREEBUSY period cannot be read; ignored");
             continue;
         }
         cal_time s = when_utc(r, &ws, r->floating), e;
@@ -1863,8 +2000,15 @@ static void read_vfreebusy(struct reader *r, icalcomponent *fb)
     free(props);
     if (any)
         return;
-    /* No FREEBUSY lines: DTSTART/DTEND is one busy period (Radicale answers
-     * free-busy queries this way). */
+    /* No FREEBUSY lines: the range DTSTART/DTEND holds no busy time (RFC
+     * 5545 3.6.4: busy time is given by FREEBUSY periods inside the range),
+     * so nothing is read from it. One shape is an exception: newer Radicale
+     * answers a free-busy query with one VFREEBUSY per period and its type
+     * as an FBTYPE property (not a parameter); with that property the range
+     * is that period. */
+    int fbtype = fbtype_property(r, fb);
+    if (fbtype < 0)
+        return;
     struct when ws, we;
     icalproperty *ps = icalcomponent_get_first_property(fb, ICAL_DTSTART_PROPERTY);
     icalproperty *pe = icalcomponent_get_first_property(fb, ICAL_DTEND_PROPERTY);
@@ -1879,9 +2023,9 @@ static void read_vfreebusy(struct reader *r, icalcomponent *fb)
     } else {
         e = s + icaldurationtype_as_int(icalproperty_get_duration(pd));
     }
-    bool free_time = fbtype_property_free(r, fb);
-    add_fb(r, fb, s, e, !free_time, ws.is_date,
-           free_time ? "VFREEBUSY DTSTART/DTEND FBTYPE=FREE" : "VFREEBUSY DTSTART/DTEND");
+    add_fb(r, fb, s, e, fbtype == 1, ws.is_date,
+           fbtype == 1 ? "VFREEBUSY DTSTART/DTEND FBTYPE=BUSY"
+                       : "VFREEBUSY DTSTART/DTEND FBTYPE=FREE");
 }
 
 /* ---------------------------------------------------------------------------

@@ -26,6 +26,11 @@ void cal_ical_init(void)
     icalerror_set_errors_are_fatal(0);
 }
 
+void cal_global_init(void)
+{
+    cal_ical_init();
+}
+
 /* ---------------------------------------------------------------------------
  * Name resolution.
  */

@@ -637,32 +637,46 @@ bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,
     return plan_fits(b, f, p, h, nh, excluded);
 }
 
+/* ---- reasons ------------------------------------------------------------- */
+
+int batch_explain_capacity(const sched_batch *b, size_t f, struct sched_plan *p)
+{
+    if (p->nunscheduled == 0)
+        return SCHED_OK;
+    const struct sched_case *c = b->cases[f];
+    struct sched_ctx x;
+    int rc = ctx_init(&x, c, NULL);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < p->nunscheduled; i++) {
+        struct sched_unscheduled *u = &p->unscheduled[i];
+        /* Planned against the residual capacity, a visit whose own case
+         * has times for it found none because other families hold them. */
+        bool own_times = x.vcount[u->visit] > 0;
+        if (own_times &&
+            (u->code == SCHED_REASON_NO_PROVIDER_TIME || u->code == SCHED_REASON_NO_FAMILY_TIME ||
+             u->code == SCHED_REASON_NURSE || u->code == SCHED_REASON_DISPLACED)) {
+            const struct sched_visit *v = &c->visits[u->visit];
+            u->code = SCHED_REASON_CAPACITY;
+            u->candidates = (int)x.vcount[u->visit];
+            u->from = v->booked ? c->horizon_start : v->earliest;
+            u->to = v->booked ? c->horizon_end : v->latest;
+        }
+    }
+    ctx_free(&x);
+    return SCHED_OK;
+}
+
 /* ---- bytes for worker pipes ----------------------------------------------- */
 
+/* Bytes to send, with the string builder of calendars/util.h. */
 struct wbuf {
-    char *p;
-    size_t n, cap;
-    bool oom;
+    struct cal_buf b;
 };
 
 static void put(struct wbuf *w, const void *data, size_t len)
 {
-    if (w->oom)
-        return;
-    if (w->n + len > w->cap) {
-        size_t nc = w->cap ? w->cap : 1024;
-        while (nc < w->n + len)
-            nc *= 2;
-        char *p = realloc(w->p, nc);
-        if (!p) {
-            w->oom = true;
-            return;
-        }
-        w->p = p;
-        w->cap = nc;
-    }
-    memcpy(w->p + w->n, data, len);
-    w->n += len;
+    cal_buf_addn(&w->b, data, len);
 }
 
 struct rbuf {
@@ -686,12 +700,12 @@ static const uint32_t TASK_MAGIC = 0x43445431u, ANSWER_MAGIC = 0x43444131u;
 
 static int finish_pack(struct wbuf *w, char **buf, size_t *len)
 {
-    if (w->oom) {
-        free(w->p);
+    if (w->b.oom) {
+        cal_buf_free(&w->b);
         return SCHED_ENOMEM;
     }
-    *buf = w->p;
-    *len = w->n;
+    *buf = w->b.s;
+    *len = w->b.len;
     return SCHED_OK;
 }
 

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_FAILS 6      /* failed moves before a family is left as it is */
+#define MAX_FAILS 12     /* failed moves before a family is left as it is */
 #define MAX_ROUNDS 20000 /* a safety stop; the search converges long before */
 
 static double now_s(void)
@@ -380,7 +380,7 @@ static size_t choose_moves(struct search *s, struct sched_batch_task *tasks, siz
         t->fam[t->nfam++] = (int)f;
         s->used[f] = true;
         needed_providers(s, (size_t)f, need);
-        int want = 1 + (int)(rnd(&s->rng) % 2);
+        int want = 1 + (int)(rnd(&s->rng) % 3);
         for (size_t g = 0; g < s->n; g++)
             s->weight[g] = 0;
         for (size_t i = 0; i < s->nholds; i++) {
@@ -492,6 +492,8 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
         struct sched_plan *p = out->plans[f];
         if (!p)
             continue;
+        if ((rc = batch_explain_capacity(b, f, p)))
+            goto fail;
         p->bound = s.has_bound[f] ? fmin(s.bound[f], p->objective) : 0;
         p->gap = (p->objective - p->bound) / fmax(1.0, fabs(p->objective));
         p->status = !s.solved[f]                    ? SCHED_STATUS_PARTIAL

@@ -30,7 +30,7 @@ const char *sched_why_name(enum sched_why w)
 {
     static const char *const names[] = {
         "none",   "provider_time", "mode", "family_busy", "avoid_date",  "pin",
-        "window", "nurse",         "plan", "removed",     "unscheduled",
+        "window", "nurse",         "plan", "removed",     "unscheduled", "cancelled",
     };
     return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "plan";
 }
@@ -239,6 +239,14 @@ void sched_changes_free(struct sched_changes *ch)
     memset(ch, 0, sizeof(*ch));
 }
 
+static bool cancelled_by_coordinator(const struct sched_plan *p, int visit)
+{
+    for (size_t u = 0; u < p->nunscheduled; u++)
+        if (p->unscheduled[u].visit == visit && p->unscheduled[u].code == SCHED_REASON_CANCELLED)
+            return true;
+    return false;
+}
+
 int sched_plan_changes(const struct sched_case *c, const struct sched_plan *p,
                        struct sched_changes *out)
 {
@@ -278,6 +286,9 @@ int sched_plan_changes(const struct sched_case *c, const struct sched_plan *p,
         if (q->visit < 0) {
             ch.why = SCHED_WHY_REMOVED;
             snprintf(ch.text, sizeof ch.text, "the visit is no longer in the case");
+        } else if (cancelled_by_coordinator(p, q->visit)) {
+            ch.why = SCHED_WHY_CANCELLED;
+            snprintf(ch.text, sizeof ch.text, "cancelled by the coordinator");
         } else {
             ch.why = SCHED_WHY_UNSCHEDULED;
             /* Why it could not be placed is the plan's unscheduled entry for
@@ -302,5 +313,82 @@ int sched_plan_changes(const struct sched_case *c, const struct sched_plan *p,
     }
     if (rc)
         sched_changes_free(out);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * A plan from given appointments (confirm, cancel).
+ */
+
+int sched_plan_from_appts(const struct sched_case *c, const struct sched_appt *appts, size_t n,
+                          const bool *nights, const bool *cancelled, struct sched_plan **out,
+                          struct careday_error *err)
+{
+    int rc = sched_case_validate(c, err);
+    if (rc)
+        return rc;
+    struct sched_ctx x;
+    if ((rc = ctx_init(&x, c, NULL)))
+        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
+    size_t nd = (size_t)x.ndays;
+    struct sched_plan *p = plan_new();
+    bool *placed = calloc(c->nvisits + 1, sizeof(bool));
+    bool *keep = calloc(nd + 1, sizeof(bool)), *trip = calloc(nd + 2, sizeof(bool));
+    rc = SCHED_ENOMEM;
+    if (!p || !placed || !keep || !trip)
+        goto done;
+    p->appts = calloc(n ? n : 1, sizeof(*p->appts));
+    if (!p->appts)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        p->appts[p->nappts++] = appts[i];
+        placed[appts[i].visit] = true;
+        int32_t d;
+        int m;
+        cal_tz_to_local(c->tz, appts[i].start, &d, &m);
+        if (appts[i].mode == SCHED_IN_PERSON && d >= c->horizon_start && d <= c->horizon_end)
+            trip[d - c->horizon_start] = true;
+    }
+    for (size_t d = 0; nights && d + 1 < nd; d++)
+        keep[d] = nights[d] && trip[d] && trip[d + 1];
+    /* Visits without an appointment: explained as the planner would, the
+     * coordinator's cancellations as such. */
+    bool *explain = calloc(c->nvisits + 1, sizeof(bool));
+    if (!explain)
+        goto done;
+    for (size_t v = 0; v < c->nvisits; v++)
+        explain[v] = placed[v] || (cancelled && cancelled[v]);
+    rc = sched_explain_all(&x, p, explain);
+    free(explain);
+    for (size_t v = 0; rc == 0 && cancelled && v < c->nvisits; v++) {
+        if (!cancelled[v] || placed[v])
+            continue;
+        struct sched_unscheduled u;
+        memset(&u, 0, sizeof u);
+        u.visit = (int)v;
+        u.code = SCHED_REASON_CANCELLED;
+        u.other = -1;
+        u.minute = -1;
+        u.mode = -1;
+        u.from = c->visits[v].earliest;
+        u.to = c->visits[v].latest;
+        rc = plan_add_unscheduled(p, &u);
+    }
+    if (rc == 0)
+        rc = plan_finish_ctx(&x, p, keep);
+    if (rc == 0) {
+        p->status = SCHED_STATUS_FEASIBLE;
+        p->objective = plan_objective(&x, p);
+        *out = p;
+        p = NULL;
+    }
+done:
+    if (rc)
+        careday_fail(err, rc, NULL, 0, NULL, "out of memory while rebuilding the plan");
+    sched_plan_free(p);
+    free(placed);
+    free(keep);
+    free(trip);
+    ctx_free(&x);
     return rc;
 }

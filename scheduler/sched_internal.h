@@ -4,6 +4,7 @@
 #define CAREDAY_SCHED_INTERNAL_H
 
 #include "scheduler/scheduler.h"
+#include "calendars/util.h"
 #include "solver/solver.h"
 
 #define SCHED_SLOT 15               /* minutes: start grid and away-slot size */
@@ -162,5 +163,10 @@ bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,
  * factors) that every plan of the active families leaves out, from the
  * providers' time alone. */
 int batch_capacity_bound(const sched_batch *b, const bool *active, double *out);
+
+/* batch.c: in family f's final plan, a visit left out although its own case
+ * has times for it lost them to other families: its reason becomes
+ * SCHED_REASON_CAPACITY. */
+int batch_explain_capacity(const sched_batch *b, size_t f, struct sched_plan *p);
 
 #endif

@@ -18,12 +18,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Status codes of this layer: -40 .. -59 of careday's one code space
+ * (calendars/careday_error.h). */
 enum {
     SCHED_OK = 0,
-    SCHED_ENOMEM = -1,
-    SCHED_EINVAL = -2,  /* the case contradicts itself (message in err) */
-    SCHED_ESOLVER = -3, /* the solver could not run */
+    SCHED_ENOMEM = -40,
+    SCHED_EINVAL = -41,  /* the case contradicts itself (message in err) */
+    SCHED_ESOLVER = -42, /* the solver could not run */
 };
+const char *sched_strerror(int code);
 
 enum sched_mode {
     SCHED_IN_PERSON = 0,
@@ -262,6 +265,8 @@ enum sched_reason_code {
     SCHED_REASON_PIN,         /* its pin cannot hold */
     SCHED_REASON_NOTICE,      /* every possible time is before now + notice */
     SCHED_REASON_AVOID,       /* every possible time is on a date to avoid */
+    SCHED_REASON_CANCELLED,   /* cancelled by the coordinator (`careday cancel`) */
+    SCHED_REASON_CAPACITY,    /* a batch: its provider's time went to other families */
 };
 
 /* Why a visit was left out: a code and the data its sentence needs. The
@@ -374,6 +379,7 @@ enum sched_why {
     SCHED_WHY_PLAN,          /* room for other visits, fewer trips */
     SCHED_WHY_REMOVED,       /* cancelled: the visit is no longer in the case */
     SCHED_WHY_UNSCHEDULED,   /* cancelled: it could not be placed (see the reason) */
+    SCHED_WHY_CANCELLED,     /* cancelled by the coordinator (`careday cancel`) */
 };
 const char *sched_why_name(enum sched_why w); /* "provider_time", ... */
 
@@ -394,6 +400,17 @@ struct sched_changes {
 int sched_plan_changes(const struct sched_case *c, const struct sched_plan *p,
                        struct sched_changes *out);
 void sched_changes_free(struct sched_changes *ch);
+
+/* A plan made of given appointments (`careday confirm`, `careday cancel`):
+ * appts (n entries, copied) keep their times; trips and metrics are
+ * recomputed, nights[d] (may be NULL; indexed by day - horizon_start) marks a
+ * night at the lodging after day d, kept only between two trip days; every
+ * visit without an appointment is unscheduled, with SCHED_REASON_CANCELLED
+ * when cancelled[v] (may be NULL), else the reason the planner would give.
+ * *out is allocated (caller frees with sched_plan_free). */
+int sched_plan_from_appts(const struct sched_case *c, const struct sched_appt *appts, size_t n,
+                          const bool *nights, const bool *cancelled, struct sched_plan **out,
+                          struct careday_error *err);
 
 /* ---------------------------------------------------------------------------
  * Batches (batch.c, batch_search.c): the cases of several families sharing

@@ -15,11 +15,14 @@
 
 typedef struct solver_model solver_model;
 
+/* Status codes: -60 .. -79 of careday's one code space (documented in
+ * calendars/careday_error.h; this folder includes nothing of the others, so
+ * it keeps to its range by itself). */
 enum {
     SOLVER_OK = 0,
-    SOLVER_ENOMEM = -1,
-    SOLVER_EINVAL = -2,   /* bad column index, bounds or coefficient */
-    SOLVER_EBACKEND = -3, /* the backend failed (its message is in the result) */
+    SOLVER_ENOMEM = -60,
+    SOLVER_EINVAL = -61,   /* bad column index, bounds or coefficient */
+    SOLVER_EBACKEND = -62, /* the backend failed (its message is in the result) */
 };
 const char *solver_strerror(int code);
 

@@ -7,7 +7,7 @@ cc=${2:-cc}
 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for h in calendars/calendars.h solver/solver.h scheduler/scheduler.h adapters/*.h; do
+for h in calendars/calendars.h calendars/careday_error.h solver/solver.h scheduler/scheduler.h adapters/*.h; do
     [ -f "$src/$h" ] || continue
     case "$h" in *_internal.h) continue ;; esac
     printf '#include "%s"\n#include "%s"\nint main(void){return 0;}\n' "$h" "$h" >"$tmp/t.c"
@@ -28,7 +28,7 @@ check solver '\bglp_[a-z]+|glpk\.h' "a GLPK type"
 check calendars '\bical[a-z_]+|libical/' "a libical type"
 check adapters '\bjson_t\b|jansson\.h|\bCURL\b|curl/|libxml/|\bxml[A-Z][A-Za-z]+' "a jansson, curl or libxml2 type"
 # And in public headers of every folder, no dependency header at all.
-for h in calendars/calendars.h solver/solver.h scheduler/scheduler.h adapters/adapters.h; do
+for h in calendars/calendars.h calendars/careday_error.h solver/solver.h scheduler/scheduler.h adapters/adapters.h; do
     if grep -nE '#include *[<"](glpk\.h|libical/|jansson\.h|curl/|libxml/)' "$src/$h"; then
         echo "FAIL: $h includes a dependency header"; fail=1
     fi

@@ -33,6 +33,8 @@ static const char usage_main[] =
     "                             plan a caseload of families sharing providers\n"
     "  check CASE.json [--json]   load a case and its calendars, report what they give\n"
     "                             and which visits cannot be placed\n"
+    "  confirm OUT VISIT...       mark appointments of the plan in OUT as booked\n"
+    "  cancel OUT VISIT...        remove appointments from the plan in OUT\n"
     "  calendar expand FILE.ics   show the intervals careday reads from a calendar\n"
     "  publish OUT --caldav URL   publish a plan's calendars to CalDAV collections\n"
     "  gen --families N --seed S -o DIR\n"
@@ -66,20 +68,6 @@ static const char usage_plan[] =
     "  --quiet                  print nothing but errors and warnings\n"
     "\n"
     "Environment: CAREDAY_NOW (RFC 3339): \"now\" when --now is not given.\n";
-
-int adapt_exit_code(int status)
-{
-    switch (status) {
-    case ADAPT_OK:
-        return CLI_EXIT_OK;
-    case ADAPT_EINPUT:
-        return CLI_EXIT_BAD_INPUT;
-    case ADAPT_EFETCH:
-        return CLI_EXIT_FETCH;
-    default:
-        return CLI_EXIT_INTERNAL;
-    }
-}
 
 /* ---------------------------------------------------------------------------
  * Terminal.
@@ -127,10 +115,12 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "careday: ");
+    char raw[1024], safe[2048];
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    careday_text_safe(raw, safe, sizeof safe);
+    fprintf(stderr, "careday: %s", safe);
     fprintf(stderr, "\n\n%s", usage);
     return CLI_EXIT_BAD_INPUT;
 }
@@ -229,7 +219,7 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
     a->time_limit_s = -1;
     bool operands = false; /* after "--": every argument is the case file */
     for (i = 1; i < argc; i++) {
-        const char *v = NULL;
+        const char *v = NULL, *opt = argv[i];
         int r;
         if (operands || (argv[i][0] != '-' || !argv[i][1])) {
             if (a->case_path)
@@ -256,15 +246,15 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
             a->quiet = true;
         } else if ((r = cli_opt_value(argc, argv, &i, "--out", "-o", &v)) != 0) {
             if (r < 0 || !*v)
-                return cli_usage_error(usage_plan, "%s needs a folder name", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a folder name", opt);
             a->out_dir = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--export-model", NULL, &v)) != 0) {
             if (r < 0 || !*v)
-                return cli_usage_error(usage_plan, "%s needs a file name", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a file name", opt);
             a->export_mps = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--model", NULL, &v)) != 0) {
             if (r < 0)
-                return cli_usage_error(usage_plan, "%s needs a value (days or time)", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a value (days or time)", opt);
             if (strcmp(v, "days") == 0)
                 a->model = SCHED_MODEL_DAYS;
             else if (strcmp(v, "time") == 0)
@@ -274,7 +264,7 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
                                        v);
         } else if ((r = cli_opt_value(argc, argv, &i, "--lang", NULL, &v)) != 0) {
             if (r < 0)
-                return cli_usage_error(usage_plan, "%s needs a value (en or es)", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a value (en or es)", opt);
             if (!out_has_language(v, NULL))
                 return cli_usage_error(usage_plan,
                                        "--lang: no message catalogue for \"%s\"; expected en, es "
@@ -288,12 +278,12 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
             a->previous = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--now", NULL, &v)) != 0) {
             if (r < 0 || !*v)
-                return cli_usage_error(usage_plan, "%s needs an RFC 3339 instant", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs an RFC 3339 instant", opt);
             a->now = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
             char *end;
             if (r < 0)
-                return cli_usage_error(usage_plan, "%s needs a number of seconds", argv[i]);
+                return cli_usage_error(usage_plan, "%s needs a number of seconds", opt);
             errno = 0;
             a->time_limit_s = strtod(v, &end);
             if (errno || end == v || *end || !(a->time_limit_s > 0) || a->time_limit_s > 86400)
@@ -303,7 +293,7 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a)
                     "found \"%s\"",
                     v);
         } else {
-            return cli_usage_error(usage_plan, "unknown option %s", argv[i]);
+            return cli_usage_error(usage_plan, "unknown option %s", opt);
         }
     }
     if (!a->case_path)
@@ -517,6 +507,10 @@ static int check_out_dir(const char *out, struct careday_error *err)
 {
     struct stat st;
 
+    if (!*out)
+        return careday_fail(err, ADAPT_EINPUT, NULL, 0, NULL,
+                            "-o: an empty folder name; give the folder to write the plan into "
+                            "(for example -o plan-out)");
     if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode))
         return careday_fail(err, ADAPT_EINPUT, out, 0, NULL,
                             "-o: exists and is not a folder; expected a folder for the plan");
@@ -751,14 +745,14 @@ int cli_main(int argc, char **argv)
         printf("careday %s\n", CAREDAY_VERSION);
         return CLI_EXIT_OK;
     }
-    if (adapt_global_init() != 0) {
-        fprintf(stderr, "careday: error: could not initialise the network library\n");
-        return CLI_EXIT_INTERNAL;
-    }
     if (strcmp(cmd, "plan") == 0)
         code = cli_plan(argc - 1, argv + 1);
     else if (strcmp(cmd, "check") == 0)
         code = cli_check(argc - 1, argv + 1);
+    else if (strcmp(cmd, "confirm") == 0)
+        code = cli_confirm(argc - 1, argv + 1);
+    else if (strcmp(cmd, "cancel") == 0)
+        code = cli_cancel(argc - 1, argv + 1);
     else if (strcmp(cmd, "calendar") == 0)
         code = cli_calendar(argc - 1, argv + 1);
     else if (strcmp(cmd, "gen") == 0)
@@ -769,6 +763,5 @@ int cli_main(int argc, char **argv)
         code = cli_batch(argc - 1, argv + 1);
     else
         code = cli_usage_error(usage_main, "unknown command \"%s\"", cmd);
-    adapt_global_cleanup();
     return code;
 }

@@ -14,6 +14,7 @@
 #include "adapters/cli/batch_pool.h"
 #include "adapters/cli/commands.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -192,21 +193,13 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 
 static int make_dirs(const char *path, struct careday_error *err)
 {
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
+    char failed[4096];
+    if (cal_mkdir_p(path, 0755, failed, sizeof failed) == 0)
+        return 0;
+    if (errno == ENAMETOOLONG || errno == ENOENT)
         return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "unusable folder name");
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++)
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char saved = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-                return careday_fail(err, ADAPT_EINTERNAL, buf, 0, NULL,
-                                    "cannot create the folder: %s", strerror(errno));
-            buf[i] = saved;
-        }
-    return 0;
+    return careday_fail(err, ADAPT_EINTERNAL, failed, 0, NULL, "cannot create the folder: %s",
+                        strerror(errno));
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -312,9 +305,9 @@ static int publish(const char *staging, const char *out, struct careday_error *e
 
 static int copy_file(const char *from, const char *to, struct careday_error *err)
 {
-    FILE *f = fopen(from, "rb");
-    if (!f)
-        return careday_fail(err, ADAPT_EINPUT, from, 0, NULL, "cannot read: %s", strerror(errno));
+    FILE *f = NULL;
+    if (cal_open_regular(from, "a file to copy", &f, err) != 0)
+        return ADAPT_EINPUT;
     char *data = NULL;
     size_t n = 0, cap = 0;
     for (;;) {
@@ -716,8 +709,10 @@ int cli_batch(int argc, char **argv)
         rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto fail;
     }
-    for (size_t f = 0; f < cl.n; f++)
+    for (size_t f = 0; f < cl.n; f++) {
         cases[f] = &cl.cases[f];
+        cl.cases[f].now = now; /* nothing new before now + each case's notice */
+    }
     {
         struct sched_batch_mismatch mm;
         rc = sched_batch_new(cases, cl.n, &b, &mm, &err);

@@ -4,6 +4,7 @@
 #include "adapters/adapters.h"
 #include "adapters/cli/commands.h"
 #include "adapters/gen/gen.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -117,7 +118,7 @@ int cli_gen(int argc, char **argv)
     }
     if (!out)
         return gen_usage_error("%s", "missing -o DIR");
-    if (gen_mkdir_p(out) != 0) {
+    if (cal_mkdir_p(out, 0755, NULL, 0) != 0) {
         fprintf(stderr, "careday gen: %s: cannot create the folder: %s\n", out, strerror(errno));
         return CLI_EXIT_INTERNAL;
     }

@@ -12,5 +12,7 @@ int cli_calendar(int argc, char **argv); /* cmd_calendar.c: `calendar expand` */
 int cli_publish(int argc, char **argv);  /* cmd_publish.c: `publish OUT --caldav URL` */
 int cli_gen(int argc, char **argv);      /* cmd_gen.c: `gen --families N --seed S -o DIR` */
 int cli_batch(int argc, char **argv);    /* cmd_batch.c: `batch CASELOAD.json -o OUT` */
+int cli_confirm(int argc, char **argv);  /* cmd_replan.c: `confirm OUT VISIT...` */
+int cli_cancel(int argc, char **argv);   /* cmd_replan.c: `cancel OUT VISIT...` */
 
 #endif

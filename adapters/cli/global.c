@@ -11,6 +11,7 @@ int adapt_global_init(void)
 {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return ADAPT_EINTERNAL;
+    cal_global_init();
     solver_global_init();
     return ADAPT_OK;
 }

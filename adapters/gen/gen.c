@@ -59,7 +59,7 @@ int gen_cases(const char *dir, uint64_t seed, int nfamilies, const struct gen_kn
         }
     }
     snprintf(rel, sizeof rel, "%s/calendars/providers", dir);
-    if (gen_mkdir_p(rel) != 0) {
+    if (cal_mkdir_p(rel, 0755, NULL, 0) != 0) {
         rc = careday_fail(err, ADAPT_EINTERNAL, rel, 0, NULL, "cannot create the folder: %s",
                           strerror(errno));
         goto done;
@@ -68,16 +68,16 @@ int gen_cases(const char *dir, uint64_t seed, int nfamilies, const struct gen_kn
         struct family *f = &fams[i];
         char sub[4096];
         snprintf(sub, sizeof sub, "%s/calendars/%s", dir, f->id);
-        if (gen_mkdir_p(sub) != 0) {
+        if (cal_mkdir_p(sub, 0755, NULL, 0) != 0) {
             rc = careday_fail(err, ADAPT_EINTERNAL, sub, 0, NULL, "cannot create the folder: %s",
                               strerror(errno));
             break;
         }
         snprintf(rel, sizeof rel, "calendars/%s/busy.ics", f->id);
-        rc = gen_write_text(&o, rel, f->busy_ics.p, f->busy_ics.n);
+        rc = gen_write_text(&o, rel, f->busy_ics.s, f->busy_ics.len);
         if (rc == 0) {
             snprintf(rel, sizeof rel, "calendars/%s/home-nursing.ics", f->id);
-            rc = gen_write_text(&o, rel, f->nursing_ics.p, f->nursing_ics.n);
+            rc = gen_write_text(&o, rel, f->nursing_ics.s, f->nursing_ics.len);
         }
         if (rc == 0) {
             snprintf(rel, sizeof rel, "%s.json", f->id);

@@ -33,7 +33,4 @@ struct gen_knobs {
 int gen_cases(const char *dir, uint64_t seed, int nfamilies, const struct gen_knobs *kn,
               struct careday_error *err);
 
-/* Create path and its missing parents (mode 0755); 0, or -1 with errno. */
-int gen_mkdir_p(const char *path);
-
 #endif

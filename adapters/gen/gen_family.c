@@ -17,8 +17,8 @@ void gen_family_free(struct family *f)
 {
     cal_set_free(&f->busy);
     cal_set_free(&f->nursing);
-    free(f->busy_ics.p);
-    free(f->nursing_ics.p);
+    cal_buf_free(&f->busy_ics);
+    cal_buf_free(&f->nursing_ics);
 }
 
 /* Add a busy interval to the family and its calendar. */

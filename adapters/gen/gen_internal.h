@@ -8,6 +8,7 @@
 
 #include "adapters/adapters.h"
 #include "adapters/gen/gen.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 
@@ -30,15 +31,6 @@ double gen_rng_unit(struct rng *r);
 double gen_rng_range(struct rng *r, double lo, double hi);
 bool gen_rng_chance(struct rng *r, double p);
 void gen_rng_shuffle(struct rng *r, int *a, int n);
-
-/* A growing text buffer; oom set once an allocation failed. */
-struct sbuf {
-    char *p;
-    size_t n, cap;
-    bool oom;
-};
-
-void gen_sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A list of intervals kept apart (calendar events; a cal_set would merge
  * back-to-back appointments into one). */
@@ -186,7 +178,7 @@ struct family {
     const char *child;
     struct cal_set busy;
     struct cal_set nursing;
-    struct sbuf busy_ics, nursing_ics;
+    struct cal_buf busy_ics, nursing_ics;
     struct gvisit visits[GEN_MAX_VISITS + 4];
     int nvisits;
     bool has_booking;
@@ -216,10 +208,10 @@ struct out {
     struct careday_error *err;
 };
 
-void gen_ics_begin(struct sbuf *b, const char *calname);
-void gen_ics_event(struct sbuf *b, const struct world *w, const char *uid_prefix, int n, cal_time s,
-                   cal_time e, const char *summary);
-void gen_ics_end(struct sbuf *b);
+void gen_ics_begin(struct cal_buf *b, const char *calname);
+void gen_ics_event(struct cal_buf *b, const struct world *w, const char *uid_prefix, int n,
+                   cal_time s, cal_time e, const char *summary);
+void gen_ics_end(struct cal_buf *b);
 int gen_write_text(const struct out *o, const char *rel, const char *text, size_t len);
 json_t *gen_case_json(struct world *w, const struct family *f);
 int gen_write_json(const struct out *o, const char *rel, json_t *doc);

@@ -66,39 +66,6 @@ void gen_rng_shuffle(struct rng *r, int *a, int n)
  * A growing text buffer.
  */
 
-void gen_sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int k;
-
-    if (b->oom)
-        return;
-    for (;;) {
-        size_t room = b->cap - b->n;
-        va_start(ap, fmt);
-        k = vsnprintf(b->p ? b->p + b->n : NULL, room, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            b->oom = true;
-            return;
-        }
-        if ((size_t)k < room) {
-            b->n += (size_t)k;
-            return;
-        }
-        size_t nc = b->cap ? b->cap * 2 : 4096;
-        while (nc < b->n + (size_t)k + 1)
-            nc *= 2;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
-}
-
 /* ---------------------------------------------------------------------------
  * A list of intervals kept apart (calendar events; a cal_set would merge
  * back-to-back appointments into one).
@@ -106,14 +73,8 @@ void gen_sb_printf(struct sbuf *b, const char *fmt, ...)
 
 static int ivlist_add(struct ivlist *l, cal_time s, cal_time e)
 {
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 64;
-        struct cal_interval *nv = realloc(l->v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        l->v = nv;
-        l->cap = nc;
-    }
+    if (cal_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+        return -1;
     l->v[l->n].start = s;
     l->v[l->n].end = e;
     l->n++;

@@ -16,50 +16,30 @@
  * Writing.
  */
 
-void gen_ics_begin(struct sbuf *b, const char *calname)
+void gen_ics_begin(struct cal_buf *b, const char *calname)
 {
-    gen_sb_printf(b,
-                  "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//careday//case generator//EN\r\n"
-                  "CALSCALE:GREGORIAN\r\nX-WR-CALNAME:%s\r\n",
-                  calname);
+    cal_buf_addf(b,
+                 "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//careday//case generator//EN\r\n"
+                 "CALSCALE:GREGORIAN\r\nX-WR-CALNAME:%s\r\n",
+                 calname);
 }
 
-void gen_ics_event(struct sbuf *b, const struct world *w, const char *uid_prefix, int n, cal_time s,
-                   cal_time e, const char *summary)
+void gen_ics_event(struct cal_buf *b, const struct world *w, const char *uid_prefix, int n,
+                   cal_time s, cal_time e, const char *summary)
 {
     char ts[24], te[24], st[24];
     gen_ics_utc(s, ts, sizeof ts);
     gen_ics_utc(e, te, sizeof te);
     gen_ics_utc(w->dtstamp, st, sizeof st);
-    gen_sb_printf(
-        b,
-        "BEGIN:VEVENT\r\nUID:%s-%04d@cases.careday.invalid\r\nDTSTAMP:%s\r\nDTSTART:%s\r\n"
-        "DTEND:%s\r\nSUMMARY:%s\r\nEND:VEVENT\r\n",
-        uid_prefix, n, st, ts, te, summary);
+    cal_buf_addf(b,
+                 "BEGIN:VEVENT\r\nUID:%s-%04d@cases.careday.invalid\r\nDTSTAMP:%s\r\nDTSTART:%s\r\n"
+                 "DTEND:%s\r\nSUMMARY:%s\r\nEND:VEVENT\r\n",
+                 uid_prefix, n, st, ts, te, summary);
 }
 
-void gen_ics_end(struct sbuf *b)
+void gen_ics_end(struct cal_buf *b)
 {
-    gen_sb_printf(b, "END:VCALENDAR\r\n");
-}
-
-int gen_mkdir_p(const char *path)
-{
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n >= sizeof buf)
-        return -1;
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-                return -1;
-            buf[i] = c;
-        }
-    }
-    return 0;
+    cal_buf_addf(b, "END:VCALENDAR\r\n");
 }
 
 int gen_write_text(const struct out *o, const char *rel, const char *text, size_t len)
@@ -99,7 +79,7 @@ static int write_set_ics(const struct out *o, const struct world *w, const char 
                          const char *calname, const char *uid, const struct cal_interval *iv,
                          size_t n, const char *summary)
 {
-    struct sbuf b = {0};
+    struct cal_buf b = {0};
     int rc;
     gen_ics_begin(&b, calname);
     for (size_t i = 0; i < n; i++)
@@ -108,8 +88,8 @@ static int write_set_ics(const struct out *o, const struct world *w, const char 
     if (b.oom)
         rc = careday_fail(o->err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     else
-        rc = gen_write_text(o, rel, b.p, b.n);
-    free(b.p);
+        rc = gen_write_text(o, rel, b.s, b.len);
+    cal_buf_free(&b);
     return rc;
 }
 

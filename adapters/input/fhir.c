@@ -75,8 +75,8 @@ static int schedule_parse(const struct doc *d, const struct item *it, struct fhi
         return rc;
     if ((rc = fdoc_get_array(d, it->line, it->res, it->path, "actor", &actors)))
         return rc;
-    s->id = fdoc_dup_str(it->id ? it->id : "");
-    s->full_url = it->full_url ? fdoc_dup_str(it->full_url) : NULL;
+    s->id = cal_strdup(it->id ? it->id : "");
+    s->full_url = it->full_url ? cal_strdup(it->full_url) : NULL;
     if (!s->id || (it->full_url && !s->full_url))
         goto nomem;
     size_t n = json_array_size(actors);
@@ -105,9 +105,9 @@ static int schedule_parse(const struct doc *d, const struct item *it, struct fhi
             snprintf(resolved, sizeof resolved, "%s", ref);
         fdoc_ref_type(resolved, type, sizeof type);
         fa->kind = fdoc_actor_kind(type);
-        fa->reference = fdoc_dup_str(ref);
-        fa->resolved = fdoc_dup_str(resolved);
-        fa->display = display ? fdoc_dup_str(display) : NULL;
+        fa->reference = cal_strdup(ref);
+        fa->resolved = cal_strdup(resolved);
+        fa->display = display ? cal_strdup(display) : NULL;
         if (!fa->reference || !fa->resolved || (display && !fa->display))
             goto nomem;
     }
@@ -127,7 +127,7 @@ static int doc_schedules(const struct doc *d, struct fhir_schedules *out)
     for (size_t i = 0; i < d->n; i++) {
         if (strcmp(d->items[i].type, "Schedule") != 0)
             continue;
-        if (fdoc_grow((void **)&tmp.v, &tmp.cap, tmp.n, sizeof *tmp.v)) {
+        if (cal_grow(&tmp.v, &tmp.cap, tmp.n + 1, sizeof *tmp.v)) {
             rc = careday_fail(d->err, CAL_ENOMEM, d->name, 0, NULL, "out of memory");
             goto out;
         }
@@ -137,7 +137,7 @@ static int doc_schedules(const struct doc *d, struct fhir_schedules *out)
         if (rc)
             goto out;
     }
-    if (fdoc_reserve((void **)&out->v, &out->cap, out->n, tmp.n, sizeof *out->v)) {
+    if (cal_grow(&out->v, &out->cap, out->n + tmp.n, sizeof *out->v)) {
         rc = careday_fail(d->err, CAL_ENOMEM, d->name, 0, NULL, "out of memory");
         goto out;
     }
@@ -305,16 +305,16 @@ static int slot_read(const struct doc *d, const struct item *it, const struct ca
         snprintf(summary, sizeof summary, "Slot %s", id);
     snprintf(origin, sizeof origin, "FHIR Slot %s status=%s", id, status);
 
-    if (fdoc_grow((void **)&out->v, &out->cap, out->n, sizeof *out->v))
+    if (cal_grow(&out->v, &out->cap, out->n + 1, sizeof *out->v))
         goto nomem;
     struct slot *s = &out->v[out->n];
     s->start = start > opt->from ? start : opt->from;
     s->end = end < opt->to ? end : opt->to;
     s->busy = busy;
     s->line = it->line;
-    s->summary = fdoc_dup_str(summary);
-    s->uid = it->id ? fdoc_dup_str(it->id) : NULL;
-    s->origin = fdoc_dup_str(origin);
+    s->summary = cal_strdup(summary);
+    s->uid = it->id ? cal_strdup(it->id) : NULL;
+    s->origin = cal_strdup(origin);
     out->n++;
     if (!s->summary || !s->origin || (it->id && !s->uid))
         goto nomem;

@@ -156,11 +156,11 @@ static int appointment_read(const struct doc *d, const struct item *it, cal_time
     if ((rc = join_refs(d, it, "participant", "actor", &a.participant_refs)) ||
         (rc = join_refs(d, it, "slot", NULL, &a.slot_refs)))
         goto fail;
-    a.id = fdoc_dup_str(it->id ? it->id : "");
-    a.status = fdoc_dup_str(status);
-    a.description = description ? fdoc_dup_str(description) : NULL;
+    a.id = cal_strdup(it->id ? it->id : "");
+    a.status = cal_strdup(status);
+    a.description = description ? cal_strdup(description) : NULL;
     if (!a.id || !a.status || (description && !a.description) ||
-        fdoc_grow((void **)&out->v, &out->cap, out->n, sizeof *out->v)) {
+        cal_grow(&out->v, &out->cap, out->n + 1, sizeof *out->v)) {
         rc = careday_fail(d->err, CAL_ENOMEM, d->name, it->line, NULL, "out of memory");
         goto fail;
     }
@@ -228,7 +228,7 @@ int fhir_read_appointments_buffer(const char *data, size_t len, const char *name
         fdoc_doc_types(&d, types, sizeof types);
         fdoc_note(&d, 0, NULL, "ignored: no Appointment in this file (it holds %s)", types);
     }
-    if (fdoc_reserve((void **)&out->v, &out->cap, out->n, tmp.n, sizeof *out->v)) {
+    if (cal_grow(&out->v, &out->cap, out->n + tmp.n, sizeof *out->v)) {
         rc = careday_fail(err, CAL_ENOMEM, d.name, 0, NULL, "out of memory");
         goto out;
     }

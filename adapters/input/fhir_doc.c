@@ -23,49 +23,6 @@
  * Small helpers.
  */
 
-char *fdoc_dup_str(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-/* Make room for one more element in a vector of elements of size sz. */
-int fdoc_grow(void **v, size_t *cap, size_t n, size_t sz)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 8;
-    if (ncap > SIZE_MAX / sz)
-        return CAL_ENOMEM;
-    void *nv = realloc(*v, ncap * sz);
-    if (!nv)
-        return CAL_ENOMEM;
-    *v = nv;
-    *cap = ncap;
-    return 0;
-}
-
-/* Make room for extra more elements. */
-int fdoc_reserve(void **v, size_t *cap, size_t n, size_t extra, size_t sz)
-{
-    if (extra <= *cap - n)
-        return 0;
-    if (extra > SIZE_MAX / sz - n)
-        return CAL_ENOMEM;
-    size_t ncap = n + extra;
-    void *nv = realloc(*v, ncap * sz);
-    if (!nv)
-        return CAL_ENOMEM;
-    *v = nv;
-    *cap = ncap;
-    return 0;
-}
-
 static bool ends_with(const char *s, const char *tail)
 {
     size_t n = strlen(s), m = strlen(tail);
@@ -264,7 +221,7 @@ int fdoc_get_reference(const struct doc *d, int line, json_t *obj, const char *o
 static int add_item(struct doc *d, json_t *res, const char *type, const char *full_url, int line,
                     const char *path)
 {
-    if (fdoc_grow((void **)&d->items, &d->cap, d->n, sizeof *d->items))
+    if (cal_grow(&d->items, &d->cap, d->n + 1, sizeof *d->items))
         return careday_fail(d->err, CAL_ENOMEM, d->name, line, NULL, "out of memory");
     struct item *it = &d->items[d->n++];
     memset(it, 0, sizeof *it);
@@ -342,7 +299,7 @@ static int add_resource(struct doc *d, json_t *res, const char *full_url, int li
 
 static int add_root(struct doc *d, json_t *root, int line)
 {
-    if (fdoc_grow((void **)&d->roots, &d->rcap, d->nroots, sizeof *d->roots)) {
+    if (cal_grow(&d->roots, &d->rcap, d->nroots + 1, sizeof *d->roots)) {
         json_decref(root);
         return careday_fail(d->err, CAL_ENOMEM, d->name, line, NULL, "out of memory");
     }

@@ -10,6 +10,7 @@
 #include "adapters/adapters.h"
 #include "adapters/input/case_internal.h"
 #include "adapters/input/fhir.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 
@@ -39,9 +40,6 @@ struct doc {
     struct careday_error *err;
 };
 
-char *fdoc_dup_str(const char *s);
-int fdoc_grow(void **v, size_t *cap, size_t n, size_t sz);
-int fdoc_reserve(void **v, size_t *cap, size_t n, size_t extra, size_t sz);
 bool fdoc_ref_match(const char *a, const char *b);
 void fdoc_ref_type(const char *ref, char *buf, size_t size);
 enum fhir_actor_kind fdoc_actor_kind(const char *type);

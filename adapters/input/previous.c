@@ -4,8 +4,10 @@
  * SEQUENCE.
  */
 #include "adapters/adapters.h"
+#include "adapters/json_file.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +19,12 @@ static char *dup_or_null(const char *s)
 
 int adapt_previous_load(const char *path, struct sched_case *c, struct careday_error *err)
 {
-    json_error_t je;
     char where[80];
-    json_t *root = json_load_file(path, 0, &je);
-    int rc = 0;
+    json_t *root = NULL;
+    int rc = adapt_json_file(path, "the plan.json of an earlier plan (--previous)", &root, err);
 
-    if (!root)
-        return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
-                            "the previous plan is not readable JSON: %s", je.text);
+    if (rc)
+        return rc;
     json_t *appts = json_object_get(root, "appointments");
     if (!json_is_array(appts)) {
         json_decref(root);
@@ -62,6 +62,15 @@ int adapt_previous_load(const char *path, struct sched_case *c, struct careday_e
             bad = "state";
         if (!bad && seq && !json_is_integer(seq))
             bad = "sequence";
+        /* SEQUENCE is a 32-bit integer in iCalendar and a moved appointment
+         * gets one more: the largest usable earlier value is INT_MAX - 1. */
+        if (!bad && seq && (json_integer_value(seq) < 0 || json_integer_value(seq) > INT_MAX - 1)) {
+            snprintf(where, sizeof where, "appointments[%zu].sequence", i);
+            rc = careday_fail(err, ADAPT_EINPUT, path, 0, where,
+                              "expected a sequence from 0 to %d, found %" JSON_INTEGER_FORMAT,
+                              INT_MAX - 1, json_integer_value(seq));
+            break;
+        }
         if (bad) {
             snprintf(where, sizeof where, "appointments[%zu].%s", i, bad);
             rc = careday_fail(err, ADAPT_EINPUT, path, 0, where,
@@ -70,8 +79,18 @@ int adapt_previous_load(const char *path, struct sched_case *c, struct careday_e
                               "(proposed or booked) and an optional integer sequence");
             break;
         }
+        /* SEQUENCE is a 32-bit integer in iCalendar and a changed appointment
+         * gets one more: the largest usable earlier value is INT_MAX - 1. */
+        json_int_t sv = seq ? json_integer_value(seq) : 0;
+        if (sv < 0 || sv > INT_MAX - 1) {
+            snprintf(where, sizeof where, "appointments[%zu].sequence", i);
+            rc = careday_fail(err, ADAPT_EINPUT, path, 0, where,
+                              "expected a sequence from 0 to %d, found %" JSON_INTEGER_FORMAT,
+                              INT_MAX - 1, sv);
+            break;
+        }
         p->visit = -1;
-        p->sequence = seq && json_integer_value(seq) > 0 ? (int)json_integer_value(seq) : 0;
+        p->sequence = (int)sv;
         p->visit_id = strdup(visit);
         p->provider_id = dup_or_null(json_string_value(json_object_get(a, "provider")));
         p->place_id = dup_or_null(json_string_value(json_object_get(a, "place")));

@@ -110,9 +110,12 @@ int adapt_write_atomic_stream(const char *path, adapt_producer produce, void *ud
     k->fd = fd;
     k->n = 0;
     k->failed = 0;
-    /* mkstemp makes 0600; outputs are ordinary files others may read. */
+    /* mkstemp makes 0600; an output gets what the user's umask gives any
+     * new file (health data: the docs recommend umask 077). */
     step = "cannot set permissions";
-    if (fchmod(fd, 0644) != 0)
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0)
         goto fail;
     step = "cannot write";
     errno = 0;
@@ -153,6 +156,31 @@ fail:
     free(tmp);
     free(k);
     return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "%s: %s", step, strerror(saved));
+}
+
+int adapt_make_dirs(const char *path, struct careday_error *err)
+{
+    char buf[4096];
+    size_t i, n = strlen(path);
+    struct stat st;
+
+    if (n == 0 || n >= sizeof buf)
+        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "unusable folder name");
+    memcpy(buf, path, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char saved = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return careday_fail(err, ADAPT_EINTERNAL, buf, 0, NULL,
+                                    "cannot create the folder: %s", strerror(errno));
+            buf[i] = saved;
+        }
+    }
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL,
+                            "exists and is not a folder; expected a folder");
+    return 0;
 }
 
 struct whole {

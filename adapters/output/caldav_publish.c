@@ -15,6 +15,7 @@
  */
 #include "adapters/output/publish.h"
 #include "adapters/http.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -23,16 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static uint64_t fnv(uint64_t h, const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 /* What was sent, without DTSTAMP (it changes on every run of plan). */
 static void content_hash(const char *text, char *buf, size_t size)
@@ -43,32 +34,12 @@ static void content_hash(const char *text, char *buf, size_t size)
     while (*p) {
         size_t n = strcspn(p, "\n");
         if (strncmp(p, "DTSTAMP", 7) != 0)
-            h = fnv(h, p, n);
+            h = http_fnv1a(h, p, n);
         p += n;
         if (*p)
             p++;
     }
     snprintf(buf, size, "%016llx", (unsigned long long)h);
-}
-
-static int mkdir_p(const char *path)
-{
-    char buf[4096];
-    size_t i, n = strlen(path);
-
-    if (n >= sizeof buf)
-        return -1;
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-                return -1;
-            buf[i] = c;
-        }
-    }
-    return 0;
 }
 
 static int state_path(const char *collection, const char *user, char *buf, size_t size)
@@ -83,11 +54,11 @@ static int state_path(const char *collection, const char *user, char *buf, size_
         snprintf(dir, sizeof dir, "%s/.local/state/careday/publish", home);
     else
         return -1;
-    if (mkdir_p(dir) != 0)
+    if (cal_mkdir_p(dir, 0700, NULL, 0) != 0)
         return -1;
-    a = fnv(a, collection, strlen(collection));
-    b = fnv(b, user ? user : "", user ? strlen(user) : 0);
-    b = fnv(b, collection, strlen(collection));
+    a = http_fnv1a(a, collection, strlen(collection));
+    b = http_fnv1a(b, user ? user : "", user ? strlen(user) : 0);
+    b = http_fnv1a(b, collection, strlen(collection));
     return snprintf(buf, size, "%s/%016llx%016llx.json", dir, (unsigned long long)a,
                     (unsigned long long)b) < (int)size
                ? 0
@@ -423,7 +394,6 @@ int caldav_publish(const struct pub_target *t, const struct pub_options *o, stru
     json_error_t je;
     char *data = NULL;
     size_t n = 0, len = 0;
-    FILE *f;
     int rc = 0;
 
     memset(c, 0, sizeof *c);
@@ -432,26 +402,9 @@ int caldav_publish(const struct pub_target *t, const struct pub_options *o, stru
     p.c = c;
     p.log = log;
     adapt_redact_url(t->url, p.shown, sizeof p.shown);
-    if (!(f = fopen(t->file, "rb")))
-        return careday_fail(err, ADAPT_EINPUT, t->file, 0, NULL, "cannot read: %s",
-                            strerror(errno));
-    {
-        char buf[65536];
-        size_t k;
-        while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
-            char *q = realloc(data, len + k + 1);
-            if (!q) {
-                fclose(f);
-                free(data);
-                return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-            }
-            data = q;
-            memcpy(data + len, buf, k);
-            len += k;
-            data[len] = '\0';
-        }
-        fclose(f);
-    }
+    if ((rc = cal_read_regular(t->file, "an iCalendar file (.ics)", (size_t)64 << 20, &data, &len,
+                               err)))
+        return rc == CAL_ENOMEM ? ADAPT_EINTERNAL : ADAPT_EINPUT;
     rc = cal_ics_split(data ? data : "", len, t->file, &v, &n, err);
     free(data);
     if (rc)
@@ -460,6 +413,14 @@ int caldav_publish(const struct pub_target *t, const struct pub_options *o, stru
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL,
                           "cannot create the publish state folder under $XDG_STATE_HOME");
         goto done;
+    }
+    {
+        struct stat sst;
+        if (lstat(p.state_file, &sst) == 0 && !S_ISREG(sst.st_mode)) {
+            rc = careday_fail(err, ADAPT_EINTERNAL, p.state_file, 0, NULL,
+                              "the publish state is not a regular file; move it away");
+            goto done;
+        }
     }
     p.state = json_load_file(p.state_file, 0, &je);
     if (!p.state && errno != ENOENT) {

@@ -186,6 +186,10 @@ const char *const i18n_required_keys[] = {
     "reason.detail.pin_taken",
     "reason.detail.notice",
     "reason.detail.avoid_date",
+    "reason.cancelled",
+    "reason.detail.cancelled",
+    "reason.shared_capacity",
+    "reason.detail.shared_capacity",
     "event.cancelled.summary",
     "changes.title",
     "changes.counts",
@@ -315,9 +319,9 @@ static int mo_load(const char *path, struct mo *m, struct careday_error *err)
     memset(m, 0, sizeof *m);
     char *text = NULL;
     size_t size = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "cannot open the catalogue");
+    FILE *f = NULL;
+    if (cal_open_regular(path, "a message catalogue (.mo)", &f, err) != 0)
+        return ADAPT_EINPUT;
     for (;;) {
         char *t = realloc(text, size + 65536 + 1);
         if (!t) {

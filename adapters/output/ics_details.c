@@ -122,7 +122,8 @@ void out_provider_label(const struct sched_case *c, char *buf, size_t size)
     size_t len = 0;
     buf[0] = '\0';
     bool start = true;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+    int initials = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && initials < 3; p++) {
         if (*p == ':' || *p == ',' || *p == '(' ||
             (*p == ' ' && (p[1] == '-' || p[1] == 0xE2))) /* " - ", " — ", " – " */
             break;
@@ -133,6 +134,7 @@ void out_provider_label(const struct sched_case *c, char *buf, size_t size)
         if (!start || (*p & 0xC0) == 0x80)
             continue;
         start = false;
+        initials++; /* a name, not a title: three initials at most */
         size_t n = 1;
         while ((p[n] & 0xC0) == 0x80)
             n++;

@@ -492,7 +492,7 @@ static void place_block(struct i18n_buf *b, const struct sched_case *c, const i1
                   "?mlat=%.5f&amp;mlon=%.5f#map=17/%.5f/%.5f\">",
                   pl->lat, pl->lon, pl->lat, pl->lon);
     msg(b, cat, "html.trip.map", NULL, 0);
-    i18n_buf_addf(b, "</a> <span class=\"url\">(geo:%.5f,%.5f)</span></p>\n", pl->lat, pl->lon);
+    i18n_buf_add(b, "</a></p>\n");
     phone_line(b, cat, pl->phone);
     cal_time arrive = first_start - (cal_time)c->family.arrive_early_minutes * 60;
     if (arrive < depart)

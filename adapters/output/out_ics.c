@@ -9,12 +9,17 @@
  * previous plan.json (--previous).
  */
 #include "adapters/adapters.h"
+#include "adapters/json_file.h"
 #include "adapters/output/i18n.h"
 #include "adapters/output/out_ics_internal.h"
 #include "adapters/output/outputs.h"
 
+#include <jansson.h>
+
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,7 +528,8 @@ static size_t provider_cancellations(const struct sched_case *c, const struct sc
 
 static int add_provider_cancellations(cal_writer *w, const struct sched_case *c,
                                       const struct sched_changes *ch, size_t pi,
-                                      const i18n_catalog *cat, const char *uid_kind, cal_time now,
+                                      const i18n_catalog *cat, const char *uid_kind,
+                                      const char *uid_key, cal_time now,
                                       const struct cal_attendee *organizer,
                                       const struct cal_attendee *attendees, size_t nattendees)
 {
@@ -535,7 +541,7 @@ static int add_provider_cancellations(cal_writer *w, const struct sched_case *c,
         if (cancel_provider(c, q) != (int)pi)
             continue;
         char uid[512];
-        ics_provider_uid(c, q->visit_id, uid_kind, uid, sizeof uid);
+        ics_provider_uid(c, q->visit_id, uid_kind, uid_key, uid, sizeof uid);
         rc = add_cancelled(w, c, q, cat, uid, organizer, attendees, nattendees);
     }
     return rc;
@@ -603,8 +609,8 @@ done:
  */
 
 static int add_provider_event(cal_writer *w, const struct sched_case *c, const struct sched_appt *a,
-                              const i18n_catalog *cat, const char *uid_kind, int sequence,
-                              const struct cal_attendee *organizer,
+                              const i18n_catalog *cat, const char *uid_kind, const char *uid_key,
+                              int sequence, const struct cal_attendee *organizer,
                               const struct cal_attendee *attendees, size_t nattendees)
 {
     const struct sched_visit *v = &c->visits[a->visit];
@@ -613,7 +619,7 @@ static int add_provider_event(cal_writer *w, const struct sched_case *c, const s
     if (link && !*link)
         link = NULL;
     char uid[512], length[32];
-    ics_provider_uid(c, v->id, uid_kind, uid, sizeof uid);
+    ics_provider_uid(c, v->id, uid_kind, uid_key, uid, sizeof uid);
     i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
     static const char *const mode_key[SCHED_NMODES] = {"mode.in_person", "mode.telehealth",
                                                        "mode.home"};
@@ -690,14 +696,14 @@ static void provider_path(const char *dir, const struct sched_provider *p, const
     buf[0] = '\0';
     ics_add_raw(buf, size, &len, dir);
     ics_add_raw(buf, size, &len, "/providers/");
-    ics_add_encoded(buf, size, &len, p->id);
+    ics_add_id(buf, size, &len, p->id);
     ics_add_raw(buf, size, &len, suffix);
 }
 
 static int write_provider(const char *dir, const struct sched_case *c,
                           const struct sched_plan *plan, size_t pi, const i18n_catalog *cat,
                           const int *seq, const struct sched_changes *changes, cal_time now,
-                          struct careday_error *err)
+                          const char *uid_key, struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
     size_t count = provider_appointments(c, plan, pi) + provider_cancellations(c, changes, pi, now);
@@ -729,10 +735,11 @@ static int write_provider(const char *dir, const struct sched_case *c,
         const struct sched_visit *v = &c->visits[a->visit];
         if ((size_t)v->provider != pi)
             continue;
-        rc = add_provider_event(w, c, a, cat, "feed", seq[i], &organizer, NULL, 0);
+        rc = add_provider_event(w, c, a, cat, "feed", uid_key, seq[i], &organizer, NULL, 0);
     }
     if (rc == 0)
-        rc = add_provider_cancellations(w, c, changes, pi, cat, "feed", now, &organizer, NULL, 0);
+        rc = add_provider_cancellations(w, c, changes, pi, cat, "feed", uid_key, now, &organizer,
+                                        NULL, 0);
     if (rc) {
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
                           cal_strerror(rc));
@@ -749,7 +756,8 @@ done:
  * organised by the case's coordinator, the provider as the one attendee. */
 static int write_provider_invite(const char *dir, const struct sched_case *c,
                                  const struct sched_plan *plan, size_t pi, const i18n_catalog *cat,
-                                 const int *seq, cal_time now, struct careday_error *err)
+                                 const int *seq, cal_time now, const char *uid_key,
+                                 struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
     size_t count = provider_appointments(c, plan, pi);
@@ -769,7 +777,7 @@ static int write_provider_invite(const char *dir, const struct sched_case *c,
         const struct sched_appt *a = &plan->appts[i];
         if ((size_t)c->visits[a->visit].provider != pi)
             continue;
-        rc = add_provider_event(w, c, a, cat, "invite", seq[i], &organizer, &attendee, 1);
+        rc = add_provider_event(w, c, a, cat, "invite", uid_key, seq[i], &organizer, &attendee, 1);
     }
     if (rc)
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the invitation: %s",
@@ -784,7 +792,7 @@ static int write_provider_invite(const char *dir, const struct sched_case *c,
  * appointments that the plan no longer has (same UIDs as the invitations). */
 static int write_provider_cancel(const char *dir, const struct sched_case *c, size_t pi,
                                  const i18n_catalog *cat, const struct sched_changes *changes,
-                                 cal_time now, struct careday_error *err)
+                                 cal_time now, const char *uid_key, struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
     if (provider_cancellations(c, changes, pi, now) == 0)
@@ -798,8 +806,8 @@ static int write_provider_cancel(const char *dir, const struct sched_case *c, si
     cal_writer *w = cal_writer_new(&wo);
     if (!w)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-    int rc =
-        add_provider_cancellations(w, c, changes, pi, cat, "invite", now, &organizer, &attendee, 1);
+    int rc = add_provider_cancellations(w, c, changes, pi, cat, "invite", uid_key, now, &organizer,
+                                        &attendee, 1);
     if (rc)
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the cancellation: %s",
                           cal_strerror(rc));
@@ -873,11 +881,14 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
     snprintf(path, sizeof path, "%s/providers", dir);
     rc = make_dir(path, err);
     for (size_t pi = 0; pi < c->nproviders && rc == 0; pi++) {
-        rc = write_provider(dir, c, plan, pi, provider_cat, seq, o->changes, o->now, err);
+        rc = write_provider(dir, c, plan, pi, provider_cat, seq, o->changes, o->now, o->uid_key,
+                            err);
         if (rc == 0 && o->invite)
-            rc = write_provider_invite(dir, c, plan, pi, provider_cat, seq, o->now, err);
+            rc =
+                write_provider_invite(dir, c, plan, pi, provider_cat, seq, o->now, o->uid_key, err);
         if (rc == 0 && o->invite)
-            rc = write_provider_cancel(dir, c, pi, provider_cat, o->changes, o->now, err);
+            rc = write_provider_cancel(dir, c, pi, provider_cat, o->changes, o->now, o->uid_key,
+                                       err);
     }
 done:
     free(seq);
@@ -948,7 +959,7 @@ static int write_batch_provider(const char *dir, const struct sched_case *const 
     }
     for (size_t k = 0; k < count && rc == 0; k++)
         rc = add_provider_event(w, cases[ev[k].family], &plans[ev[k].family]->appts[ev[k].appt],
-                                cat, "feed", 0, &organizer, NULL, 0);
+                                cat, "feed", NULL, 0, &organizer, NULL, 0);
     if (rc) {
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
                           cal_strerror(rc));

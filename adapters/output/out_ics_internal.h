@@ -14,11 +14,15 @@
 /* Append s to buf (size, *len), every byte outside [A-Za-z0-9_-] as %XX. */
 void ics_add_encoded(char *buf, size_t size, size_t *len, const char *s);
 void ics_add_raw(char *buf, size_t size, size_t *len, const char *s);
+/* An id as a piece of a UID or file name: ics_add_encoded, or when that is
+ * longer than 100 characters its start, "~" and 16 hex digits of a digest
+ * of the whole id (long ids never collide, file names stay short). */
+void ics_add_id(char *buf, size_t size, size_t *len, const char *s);
 /* "<kind>.<YYYY-MM-DD>.<case>@careday" ("trip", "night", "leave"). */
 void ics_day_uid(const struct sched_case *c, const char *kind, int32_t day, char *buf, size_t size);
 /* A provider feed's UID: visit, a digest of the case id, and kind. */
-void ics_provider_uid(const struct sched_case *c, const char *visit_id, const char *kind, char *buf,
-                      size_t size);
+void ics_provider_uid(const struct sched_case *c, const char *visit_id, const char *kind,
+                      const char *key_hex, char *buf, size_t size);
 
 /* The first appointment of its trip at its place (arrive-by applies). */
 bool ics_first_at_place(const struct sched_plan *plan, size_t index);

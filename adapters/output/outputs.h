@@ -15,6 +15,8 @@ struct out_options {
     const char *previous_plan; /* path of an earlier plan.json (--previous), or NULL */
     bool invite;               /* also write iTIP METHOD:REQUEST files (--invite) */
     const char *messages_dir;  /* folder of <lang>.json catalogues; NULL: built-in search */
+    const char *uid_key;       /* 32 hex digits keying provider UIDs (plan.json "uid_key");
+                                  NULL: unkeyed digest (tests only) */
     /* What changed against c->previous (re-planning, confirm, cancel), or
      * NULL. Cancelled appointments whose end is after now stay in family.ics
      * and the provider's file as STATUS:CANCELLED with a raised SEQUENCE;
@@ -23,6 +25,19 @@ struct out_options {
     const char *case_file;  /* the case's absolute path, recorded in plan.json; may be NULL */
     bool no_provider_files; /* out_write_calendars: family.ics only (batch family folders) */
 };
+
+/* The key of provider calendar UIDs: 16 random bytes as 32 hex digits. A
+ * provider UID carries a keyed digest (SipHash-2-4) of the case id, so the
+ * case id (often a family name) cannot be guessed from it; the key is kept
+ * in plan.json ("uid_key") so that re-planning keeps the UIDs. */
+#define OUT_UID_KEY_BYTES 16
+/* A new random key into hex (size >= 33). ADAPT_EINTERNAL when no random
+ * bytes can be read. */
+int out_uid_key_new(char *hex, size_t size, struct careday_error *err);
+/* The key recorded in an earlier plan.json; 0 when found (a regular file,
+ * valid JSON, a valid key), -1 otherwise. */
+int out_uid_key_of_plan(const char *plan_json, char *hex, size_t size);
+bool out_uid_key_valid(const char *hex);
 
 /* OUT/plan.json (DESIGN §5), with the baseline's metrics beside the plan's. */
 int out_write_plan_json(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
@@ -82,14 +97,40 @@ void out_provider_label(const struct sched_case *c, char *buf, size_t size);
 void out_visit_uid(const struct sched_case *c, const char *visit_id, char *buf, size_t size);
 
 /* Write every output of plan into the folder out, whole or not at all
- * (publish.c): staged beside out, moved in one rename each, plan.json last.
- * changes.json is written when o->changes is set and removed from out
- * otherwise; provider calendars left from an earlier plan whose provider has
- * nothing now are removed. */
+ * (publish.c, steps below): staged inside OUT's real folder, every name
+ * checked first, moved in one rename each with what they replace kept to be
+ * put back on failure, plan.json last. changes.json is written when
+ * o->changes is set and removed from out otherwise; provider calendars left
+ * from an earlier plan whose provider has nothing now are removed. Without
+ * o->uid_key, the provider UID key comes from o->previous_plan, else the
+ * plan.json already in out, else a new random one. */
 int out_publish(const char *out, const struct sched_case *c, const struct sched_plan *plan,
                 const struct sched_plan *baseline, const struct out_options *o,
                 struct careday_error *err);
 
+/* Publishing OUT whole or not at all (publish.c). out_publish_begin makes
+ * the staging folder (p->staging, with a providers/ folder) that the
+ * writers fill; out_publish_commit moves it into OUT, or on any failure
+ * leaves OUT exactly as it was; out_publish_abort removes the staging
+ * folder (safe to call twice). */
+struct out_publish {
+    char out[4096];     /* OUT as given, without trailing slashes */
+    char target[4096];  /* OUT with its folder's symlinks resolved */
+    char staging[4200]; /* "" when there is none */
+    bool fresh;         /* OUT did not exist: the staging folder becomes OUT */
+};
+/* For tests: fail(ud, step, name) returning an errno value makes that step
+ * fail as if the system call had. Steps: "check", "backup", "mkdir",
+ * "move", "stale", "sync" (OUT exists), "chmod", "sync", "rename" (new
+ * OUT). */
+struct out_publish_hooks {
+    int (*fail)(void *ud, const char *step, const char *name);
+    void *ud;
+};
+int out_publish_begin(const char *out, struct out_publish *p, struct careday_error *err);
+int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *hooks,
+                       struct careday_error *err);
+void out_publish_abort(struct out_publish *p);
 /* OUT/changes.json: what changed against the previous plan (changes_json.c). */
 int out_write_changes_json(const char *dir, const struct sched_case *c,
                            const struct sched_plan *plan, const struct sched_changes *ch,

@@ -233,6 +233,8 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     add(&t, root, "appointments", appointments(&t, c, plan, seq));
     add(&t, root, "trips", trips(&t, c, plan));
     add(&t, root, "unscheduled", unscheduled(&t, c, plan, reasons));
+    if (o && o->uid_key)
+        add(&t, root, "uid_key", json_string(o->uid_key));
     if (!t.failed)
         text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);

@@ -39,6 +39,10 @@ const char *out_reason_code(enum sched_reason_code r)
         return "notice";
     case SCHED_REASON_AVOID:
         return "avoid_date";
+    case SCHED_REASON_CANCELLED:
+        return "cancelled";
+    case SCHED_REASON_CAPACITY:
+        return "shared_capacity";
     }
     return "displaced";
 }

@@ -7,7 +7,9 @@
  * printable: no script, no external file, the chart is inline SVG.
  */
 #include "adapters/adapters.h"
+#include "adapters/json_file.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -178,31 +180,14 @@ static json_t *unscheduled_arr(const struct sched_case *c, const struct sched_pl
  * report.html
  */
 
+/* The page being built, with the string builder of calendars/util.h. */
 struct html {
-    char *s;
-    size_t n, cap;
-    bool oom;
+    struct cal_buf b;
 };
 
 static void put(struct html *h, const char *s, size_t len)
 {
-    if (h->oom)
-        return;
-    if (h->n + len + 1 > h->cap) {
-        size_t nc = h->cap ? h->cap * 2 : 16384;
-        while (nc < h->n + len + 1)
-            nc *= 2;
-        char *p = realloc(h->s, nc);
-        if (!p) {
-            h->oom = true;
-            return;
-        }
-        h->s = p;
-        h->cap = nc;
-    }
-    memcpy(h->s + h->n, s, len);
-    h->n += len;
-    h->s[h->n] = '\0';
+    cal_buf_addn(&h->b, s, len);
 }
 
 static void raw(struct html *h, const char *s)
@@ -475,11 +460,11 @@ static char *render_report(const json_t *doc)
         free(order);
     }
     raw(&h, "\n</body></html>\n");
-    if (h.oom) {
-        free(h.s);
+    if (h.b.oom) {
+        cal_buf_free(&h.b);
         return NULL;
     }
-    return h.s;
+    return h.b.s;
 }
 
 /* ---------------------------------------------------------------------------
@@ -602,13 +587,12 @@ int out_merge_caseloads(const char *dir, const char *const *paths, size_t n,
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        json_error_t je;
-        docs[i] = json_load_file(paths[i], 0, &je);
-        if (!docs[i] || !json_is_array(json_object_get(docs[i], "families")) ||
+        const char *what = "a caseload-plan.json written by careday batch";
+        if ((rc = adapt_json_file(paths[i], what, &docs[i], err)) != 0)
+            goto done;
+        if (!json_is_array(json_object_get(docs[i], "families")) ||
             !json_is_object(json_object_get(docs[i], "metrics"))) {
-            rc = careday_fail(err, ADAPT_EINPUT, paths[i], docs[i] ? 0 : je.line, NULL,
-                              "expected a caseload-plan.json written by careday batch%s%s",
-                              docs[i] ? "" : ": ", docs[i] ? "" : je.text);
+            rc = careday_fail(err, ADAPT_EINPUT, paths[i], 0, NULL, "expected %s", what);
             goto done;
         }
         if (i > 0 && strcmp(gets(docs[i], "caseload"), gets(docs[0], "caseload")) != 0) {

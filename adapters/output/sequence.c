@@ -131,6 +131,23 @@ int out_previous_sequences(const char *previous_plan, const struct sched_case *c
         seq[i] = 0;
     if (!previous_plan)
         return 0;
+    if (c->previous) {
+        /* Read by re-planning (adapt_previous_load) with each appointment's
+         * state: confirming one (TENTATIVE to CONFIRMED) is a change too. */
+        for (size_t i = 0; i < plan->nappts; i++) {
+            const struct sched_appt *a = &plan->appts[i];
+            for (size_t k = 0; k < c->nprevious; k++) {
+                const struct sched_prev_appt *q = &c->previous[k];
+                if (q->visit != a->visit)
+                    continue;
+                bool same = q->start == a->start && q->end == a->end && q->mode == a->mode &&
+                            q->state == a->state;
+                seq[i] = same ? q->sequence : q->sequence + 1;
+                break;
+            }
+        }
+        return 0;
+    }
     int rc = prev_load(previous_plan, &prev, err);
     if (rc)
         return rc;

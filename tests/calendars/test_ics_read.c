@@ -440,7 +440,10 @@ static void test_freebusy(void **state)
                  "FREEBUSY:20260106T090000Z/PT1H\r\nEND:VFREEBUSY\r\n"
                  /* Radicale: one period per VFREEBUSY, FBTYPE as a property */
                  "BEGIN:VFREEBUSY\r\nUID:r1\r\nDTSTART:20260107T090000Z\r\n"
-                 "DTEND:20260107T100000Z\r\nEND:VFREEBUSY\r\n"
+                 "DTEND:20260107T100000Z\r\nFBTYPE:BUSY\r\nEND:VFREEBUSY\r\n"
+                 /* A range without periods is free (RFC 5545 3.6.4) */
+                 "BEGIN:VFREEBUSY\r\nUID:r3\r\nDTSTART:20260109T000000Z\r\n"
+                 "DTEND:20260110T000000Z\r\nEND:VFREEBUSY\r\n"
                  "BEGIN:VFREEBUSY\r\nUID:r2\r\nDTSTART:20260108T090000Z\r\n"
                  "DTEND:20260108T100000Z\r\nFBTYPE:FREE\r\nEND:VFREEBUSY\r\n"),
              "2026-01-01", "2026-02-01", "UTC", CAL_MEANING_AVAILABLE, 0);
@@ -452,7 +455,7 @@ static void test_freebusy(void **state)
                      "available 2026-01-08T09:00:00Z 2026-01-08T10:00:00Z\n");
     assert_non_null(strstr(r.text, "|VFREEBUSY FBTYPE=BUSY-TENTATIVE|"));
     assert_non_null(strstr(r.text, "|VFREEBUSY FBTYPE=BUSY|"));
-    assert_non_null(strstr(r.text, "|VFREEBUSY DTSTART/DTEND|"));
+    assert_non_null(strstr(r.text, "|VFREEBUSY DTSTART/DTEND FBTYPE=BUSY|"));
     /* Busy time is cut out of the free time. */
     assert_int_equal(r.im.available.n, 3);
     assert_int_equal(r.im.available.iv[0].end, day_utc("2026-01-05") + 12 * 3600);

@@ -129,6 +129,164 @@ no_ctl "$d/err" && ok || bad "binary bytes reached stderr"
 one_line_messages "$d/err" && ok || bad "binary input split a message: $(cat -v "$d/err")"
 
 # ---------------------------------------------------------------------------
+# 3. OUT is published whole or not at all. (Every step failing in turn is
+#    tests/adapters/test_publish.c; here real obstacles.)
+
+tree() { (cd "$1" && find . -print0 | sort -z | xargs -0 ls -ld --time-style=+ | awk '{print $1, $5, $NF}' && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+d=$(fresh publish)
+run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err" || bad "publish: first plan failed: $(cat "$d/err")"
+# A second plan that differs (a later horizon start), so every file changes.
+edit "$d" '.horizon.start = "2026-12-08"'
+for obstacle in itinerary.html providers/neuro.ics providers/cardio.ics; do
+    rm "$d/out/$obstacle"
+    mkdir "$d/out/$obstacle"
+    before=$(tree "$d/out")
+    run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+    rc=$?
+    [ $rc = 1 ] && ok || bad "folder at $obstacle: exit $rc, expected 1"
+    grep -qF "$obstacle is a folder where the plan has a file: move it away" "$d/err" && ok ||
+        bad "folder at $obstacle: message: $(cat "$d/err")"
+    [ "$before" = "$(tree "$d/out")" ] && ok || bad "folder at $obstacle: OUT changed"
+    ls -A "$d/out" | grep -q careday && bad "folder at $obstacle: staging left in OUT" || ok
+    rmdir "$d/out/$obstacle"
+done
+rm -rf "$d/out/providers"
+echo 'not a folder' >"$d/out/providers"
+before=$(tree "$d/out")
+run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+rc=$?
+[ $rc = 1 ] && grep -q 'providers is not a folder' "$d/err" && ok || bad "providers as a file: exit $rc: $(cat "$d/err")"
+[ "$before" = "$(tree "$d/out")" ] && ok || bad "providers as a file: OUT changed"
+
+# OUT a symlink onto another file system: staged there, renamed there.
+if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(stat -f -c %i /dev/shm)" != "$(stat -f -c %i "$tmp")" ]; then
+    far=$(mktemp -d /dev/shm/careday-hostile-XXXXXX)
+    d=$(fresh symlinked)
+    run plan "$d/case.json" -o "$far" --quiet 2>"$d/err" || bad "symlinked: first plan: $(cat "$d/err")"
+    ln -s "$far" "$d/out"
+    edit "$d" '.horizon.start = "2026-12-08"'
+    run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+    rc=$?
+    [ $rc = 0 ] && ok || bad "OUT symlinked onto another file system: exit $rc: $(cat "$d/err")"
+    [ -L "$d/out" ] && ok || bad "the OUT symlink was replaced"
+    grep -q '"start": "2026-12-0[89]' "$far/plan.json" && ok || bad "symlinked OUT: plan.json is old"
+    ls -A "$far" | grep -q careday- && bad "symlinked OUT: staging left in OUT" || ok
+    ls -A "$d" | grep -q careday- && bad "symlinked OUT: staging left beside OUT" || ok
+    rm -rf "$far"
+else
+    ok # no second file system to try
+fi
+
+# Outputs get the user's umask (health data: the docs recommend 077).
+d=$(fresh umask)
+(umask 077 && run plan "$d/case.json" -o "$d/private" --quiet --invite) 2>"$d/err" || bad "umask 077 plan: $(cat "$d/err")"
+perms=$(find "$d/private" -printf '%m %y\n' | sort -u | tr '\n' ' ')
+[ "$perms" = "600 f 700 d " ] && ok || bad "umask 077: permissions $perms, expected 600 files, 700 folders"
+(umask 022 && run plan "$d/case.json" -o "$d/shared" --quiet) 2>"$d/err" || bad "umask 022 plan: $(cat "$d/err")"
+perms=$(find "$d/shared" -printf '%m %y\n' | sort -u | tr '\n' ' ')
+[ "$perms" = "644 f 755 d " ] && ok || bad "umask 022: permissions $perms, expected 644 files, 755 folders"
+
+d=$(fresh empty-o)
+run plan "$d/case.json" -o "" --quiet 2>"$d/err"
+rc=$?
+[ $rc = 2 ] && grep -q -- '^careday: -o needs a folder name' "$d/err" && ok ||
+    bad "empty -o: exit $rc: $(cat "$d/err")"
+
+# ---------------------------------------------------------------------------
+# 4. Nothing lost in silence: limits warn with file, line and limit; UIDs
+#    stay unique; suspicious calendars warn; a VFREEBUSY without periods is
+#    free.
+
+d=$(fresh limits)
+python3 - "$d/ex.ics" <<'PY'
+import sys, datetime
+day = lambda i: (datetime.date(2026, 1, 1) + datetime.timedelta(days=i)).strftime('%Y%m%d')
+ex = ','.join(day(i) + 'T100000Z' for i in range(600))
+lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x', 'BEGIN:VEVENT', 'UID:a',
+         'DTSTART:20260101T100000Z', 'DTEND:20260101T110000Z', 'RRULE:FREQ=DAILY;COUNT=700',
+         'EXDATE:' + ex, 'END:VEVENT', 'END:VCALENDAR']
+open(sys.argv[1], 'w', newline='').write('\r\n'.join(lines) + '\r\n')
+PY
+run calendar expand "$d/ex.ics" --from 2026-01-01 --to 2028-01-01 >/dev/null 2>"$d/err"
+grep -q 'ex.ics:9: .*EXDATE holds 600 values; at most 500 are read' "$d/err" && ok ||
+    bad "600 EXDATE values: no warning with line and limit: $(cat "$d/err")"
+
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u\r\nDTSTART:20261207T100000Z\r\nDTEND:20261207T110000Z\r\nRRULE:FREQ=DAILY;UNTIL=20251207T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$d/until.ics"
+run calendar expand "$d/until.ics" --from 2026-12-01 --to 2026-12-31 >/dev/null 2>"$d/err"
+grep -q "until.ics:8: .*UNTIL is before DTSTART" "$d/err" && ok ||
+    bad "UNTIL before DTSTART: no warning with line: $(cat "$d/err")"
+
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTIMEZONE\r\nTZID:Odd\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+2000\r\nTZOFFSETTO:+2000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:o\r\nDTSTART;TZID=Odd:20261207T100000\r\nDTEND;TZID=Odd:20261207T110000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$d/offset.ics"
+run calendar expand "$d/offset.ics" --from 2026-12-01 --to 2026-12-31 >/dev/null 2>"$d/err"
+grep -q "offset.ics:[0-9]*: .*beyond +-18 hours" "$d/err" && ok ||
+    bad "offset of +20 h: no warning with line: $(cat "$d/err")"
+
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VFREEBUSY\r\nUID:f\r\nDTSTART:20261201T000000Z\r\nDTEND:20261231T000000Z\r\nFREEBUSY:bogus\r\nFREEBUSY:20261207T100000Z/PT1H,nonsense\r\nFREEBUSY:also-bogus\r\nEND:VFREEBUSY\r\nEND:VCALENDAR\r\n' >"$d/fb.ics"
+run calendar expand "$d/fb.ics" --from 2026-12-01 --to 2026-12-31 >/dev/null 2>"$d/err"
+lines=$(grep -o 'fb.ics:[0-9]*: VFREEBUSY UID f: a value could not be read' "$d/err" | cut -d: -f2 | sort -u | tr '\n' ' ')
+[ "$lines" = "10 8 9 " ] && ok || bad "FREEBUSY warnings carry lines '$lines', expected 8 9 10: $(cat "$d/err")"
+
+# A family calendar answering free/busy with a range and no periods: free.
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VFREEBUSY\r\nUID:f\r\nDTSTART:20261201T000000Z\r\nDTEND:20261231T000000Z\r\nEND:VFREEBUSY\r\nEND:VCALENDAR\r\n' \
+    >"$d/calendars/family.ics"
+run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+rc=$?
+[ $rc = 0 ] && ok || bad "VFREEBUSY without periods read as busy: exit $rc: $(cat "$d/err")"
+
+# Long ids: two visits whose long ids share all but their last character
+# keep two UIDs (each '.' takes 3 characters once encoded, so these are
+# 900 characters in a UID).
+d=$(fresh long-visit-ids)
+V=$(printf '.%.0s' $(seq 299))
+edit "$d" ".visits[0].id = \"${V}1\"
+  | .visits += [{\"id\": \"${V}2\", \"provider\": \"neuro\", \"minutes\": 30, \"modes\": [\"telehealth\"]}]"
+run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+rc=$?
+[ $rc = 0 ] && ok || bad "long visit ids: exit $rc: $(cat "$d/err")"
+unfold() { sed -e ':a' -e 'N' -e '$!ba' -e 's/\r\n //g' "$1"; }
+n=$(unfold "$d/out/family.ics" | grep '^UID:%2E' | sort -u | wc -l)
+[ "$n" = 2 ] && ok || bad "two long visit ids: $n distinct UIDs in family.ics, expected 2"
+n=$(unfold "$d/out/providers/neuro.ics" | grep '^UID:%2E' | sort -u | wc -l)
+[ "$n" = 2 ] && ok || bad "two long visit ids: $n distinct UIDs in neuro.ics, expected 2"
+
+# A 250-character provider id (legal) gets a file name that works.
+d=$(fresh long-provider-id)
+L=$(printf 'p%.0s' $(seq 250))
+edit "$d" ".providers[0].id = \"$L\" | .visits[0].provider = \"$L\""
+run plan "$d/case.json" -o "$d/out" --quiet --invite 2>"$d/err"
+rc=$?
+[ $rc = 0 ] && ok || bad "250-character provider id: exit $rc: $(cat "$d/err")"
+n=$(ls "$d/out/providers" | grep -c '^p.*~[0-9a-f]\{16\}\(-invite\)\?\.ics$')
+[ "$n" = 2 ] && ok || bad "long provider id: provider files $(ls "$d/out/providers")"
+
+# ---------------------------------------------------------------------------
+# 8. Provider UIDs carry a keyed digest: not the unkeyed hash of the case
+#    id, different for the same case planned afresh, kept on re-planning.
+
+d=$(fresh keyed)
+run plan "$d/case.json" -o "$d/a" --quiet 2>"$d/err" || bad "keyed: plan a: $(cat "$d/err")"
+run plan "$d/case.json" -o "$d/b" --quiet 2>"$d/err" || bad "keyed: plan b: $(cat "$d/err")"
+ua=$(grep '^UID:echo' "$d/a/providers/cardio.ics" | tr -d '\r')
+ub=$(grep '^UID:echo' "$d/b/providers/cardio.ics" | tr -d '\r')
+# FNV-1a 64 of the case id "hostile": what anyone could compute.
+fnv=$(python3 -c '
+h = 14695981039346656037
+for c in b"hostile":
+    h = ((h ^ c) * 1099511628211) % (1 << 64)
+print("%016x" % h)')
+[ -n "$ua" ] && [ "$ua" != "UID:echo.$fnv.feed@careday" ] && ok || bad "provider UID is the unkeyed hash: $ua"
+[ "$ua" != "$ub" ] && ok || bad "two fresh plans share provider UIDs: $ua"
+jq -e '.uid_key | test("^[0-9a-f]{32}$")' "$d/a/plan.json" >/dev/null && ok || bad "plan.json has no uid_key"
+run plan "$d/case.json" -o "$d/c" --quiet --previous "$d/a/plan.json" 2>"$d/err"
+uc=$(grep '^UID:echo' "$d/c/providers/cardio.ics" | tr -d '\r')
+[ "$uc" = "$ua" ] && ok || bad "re-planning with --previous changed the provider UID: $ua -> $uc"
+run plan "$d/case.json" -o "$d/a" --quiet 2>"$d/err"
+ua2=$(grep '^UID:echo' "$d/a/providers/cardio.ics" | tr -d '\r')
+[ "$ua2" = "$ua" ] && ok || bad "re-planning into the same OUT changed the provider UID"
+grep -q "$(jq -r .uid_key "$d/a/plan.json")" "$d"/a/providers/*.ics "$d/a/family.ics" "$d/a/itinerary.html" &&
+    bad "the UID key appears in a file sent to others" || ok
+
+# ---------------------------------------------------------------------------
 # 5. Non-regular files are refused at once, never read (a named pipe would
 #    block forever).
 

@@ -5,7 +5,8 @@
 #     from the same .ics files) plans exactly as from the files: same
 #     appointments, trips, metrics and unscheduled visits in plan.json;
 #     one calendar found by discovery from the server root and picked by
-#     name, one password from password_cmd (an argv array, no shell);
+#     name, one from /.well-known/caldav (a redirect Radicale answers), one
+#     password from password_cmd (an argv array, no shell);
 #   - several calendars and no name: exit 2 listing them;
 #   - wrong password, stopped server, a hanging password_cmd, a server
 #     that answers bad XML: exit 4, nothing written, no secret shown;
@@ -16,7 +17,7 @@ src=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 careday=${CAREDAY:-$src/build/adapters/careday}
 tmp=$(mktemp -d)
 . "$src/tests/net/lib.sh"
-trap 'net_stop_all; rm -rf "$tmp"' EXIT
+trap 'net_stop_all; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 [ -x /usr/bin/radicale ] || { echo "SKIP: no /usr/bin/radicale"; exit 77; }
 command -v curl >/dev/null || { echo "SKIP: no curl"; exit 77; }
 [ -n "$net_python" ] || { echo "SKIP: no python3"; exit 77; }
@@ -71,6 +72,9 @@ def walk(o):
                    "password_env": "CAREDAY_TEST_CALDAV_PW"}
             if name == "rivera-family":   # discovery from the server root, by name
                 src["url"] = base + "/"
+                src["calendar"] = name
+            if name == "cumberland-gi":   # RFC 6764's entry point (Radicale redirects it)
+                src["url"] = base + "/.well-known/caldav"
                 src["calendar"] = name
             if name == "home-nursing":    # the password from a command
                 del src["password_env"]

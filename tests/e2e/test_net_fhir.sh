@@ -3,6 +3,7 @@
 # 127.0.0.1, with the Rivera example's home-draw Slots:
 #   - a live search ({"base", "query", "token_env"}) answered in three pages
 #     linked by Bundle.link[next], with a bearer token;
+#   - a Schedule search with its Slots (_revinclude), Slots picked by actor;
 #   - a SMART Scheduling Links manifest ($bulk-publish) listing a Schedule
 #     file and two Slot NDJSON files;
 # each gives the same intervals (careday check) and the same plan
@@ -61,6 +62,11 @@ sched = {"resourceType": "Schedule", "id": "riverside-home-draws",
 open("%s/bulk/schedules.ndjson" % www, "w").write(json.dumps(sched) + "\n")
 open("%s/bulk/slots-1.ndjson" % www, "w").write("".join(json.dumps(s) + "\n" for s in slots[:half]))
 open("%s/bulk/slots-2.ndjson" % www, "w").write("".join(json.dumps(s) + "\n" for s in slots[half:]))
+# A Schedule search that brings its Slots along (_revinclude), in one page.
+json.dump({"resourceType": "Bundle", "type": "searchset",
+           "entry": [{"resource": sched, "search": {"mode": "match"}}] +
+                    [{"resource": s, "search": {"mode": "include"}} for s in slots]},
+          open("%s/fhir/Schedule.json" % www, "w"))
 open("%s/bulk/locations.ndjson" % www, "w").write("this file must not be fetched\n")
 manifest = {"transactionTime": "2026-11-20T14:00:00Z", "request": "{{BASE}}/bulk/$bulk-publish",
             "output": [{"type": "Schedule", "url": "{{BASE}}/bulk/schedules.ndjson"},
@@ -84,6 +90,7 @@ PY
 }
 with_source "$tmp/ex/live.json" "{\"fhir\": {\"base\": \"$base/secure/fhir\", \"query\": \"Slot?schedule=Schedule/riverside-home-draws&status=free\", \"token_env\": \"CAREDAY_TEST_FHIR_TOKEN\"}}"
 with_source "$tmp/ex/bulk.json" "{\"fhir\": \"$base/bulk/\$bulk-publish\"}"
+with_source "$tmp/ex/sched.json" "{\"fhir\": {\"base\": \"$base/fhir\", \"query\": \"Schedule?actor=HealthcareService/home-draws&_revinclude=Slot:schedule\"}, \"actor\": \"HealthcareService/home-draws\"}"
 
 src_line() { # check output -> the lab home source line without its location
     grep 'providers\[[0-9]*\].home.available\[0\]' "$1" | sed -E 's/: fhir .*: ([0-9]+ busy)/: \1/'
@@ -102,7 +109,7 @@ fcode=$?
 want=$(src_line "$tmp/file.check")
 expect "the file gives home-draw slots: $want" [ -n "$want" ]
 
-for kind in live bulk; do
+for kind in live bulk sched; do
     "$careday" check "$tmp/ex/$kind.json" >"$tmp/$kind.check" 2>&1
     code=$?
     expect "$kind: check exits 0, got $code: $(tail -3 "$tmp/$kind.check")" [ "$code" = 0 ]

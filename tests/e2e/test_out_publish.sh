@@ -15,7 +15,7 @@ mkdir "$tmp/nomessages"
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-leftovers() { ls -d "$tmp"/*.careday-* "$tmp"/*/*.careday-* 2>/dev/null; }
+leftovers() { ls -d "$tmp"/.*careday-* "$tmp"/*/.*careday-* "$tmp"/*/*/.careday-* 2>/dev/null; }
 
 # 1. A failed run into a missing OUT creates nothing.
 CAREDAY_LOCALEDIR=$tmp/nomessages "$careday" plan "$case_file" -o "$tmp/new/out" --quiet 2>/dev/null

@@ -114,7 +114,7 @@ for v, x in new.items():
 
 def events(path):
     """UID -> {property: value} of every VEVENT (unfolded, no parameters)."""
-    text = open(path, encoding="utf-8").read().replace("\r\n ", "").replace("\r\n\t", "")
+    text = open(path, encoding="utf-8", newline="").read().replace("\r\n ", "").replace("\r\n\t", "")
     out, cur = {}, None
     for line in text.split("\r\n"):
         if line == "BEGIN:VEVENT":
@@ -134,13 +134,18 @@ def past_uid(uid):
 
 files = ["family.ics"] + sorted(os.path.relpath(p, a_dir)
                                 for p in glob.glob(os.path.join(a_dir, "providers", "*.ics")))
+checked = 0
 for f in files:
     ea = events(os.path.join(a_dir, f))
     pb = os.path.join(b_dir, f)
     eb = events(pb) if os.path.exists(pb) else {}
     for uid, e in ea.items():
-        if past_uid(uid) and eb.get(uid) != e:
-            problems.append("%s: past event %s changed: %r -> %r" % (f, uid, e, eb.get(uid)))
+        if past_uid(uid):
+            checked += 1
+            if eb.get(uid) != e:
+                problems.append("%s: past event %s changed: %r -> %r" % (f, uid, e, eb.get(uid)))
+if checked < 2 * len(past):  # in family.ics and in the provider's file
+    problems.append("only %d calendar events of past appointments found" % checked)
 print("\n".join(problems))
 PYEOF
 )

@@ -277,6 +277,12 @@ static void test_capacity_two(void **state)
         placed += (int)res.plans[f]->nappts;
     assert_int_equal(placed, 2);
     assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    /* The one left out says why: other families hold the provider's time. */
+    for (int f = 0; f < 3; f++)
+        if (res.plans[f]->nunscheduled) {
+            assert_int_equal(res.plans[f]->unscheduled[0].code, SCHED_REASON_CAPACITY);
+            assert_int_equal(res.plans[f]->unscheduled[0].candidates, 1);
+        }
     /* Each family alone would be placed, but the provider's 45 minutes at
      * capacity 2 take at most 90 minutes of 40-minute visits: the bound
      * counts one visit left out and proves the plan optimal. */

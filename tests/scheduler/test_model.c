@@ -341,10 +341,11 @@ static void test_two_places_one_day(void **state)
 }
 
 /* family.arrive_early_minutes = 20, clinics A and B 30 min from home and
- * 40 min apart, parking 10, both open 08:00-17:00 on Dec 3 only. Both
- * planners keep 30 + 10 + 20 = 60 minutes between leaving home and the first
+ * 40 min apart, parking 10, both open 08:00-17:00 on Dec 3 only. Every
+ * planner keeps 30 + 10 + 20 = 60 minutes between leaving home and the first
  * appointment, and 40 + 10 + 20 = 70 between A and B; the travel metric
  * stays the driven (and parked) minutes, 30 + 10 + 40 + 10 + 30. The
+ * trip-day model, the time-indexed model and the baseline all keep it. The
  * family leaves at 07:30 at the earliest, so the baseline's earliest start
  * is 08:30 (08:15 without the rule). */
 static void test_arrive_early(void **state)
@@ -361,8 +362,10 @@ static void test_arrive_early(void **state)
     day_hours(c, 1, SCHED_IN_PERSON, D(12, 3), 8, 17);
     add_visit(c, "a", 0, 30, D(12, 1), D(12, 14));
     add_visit(c, "b", 1, 30, D(12, 1), D(12, 14));
-    struct sched_plan *plans[2] = {plan(c), baseline(c)};
-    for (int k = 0; k < 2; k++) {
+    /* The day model, the time-indexed model and the baseline alike. */
+    struct sched_plan *plans[3] = {baseline(c), plan_with(c, SCHED_MODEL_DAYS),
+                                   plan_with(c, SCHED_MODEL_TIME)};
+    for (int k = 0; k < 3; k++) {
         const struct sched_plan *p = plans[k];
         assert_int_equal(p->metrics.unscheduled, 0);
         assert_int_equal(p->metrics.trips, 1);
@@ -374,9 +377,9 @@ static void test_arrive_early(void **state)
         assert_true(p->trips[0].depart >= T(c, 12, 3, 7, 30));
         assert_true(p->trips[0].ret == b->end + 30 * 60);
     }
-    assert_true(plans[1]->appts[0].start == T(c, 12, 3, 8, 30));
-    sched_plan_free(plans[0]);
-    sched_plan_free(plans[1]);
+    assert_true(plans[0]->appts[0].start == T(c, 12, 3, 8, 30));
+    for (int k = 0; k < 3; k++)
+        sched_plan_free(plans[k]);
     free_case(c);
 }
 
