@@ -39,7 +39,8 @@ grep -q 'family.language: no message catalogue for language "fr"' "$tmp/check.er
 
 # 2. Spanish: Spanish page and reasons; plan.json keeps the coordinator's English.
 with_language es "$base/.es.$$.json"
-"$careday" plan "$base/.es.$$.json" -o "$tmp/es" --quiet 2>"$tmp/es.err"
+# (in the C locale: the language is the case's, not the process's)
+LC_ALL=C LANG=C LANGUAGE= "$careday" plan "$base/.es.$$.json" -o "$tmp/es" --quiet 2>"$tmp/es.err"
 rc=$?
 rm -f "$base/.es.$$.json"
 [ $rc = 3 ] && ok || bad "Spanish case exited $rc"
