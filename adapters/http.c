@@ -571,7 +571,7 @@ done:
  * The cache.
  */
 
-static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+uint64_t http_fnv1a(uint64_t h, const char *s, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++) {
@@ -615,15 +615,15 @@ static void cache_key(const struct http_request *rq, char *key, size_t size)
     size_t i;
 
     for (i = 0; i < 4; i++) {
-        a = fnv1a(a, parts[i], lens[i]);
-        a = fnv1a(a, "\n", 1);
-        b = fnv1a(b, "\n", 1);
-        b = fnv1a(b, parts[i], lens[i]);
+        a = http_fnv1a(a, parts[i], lens[i]);
+        a = http_fnv1a(a, "\n", 1);
+        b = http_fnv1a(b, "\n", 1);
+        b = http_fnv1a(b, parts[i], lens[i]);
     }
     for (i = 0; rq->headers && rq->headers[i]; i++) {
-        a = fnv1a(a, rq->headers[i], strlen(rq->headers[i]));
-        b = fnv1a(b, "\r", 1);
-        b = fnv1a(b, rq->headers[i], strlen(rq->headers[i]));
+        a = http_fnv1a(a, rq->headers[i], strlen(rq->headers[i]));
+        b = http_fnv1a(b, "\r", 1);
+        b = http_fnv1a(b, rq->headers[i], strlen(rq->headers[i]));
     }
     snprintf(key, size, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
 }

@@ -127,4 +127,8 @@ int dav_parse_multistatus(const char *body, size_t len, const char *name, struct
                           struct careday_error *err);
 void dav_items_free(struct dav_items *d);
 
+/* FNV-1a over n bytes of s, continuing from h (14695981039346656037 to
+ * start): the stable hash of cache and state file names. */
+uint64_t http_fnv1a(uint64_t h, const char *s, size_t n);
+
 #endif

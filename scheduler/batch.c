@@ -669,30 +669,14 @@ int batch_explain_capacity(const sched_batch *b, size_t f, struct sched_plan *p)
 
 /* ---- bytes for worker pipes ----------------------------------------------- */
 
+/* Bytes to send, with the string builder of calendars/util.h. */
 struct wbuf {
-    char *p;
-    size_t n, cap;
-    bool oom;
+    struct cal_buf b;
 };
 
 static void put(struct wbuf *w, const void *data, size_t len)
 {
-    if (w->oom)
-        return;
-    if (w->n + len > w->cap) {
-        size_t nc = w->cap ? w->cap : 1024;
-        while (nc < w->n + len)
-            nc *= 2;
-        char *p = realloc(w->p, nc);
-        if (!p) {
-            w->oom = true;
-            return;
-        }
-        w->p = p;
-        w->cap = nc;
-    }
-    memcpy(w->p + w->n, data, len);
-    w->n += len;
+    cal_buf_addn(&w->b, data, len);
 }
 
 struct rbuf {
@@ -716,12 +700,12 @@ static const uint32_t TASK_MAGIC = 0x43445431u, ANSWER_MAGIC = 0x43444131u;
 
 static int finish_pack(struct wbuf *w, char **buf, size_t *len)
 {
-    if (w->oom) {
-        free(w->p);
+    if (w->b.oom) {
+        cal_buf_free(&w->b);
         return SCHED_ENOMEM;
     }
-    *buf = w->p;
-    *len = w->n;
+    *buf = w->b.s;
+    *len = w->b.len;
     return SCHED_OK;
 }
 

@@ -144,14 +144,8 @@ struct ilist {
 
 static int zpush(struct zlist *l, size_t e)
 {
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 32;
-        size_t *p = realloc(l->v, nc * sizeof(*p));
-        if (!p)
-            return SCHED_ENOMEM;
-        l->v = p;
-        l->cap = nc;
-    }
+    if (cal_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v))
+        return SCHED_ENOMEM;
     l->v[l->n++] = e;
     return SCHED_OK;
 }
@@ -161,14 +155,8 @@ static int ipush(struct ilist *l, int e)
     for (size_t i = 0; i < l->n; i++)
         if (l->v[i] == e)
             return SCHED_OK;
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 32;
-        int *p = realloc(l->v, nc * sizeof(*p));
-        if (!p)
-            return SCHED_ENOMEM;
-        l->v = p;
-        l->cap = nc;
-    }
+    if (cal_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v))
+        return SCHED_ENOMEM;
     l->v[l->n++] = e;
     return SCHED_OK;
 }

@@ -33,20 +33,13 @@ static void row_put(struct dmaster *dm, int col, double v)
 {
     if (dm->rc || col < 0)
         return;
-    if (dm->rn == dm->rcap2) {
-        size_t nc = dm->rcap2 ? dm->rcap2 * 2 : 256;
-        int *ri = realloc(dm->ri, nc * sizeof(int));
-        if (ri)
-            dm->ri = ri;
-        double *rv = realloc(dm->rv, nc * sizeof(double));
-        if (rv)
-            dm->rv = rv;
-        if (!ri || !rv) {
-            dm->rc = SCHED_ENOMEM;
-            return;
-        }
-        dm->rcap2 = nc;
+    size_t ci = dm->rcap2, cv = dm->rcap2;
+    if (cal_grow(&dm->ri, &ci, dm->rn + 1, sizeof *dm->ri) ||
+        cal_grow(&dm->rv, &cv, dm->rn + 1, sizeof *dm->rv)) {
+        dm->rc = SCHED_ENOMEM;
+        return;
     }
+    dm->rcap2 = ci;
     dm->ri[dm->rn] = col;
     dm->rv[dm->rn] = v;
     dm->rn++;

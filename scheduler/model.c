@@ -113,20 +113,13 @@ static void row_put(struct mb *b, int col, double v)
 {
     if (b->rc || col < 0)
         return;
-    if (b->rn == b->rcap) {
-        size_t nc = b->rcap ? b->rcap * 2 : 256;
-        int *ri = realloc(b->ri, nc * sizeof(int));
-        double *rv = realloc(b->rv, nc * sizeof(double));
-        if (ri)
-            b->ri = ri;
-        if (rv)
-            b->rv = rv;
-        if (!ri || !rv) {
-            b->rc = SCHED_ENOMEM;
-            return;
-        }
-        b->rcap = nc;
+    size_t ci = b->rcap, cv = b->rcap;
+    if (cal_grow(&b->ri, &ci, b->rn + 1, sizeof *b->ri) ||
+        cal_grow(&b->rv, &cv, b->rn + 1, sizeof *b->rv)) {
+        b->rc = SCHED_ENOMEM;
+        return;
     }
+    b->rcap = ci;
     b->ri[b->rn] = col;
     b->rv[b->rn] = v;
     b->rn++;

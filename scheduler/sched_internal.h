@@ -4,6 +4,7 @@
 #define CAREDAY_SCHED_INTERNAL_H
 
 #include "scheduler/scheduler.h"
+#include "calendars/util.h"
 #include "solver/solver.h"
 
 #define SCHED_SLOT 15               /* minutes: start grid and away-slot size */

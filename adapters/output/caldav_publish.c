@@ -25,16 +25,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static uint64_t fnv(uint64_t h, const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 /* What was sent, without DTSTAMP (it changes on every run of plan). */
 static void content_hash(const char *text, char *buf, size_t size)
 {
@@ -44,7 +34,7 @@ static void content_hash(const char *text, char *buf, size_t size)
     while (*p) {
         size_t n = strcspn(p, "\n");
         if (strncmp(p, "DTSTAMP", 7) != 0)
-            h = fnv(h, p, n);
+            h = http_fnv1a(h, p, n);
         p += n;
         if (*p)
             p++;
@@ -66,9 +56,9 @@ static int state_path(const char *collection, const char *user, char *buf, size_
         return -1;
     if (cal_mkdir_p(dir, 0700, NULL, 0) != 0)
         return -1;
-    a = fnv(a, collection, strlen(collection));
-    b = fnv(b, user ? user : "", user ? strlen(user) : 0);
-    b = fnv(b, collection, strlen(collection));
+    a = http_fnv1a(a, collection, strlen(collection));
+    b = http_fnv1a(b, user ? user : "", user ? strlen(user) : 0);
+    b = http_fnv1a(b, collection, strlen(collection));
     return snprintf(buf, size, "%s/%016llx%016llx.json", dir, (unsigned long long)a,
                     (unsigned long long)b) < (int)size
                ? 0

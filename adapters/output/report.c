@@ -9,6 +9,7 @@
 #include "adapters/adapters.h"
 #include "adapters/json_file.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -179,31 +180,14 @@ static json_t *unscheduled_arr(const struct sched_case *c, const struct sched_pl
  * report.html
  */
 
+/* The page being built, with the string builder of calendars/util.h. */
 struct html {
-    char *s;
-    size_t n, cap;
-    bool oom;
+    struct cal_buf b;
 };
 
 static void put(struct html *h, const char *s, size_t len)
 {
-    if (h->oom)
-        return;
-    if (h->n + len + 1 > h->cap) {
-        size_t nc = h->cap ? h->cap * 2 : 16384;
-        while (nc < h->n + len + 1)
-            nc *= 2;
-        char *p = realloc(h->s, nc);
-        if (!p) {
-            h->oom = true;
-            return;
-        }
-        h->s = p;
-        h->cap = nc;
-    }
-    memcpy(h->s + h->n, s, len);
-    h->n += len;
-    h->s[h->n] = '\0';
+    cal_buf_addn(&h->b, s, len);
 }
 
 static void raw(struct html *h, const char *s)
@@ -476,11 +460,11 @@ static char *render_report(const json_t *doc)
         free(order);
     }
     raw(&h, "\n</body></html>\n");
-    if (h.oom) {
-        free(h.s);
+    if (h.b.oom) {
+        cal_buf_free(&h.b);
         return NULL;
     }
-    return h.s;
+    return h.b.s;
 }
 
 /* ---------------------------------------------------------------------------
