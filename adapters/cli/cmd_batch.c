@@ -670,6 +670,7 @@ static void print_summary(const struct batch_args *a, const struct sched_batch_r
            a->out, a->out, a->out);
 }
 
+/* Long on purpose: the options in one loop, then the steps of the command in order. */
 int cli_batch(int argc, char **argv)
 {
     struct batch_args a;
