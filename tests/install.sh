@@ -66,7 +66,7 @@ plan() {
     local p=$1 run=$tmp/elsewhere-$RANDOM
     mkdir -p "$run"
     (cd "$run" && env -u CAREDAY_MESSAGES -u CAREDAY_LOCALEDIR "$p/bin/careday" plan \
-        "$p/share/doc/careday/examples/rivera-winter.json" -o out --quiet >"$run/log" 2>&1)
+        "$p/share/doc/careday/examples/rivera-winter.json" -o out --now 2026-11-22T09:00:00Z --quiet >"$run/log" 2>&1)
     local rc=$?
     if [ $rc = 0 ]; then ok; else bad "installed careday plan exited $rc"; cat "$run/log"; return; fi
     for f in plan.json family.ics itinerary.html; do

@@ -710,8 +710,10 @@ int cli_batch(int argc, char **argv)
         rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto fail;
     }
-    for (size_t f = 0; f < cl.n; f++)
+    for (size_t f = 0; f < cl.n; f++) {
         cases[f] = &cl.cases[f];
+        cl.cases[f].now = now; /* nothing new before now + each case's notice */
+    }
     {
         struct sched_batch_mismatch mm;
         rc = sched_batch_new(cases, cl.n, &b, &mm, &err);

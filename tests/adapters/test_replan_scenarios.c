@@ -146,7 +146,7 @@ static void check_family(const char *name, const char *out, const struct sched_c
                          const json_t *expected)
 {
     char path[PATH_SIZE];
-    snprintf(path, sizeof path, "%s/family.ics", out);
+    snprintf(path, sizeof path, "%.4000s/family.ics", out);
     icalcomponent *cal = parse_ics(path);
     if (!cal)
         fail_msg("%s: family.ics missing or unreadable", name);
@@ -198,7 +198,7 @@ static void check_family(const char *name, const char *out, const struct sched_c
             fail_msg("%s: family.ics: cancelled %s not at its previous time", name, id);
         /* And the clinic gets an iTIP CANCEL. */
         const char *prov = json_string_value(json_object_get(p, "provider"));
-        snprintf(path, sizeof path, "%s/providers/%s-cancel.ics", out, prov);
+        snprintf(path, sizeof path, "%.4000s/providers/%s-cancel.ics", out, prov);
         icalcomponent *itip = parse_ics(path);
         if (!itip || icalcomponent_get_method(itip) != ICAL_METHOD_CANCEL)
             fail_msg("%s: %s is not an iTIP METHOD:CANCEL", name, path);
@@ -215,7 +215,7 @@ static void check_family(const char *name, const char *out, const struct sched_c
     json_array_foreach(json_object_get(changes, "moved"), i, v)
     {
         const char *prov = json_string_value(json_object_get(json_object_get(v, "to"), "provider"));
-        snprintf(path, sizeof path, "%s/providers/%s-invite.ics", out, prov);
+        snprintf(path, sizeof path, "%.4000s/providers/%s-invite.ics", out, prov);
         icalcomponent *itip = parse_ics(path);
         if (!itip || icalcomponent_get_method(itip) != ICAL_METHOD_REQUEST)
             fail_msg("%s: %s is not an iTIP METHOD:REQUEST", name, path);
@@ -309,9 +309,9 @@ static void run_scenario(const char *dir, const char *name, const char *model)
     if (rc != 0)
         fail_msg("%s: careday plan exited %d", name, rc);
 
-    snprintf(path, sizeof path, "%s/changes.json", out);
+    snprintf(path, sizeof path, "%.4000s/changes.json", out);
     json_t *changes = json_load_file(path, 0, NULL);
-    snprintf(path, sizeof path, "%s/plan.json", out);
+    snprintf(path, sizeof path, "%.4000s/plan.json", out);
     json_t *plan = json_load_file(path, 0, NULL);
     if (!changes || !plan)
         fail_msg("%s: changes.json or plan.json missing", name);
@@ -345,7 +345,7 @@ static void run_scenario(const char *dir, const char *name, const char *model)
         fail_msg("%s: bench/check.py rejects the plan", name);
 
     /* The itinerary opens with what changed, in the family's language. */
-    snprintf(path, sizeof path, "%s/itinerary.html", out);
+    snprintf(path, sizeof path, "%.4000s/itinerary.html", out);
     char *html = read_text(path), counts[128];
     snprintf(counts, sizeof counts, "%zu moved, %zu cancelled, %zu new, %lld unchanged",
              json_array_size(json_object_get(changes, "moved")),

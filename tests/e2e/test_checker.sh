@@ -140,6 +140,13 @@ def m_wrong_mode(p, c):
     a["mode"], a["place"], a["trip"] = "telehealth", None, None
     p["trips"] = []
 
+def m_pinned_elsewhere(p, c):
+    v = next(v for v in c["visits"] if v["id"] == "neuro-fu")
+    v["pin"] = {"date": "2026-12-10"}
+
+def m_avoided_date(p, c):
+    c["family"]["avoid_dates"] = ["2026-12-08"]
+
 name, plan_in, case_in, plan_out, case_out = sys.argv[1:6]
 p = json.load(open(plan_in))
 c = json.load(open(case_in))
@@ -215,7 +222,27 @@ overnight-not-consecutive        overnight-beats-day-trips overnight
 telehealth-not-ready             telehealth-saves-trip     telehealth-ready
 wrong-duration                   lab-before-specialist     appointment
 wrong-mode                       telehealth-saves-trip     appointment
+pinned-elsewhere                 four-visits-one-trip      pin
+avoided-date                     four-visits-one-trip      avoid_dates
 TABLE
+
+# Re-planning rules: nothing new before now + notice; what the previous plan
+# had there may stay.
+fx="$DATA/checker/four-visits-one-trip/plan.json"
+out=$("$PY" "$CHECK" "$(case_of four-visits-one-trip)" "$fx" --quiet --now 2026-12-07T14:00:00Z 2>&1)
+rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q '^VIOLATION notice: ' && ok "new before now + notice -> notice" ||
+    bad "notice" "expected VIOLATION notice, got exit $rc: $out"
+out=$("$PY" "$CHECK" "$(case_of four-visits-one-trip)" "$fx" --quiet --now 2026-12-07T14:00:00Z \
+    --previous "$fx" 2>&1)
+rc=$?
+[ $rc -eq 0 ] && ok "kept from the previous plan inside the notice -> OK" ||
+    bad "notice with --previous" "expected OK, got exit $rc: $out"
+out=$("$PY" "$CHECK" "$(case_of four-visits-one-trip)" "$fx" --quiet --now 2026-12-09T14:00:00Z \
+    --previous "$fx" 2>&1)
+rc=$?
+[ $rc -eq 0 ] && ok "past appointments of the previous plan are history -> OK" ||
+    bad "history" "expected OK, got exit $rc: $out"
 
 # 3. Unreadable input: exit 2.
 echo '{"careday": 1, "appointments": [' >"$tmp/truncated.json"
