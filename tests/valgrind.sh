@@ -46,5 +46,12 @@ for c in "$src"/tests/data/batch/*/caseload.json; do
     done
 done
 run "bad input" "$careday" plan "$src/tests/data/bad/malformed-json/case.json" -o "$tmp/bad"
+# Re-planning, confirm and cancel (docs/cli.md).
+r="$src/tests/data/replan/week-later"
+run "re-plan week-later" "$careday" plan "$r/case.json" -o "$tmp/r" --previous "$r/previous.json" \
+    --now 2026-12-08T16:30:00Z --invite --quiet
+run "confirm" "$careday" confirm "$tmp/r" eeg --quiet
+run "cancel" "$careday" cancel "$tmp/r" diet --reason "family request" --invite --quiet
+run "cancel, bad visit id" "$careday" cancel "$tmp/r" no-such-visit
 echo "valgrind: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -12,6 +12,7 @@
 #define _XOPEN_SOURCE 700
 #include "adapters/adapters.h"
 #include "adapters/cli/batch_pool.h"
+#include "adapters/cli/cli_internal.h"
 #include "adapters/cli/commands.h"
 #include "adapters/output/outputs.h"
 #include "calendars/util.h"
@@ -91,24 +92,6 @@ static void print_warnings(const struct careday_notes *n)
     }
 }
 
-/* "--name VALUE" or "--name=VALUE"; 1 matched, 0 not, -1 value missing. */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char *short_name,
-                     const char **out)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) == 0 && a[n] == '=') {
-        *out = a + n + 1;
-        return 1;
-    }
-    if (strcmp(a, name) != 0 && !(short_name && strcmp(a, short_name) == 0))
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *out = argv[++*i];
-    return 1;
-}
-
 static bool parse_long(const char *s, long lo, long hi, long *out)
 {
     char *end;
@@ -150,26 +133,26 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
             }
             if (a->nmerge == 0)
                 return usage_error("--merge needs the output folders of the parts");
-        } else if ((r = opt_value(argc, argv, &i, "--out", "-o", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--out", "-o", &v)) != 0) {
             if (r < 0 || !*v)
                 return usage_error("%s needs a folder name", argv[i]);
             a->out = v;
-        } else if ((r = opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
             char *end;
             errno = 0;
             a->time_limit_s = r < 0 ? 0 : strtod(v, &end);
             if (r < 0 || errno || end == v || *end || !(a->time_limit_s > 0) ||
                 a->time_limit_s > 86400)
                 return usage_error("--time-limit: expected seconds (more than 0, at most 86400)");
-        } else if ((r = opt_value(argc, argv, &i, "--jobs", "-j", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--jobs", "-j", &v)) != 0) {
             if (r < 0 || !parse_long(v, 1, 64, &a->jobs))
                 return usage_error("--jobs: expected a number of processes from 1 to 64");
-        } else if ((r = opt_value(argc, argv, &i, "--seed", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--seed", NULL, &v)) != 0) {
             long s;
             if (r < 0 || !parse_long(v, 0, 2147483647L, &s))
                 return usage_error("--seed: expected a whole number from 0 to 2147483647");
             a->seed = (unsigned long long)s;
-        } else if ((r = opt_value(argc, argv, &i, "--component", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--component", NULL, &v)) != 0) {
             if (r < 0 || !parse_long(v, 0, 1000000, &a->component))
                 return usage_error("--component: expected a component number (see --components)");
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -659,6 +642,7 @@ static void print_summary(const struct batch_args *a, const struct sched_batch_r
            a->out, a->out, a->out);
 }
 
+/* Long on purpose: the options in one loop, then the steps of the command in order. */
 int cli_batch(int argc, char **argv)
 {
     struct batch_args a;
