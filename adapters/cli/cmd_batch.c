@@ -12,6 +12,7 @@
 #define _XOPEN_SOURCE 700
 #include "adapters/adapters.h"
 #include "adapters/cli/batch_pool.h"
+#include "adapters/cli/cli_internal.h"
 #include "adapters/cli/commands.h"
 #include "adapters/output/outputs.h"
 #include "calendars/util.h"
@@ -91,24 +92,6 @@ static void print_warnings(const struct careday_notes *n)
     }
 }
 
-/* "--name VALUE" or "--name=VALUE"; 1 matched, 0 not, -1 value missing. */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char *short_name,
-                     const char **out)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) == 0 && a[n] == '=') {
-        *out = a + n + 1;
-        return 1;
-    }
-    if (strcmp(a, name) != 0 && !(short_name && strcmp(a, short_name) == 0))
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *out = argv[++*i];
-    return 1;
-}
-
 static bool parse_long(const char *s, long lo, long hi, long *out)
 {
     char *end;
@@ -150,26 +133,26 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
             }
             if (a->nmerge == 0)
                 return usage_error("--merge needs the output folders of the parts");
-        } else if ((r = opt_value(argc, argv, &i, "--out", "-o", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--out", "-o", &v)) != 0) {
             if (r < 0 || !*v)
                 return usage_error("%s needs a folder name", argv[i]);
             a->out = v;
-        } else if ((r = opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
             char *end;
             errno = 0;
             a->time_limit_s = r < 0 ? 0 : strtod(v, &end);
             if (r < 0 || errno || end == v || *end || !(a->time_limit_s > 0) ||
                 a->time_limit_s > 86400)
                 return usage_error("--time-limit: expected seconds (more than 0, at most 86400)");
-        } else if ((r = opt_value(argc, argv, &i, "--jobs", "-j", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--jobs", "-j", &v)) != 0) {
             if (r < 0 || !parse_long(v, 1, 64, &a->jobs))
                 return usage_error("--jobs: expected a number of processes from 1 to 64");
-        } else if ((r = opt_value(argc, argv, &i, "--seed", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--seed", NULL, &v)) != 0) {
             long s;
             if (r < 0 || !parse_long(v, 0, 2147483647L, &s))
                 return usage_error("--seed: expected a whole number from 0 to 2147483647");
             a->seed = (unsigned long long)s;
-        } else if ((r = opt_value(argc, argv, &i, "--component", NULL, &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--component", NULL, &v)) != 0) {
             if (r < 0 || !parse_long(v, 0, 1000000, &a->component))
                 return usage_error("--component: expected a component number (see --components)");
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -190,17 +173,6 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
 /* ---------------------------------------------------------------------------
  * Files: staging, publishing, copying parts.
  */
-
-static int make_dirs(const char *path, struct careday_error *err)
-{
-    char failed[4096];
-    if (cal_mkdir_p(path, 0755, failed, sizeof failed) == 0)
-        return 0;
-    if (errno == ENAMETOOLONG || errno == ENOENT)
-        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "unusable folder name");
-    return careday_fail(err, ADAPT_EINTERNAL, failed, 0, NULL, "cannot create the folder: %s",
-                        strerror(errno));
-}
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -260,7 +232,7 @@ static int make_staging(const char *out, char *staging, size_t size, struct care
     char *slash = strrchr(parent, '/');
     if (slash && slash != parent) {
         *slash = '\0';
-        int rc = make_dirs(parent, err);
+        int rc = adapt_make_dirs(parent, err);
         if (rc)
             return rc;
     }
@@ -339,7 +311,7 @@ static int copy_dir(const char *from, const char *to, bool deep, struct careday_
     DIR *d = opendir(from);
     if (!d)
         return 0;
-    int rc = make_dirs(to, err);
+    int rc = adapt_make_dirs(to, err);
     struct dirent *e;
     while (rc == 0 && (e = readdir(d))) {
         char a[4400], b[4400];
@@ -571,7 +543,7 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
         /* A family's plan.json is the same for the same seed and jobs: its
          * solve time goes to caseload-plan.json instead. */
         res->plans[f]->solve_ms = 0;
-        if ((rc = make_dirs(fdir, err)) ||
+        if ((rc = adapt_make_dirs(fdir, err)) ||
             (rc = out_write_calendars(fdir, cases[f], res->plans[f], &oo, err)) ||
             (rc = out_write_itinerary(fdir, cases[f], res->plans[f], res->baseline[f], &oo, err)) ||
             (rc = out_write_plan_json(fdir, cases[f], res->plans[f], res->baseline[f], &oo, err)))
@@ -670,6 +642,7 @@ static void print_summary(const struct batch_args *a, const struct sched_batch_r
            a->out, a->out, a->out);
 }
 
+/* Long on purpose: the options in one loop, then the steps of the command in order. */
 int cli_batch(int argc, char **argv)
 {
     struct batch_args a;

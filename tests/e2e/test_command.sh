@@ -71,6 +71,9 @@ cp "$clean" "$tmp/-odd.json"
 [ -s "$tmp/out1/plan.json" ] && ok || bad "plan -o out1 -- -odd.json wrote no plan"
 "$careday" plan "$clean" -o"$tmp/out2" --quiet
 [ -s "$tmp/out2/plan.json" ] && ok || bad "-oDIR wrote no plan"
+"$careday" gen --families 2 --seed 1 -o "$tmp/gen" >/dev/null 2>&1
+"$careday" batch "$tmp/gen/caseload.json" -o"$tmp/batch" --quiet >/dev/null 2>&1
+[ -s "$tmp/batch/caseload-plan.json" ] && ok || bad "batch -oDIR wrote no caseload plan"
 "$careday" plan "$clean" --bogus -o "$tmp/out3" >/dev/null 2>"$tmp/u.err"
 [ $? = 2 ] && grep -q 'unknown option --bogus' "$tmp/u.err" && ok || bad "unknown option"
 
