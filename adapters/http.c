@@ -389,6 +389,8 @@ static int transfer_error(CURLcode cc, const char *errbuf, const struct sink *b,
     }
 }
 
+/* Long on purpose: one request with its redirects and authentication rounds, in one loop that
+ * shares the handle and the scope the credentials were given for. */
 int http_perform(const struct http_request *rq, struct http_response *rs, struct careday_error *err)
 {
     long connect_s = env_long("CAREDAY_CONNECT_TIMEOUT", HTTP_DEFAULT_CONNECT_TIMEOUT_S, 1, 3600);

@@ -1347,6 +1347,8 @@ enum stop_reason { STOP_NULL, STOP_UNTIL, STOP_HORIZON, STOP_STEPS, STOP_FULL };
 
 /* Expand one RRULE into iv; false when the rule is unusable (the caller
  * then reads the component as its DTSTART alone). */
+/* Long on purpose: libical's iterator is set up, worked around (see the comments inside) and run
+ * in one sequence that shares its state. */
 static bool expand_rrule(struct reader *r, const struct item *m, icalproperty *p,
                          struct instvec *iv)
 {
@@ -1703,6 +1705,8 @@ static void item_span(const struct reader *r, const struct item *o, const struct
 }
 
 /* Expand master m with its overrides ov[0..nov). */
+/* Long on purpose: the master's instances, its overrides and the THISANDFUTURE shifts are
+ * collected in one pass over a shared window. */
 static void expand_master(struct reader *r, const struct item *m, struct item **ov, size_t nov,
                           struct sink *k)
 {

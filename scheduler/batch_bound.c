@@ -53,6 +53,8 @@ done:
     return m;
 }
 
+/* Long on purpose: one LP per provider, built and solved in a loop whose steps (supply, columns,
+ * day rows, week rows) share the column map built just before them. */
 int batch_capacity_bound(const sched_batch *b, const bool *active, double *out)
 {
     size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b);

@@ -121,6 +121,8 @@ static bool booked_cand(const struct sched_ctx *x, int vi, struct cand *k)
     return true;
 }
 
+/* Long on purpose: one loop over days, modes and starts whose filters share the day's state;
+ * each filter is a few lines. */
 static int gen_visit(struct sched_ctx *x, int vi)
 {
     const struct sched_case *c = x->c;

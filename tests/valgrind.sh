@@ -36,6 +36,22 @@ build=$(dirname "$(dirname "$careday")")
 for t in calendars_test_corpus_ics adapters_test_fhir_corpus; do
     [ -x "$build/tests/$t" ] && run "$t (whole corpus)" "$build/tests/$t"
 done
+# Batches: in this process (--jobs 1) and with worker processes (valgrind
+# follows the forked workers).
+for c in "$src"/tests/data/batch/*/caseload.json; do
+    [ -f "$c" ] || continue
+    for j in 1 2; do
+        run "batch $(basename "$(dirname "$c")") --jobs $j" "$careday" batch "$c" -o "$tmp/b" --jobs "$j" --quiet
+        rm -rf "$tmp/b"
+    done
+done
 run "bad input" "$careday" plan "$src/tests/data/bad/malformed-json/case.json" -o "$tmp/bad"
+# Re-planning, confirm and cancel (docs/cli.md).
+r="$src/tests/data/replan/week-later"
+run "re-plan week-later" "$careday" plan "$r/case.json" -o "$tmp/r" --previous "$r/previous.json" \
+    --now 2026-12-08T16:30:00Z --invite --quiet
+run "confirm" "$careday" confirm "$tmp/r" eeg --quiet
+run "cancel" "$careday" cancel "$tmp/r" diet --reason "family request" --invite --quiet
+run "cancel, bad visit id" "$careday" cancel "$tmp/r" no-such-visit
 echo "valgrind: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -586,6 +586,8 @@ static void on_source_age(void *ud, const struct adapt_source_report *r)
             r->given, age);
 }
 
+/* Long on purpose: the options in one loop, then the steps of the command in order; every check
+ * on the input comes before OUT is touched. */
 int cli_plan(int argc, char **argv)
 {
     struct plan_args a;

@@ -152,6 +152,7 @@ static json_t *provider_hours(const struct sched_case *c, bool json)
     return arr;
 }
 
+/* Long on purpose: the options in one loop, then the steps of the command in order. */
 int cli_check(int argc, char **argv)
 {
     struct sched_case c;

@@ -187,6 +187,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Long on purpose: the options in one loop, then the steps of the command in order. */
 int cli_publish(int argc, char **argv)
 {
     struct publish_args a;

@@ -229,6 +229,8 @@ static bool named(const struct edit_args *a, const char *visit)
     return false;
 }
 
+/* Long on purpose: the steps of one edit (load, apply, re-plan, write) in order, sharing the
+ * case and the plan. */
 static int run(const struct edit_args *a)
 {
     struct old_plan old;

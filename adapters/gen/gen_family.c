@@ -340,6 +340,8 @@ static void spread_places(struct family *f, const struct world *w, int want)
     }
 }
 
+/* Long on purpose: its phases (marked by comments) run in order on the family's one random
+ * stream, and the generated files depend on that order; each phase is short. */
 static int family_visits(struct family *f, const struct world *w)
 {
     int avail[NSPECS], navail = 0, chosen[NSPECS], nchosen, target, nlabs, k;

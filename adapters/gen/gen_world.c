@@ -230,6 +230,8 @@ static int book_blocks(struct rng *r, cal_time s, cal_time e, const int *lens, i
     return 0;
 }
 
+/* Long on purpose: the provider's weekly pattern and every day of the horizon draw from one
+ * random stream in a fixed order, which the generated files depend on. */
 static int make_provider(struct world *w, struct gprov *pr, struct rng *r)
 {
     static const int clinic_blocks[] = {30, 45, 60};

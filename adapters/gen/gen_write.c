@@ -262,6 +262,8 @@ static json_t *visit_json(const struct world *w, const struct family *f, const s
     return o;
 }
 
+/* Long on purpose: writes the case object member after member, in the order of
+ * docs/case-format.md. */
 json_t *gen_case_json(struct world *w, const struct family *f)
 {
     json_t *c = json_object(), *o, *arr;

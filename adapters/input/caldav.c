@@ -99,6 +99,8 @@ static const char *last_segment(const char *href, char *buf, size_t size)
 }
 
 /* Find the calendar collection the source means; *collection is malloc'd. */
+/* Long on purpose: the discovery steps of RFC 6764 and RFC 4791 in their order (well-known URL,
+ * principal, calendar home, collections). */
 static int discover(struct dav *d, const char *url, const char *want, const char *kp,
                     char **collection, struct careday_error *err)
 {

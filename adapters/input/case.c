@@ -187,6 +187,8 @@ static int read_places(struct loader *l, struct careday_error *err)
     return 0;
 }
 
+/* Long on purpose: reads the family object field after field, in the order of
+ * docs/case-format.md; each field is a few lines. */
 static int read_family(struct loader *l, struct careday_error *err)
 {
     static const char *const known[] = {"id",

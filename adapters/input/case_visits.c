@@ -121,6 +121,8 @@ static int read_priority(struct loader *l, const json_t *o, const char *jp, int 
     return 0;
 }
 
+/* Long on purpose: reads the visit object field after field, in the order of
+ * docs/case-format.md. */
 static int read_visit(struct loader *l, const json_t *o, size_t i, struct careday_error *err)
 {
     static const char *const known[] = {"id",
@@ -637,6 +639,8 @@ static int before_dfs(struct loader *l, size_t i, unsigned char *state, struct c
     return 0;
 }
 
+/* Long on purpose: reads the case's bookings, appointment files and visits in the order of
+ * docs/case-format.md, each part a short loop. */
 int case_read_visits(struct loader *l, struct careday_error *err)
 {
     struct sched_case *c = l->c;

@@ -276,6 +276,8 @@ done:
     return rc;
 }
 
+/* Long on purpose: one branch per kind of source (file, URL, CalDAV, FHIR, hours), each a few
+ * lines around its reader, and one place that keeps only the horizon. */
 int adapt_source_read(const struct adapt_ctx *x, const json_t *src, const char *jpath,
                       enum cal_meaning def, const cal_tz *zone, struct cal_set *busy,
                       struct cal_set *available, struct careday_error *err)

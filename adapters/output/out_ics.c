@@ -134,6 +134,8 @@ struct family_ctx {
     struct cal_attendee organizer;
 };
 
+/* Long on purpose: builds one event's summary, description, location and reminder in the order
+ * they appear in the event. */
 static int add_appointment(struct family_ctx *x, size_t index)
 {
     const struct sched_case *c = x->c;

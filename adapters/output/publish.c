@@ -259,6 +259,8 @@ fail:
                         strerror(e));
 }
 
+/* Long on purpose: the numbered steps of one all-or-nothing publication share the list of what
+ * to put back on failure; kept together so their order can be checked at a glance. */
 int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *h,
                        struct careday_error *err)
 {

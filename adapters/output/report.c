@@ -351,6 +351,7 @@ static int cmp_affected(const void *a, const void *b)
     return (int)(geti(x, "index") - geti(y, "index"));
 }
 
+/* Long on purpose: writes the page top to bottom, in the order it is read. */
 static char *render_report(const json_t *doc)
 {
     struct html h = {0};
