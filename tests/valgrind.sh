@@ -36,6 +36,15 @@ build=$(dirname "$(dirname "$careday")")
 for t in calendars_test_corpus_ics adapters_test_fhir_corpus; do
     [ -x "$build/tests/$t" ] && run "$t (whole corpus)" "$build/tests/$t"
 done
+# Batches: in this process (--jobs 1) and with worker processes (valgrind
+# follows the forked workers).
+for c in "$src"/tests/data/batch/*/caseload.json; do
+    [ -f "$c" ] || continue
+    for j in 1 2; do
+        run "batch $(basename "$(dirname "$c")") --jobs $j" "$careday" batch "$c" -o "$tmp/b" --jobs "$j" --quiet
+        rm -rf "$tmp/b"
+    done
+done
 run "bad input" "$careday" plan "$src/tests/data/bad/malformed-json/case.json" -o "$tmp/bad"
 # Re-planning, confirm and cancel (docs/cli.md).
 r="$src/tests/data/replan/week-later"

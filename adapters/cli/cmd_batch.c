@@ -174,17 +174,6 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
  * Files: staging, publishing, copying parts.
  */
 
-static int make_dirs(const char *path, struct careday_error *err)
-{
-    char failed[4096];
-    if (cal_mkdir_p(path, 0755, failed, sizeof failed) == 0)
-        return 0;
-    if (errno == ENAMETOOLONG || errno == ENOENT)
-        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "unusable folder name");
-    return careday_fail(err, ADAPT_EINTERNAL, failed, 0, NULL, "cannot create the folder: %s",
-                        strerror(errno));
-}
-
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;
@@ -243,7 +232,7 @@ static int make_staging(const char *out, char *staging, size_t size, struct care
     char *slash = strrchr(parent, '/');
     if (slash && slash != parent) {
         *slash = '\0';
-        int rc = make_dirs(parent, err);
+        int rc = adapt_make_dirs(parent, err);
         if (rc)
             return rc;
     }
@@ -322,7 +311,7 @@ static int copy_dir(const char *from, const char *to, bool deep, struct careday_
     DIR *d = opendir(from);
     if (!d)
         return 0;
-    int rc = make_dirs(to, err);
+    int rc = adapt_make_dirs(to, err);
     struct dirent *e;
     while (rc == 0 && (e = readdir(d))) {
         char a[4400], b[4400];
@@ -554,7 +543,7 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
         /* A family's plan.json is the same for the same seed and jobs: its
          * solve time goes to caseload-plan.json instead. */
         res->plans[f]->solve_ms = 0;
-        if ((rc = make_dirs(fdir, err)) ||
+        if ((rc = adapt_make_dirs(fdir, err)) ||
             (rc = out_write_calendars(fdir, cases[f], res->plans[f], &oo, err)) ||
             (rc = out_write_itinerary(fdir, cases[f], res->plans[f], res->baseline[f], &oo, err)) ||
             (rc = out_write_plan_json(fdir, cases[f], res->plans[f], res->baseline[f], &oo, err)))

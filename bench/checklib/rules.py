@@ -379,7 +379,14 @@ def _check_trips(c, trips, claimed, days, appts, r):
                   % (d, t["dest"], ts.fmt_hm(t["return"], c.tz), _hm(c.latest), _legs(t)))
         if not t["exempt"]:
             window = ts.intersect([(t["depart"], t["return"])], [(lo, hi)])
-            fixed = ts.normalize([(a["start"], a["end"]) for a in t["appts"] if a["exempt"]])
+            # A fixed booking is a fact: its own door-to-door span (drive,
+            # parking and arrive-early there, the drive back) may meet busy
+            # time, as the planner allows (docs/checker.md).
+            fixed = ts.normalize([
+                (a["start"] - (c.travel.drive("home", a["loc"]) + _park(c, a["loc"]) +
+                               c.arrive_early) * 60,
+                 a["end"] + c.travel.drive(a["loc"], "home") * 60)
+                for a in t["appts"] if a["exempt"]])
             busy = ts.intersect(ts.subtract(window, fixed), c.family_busy)
             if busy:
                 r.bad("family-busy", "trip %s (%s-%s) overlaps family busy time %s"
