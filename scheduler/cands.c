@@ -282,13 +282,17 @@ int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_not
         if (k.mode != SCHED_IN_PERSON)
             continue;
         int k0 = ctx_slot_of(x, k.dep), k1 = ctx_slot_of(x, k.ret - 1);
+        /* The loader already named a booking that itself falls in busy time. */
+        bool said = v->history || cal_set_overlaps(&c->family.busy, v->booked_start,
+                                                   v->booked_start + 60 * (cal_time)v->minutes);
         for (int s = k0 < 0 ? 0 : k0; s <= k1 && s < x->nslots; s++) {
             bool *b = &x->blocked[(size_t)k.day * x->nslots + s];
-            if (*b && warn && !v->history)
+            if (*b && warn && !said)
                 careday_notes_add(warn, NULL, 0, NULL,
-                                  "booked appointment %s overlaps the family's busy time or "
-                                  "lacks nurse coverage; it is kept as booked",
+                                  "the trip to booked appointment \"%s\" overlaps the family's "
+                                  "busy time or lacks nurse coverage; it is kept as booked",
                                   v->id);
+            said = said || *b; /* once per booking, not once per slot */
             *b = false;
         }
         /* History was planned with its night at the lodging, if any: no

@@ -638,8 +638,11 @@ int cli_plan(int argc, char **argv)
     if (rc)
         goto fail;
     loaded = true;
-    if (a.invite && (rc = out_check_invite(&c, &err)))
+    if (a.invite && (rc = out_check_invite(&c, &err))) {
+        if (!err.file[0]) /* the field to add is in the case file */
+            snprintf(err.file, sizeof err.file, "%s", a.case_path);
         goto fail;
+    }
     case_abs = realpath(a.case_path, NULL); /* plan.json says which case it plans */
     c.now = now;
     if (a.previous) {

@@ -237,6 +237,37 @@ static int read_visit(struct loader *l, const json_t *o, size_t i, struct careda
     return 0;
 }
 
+/* Facts about a booking that the plan cannot change, said once, before
+ * solving, with where it is in the case: it falls in the family's busy
+ * time, or it overlaps another fixed booking at a provider who sees one
+ * patient at a time. */
+static void check_booking(struct loader *l, const struct sched_visit *v, size_t n, const char *jp)
+{
+    const struct sched_case *c = l->c;
+    const struct sched_provider *pr = &c->providers[v->provider];
+    cal_time s = v->booked_start, e = s + 60 * (cal_time)v->minutes;
+
+    if (cal_set_overlaps(&c->family.busy, s, e))
+        careday_notes_add(l->x.warn, l->x.file, 0, jp,
+                          "booking \"%s\" falls in the family's busy time (family.busy); it is "
+                          "kept as booked: check the booking or the family's calendar",
+                          v->id);
+    if (v->movable || pr->capacity > 1)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const struct sched_visit *o = &c->visits[i];
+        cal_time os = o->booked_start, oe = os + 60 * (cal_time)o->minutes;
+        if (!o->booked || o->movable || o->provider != v->provider || oe <= s || e <= os)
+            continue;
+        careday_notes_add(l->x.warn, l->x.file, 0, jp,
+                          "booking \"%s\" overlaps booking \"%s\" at provider \"%s\", who "
+                          "sees one patient at a time (capacity 1); both are kept as booked: "
+                          "correct one of the times, or give the provider a \"capacity\"",
+                          v->id, o->id, pr->id);
+        return;
+    }
+}
+
 static int read_booking(struct loader *l, const json_t *o, size_t k, size_t *n,
                         struct careday_error *err)
 {
@@ -309,6 +340,7 @@ static int read_booking(struct loader *l, const json_t *o, size_t k, size_t *n,
         return rc;
     v->booked = true;
     v->booked_start = t;
+    check_booking(l, v, *n, jp);
     v->modes = 1u << v->booked_mode;
     v->order[0] = v->booked_mode;
     v->nmodes = 1;

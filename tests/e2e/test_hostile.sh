@@ -260,6 +260,32 @@ n=$(ls "$d/out/providers" | grep -c '^p.*~[0-9a-f]\{16\}\(-invite\)\?\.ics$')
 [ "$n" = 2 ] && ok || bad "long provider id: provider files $(ls "$d/out/providers")"
 
 # ---------------------------------------------------------------------------
+# 7. Messages that say what is wrong, where, and what to do.
+
+d=$(fresh overlap)
+edit "$d" '.booked = [
+  {"id": "b1", "provider": "cardio", "start": "2026-12-08T09:00:00-05:00", "minutes": 60, "mode": "in_person", "movable": false},
+  {"id": "b2", "provider": "cardio", "start": "2026-12-08T09:30:00-05:00", "minutes": 30, "mode": "in_person", "movable": false}]'
+run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+grep -qF "case.json: booked[1]: booking \"b2\" overlaps booking \"b1\" at provider \"cardio\", who sees one patient at a time" "$d/err" && ok ||
+    bad "overlapping fixed bookings not named: $(cat "$d/err")"
+
+d=$(fresh booked-in-busy)
+edit "$d" '.booked = [{"id": "b1", "provider": "cardio", "start": "2026-12-07T09:00:00-05:00", "minutes": 60, "mode": "in_person", "movable": false}]'
+run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+n=$(grep -c 'b1' "$d/err")
+[ "$n" = 1 ] && ok || bad "a booking in family busy time warned $n times, expected once: $(cat "$d/err")"
+grep -qF 'case.json: booked[0]: booking "b1" falls in the family'"'"'s busy time' "$d/err" && ok ||
+    bad "booking in busy time: no file and JSON path: $(cat "$d/err")"
+
+d=$(fresh no-email)
+edit "$d" 'del(.providers[0].email)'
+run plan "$d/case.json" -o "$d/out" --quiet --invite 2>"$d/err"
+rc=$?
+[ $rc = 2 ] && grep -qF "case.json: providers[0].email: --invite needs an e-mail address" "$d/err" && ok ||
+    bad "missing invitation e-mail: exit $rc: $(cat "$d/err")"
+
+# ---------------------------------------------------------------------------
 # 8. Provider UIDs carry a keyed digest: not the unkeyed hash of the case
 #    id, different for the same case planned afresh, kept on re-planning.
 

@@ -21,7 +21,11 @@ for t in "$src"/tests/fuzz/fuzz_*.c; do
     name=$(basename "$t" .c)
     case $name in
     fuzz_ics) seeds=("$shared/corpus/ics" "$src/tests/data/ics"); extra=() ;;
-    fuzz_fhir) seeds=("$shared/corpus/fhir" "$src/tests/data/fhir"); extra=("$src"/adapters/input/fhir*.c "$src/adapters/input/json_path.c") ;;
+    fuzz_fhir) seeds=("$shared/corpus/fhir" "$src/tests/data/fhir")
+        extra=("$src"/adapters/input/fhir{,_appt,_avail,_doc}.c "$src/adapters/input/json_path.c") ;;
+    fuzz_case) seeds=("$src/examples" "$src/tests/data/cases" "$src/tests/data/bad" "$src/tests/data/hostile" "$src/tests/data/fuzz/case")
+        extra=("$src"/adapters/*.c "$src"/adapters/input/*.c "$src"/scheduler/*.c "$src"/solver/*.c
+               $(pkg-config --cflags --libs libcurl libxml-2.0) -lglpk) ;;
     *) seeds=(); extra=() ;;
     esac
     if ! clang "${flags[@]}" "$t" "$src"/calendars/*.c "${extra[@]}" "${libs[@]}" -o "$out/$name" 2>"$out/$name.log"; then
@@ -29,7 +33,13 @@ for t in "$src"/tests/fuzz/fuzz_*.c; do
     fi
     corpus="$out/corpus-$name"
     mkdir -p "$corpus"
-    for s in "${seeds[@]}"; do [ -d "$s" ] && find "$s" -type f -size -200k -exec cp -n {} "$corpus/" \; ; done
+    # Seeds keep a name made from their path: many cases are all case.json.
+    for s in "${seeds[@]}"; do
+        [ -d "$s" ] || continue
+        find "$s" -type f -size -200k | while IFS= read -r f; do
+            cp "$f" "$corpus/$(printf '%s' "$f" | cksum | cut -d' ' -f1)-$(basename "$f")"
+        done
+    done
     if "$out/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$out/findings/$name-" \
         "$corpus" >"$out/$name.run" 2>&1; then
         echo "fuzz: $name ran ${seconds}s: $(grep -o 'stat::number_of_executed_runs: *[0-9]*\|#[0-9]*.*DONE.*' "$out/$name.run" | tail -1)"
