@@ -313,36 +313,20 @@ static int mo_bad(const char *path, const char *what, struct careday_error *err)
                         "not a usable gettext catalogue (%s); rebuild it with msgfmt", what);
 }
 
+/* The largest catalogue read (bytes); careday's own are tens of kilobytes. */
+#define MO_MAX_BYTES (64u << 20)
+
 /* Read a .mo file: every entry with a context becomes key -> first form. */
 static int mo_load(const char *path, struct mo *m, struct careday_error *err)
 {
     memset(m, 0, sizeof *m);
     char *text = NULL;
     size_t size = 0;
-    FILE *f = NULL;
-    if (cal_open_regular(path, "a message catalogue (.mo)", &f, err) != 0)
-        return ADAPT_EINPUT;
-    for (;;) {
-        char *t = realloc(text, size + 65536 + 1);
-        if (!t) {
-            free(text);
-            fclose(f);
-            return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-        }
-        text = t;
-        size_t got = fread(text + size, 1, 65536, f);
-        size += got;
-        if (got < 65536)
-            break;
-    }
-    bool failed = ferror(f);
-    fclose(f);
+    int rc = cal_read_regular(path, "a message catalogue (.mo)", MO_MAX_BYTES, &text, &size, err);
+    if (rc != 0)
+        return rc == CAL_ENOMEM ? ADAPT_EINTERNAL : ADAPT_EINPUT;
     m->data = text;
     m->size = size;
-    if (failed) {
-        mo_free(m);
-        return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "cannot read the catalogue");
-    }
     if (size < 28) {
         mo_free(m);
         return mo_bad(path, "too short", err);
