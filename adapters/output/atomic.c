@@ -4,6 +4,7 @@
  * one, never half of either.
  */
 #include "adapters/adapters.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -160,23 +161,14 @@ fail:
 
 int adapt_make_dirs(const char *path, struct careday_error *err)
 {
-    char buf[4096];
-    size_t i, n = strlen(path);
+    char failed[4096];
     struct stat st;
 
-    if (n == 0 || n >= sizeof buf)
+    if (path[0] == '\0' || strlen(path) >= sizeof failed)
         return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "unusable folder name");
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char saved = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return careday_fail(err, ADAPT_EINTERNAL, buf, 0, NULL,
-                                    "cannot create the folder: %s", strerror(errno));
-            buf[i] = saved;
-        }
-    }
+    if (cal_mkdir_p(path, 0777, failed, sizeof failed) != 0)
+        return careday_fail(err, ADAPT_EINTERNAL, failed, 0, NULL, "cannot create the folder: %s",
+                            strerror(errno));
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
         return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL,
                             "exists and is not a folder; expected a folder");
