@@ -26,30 +26,20 @@
 
 static void row_begin(struct dmaster *dm)
 {
-    dm->rn = 0;
+    sched_row_clear(&dm->row);
 }
 
 static void row_put(struct dmaster *dm, int col, double v)
 {
-    if (dm->rc || col < 0)
-        return;
-    size_t ci = dm->rcap2, cv = dm->rcap2;
-    if (cal_grow(&dm->ri, &ci, dm->rn + 1, sizeof *dm->ri) ||
-        cal_grow(&dm->rv, &cv, dm->rn + 1, sizeof *dm->rv)) {
-        dm->rc = SCHED_ENOMEM;
-        return;
-    }
-    dm->rcap2 = ci;
-    dm->ri[dm->rn] = col;
-    dm->rv[dm->rn] = v;
-    dm->rn++;
+    if (!dm->rc)
+        dm->rc = sched_row_put(&dm->row, col, v);
 }
 
 static void row_end(struct dmaster *dm, double lo, double hi)
 {
     if (dm->rc)
         return;
-    int r = solver_add_row(dm->m, dm->rn, dm->ri, dm->rv, lo, hi, NULL);
+    int r = solver_add_row(dm->m, dm->row.n, dm->row.ri, dm->row.rv, lo, hi, NULL);
     if (r < 0)
         dm->rc = r == SOLVER_ENOMEM ? SCHED_ENOMEM : SCHED_ESOLVER;
 }
@@ -398,7 +388,7 @@ static void build_nights(struct dmaster *dm)
         for (int e = d; e <= d + mn; e++)
             for (size_t p = 0; p < np; p++)
                 row_put(dm, night_col(dm, e, (int)p), 1);
-        if (dm->rn > (size_t)mn)
+        if (dm->row.n > (size_t)mn)
             row_end(dm, -SOLVER_INF, mn);
     }
     /* No telehealth or home visit on either side of a night away. */
@@ -411,12 +401,12 @@ static void build_nights(struct dmaster *dm)
                     if (g->visit == (int)v && g->mode != SCHED_IN_PERSON)
                         row_put(dm, g->col, 1);
                 }
-                if (!dm->rn)
+                if (!dm->row.n)
                     continue;
-                size_t before = dm->rn;
+                size_t before = dm->row.n;
                 for (size_t p = 0; p < np; p++)
                     row_put(dm, night_col(dm, night, (int)p), 1);
-                if (dm->rn > before)
+                if (dm->row.n > before)
                     row_end(dm, -SOLVER_INF, 1);
             }
         }
@@ -456,7 +446,7 @@ static void build_limits(struct dmaster *dm, int d)
                 row_put(dm, g->col, c->visits[g->visit].minutes);
         }
         int cap = f->max_clinic_minutes_per_day;
-        if (dm->rn)
+        if (dm->row.n)
             row_end(dm, -SOLVER_INF, cap > fixed_min ? cap : fixed_min);
     }
 }
@@ -476,7 +466,7 @@ static void build_same_day(struct dmaster *dm)
             for (size_t i = dm->vg0[o]; i < dm->vg0[o] + dm->vgn[o]; i++)
                 if (dm->g[i].day == d)
                     row_put(dm, dm->g[i].col, -1);
-            if (dm->rn)
+            if (dm->row.n)
                 row_end(dm, 0, 0);
         }
     }
@@ -530,7 +520,7 @@ static void build_order(struct dmaster *dm)
                 row_put(dm, dm->g[i].col, 1);
             for (size_t i = a0; i < a1; i++)
                 row_put(dm, dm->g[i].col, -1);
-            if (dm->rn)
+            if (dm->row.n)
                 row_end(dm, -SOLVER_INF, 0);
             for (size_t i = b0; i < b1; i++) { /* B here needs A where the lag can hold */
                 row_begin(dm);
@@ -622,8 +612,7 @@ void dm_free(struct dmaster *dm)
     free(dm->rd0);
     free(dm->rdn);
     free(dm->ocol);
-    free(dm->ri);
-    free(dm->rv);
+    sched_row_free(&dm->row);
     free(dm->colcost);
     memset(dm, 0, sizeof(*dm));
 }

@@ -46,10 +46,7 @@ struct dmaster {
     bool minute_costs; /* some visit's cost varies within a day beyond a few classes */
     double *colcost;   /* objective coefficient per column */
     size_t ccap;
-    /* row scratch */
-    int *ri;
-    double *rv;
-    size_t rn, rcap2;
+    struct sched_row row; /* row scratch */
 };
 
 /* Build the master over the candidates of x. On failure returns a code and

@@ -48,12 +48,9 @@ struct mb {
     size_t *bycand;   /* candidate indices sorted by (day, start) */
     size_t *day0;     /* per day: first index into bycand */
     size_t *dayn;
-    int *dpl;       /* places with in-person candidates on one day, ascending */
-    bool *dpl_seen; /* per place scratch for dpl */
-    /* row scratch */
-    int *ri;
-    double *rv;
-    size_t rn, rcap;
+    int *dpl;             /* places with in-person candidates on one day, ascending */
+    bool *dpl_seen;       /* per place scratch for dpl */
+    struct sched_row row; /* row scratch */
 };
 
 /* ---- names ------------------------------------------------------------- */
@@ -106,23 +103,13 @@ static const char *vname(const struct mb *b, char *buf, size_t n, const char *fm
 
 static void row_begin(struct mb *b)
 {
-    b->rn = 0;
+    sched_row_clear(&b->row);
 }
 
 static void row_put(struct mb *b, int col, double v)
 {
-    if (b->rc || col < 0)
-        return;
-    size_t ci = b->rcap, cv = b->rcap;
-    if (cal_grow(&b->ri, &ci, b->rn + 1, sizeof *b->ri) ||
-        cal_grow(&b->rv, &cv, b->rn + 1, sizeof *b->rv)) {
-        b->rc = SCHED_ENOMEM;
-        return;
-    }
-    b->rcap = ci;
-    b->ri[b->rn] = col;
-    b->rv[b->rn] = v;
-    b->rn++;
+    if (!b->rc)
+        b->rc = sched_row_put(&b->row, col, v);
 }
 
 /* Add the row lo <= (the row put since row_begin) <= hi, named fmt. */
@@ -136,7 +123,7 @@ __attribute__((format(printf, 4, 5))) static void row_end(struct mb *b, double l
     va_start(ap, fmt);
     const char *name = vname(b, buf, sizeof buf, fmt, ap);
     va_end(ap);
-    int r = solver_add_row(b->m, b->rn, b->ri, b->rv, lo, hi, name);
+    int r = solver_add_row(b->m, b->row.n, b->row.ri, b->row.rv, lo, hi, name);
     if (r < 0)
         b->rc = r == SOLVER_ENOMEM ? SCHED_ENOMEM : SCHED_ESOLVER;
 }
@@ -554,7 +541,7 @@ static void build_nights(struct mb *b)
         for (int e = d; e <= d + mn; e++)
             for (size_t p = 0; p < np; p++)
                 row_put(b, ocol(b, e, (int)p), 1);
-        if (b->rn > (size_t)mn)
+        if (b->row.n > (size_t)mn)
             row_end(b, -SOLVER_INF, mn, "nights_%s", tag_day(b, d).s);
     }
 }
@@ -608,7 +595,7 @@ static void build_day_choice(struct mb *b)
                     row_put(b, x->cands[k].col, 1);
                     fixed |= x->cands[k].fixed;
                 }
-            if (!b->rn || fixed)
+            if (!b->row.n || fixed)
                 continue;
             struct tag t = tag_day(b, d);
             int y = add_col(b, 0, 1, 0, true, "y_%s_%s", c->visits[v].id, t.s);
@@ -636,7 +623,7 @@ static void build_trip_links(struct mb *b)
                     place = cd->place;
                 }
             }
-            if (!b->rn)
+            if (!b->row.n)
                 continue;
             for (size_t i = b->wday0[d]; i < b->wday0[d] + b->wdayn[d]; i++)
                 if (route_has(&b->w[i], place))
@@ -1030,7 +1017,7 @@ static void build_same_day(struct mb *b)
             for (size_t k = x->vfirst[o]; k < x->vfirst[o] + x->vcount[o]; k++)
                 if (x->cands[k].day == d)
                     row_put(b, x->cands[k].col, -1);
-            if (b->rn)
+            if (b->row.n)
                 row_end(b, 0, 0, "same_%s_%s_%s", c->visits[v].id, c->visits[o].id,
                         tag_day(b, d).s);
         }
@@ -1083,7 +1070,7 @@ static void build_days(struct mb *b)
             }
             int cap = f->max_clinic_minutes_per_day > fixed_min ? f->max_clinic_minutes_per_day
                                                                 : fixed_min;
-            if (b->rn)
+            if (b->row.n)
                 row_end(b, -SOLVER_INF, cap, "limit_%s_minutes", tag_day(b, d).s);
         }
         if (b->ocol) {
@@ -1098,11 +1085,11 @@ static void build_days(struct mb *b)
                         if (cd->day == d && cd->mode != SCHED_IN_PERSON)
                             row_put(b, cd->col, 1);
                     }
-                    if (!b->rn)
+                    if (!b->row.n)
                         continue;
-                    size_t before = b->rn;
+                    size_t before = b->row.n;
                     put_nights(b, night, 1);
-                    if (b->rn > before)
+                    if (b->row.n > before)
                         row_end(b, -SOLVER_INF, 1, "awaynight_%s_%s_%s", c->visits[v].id,
                                 tag_day(b, d).s, side == 0 ? "before" : "after");
                 }
@@ -1129,8 +1116,7 @@ static void mb_free(struct mb *b)
     free(b->dayn);
     free(b->dpl);
     free(b->dpl_seen);
-    free(b->ri);
-    free(b->rv);
+    sched_row_free(&b->row);
     memset(b, 0, sizeof(*b));
 }
 

@@ -247,3 +247,32 @@ int sched_impossible(const struct sched_case *c, struct sched_unscheduled **out,
     *n = k;
     return SCHED_OK;
 }
+
+void sched_row_clear(struct sched_row *r)
+{
+    r->n = 0;
+}
+
+int sched_row_put(struct sched_row *r, int col, double v)
+{
+    if (col < 0)
+        return 0;
+    size_t ci = r->cap, cv = r->cap;
+    if (cal_grow(&r->ri, &ci, r->n + 1, sizeof *r->ri) ||
+        cal_grow(&r->rv, &cv, r->n + 1, sizeof *r->rv))
+        return SCHED_ENOMEM;
+    r->cap = ci < cv ? ci : cv;
+    r->ri[r->n] = col;
+    r->rv[r->n] = v;
+    r->n++;
+    return 0;
+}
+
+void sched_row_free(struct sched_row *r)
+{
+    free(r->ri);
+    free(r->rv);
+    r->ri = NULL;
+    r->rv = NULL;
+    r->n = r->cap = 0;
+}

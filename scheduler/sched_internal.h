@@ -169,4 +169,19 @@ int batch_capacity_bound(const sched_batch *b, const bool *active, double *out);
  * SCHED_REASON_CAPACITY. */
 int batch_explain_capacity(const sched_batch *b, size_t f, struct sched_plan *p);
 
+/* A row being built for solver_add_row: column indices and coefficients,
+ * grown as terms are put (plan.c). */
+struct sched_row {
+    int *ri;
+    double *rv;
+    size_t n, cap;
+};
+/* Empty the row (keeps its memory). */
+void sched_row_clear(struct sched_row *r);
+/* Add the term v * column col; a negative col is skipped. SCHED_ENOMEM when
+ * the row cannot grow (the row is unchanged). */
+int sched_row_put(struct sched_row *r, int col, double v);
+/* Free the row's memory. */
+void sched_row_free(struct sched_row *r);
+
 #endif
