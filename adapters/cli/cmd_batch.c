@@ -502,13 +502,25 @@ static void print_components(const struct adapt_caseload *cl, const int *comp, s
     }
 }
 
+/* The key of the providers' calendar UIDs: the one an earlier batch plan in
+ * OUT keeps in its caseload-plan.json (so re-planning keeps every UID), else
+ * a new random one. */
+static int settle_uid_key(const char *out, char *key, size_t size, struct careday_error *err)
+{
+    char earlier[4200];
+    snprintf(earlier, sizeof earlier, "%s/caseload-plan.json", out);
+    if (is_file(earlier) && out_uid_key_of_plan(earlier, key, size) == 0)
+        return 0;
+    return out_uid_key_new(key, size, err);
+}
+
 /* Every family's files, the providers' calendars, caseload-plan.json and
  * report.html into dir. */
 static int write_all(const char *dir, const struct batch_args *a, const struct adapt_caseload *cl,
                      const sched_batch *b, struct sched_batch_result *res, const bool *active,
-                     cal_time now, long load_ms, struct careday_error *err)
+                     cal_time now, long load_ms, const char *uid_key, struct careday_error *err)
 {
-    struct out_options oo = {0};
+    struct out_options oo = {0}, po;
     struct out_batch_family *fam = calloc(cl->n, sizeof *fam);
     char(*names)[600] = calloc(cl->n, sizeof *names);
     const struct sched_case **cases = calloc(cl->n, sizeof *cases);
@@ -557,8 +569,12 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
             .baseline = res->baseline[f],
         };
     }
+    /* Only the providers' calendars and caseload-plan.json see the UID key:
+     * family plan.json files stay the same from run to run. */
+    po = oo;
+    po.uid_key = uid_key;
     if (!rc)
-        rc = out_write_provider_calendars(dir, cases, res->plans, cl->n, &oo, err);
+        rc = out_write_provider_calendars(dir, cases, res->plans, cl->n, &po, err);
     if (!rc) {
         struct out_batch ob = {
             .caseload = cl->path,
@@ -580,6 +596,7 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
             .accepted = res->accepted,
             .conflicts = sched_batch_conflicts(b, res->plans),
             .stopped_by_time = res->stopped_by_time,
+            .uid_key = uid_key,
         };
         rc = out_write_caseload(dir, &ob, err);
     }
@@ -655,7 +672,7 @@ int cli_batch(int argc, char **argv)
     struct sched_batch_result res = {0};
     int *comp = NULL;
     bool *active = NULL;
-    char staging[4200] = "";
+    char staging[4200] = "", uid_key[2 * OUT_UID_KEY_BYTES + 1];
     cal_time now;
     double t0 = mono_s();
     long load_ms = 0;
@@ -751,8 +768,9 @@ int cli_batch(int argc, char **argv)
                           conflicts, conflicts == 1 ? "" : "s");
         goto fail;
     }
-    if ((rc = make_staging(a.out, staging, sizeof staging, &err)) ||
-        (rc = write_all(staging, &a, &cl, b, &res, active, now, load_ms, &err)) ||
+    if ((rc = settle_uid_key(a.out, uid_key, sizeof uid_key, &err)) ||
+        (rc = make_staging(a.out, staging, sizeof staging, &err)) ||
+        (rc = write_all(staging, &a, &cl, b, &res, active, now, load_ms, uid_key, &err)) ||
         (rc = publish(staging, a.out, &err))) {
         if (rc != ADAPT_EINPUT && rc != ADAPT_EFETCH)
             rc = ADAPT_EINTERNAL;
