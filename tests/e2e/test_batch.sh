@@ -320,6 +320,29 @@ PYEOF
 disagree capacity 'p["capacity"] = 2'
 disagree in_person.available 'p["in_person"]["hours"][0]["to"] = "09:45"'
 
+# Two families' fixed bookings hold one provider at once: bad input, before planning.
+mkdir -p "$tmp/dbl"
+cp "$DATA/one-slot/"*.json "$tmp/dbl/"
+$PY - "$tmp/dbl" <<'PYEOF'
+import json, sys
+for name in ("ben.json", "ana.json"):
+    path = sys.argv[1] + "/" + name
+    c = json.load(open(path))
+    c["booked"] = [{"id": name[:3] + "-neuro-old", "provider": "neuro",
+                    "start": "2026-12-08T08:00:00-05:00", "minutes": 40}]
+    json.dump(c, open(path, "w"))
+PYEOF
+"$CAREDAY" batch "$tmp/dbl/caseload.json" -o "$tmp/dbl-out" >/dev/null 2>"$tmp/dbl.err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q 'ana\.json: booked\[0\]' "$tmp/dbl.err" && grep -q 'ben\.json' "$tmp/dbl.err" &&
+    grep -q 'ana-neuro-old' "$tmp/dbl.err" && grep -q 'ben-neuro-old' "$tmp/dbl.err" &&
+    grep -q '2026-12-08T08:00' "$tmp/dbl.err" && [ ! -e "$tmp/dbl-out" ]; then
+    ok "two families' fixed bookings over capacity: exit 2 naming both files and bookings"
+else
+    bad "fixed bookings over capacity: exit $rc"
+    sed 's/^/    /' "$tmp/dbl.err"
+fi
+
 mkdir -p "$tmp/missing"
 cp "$DATA/one-slot/"*.json "$tmp/missing/"
 echo '{"careday": 1, "name": "m", "cases": ["ben.json", "nobody.json"]}' >"$tmp/missing/caseload.json"
