@@ -189,7 +189,7 @@ done:
 /* Columns and fixed bookings of one provider, sorted by start. */
 struct titem {
     cal_time s, e;
-    long idx; /* column, or -1 - fixed booking */
+    long idx; /* a column (of t->col, then of the LP), or -1 - fixed booking */
 };
 
 static int cmp_titem(const void *a, const void *b)
@@ -197,12 +197,14 @@ static int cmp_titem(const void *a, const void *b)
     const struct titem *x = a, *y = b;
     if (x->s != y->s)
         return x->s < y->s ? -1 : 1;
+    if (x->e != y->e)
+        return x->e < y->e ? -1 : 1;
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 /* Rows "at most cap patients at every instant" over items (sorted by
- * start): one at each start after which an item ends before the next start
- * (a maximal set of overlapping items), fixed bookings taking their place
+ * start; idx an LP column, or -1 - a fixed booking): one at each start after which an item ends
+ * before the next start (a maximal set of overlapping items), fixed bookings taking their place
  * from cap. */
 static int capacity_rows(struct tbuild *t, solver_model *m, const struct titem *it, size_t n,
                          int cap, size_t *act)
@@ -228,8 +230,8 @@ static int capacity_rows(struct tbuild *t, solver_model *m, const struct titem *
             else
                 ncols++;
         }
-        if (ncols == 0 || (int)ncols <= cap - fixed)
-            continue;
+        if (ncols == 0)
+            continue; /* (an aggregate may stand for several visits: no row is spared) */
         /* The next start sees the same items and more: its row is at least as
          * strong unless a fixed booking starts there (then both are kept). */
         if (next < min_end) {
@@ -245,7 +247,7 @@ static int capacity_rows(struct tbuild *t, solver_model *m, const struct titem *
         size_t nz = 0;
         for (size_t j = 0; j < na; j++)
             if (it[act[j]].idx >= 0) {
-                t->cols[nz] = t->col[it[act[j]].idx].lp;
+                t->cols[nz] = (int)it[act[j]].idx;
                 t->vals[nz++] = 1;
             }
         double hi = cap - fixed > 0 ? cap - fixed : 0;
@@ -316,13 +318,45 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
                 break;
             it[nit++] = (struct titem){t->fix[k].s, t->fix[k].e, -1 - (long)k};
         }
+    /* One aggregate column y per distinct time of the candidates: the
+     * visits started then sum to at most y, and the capacity rows hold the
+     * y's. The LP is the same; its rows stay short however many families
+     * share the provider. Fixed bookings stay items of their own. */
+    size_t ny = 0;
     if (!rc && nit > 0) {
         qsort(it, nit, sizeof *it, cmp_titem);
         if (!(act = cal_malloc(nit * sizeof *act)))
             rc = SCHED_ENOMEM;
-        else
-            rc = capacity_rows(t, m, it, nit, sched_batch_capacity(b, (size_t)g), act);
     }
+    for (size_t i = 0; i < nit && !rc;) {
+        if (it[i].idx < 0) {
+            it[ny++] = it[i++];
+            continue;
+        }
+        size_t j = i;
+        while (j < nit && it[j].idx >= 0 && it[j].s == it[i].s && it[j].e == it[i].e)
+            j++;
+        int y = solver_add_col(m, 0, SOLVER_INF, 0, false, NULL);
+        if (y < 0 || (rc = need_nz(t, j - i + 1))) {
+            rc = SCHED_ENOMEM;
+            break;
+        }
+        size_t nz = 0;
+        for (size_t k = i; k < j; k++, nz++) {
+            t->cols[nz] = t->col[it[k].idx].lp;
+            t->vals[nz] = 1;
+        }
+        t->cols[nz] = y;
+        t->vals[nz++] = -1;
+        if (solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, 0, NULL) < 0) {
+            rc = SCHED_ENOMEM;
+            break;
+        }
+        it[ny++] = (struct titem){it[i].s, it[i].e, y};
+        i = j;
+    }
+    if (!rc && ny > 0)
+        rc = capacity_rows(t, m, it, ny, sched_batch_capacity(b, (size_t)g), act);
     *placed = all; /* no proof: every visit counts as placed */
     if (!rc && ncol > 0) {
         struct solver_params sp;
