@@ -9,6 +9,7 @@
 #include "adapters/adapters.h"
 #include "adapters/json_file.h"
 #include "adapters/output/out_ics_internal.h"
+#include "calendars/util.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -37,14 +38,14 @@ void out_withdrawn_free(struct out_withdrawn *w)
 
 static char *dup_or_null(const char *s)
 {
-    return s ? strdup(s) : NULL;
+    return s ? cal_strdup(s) : NULL;
 }
 
 /* Append e (its owned fields move into w); ADAPT_EINTERNAL when out of
  * memory (e's fields are freed then). */
 static int push(struct out_withdrawn *w, struct out_gone *e, struct careday_error *err)
 {
-    struct out_gone *v = realloc(w->v, (w->n + 1) * sizeof *v);
+    struct out_gone *v = cal_realloc(w->v, (w->n + 1) * sizeof *v);
     if (!v) {
         free(e->visit);
         free(e->provider);
@@ -120,7 +121,7 @@ static int read_trips(const json_t *root, const char *path, struct prev_trip **o
         return careday_fail(err, ADAPT_EINPUT, path, 0, "trips",
                             "expected the array of trips of a careday plan.json");
     size_t m = json_array_size(arr);
-    struct prev_trip *v = calloc(m ? m : 1, sizeof *v);
+    struct prev_trip *v = cal_calloc(m ? m : 1, sizeof *v);
     if (!v)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     int rc = 0;
@@ -404,7 +405,7 @@ static int fresh_visits(const struct sched_case *c, const struct sched_changes *
         const char *prov = q->provider_id;
         if (!prov && q->visit >= 0)
             prov = c->providers[c->visits[q->visit].provider].id;
-        g.visit = strdup(q->visit_id);
+        g.visit = cal_strdup(q->visit_id);
         g.provider = dup_or_null(prov);
         g.place = dup_or_null(q->place_id);
         if (!g.visit || (prov && !g.provider) || (q->place_id && !g.place)) {
@@ -425,7 +426,7 @@ int out_withdrawn_build(const struct sched_case *c, const struct sched_plan *pla
                         struct careday_error *err)
 {
     memset(w, 0, sizeof *w);
-    w->trip_seq = calloc(plan->ntrips + 1, sizeof *w->trip_seq);
+    w->trip_seq = cal_calloc(plan->ntrips + 1, sizeof *w->trip_seq);
     if (!w->trip_seq)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     if (!o || !o->previous_plan)
