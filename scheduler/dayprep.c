@@ -7,6 +7,7 @@
  * that runs out of nodes proves nothing and adds no row.
  */
 #include "scheduler/days.h"
+#include "calendars/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,8 @@ static size_t put_nights(const struct dmaster *dm, int night, double sign, int *
 static int add_conflict(struct dmaster *dm, const size_t *gs, size_t k, int d, int c, bool nights)
 {
     size_t np = dm->x->c->nplaces;
-    int *cols = malloc((k + 2 * np + 1) * sizeof(int));
-    double *vals = malloc((k + 2 * np + 1) * sizeof(double));
+    int *cols = cal_malloc((k + 2 * np + 1) * sizeof(int));
+    double *vals = cal_malloc((k + 2 * np + 1) * sizeof(double));
     if (!cols || !vals) {
         free(cols);
         free(vals);

@@ -285,7 +285,7 @@ static int copy_file(const char *from, const char *to, struct careday_error *err
     for (;;) {
         if (n == cap) {
             cap = cap ? cap * 2 : 65536;
-            char *p = realloc(data, cap);
+            char *p = cal_realloc(data, cap);
             if (!p) {
                 free(data);
                 fclose(f);
@@ -407,8 +407,8 @@ static int cmd_merge(const struct batch_args *a)
 {
     struct careday_error err = {0};
     char staging[4200] = "", out[4096];
-    const char **docs = calloc(a->nmerge, sizeof *docs);
-    char **paths = calloc(a->nmerge, sizeof *paths);
+    const char **docs = cal_calloc(a->nmerge, sizeof *docs);
+    char **paths = cal_calloc(a->nmerge, sizeof *paths);
     int rc = 0;
     snprintf(out, sizeof out, "%s", a->out);
     if (!docs || !paths) {
@@ -417,7 +417,7 @@ static int cmd_merge(const struct batch_args *a)
     }
     for (size_t i = 0; i < a->nmerge && !rc; i++) {
         size_t n = strlen(a->merge[i]) + sizeof "/caseload-plan.json";
-        paths[i] = malloc(n);
+        paths[i] = cal_malloc(n);
         if (!paths[i]) {
             rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
             break;
@@ -509,9 +509,9 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
                      cal_time now, long load_ms, struct careday_error *err)
 {
     struct out_options oo = {0};
-    struct out_batch_family *fam = calloc(cl->n, sizeof *fam);
-    char(*names)[600] = calloc(cl->n, sizeof *names);
-    const struct sched_case **cases = calloc(cl->n, sizeof *cases);
+    struct out_batch_family *fam = cal_calloc(cl->n, sizeof *fam);
+    char(*names)[600] = cal_calloc(cl->n, sizeof *names);
+    const struct sched_case **cases = cal_calloc(cl->n, sizeof *cases);
     int rc = 0;
     size_t nf = 0;
     oo.now = now;
@@ -675,9 +675,9 @@ int cli_batch(int argc, char **argv)
     if (rc)
         goto fail;
     load_ms = (long)((mono_s() - t0) * 1000 + 0.5);
-    cases = calloc(cl.n, sizeof *cases);
-    comp = calloc(cl.n, sizeof *comp);
-    active = calloc(cl.n, sizeof *active);
+    cases = cal_calloc(cl.n, sizeof *cases);
+    comp = cal_calloc(cl.n, sizeof *comp);
+    active = cal_calloc(cl.n, sizeof *active);
     if (!cases || !comp || !active) {
         rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto fail;

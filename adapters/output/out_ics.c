@@ -13,6 +13,7 @@
 #include "adapters/output/i18n.h"
 #include "adapters/output/out_ics_internal.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 
@@ -864,7 +865,7 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
     rc = i18n_open("en", o->messages_dir, &provider_cat, err);
     if (rc)
         goto done;
-    seq = calloc(plan->nappts ? plan->nappts : 1, sizeof *seq);
+    seq = cal_calloc(plan->nappts ? plan->nappts : 1, sizeof *seq);
     if (!seq) {
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto done;
@@ -986,7 +987,7 @@ int out_write_provider_calendars(const char *dir, const struct sched_case *const
     char path[OUT_PATH_MAX];
     for (size_t f = 0; f < n; f++)
         total += plans[f] ? plans[f]->nappts : 0;
-    struct batch_event *ev = malloc((total ? total : 1) * sizeof *ev);
+    struct batch_event *ev = cal_malloc((total ? total : 1) * sizeof *ev);
     if (!ev)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     int rc = i18n_open("en", o->messages_dir, &cat, err);
