@@ -179,6 +179,55 @@ static void test_fixed_booking_holds_time(void **state)
     free_case(b2);
 }
 
+static void make_fixed(struct sched_case *c, int32_t day, int minute)
+{
+    struct sched_visit *v = &c->visits[0];
+    v->booked = true;
+    v->movable = false;
+    v->booked_start = cal_tz_local_to_utc(c->tz, day, minute);
+    v->booked_mode = SCHED_IN_PERSON;
+}
+
+/* Fixed bookings of several families over a provider's capacity are found
+ * before planning, naming the booking that goes over and one already there;
+ * up to capacity, or touching end to start, they are not. */
+static void test_fixed_overbooked(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1), D(12, 3)};
+    struct sched_case *c[3];
+    for (int i = 0; i < 3; i++)
+        c[i] = one_visit_family(i == 0 ? "a" : i == 1 ? "b" : "c", days, 2, 2);
+    make_fixed(c[0], D(12, 1), 9 * 60);
+    make_fixed(c[1], D(12, 1), 9 * 60 + 20); /* overlaps a's 09:00-09:40 */
+    make_fixed(c[2], D(12, 1), 9 * 60 + 40); /* touches a's end, overlaps b's */
+    const struct sched_case *cases[] = {c[0], c[1], c[2]};
+    sched_batch *b = NULL;
+    struct sched_batch_overbooking ob;
+    assert_int_equal(sched_batch_new(cases, 3, &b, NULL, NULL), 0);
+    /* Capacity 2: at most two at once (a+b, then b+c). */
+    assert_false(sched_batch_fixed_overbooked(b, NULL, &ob));
+    sched_batch_free(b);
+
+    /* Capacity 1: b goes over a's booking. */
+    for (int i = 0; i < 3; i++)
+        c[i]->providers[0].capacity = 1;
+    assert_int_equal(sched_batch_new(cases, 3, &b, NULL, NULL), 0);
+    assert_true(sched_batch_fixed_overbooked(b, NULL, &ob));
+    assert_int_equal(ob.case_a, 0);
+    assert_int_equal(ob.case_b, 1);
+    assert_int_equal(ob.visit_a, 0);
+    assert_int_equal(ob.visit_b, 0);
+    assert_int_equal(ob.provider, 0);
+    assert_int_equal(ob.load, 2);
+    /* Without b, a and c only touch. */
+    bool active[] = {true, false, true};
+    assert_false(sched_batch_fixed_overbooked(b, active, &ob));
+    sched_batch_free(b);
+    for (int i = 0; i < 3; i++)
+        free_case(c[i]);
+}
+
 /* One provider id, two capacities: bad input naming both cases. */
 static void test_mismatch(void **state)
 {
@@ -277,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_two_families_two_slots),
         cmocka_unit_test(test_capacity_two),
         cmocka_unit_test(test_fixed_booking_holds_time),
+        cmocka_unit_test(test_fixed_overbooked),
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_components),
         cmocka_unit_test(test_pack),
