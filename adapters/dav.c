@@ -5,6 +5,7 @@
  * parser never loads a DTD, substitutes no entity and opens no network.
  */
 #include "adapters/http.h"
+#include "calendars/util.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -42,7 +43,7 @@ static char *text(const xmlNode *n)
     e = s + strlen(s);
     while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
         e--;
-    out = malloc((size_t)(e - s) + 1);
+    out = cal_malloc((size_t)(e - s) + 1);
     if (out) {
         memcpy(out, s, (size_t)(e - s));
         out[e - s] = '\0';
@@ -176,7 +177,7 @@ int dav_parse_multistatus(const char *body, size_t len, const char *name, struct
         }
         if (rc == 0 && d.n == d.cap) {
             size_t cap = d.cap ? d.cap * 2 : 16;
-            struct dav_item *v = realloc(d.v, cap * sizeof *v);
+            struct dav_item *v = cal_realloc(d.v, cap * sizeof *v);
             if (!v)
                 rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
             else {

@@ -7,6 +7,7 @@
  */
 #include "adapters/http.h"
 #include "adapters/json_file.h"
+#include "calendars/util.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -126,7 +127,7 @@ static char *url_part(CURLU *u, CURLUPart what)
     char *s = NULL, *copy;
     if (curl_url_get(u, what, &s, what == CURLUPART_PORT ? CURLU_DEFAULT_PORT : 0) != CURLUE_OK)
         return NULL;
-    copy = strdup(s);
+    copy = cal_strdup(s);
     curl_free(s);
     return copy;
 }
@@ -160,7 +161,7 @@ char *http_resolve(const char *base, const char *ref)
     if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
         curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) {
-        out = strdup(s);
+        out = cal_strdup(s);
         curl_free(s);
     }
     curl_url_cleanup(u);
@@ -180,11 +181,11 @@ static char *without_userinfo(const char *url)
         curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
         curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) {
-        out = strdup(s);
+        out = cal_strdup(s);
         curl_free(s);
     }
     curl_url_cleanup(u);
-    return out ? out : strdup(url);
+    return out ? out : cal_strdup(url);
 }
 
 static bool has_userinfo(const char *url)
@@ -242,7 +243,7 @@ static size_t sink_write(char *ptr, size_t size, size_t nmemb, void *ud)
         char *p;
         while (cap < b->len + n + 1)
             cap *= 2;
-        p = realloc(b->data, cap);
+        p = cal_realloc(b->data, cap);
         if (!p)
             return 0;
         b->data = p;
@@ -272,7 +273,7 @@ static char *header_value(const char *line, size_t n, const char *name)
         v++;
     while (e > v && (e[-1] == '\r' || e[-1] == '\n' || e[-1] == ' '))
         e--;
-    out = malloc((size_t)(e - v) + 1);
+    out = cal_malloc((size_t)(e - v) + 1);
     if (out) {
         memcpy(out, v, (size_t)(e - v));
         out[e - v] = '\0';
@@ -399,7 +400,7 @@ int http_perform(const struct http_request *rq, struct http_response *rs, struct
     const char *what = rq->what ? rq->what : "the calendar";
     const char *method = rq->method ? rq->method : "GET";
     char shown[512], errbuf[CURL_ERROR_SIZE];
-    char *url = strdup(rq->url), *bearer = NULL;
+    char *url = cal_strdup(rq->url), *bearer = NULL;
     struct curl_slist *hl = NULL;
     struct sink b = {0};
     struct heads h = {0};
@@ -414,7 +415,7 @@ int http_perform(const struct http_request *rq, struct http_response *rs, struct
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     if (rq->bearer) {
         size_t n = strlen(rq->bearer) + sizeof "Authorization: Bearer ";
-        if (!(bearer = malloc(n))) {
+        if (!(bearer = cal_malloc(n))) {
             rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
             goto done;
         }
@@ -518,7 +519,8 @@ int http_perform(const struct http_request *rq, struct http_response *rs, struct
             free(url);
             /* The user and password given for the first server go to the
              * same server again, in the URL only if they came that way. */
-            if (!(url = creds && has_userinfo(rq->url) ? strdup(next) : without_userinfo(next))) {
+            if (!(url =
+                      creds && has_userinfo(rq->url) ? cal_strdup(next) : without_userinfo(next))) {
                 rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
                 goto done;
             }
@@ -539,10 +541,10 @@ int http_perform(const struct http_request *rq, struct http_response *rs, struct
         }
         rs->status = status;
         if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
-            rs->content_type = strdup(ct);
+            rs->content_type = cal_strdup(ct);
         break;
     }
-    if (!b.data && !(b.data = calloc(1, 1))) {
+    if (!b.data && !(b.data = cal_calloc(1, 1))) {
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto done;
     }
@@ -661,7 +663,7 @@ static void cached_free(struct cached *c)
 static char *json_dup(const json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
-    return s ? strdup(s) : NULL;
+    return s ? cal_strdup(s) : NULL;
 }
 
 static bool cache_load(const char *dir, const char *key, struct cached *out)
@@ -774,7 +776,7 @@ static int from_cache(struct cached *c, const char *url, long long now, struct h
     rs->age_s = now > c->checked ? now - c->checked : 0;
     rs->final_url = c->final_url;
     memset(c, 0, sizeof *c);
-    if (!rs->final_url && !(rs->final_url = strdup(url))) {
+    if (!rs->final_url && !(rs->final_url = cal_strdup(url))) {
         http_response_free(rs);
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     }

@@ -5,6 +5,7 @@
  * itself never goes into any argv, message or file.
  */
 #include "adapters/http.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +37,7 @@ int secret_from_env(const char *var, char **out, struct careday_error *err)
     if (!v || !*v)
         return careday_fail(err, ADAPT_EINPUT, NULL, 0, NULL,
                             "the environment variable %s holding the password is not set", var);
-    if (!(*out = strdup(v)))
+    if (!(*out = cal_strdup(v)))
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     return 0;
 }
@@ -137,7 +138,7 @@ int secret_from_cmd(const char *const *argv, char **out, struct careday_error *e
     else if (!buf[0])
         rc = careday_fail(err, ADAPT_EFETCH, NULL, 0, NULL,
                           "password_cmd \"%s\" printed no password", argv[0]);
-    else if (!(*out = strdup(buf)))
+    else if (!(*out = cal_strdup(buf)))
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     memset(buf, 0, sizeof buf);
     return rc;

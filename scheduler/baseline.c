@@ -9,6 +9,7 @@
  * It uses the same candidates as the model, so both agree on feasibility.
  */
 #include "scheduler/sched_internal.h"
+#include "calendars/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -216,11 +217,11 @@ int sched_baseline_ctx(const struct sched_ctx *x, struct sched_plan **out)
     const struct sched_case *c = x->c;
     struct bl s = {.x = x, .c = c};
     size_t nv = c->nvisits;
-    s.chosen = malloc((nv + 1) * sizeof(int));
-    s.done = calloc(nv + 1, sizeof(bool));
-    s.committed = malloc((nv + 1) * sizeof(size_t));
-    int *order = malloc((nv + 1) * sizeof(int));
-    bool *placed = calloc(nv + 1, sizeof(bool));
+    s.chosen = cal_malloc((nv + 1) * sizeof(int));
+    s.done = cal_calloc(nv + 1, sizeof(bool));
+    s.committed = cal_malloc((nv + 1) * sizeof(size_t));
+    int *order = cal_malloc((nv + 1) * sizeof(int));
+    bool *placed = cal_calloc(nv + 1, sizeof(bool));
     struct sched_plan *p = plan_new();
     int rc = SCHED_ENOMEM;
     if (!s.chosen || !s.done || !s.committed || !order || !placed || !p)

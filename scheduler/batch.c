@@ -8,6 +8,7 @@
  * doctor are the same person's time). batch_search.c drives the moves.
  */
 #include "scheduler/sched_internal.h"
+#include "calendars/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -136,7 +137,7 @@ static const char *provider_mismatch(const struct sched_case *a, const struct sc
 int sched_batch_new(const struct sched_case *const *cases, size_t n, sched_batch **out,
                     struct sched_batch_mismatch *mm, struct careday_error *err)
 {
-    sched_batch *b = calloc(1, sizeof *b);
+    sched_batch *b = cal_calloc(1, sizeof *b);
     size_t total = 0;
     int *first_case = NULL, *first_prov = NULL;
     if (!b)
@@ -145,16 +146,16 @@ int sched_batch_new(const struct sched_case *const *cases, size_t n, sched_batch
     b->n = n;
     for (size_t f = 0; f < n; f++)
         total += cases[f]->nproviders;
-    b->pmap = calloc(n ? n : 1, sizeof *b->pmap);
-    b->pid = calloc(total ? total : 1, sizeof *b->pid);
-    b->capacity = calloc(total ? total : 1, sizeof *b->capacity);
-    first_case = calloc(total ? total : 1, sizeof *first_case);
-    first_prov = calloc(total ? total : 1, sizeof *first_prov);
+    b->pmap = cal_calloc(n ? n : 1, sizeof *b->pmap);
+    b->pid = cal_calloc(total ? total : 1, sizeof *b->pid);
+    b->capacity = cal_calloc(total ? total : 1, sizeof *b->capacity);
+    first_case = cal_calloc(total ? total : 1, sizeof *first_case);
+    first_prov = cal_calloc(total ? total : 1, sizeof *first_prov);
     if (!b->pmap || !b->pid || !b->capacity || !first_case || !first_prov)
         goto oom;
     for (size_t f = 0; f < n; f++) {
         const struct sched_case *c = cases[f];
-        b->pmap[f] = calloc(c->nproviders ? c->nproviders : 1, sizeof(int));
+        b->pmap[f] = cal_calloc(c->nproviders ? c->nproviders : 1, sizeof(int));
         if (!b->pmap[f])
             goto oom;
         for (size_t p = 0; p < c->nproviders; p++) {
@@ -211,7 +212,7 @@ static int uf_find(int *parent, int i)
 
 size_t sched_batch_components(const sched_batch *b, int *comp)
 {
-    int *parent = malloc((b->n + b->np + 1) * sizeof(int));
+    int *parent = cal_malloc((b->n + b->np + 1) * sizeof(int));
     size_t ncomp = 0;
     if (!parent) {
         /* Without memory, one component is always correct. */
@@ -232,7 +233,7 @@ size_t sched_batch_components(const sched_batch *b, int *comp)
                 parent[x < y ? y : x] = x < y ? x : y;
         }
     }
-    int *label = malloc((b->n + 1) * sizeof(int));
+    int *label = cal_malloc((b->n + 1) * sizeof(int));
     for (size_t f = 0; f < b->n; f++)
         comp[f] = -1;
     for (size_t f = 0; f < b->n; f++) {
@@ -275,7 +276,7 @@ static int holds_add_plan(const sched_batch *b, struct holds *h, size_t f,
     for (size_t i = 0; i < p->nappts; i++) {
         if (h->n == h->cap) {
             size_t nc = h->cap ? h->cap * 2 : 256;
-            struct sched_hold *v = realloc(h->v, nc * sizeof *v);
+            struct sched_hold *v = cal_realloc(h->v, nc * sizeof *v);
             if (!v)
                 return SCHED_ENOMEM;
             h->v = v;
@@ -343,7 +344,7 @@ static long over_level(const struct sched_hold *h, size_t nh, int g, const bool 
             m++;
     if (m < (size_t)level)
         return 0;
-    struct tev *ev = malloc(2 * m * sizeof *ev);
+    struct tev *ev = cal_malloc(2 * m * sizeof *ev);
     if (!ev)
         return -1;
     size_t k = 0;
@@ -398,9 +399,9 @@ static int residual_case(const sched_batch *b, size_t f, const struct sched_hold
     const struct sched_case *c = b->cases[f];
     size_t np = c->nproviders ? c->nproviders : 1;
     *out = *c;
-    out->providers = calloc(np, sizeof *out->providers);
-    out->visits = calloc(c->nvisits ? c->nvisits : 1, sizeof *out->visits);
-    struct cal_set *full = calloc(np, sizeof *full);
+    out->providers = cal_calloc(np, sizeof *out->providers);
+    out->visits = cal_calloc(c->nvisits ? c->nvisits : 1, sizeof *out->visits);
+    struct cal_set *full = cal_calloc(np, sizeof *full);
     int rc = SCHED_OK;
     if (!out->providers || !out->visits || !full) {
         free(full);
@@ -465,6 +466,72 @@ static bool plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p
     return true;
 }
 
+/* ---- fixed bookings over capacity ------------------------------------------ */
+
+struct fixed_ref {
+    int provider;
+    size_t family, visit;
+    cal_time start, end;
+};
+
+static int cmp_fixed(const void *a, const void *b)
+{
+    const struct fixed_ref *x = a, *y = b;
+    if (x->provider != y->provider)
+        return x->provider < y->provider ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    return (x->visit > y->visit) - (x->visit < y->visit);
+}
+
+bool sched_batch_fixed_overbooked(const sched_batch *b, const bool *active,
+                                  struct sched_batch_overbooking *ob)
+{
+    size_t n = 0, k = 0;
+    for (size_t f = 0; f < b->n; f++)
+        if (!active || active[f])
+            for (size_t v = 0; v < b->cases[f]->nvisits; v++)
+                n += b->cases[f]->visits[v].booked && !b->cases[f]->visits[v].movable;
+    if (n < 2)
+        return false;
+    struct fixed_ref *r = cal_malloc(n * sizeof *r);
+    if (!r)
+        return false; /* the plan's own capacity check still stops it */
+    for (size_t f = 0; f < b->n; f++) {
+        if (active && !active[f])
+            continue;
+        const struct sched_case *c = b->cases[f];
+        for (size_t v = 0; v < c->nvisits; v++) {
+            const struct sched_visit *w = &c->visits[v];
+            if (w->booked && !w->movable)
+                r[k++] = (struct fixed_ref){b->pmap[f][w->provider], f, v, w->booked_start,
+                                            w->booked_start + (cal_time)w->minutes * 60};
+        }
+    }
+    qsort(r, n, sizeof *r, cmp_fixed);
+    /* The load is highest at some booking's start: count there the bookings
+     * of the same provider that started before it and still run. */
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++) {
+        int load = 1;
+        size_t first = i;
+        for (size_t j = i; j-- > 0 && r[j].provider == r[i].provider;)
+            if (r[j].end > r[i].start) {
+                load++;
+                first = j;
+            }
+        if (load > b->capacity[r[i].provider]) {
+            *ob = (struct sched_batch_overbooking){r[first].family, r[first].visit, r[i].family,
+                                                   r[i].visit,      r[i].provider,  load};
+            found = true;
+        }
+    }
+    free(r);
+    return found;
+}
+
 /* ---- the batch baseline ---------------------------------------------------- */
 
 /* The fixed (not movable) bookings of family f as holds. */
@@ -477,7 +544,7 @@ static int holds_add_fixed(const sched_batch *b, struct holds *h, size_t f)
             continue;
         if (h->n == h->cap) {
             size_t nc = h->cap ? h->cap * 2 : 256;
-            struct sched_hold *x = realloc(h->v, nc * sizeof *x);
+            struct sched_hold *x = cal_realloc(h->v, nc * sizeof *x);
             if (!x)
                 return SCHED_ENOMEM;
             h->v = x;
@@ -505,7 +572,7 @@ int sched_batch_baseline(const sched_batch *b, const bool *active, struct sched_
 {
     struct holds h = {0};
     int rc = SCHED_OK;
-    bool *excluded = calloc(b->n + 1, sizeof(bool));
+    bool *excluded = cal_calloc(b->n + 1, sizeof(bool));
     if (!excluded)
         return careday_fail(err, SCHED_ENOMEM, NULL, 0, NULL, "out of memory");
     for (size_t f = 0; f < b->n; f++)
@@ -565,7 +632,7 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
     for (int i = 0; i < t->nfam; i++)
         if (t->fam[i] < 0 || (size_t)t->fam[i] >= b->n)
             return careday_fail(err, SCHED_EINVAL, NULL, 0, NULL, "unknown family %d", t->fam[i]);
-    bool *excluded = calloc(b->n + 1, sizeof(bool));
+    bool *excluded = cal_calloc(b->n + 1, sizeof(bool));
     struct holds h = {0};
     int rc = SCHED_OK;
     if (!excluded)
@@ -578,7 +645,7 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
             continue;
         if (h.n == h.cap) {
             size_t nc = h.cap ? h.cap * 2 : 256;
-            struct sched_hold *v = realloc(h.v, nc * sizeof *v);
+            struct sched_hold *v = cal_realloc(h.v, nc * sizeof *v);
             if (!v) {
                 rc = SCHED_ENOMEM;
                 goto done;
@@ -734,7 +801,7 @@ int sched_batch_unpack_task(const char *buf, size_t len, struct sched_batch_task
     if (r.bad || magic != TASK_MAGIC || n > (len - r.at) / sizeof(struct sched_hold) ||
         t->nfam < 1 || t->nfam > SCHED_BATCH_MAXN)
         return SCHED_EINVAL;
-    *holds = malloc((n ? n : 1) * sizeof **holds);
+    *holds = cal_malloc((n ? n : 1) * sizeof **holds);
     if (!*holds)
         return SCHED_ENOMEM;
     get(&r, *holds, n * sizeof **holds);
@@ -761,7 +828,7 @@ static void *get_array(struct rbuf *r, size_t *n, size_t size)
     *n = k;
     if (k == 0)
         return NULL;
-    void *v = malloc(k * size);
+    void *v = cal_malloc(k * size);
     if (!v) {
         r->bad = true;
         return NULL;

@@ -12,6 +12,7 @@
  */
 #include "scheduler/sched_internal.h"
 #include "solver/solver.h"
+#include "calendars/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -80,7 +81,7 @@ int batch_capacity_bound(const sched_batch *b, const bool *active, double *out)
             }
             if (nv == cap) {
                 size_t nc = cap ? cap * 2 : 1024;
-                struct bvisit *q = realloc(v, nc * sizeof *q);
+                struct bvisit *q = cal_realloc(v, nc * sizeof *q);
                 if (!q) {
                     rc = SCHED_ENOMEM;
                     break;
@@ -136,11 +137,11 @@ int batch_capacity_bound(const sched_batch *b, const bool *active, double *out)
         if (count == 0)
             continue;
         size_t nd = (size_t)(hi - lo + 1);
-        double *supply = calloc(nd, sizeof *supply);
-        int *row = calloc(nd, sizeof *row);
-        int *cols = malloc((count + 65) * sizeof *cols);
-        double *vals = malloc((count + 65) * sizeof *vals);
-        bool *used = calloc(nd, sizeof *used);
+        double *supply = cal_calloc(nd, sizeof *supply);
+        int *row = cal_calloc(nd, sizeof *row);
+        int *cols = cal_malloc((count + 65) * sizeof *cols);
+        double *vals = cal_malloc((count + 65) * sizeof *vals);
+        bool *used = cal_calloc(nd, sizeof *used);
         solver_model *m = solver_model_new();
         if (!supply || !row || !cols || !vals || !used || !m) {
             rc = SCHED_ENOMEM;

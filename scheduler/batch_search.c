@@ -14,6 +14,7 @@
  * where the search stops when the time limit is reached.
  */
 #include "scheduler/sched_internal.h"
+#include "calendars/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -60,9 +61,9 @@ static struct sched_plan *plan_copy(const struct sched_plan *p)
     if (!q)
         return NULL;
     *q = *p;
-    q->appts = q->nappts ? malloc(q->nappts * sizeof *q->appts) : NULL;
-    q->trips = q->ntrips ? malloc(q->ntrips * sizeof *q->trips) : NULL;
-    q->unscheduled = q->nunscheduled ? malloc(q->nunscheduled * sizeof *q->unscheduled) : NULL;
+    q->appts = q->nappts ? cal_malloc(q->nappts * sizeof *q->appts) : NULL;
+    q->trips = q->ntrips ? cal_malloc(q->ntrips * sizeof *q->trips) : NULL;
+    q->unscheduled = q->nunscheduled ? cal_malloc(q->nunscheduled * sizeof *q->unscheduled) : NULL;
     if ((q->nappts && !q->appts) || (q->ntrips && !q->trips) ||
         (q->nunscheduled && !q->unscheduled)) {
         sched_plan_free(q);
@@ -252,7 +253,7 @@ static int apply(struct search *s, const struct sched_batch_task *t, struct sche
 
 static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt)
 {
-    struct sched_batch_answer *ans = calloc(nt, sizeof *ans);
+    struct sched_batch_answer *ans = cal_calloc(nt, sizeof *ans);
     if (!ans)
         return SCHED_ENOMEM;
     double left = s->o->time_limit_s - elapsed(s);
@@ -288,7 +289,7 @@ static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt
 static int construct(struct search *s, bool *complete)
 {
     size_t round = s->r->round ? s->r->round : 1;
-    struct sched_batch_task *tasks = calloc(round, sizeof *tasks);
+    struct sched_batch_task *tasks = cal_calloc(round, sizeof *tasks);
     if (!tasks)
         return SCHED_ENOMEM;
     int rc = SCHED_OK;
@@ -404,8 +405,8 @@ static size_t choose_moves(struct search *s, struct sched_batch_task *tasks, siz
 static int improve(struct search *s)
 {
     size_t round = s->r->round ? s->r->round : 1;
-    struct sched_batch_task *tasks = calloc(round, sizeof *tasks);
-    bool *need = calloc(sched_batch_nproviders(s->b) + 1, sizeof *need);
+    struct sched_batch_task *tasks = cal_calloc(round, sizeof *tasks);
+    bool *need = cal_calloc(sched_batch_nproviders(s->b) + 1, sizeof *need);
     int rc = SCHED_OK;
     if (!tasks || !need) {
         rc = SCHED_ENOMEM;
@@ -440,19 +441,19 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     s.t0 = now_s();
     s.rng = o->seed ^ 0x636172656461790aULL;
     out->n = s.n;
-    out->plans = calloc(n, sizeof *out->plans);
-    out->baseline = calloc(n, sizeof *out->baseline);
-    out->bound = calloc(n, sizeof *out->bound);
+    out->plans = cal_calloc(n, sizeof *out->plans);
+    out->baseline = cal_calloc(n, sizeof *out->baseline);
+    out->bound = cal_calloc(n, sizeof *out->bound);
     s.cur = out->plans;
     s.bound = out->bound;
-    s.has_bound = calloc(n, sizeof(bool));
-    s.solved = calloc(n, sizeof(bool));
-    s.active = calloc(n, sizeof(bool));
-    s.used = calloc(n, sizeof(bool));
-    s.excl = calloc(n, sizeof(bool));
-    s.fails = calloc(n, sizeof(int));
-    s.weight = calloc(n, sizeof(double));
-    s.scratch = calloc(n, sizeof(double));
+    s.has_bound = cal_calloc(n, sizeof(bool));
+    s.solved = cal_calloc(n, sizeof(bool));
+    s.active = cal_calloc(n, sizeof(bool));
+    s.used = cal_calloc(n, sizeof(bool));
+    s.excl = cal_calloc(n, sizeof(bool));
+    s.fails = cal_calloc(n, sizeof(int));
+    s.weight = cal_calloc(n, sizeof(double));
+    s.scratch = cal_calloc(n, sizeof(double));
     if (!out->plans || !out->baseline || !out->bound || !s.has_bound || !s.solved || !s.active ||
         !s.used || !s.excl || !s.fails || !s.weight || !s.scratch) {
         rc = SCHED_ENOMEM;

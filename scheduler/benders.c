@@ -13,6 +13,7 @@
  * the master's bound.
  */
 #include "scheduler/days.h"
+#include "calendars/util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -227,7 +228,7 @@ static size_t *make_key(const struct bd *b, const struct zlist *groups, const st
 {
     size_t ng = b->dm.ng, nr = b->dm.nr;
     size_t k = groups->n + s->routes.n + s->nights.n;
-    size_t *key = malloc((k + 1) * sizeof(size_t));
+    size_t *key = cal_malloc((k + 1) * sizeof(size_t));
     if (!key)
         return NULL;
     size_t j = 0;
@@ -259,7 +260,7 @@ static enum dc_result check(struct bd *b, const struct zlist *groups, const stru
         }
     if (b->nmemo == b->memocap) {
         size_t nc = b->memocap ? b->memocap * 2 : 64;
-        struct memo *p = realloc(b->memo, nc * sizeof(*p));
+        struct memo *p = cal_realloc(b->memo, nc * sizeof(*p));
         if (!p) {
             free(key);
             return DC_ERROR;
@@ -403,8 +404,8 @@ static int assemble(struct bd *b, const struct memo **parts, size_t nparts)
     const struct sched_ctx *x = b->x;
     const struct sched_case *c = x->c;
     struct sched_plan *p = plan_new();
-    bool *placed = calloc(c->nvisits + 1, sizeof(bool));
-    bool *nights = calloc((size_t)x->ndays + 1, sizeof(bool));
+    bool *placed = cal_calloc(c->nvisits + 1, sizeof(bool));
+    bool *nights = cal_calloc((size_t)x->ndays + 1, sizeof(bool));
     int rc = SCHED_ENOMEM;
     if (!p || !placed || !nights)
         goto out;
@@ -440,7 +441,7 @@ static int round_checks(struct bd *b, double obj, enum round_end *end)
     const struct sched_ctx *x = b->x;
     int rc = 0;
     size_t ncut = 0, nparts = 0;
-    const struct memo **parts = calloc((size_t)x->ndays + 1, sizeof(*parts));
+    const struct memo **parts = cal_calloc((size_t)x->ndays + 1, sizeof(*parts));
     if (!parts)
         return SCHED_ENOMEM;
     join_days(b);
@@ -632,7 +633,7 @@ int sched_plan_days(struct sched_ctx *x, const struct sched_options *o,
         dm_free(&b.dm);
         return sched_plan_time(x, o, baseline, out, warn, err);
     }
-    b.uf = malloc(((size_t)x->ndays + 1) * sizeof(int));
+    b.uf = cal_malloc(((size_t)x->ndays + 1) * sizeof(int));
     if (!rc && !b.uf)
         rc = SCHED_ENOMEM;
     if (!rc)

@@ -5,6 +5,7 @@
  * baseline choose among the same candidates, so they agree on feasibility.
  */
 #include "scheduler/sched_internal.h"
+#include "calendars/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,7 @@ static int push(struct sched_ctx *x, const struct cand *k)
 {
     if (x->ncands == x->cap) {
         size_t nc = x->cap ? x->cap * 2 : 1024;
-        struct cand *p = realloc(x->cands, nc * sizeof(*p));
+        struct cand *p = cal_realloc(x->cands, nc * sizeof(*p));
         if (!p)
             return SCHED_ENOMEM;
         x->cands = p;
@@ -250,11 +251,11 @@ int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_not
     x->lodging = (c->family.overnight_allowed && c->family.lodging >= 0 && c->family.max_nights > 0)
                      ? c->family.lodging
                      : -1;
-    x->qbase = calloc((size_t)x->ndays * SCHED_QUARTERS, sizeof(cal_time));
-    x->blocked = calloc((size_t)x->ndays * (size_t)x->nslots, sizeof(bool));
-    x->vfirst = calloc(c->nvisits + 1, sizeof(size_t));
-    x->vcount = calloc(c->nvisits + 1, sizeof(size_t));
-    x->diag = calloc(c->nvisits + 1, sizeof(struct visit_diag));
+    x->qbase = cal_calloc((size_t)x->ndays * SCHED_QUARTERS, sizeof(cal_time));
+    x->blocked = cal_calloc((size_t)x->ndays * (size_t)x->nslots, sizeof(bool));
+    x->vfirst = cal_calloc(c->nvisits + 1, sizeof(size_t));
+    x->vcount = cal_calloc(c->nvisits + 1, sizeof(size_t));
+    x->diag = cal_calloc(c->nvisits + 1, sizeof(struct visit_diag));
     if (!x->qbase || !x->blocked || !x->vfirst || !x->vcount || !x->diag) {
         ctx_free(x);
         return SCHED_ENOMEM;

@@ -8,6 +8,7 @@
  * measurements behind this choice).
  */
 #include "scheduler/days.h"
+#include "calendars/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static int sub_ctx(const struct dmaster *dm, const struct dc_query *q, struct sc
 {
     const struct sched_ctx *x = dm->x;
     size_t nv = x->c->nvisits, n = 0;
-    size_t *gs = malloc((q->ngroups + 1) * sizeof(size_t));
+    size_t *gs = cal_malloc((q->ngroups + 1) * sizeof(size_t));
     if (!gs)
         return SCHED_ENOMEM;
     memcpy(gs, q->groups, q->ngroups * sizeof(size_t));
@@ -44,10 +45,10 @@ static int sub_ctx(const struct dmaster *dm, const struct dc_query *q, struct sc
     for (size_t i = 0; i < q->ngroups; i++)
         n += dm->g[gs[i]].n;
     *sub = *x;
-    sub->cands = malloc((n + 1) * sizeof(struct cand));
-    sub->vfirst = calloc(nv + 1, sizeof(size_t));
-    sub->vcount = calloc(nv + 1, sizeof(size_t));
-    *orig = malloc((n + 1) * sizeof(size_t));
+    sub->cands = cal_malloc((n + 1) * sizeof(struct cand));
+    sub->vfirst = cal_calloc(nv + 1, sizeof(size_t));
+    sub->vcount = cal_calloc(nv + 1, sizeof(size_t));
+    *orig = cal_malloc((n + 1) * sizeof(size_t));
     if (!sub->cands || !sub->vfirst || !sub->vcount || !*orig) {
         free(gs);
         return SCHED_ENOMEM;
@@ -115,7 +116,7 @@ static int limit_routes(const struct dmaster *dm, struct tmodel *t, const struct
         for (size_t k = dm->rd0[tr[i].day]; k < dm->rd0[tr[i].day] + dm->rdn[tr[i].day]; k++) {
             if (dm->r[k].a != tr[i].p1 || dm->r[k].b != tr[i].p2)
                 continue;
-            int *p = realloc(a->disallowed, (a->ndisallowed + 1) * sizeof(int));
+            int *p = cal_realloc(a->disallowed, (a->ndisallowed + 1) * sizeof(int));
             if (!p)
                 return SCHED_ENOMEM;
             a->disallowed = p;
@@ -153,7 +154,7 @@ enum dc_result dc_check_mip(const struct dmaster *dm, const struct dc_query *q, 
         out = DC_STOPPED;
         goto done;
     }
-    a->cands = malloc((sub.ncands + 1) * sizeof(size_t));
+    a->cands = cal_malloc((sub.ncands + 1) * sizeof(size_t));
     if (!a->cands)
         goto done;
     for (size_t k = 0; k < sub.ncands; k++)

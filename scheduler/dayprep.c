@@ -7,6 +7,7 @@
  * that runs out of nodes proves nothing and adds no row.
  */
 #include "scheduler/days.h"
+#include "calendars/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,8 @@ static int add_conflict_at(struct dmaster *dm, const size_t *gs, size_t k, const
                            const int *bit, int nn)
 {
     size_t np = dm->x->c->nplaces;
-    int *cols = malloc((k + (size_t)nn * np + 1) * sizeof(int));
-    double *vals = malloc((k + (size_t)nn * np + 1) * sizeof(double));
+    int *cols = cal_malloc((k + (size_t)nn * np + 1) * sizeof(int));
+    double *vals = cal_malloc((k + (size_t)nn * np + 1) * sizeof(double));
     if (!cols || !vals) {
         free(cols);
         free(vals);
@@ -124,9 +125,9 @@ static size_t put_routes(const struct dmaster *dm, int d, int p, int *cols, doub
 static int clique_rows(struct dmaster *dm, int d, const size_t *gi, size_t n, unsigned char *adj)
 {
     int rc = SCHED_OK;
-    int *cols = malloc((n + dm->rdn[d] + 1) * sizeof(int));
-    double *vals = malloc((n + dm->rdn[d] + 1) * sizeof(double));
-    size_t *cl = malloc((n + 1) * sizeof(size_t));
+    int *cols = cal_malloc((n + dm->rdn[d] + 1) * sizeof(int));
+    double *vals = cal_malloc((n + dm->rdn[d] + 1) * sizeof(double));
+    size_t *cl = cal_malloc((n + 1) * sizeof(size_t));
     if (!cols || !vals || !cl)
         rc = SCHED_ENOMEM;
     for (size_t i = 0; i < n && !rc; i++)
@@ -248,8 +249,8 @@ int dm_prepare(struct dmaster *dm)
     size_t maxn = 0;
     for (int d = 0; d < x->ndays; d++)
         maxn = dm->dgn[d] > maxn ? dm->dgn[d] : maxn;
-    unsigned char *adj = malloc(maxn * maxn + 1);
-    size_t *gi = malloc((maxn + 1) * sizeof(size_t));
+    unsigned char *adj = cal_malloc(maxn * maxn + 1);
+    size_t *gi = cal_malloc((maxn + 1) * sizeof(size_t));
     int rc = adj && gi ? SCHED_OK : SCHED_ENOMEM;
     for (int d = 0; d < x->ndays && !rc; d++) {
         /* The day's groups that may be left out (fixed bookings are not). */

@@ -15,6 +15,7 @@
  * to the within-day check, whose cuts benders.c adds.
  */
 #include "scheduler/days.h"
+#include "calendars/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ static int add_col(struct dmaster *dm, double lb, double ub, double obj, bool in
     }
     if ((size_t)j >= dm->ccap) {
         size_t nc = dm->ccap ? dm->ccap * 2 : 1024;
-        double *p = realloc(dm->colcost, nc * sizeof(double));
+        double *p = cal_realloc(dm->colcost, nc * sizeof(double));
         if (!p) {
             dm->rc = SCHED_ENOMEM;
             return -1;
@@ -73,7 +74,7 @@ static struct dgroup *new_group(struct dmaster *dm)
 {
     if (dm->ng == dm->gcap) {
         size_t nc = dm->gcap ? dm->gcap * 2 : 256;
-        struct dgroup *p = realloc(dm->g, nc * sizeof(*p));
+        struct dgroup *p = cal_realloc(dm->g, nc * sizeof(*p));
         if (!p) {
             dm->rc = SCHED_ENOMEM;
             return NULL;
@@ -201,7 +202,7 @@ static void add_route(struct dmaster *dm, int d, int a, int b)
 {
     if (dm->nr == dm->rcap) {
         size_t nc = dm->rcap ? dm->rcap * 2 : 128;
-        struct droute *p = realloc(dm->r, nc * sizeof(*p));
+        struct droute *p = cal_realloc(dm->r, nc * sizeof(*p));
         if (!p) {
             dm->rc = SCHED_ENOMEM;
             return;
@@ -378,7 +379,7 @@ static void build_nights(struct dmaster *dm)
     size_t np = c->nplaces;
     if (x->lodging < 0)
         return;
-    dm->ocol = malloc(((size_t)x->ndays * np + 1) * sizeof(int));
+    dm->ocol = cal_malloc(((size_t)x->ndays * np + 1) * sizeof(int));
     if (!dm->ocol) {
         dm->rc = SCHED_ENOMEM;
         return;
@@ -580,21 +581,21 @@ int dm_build(struct sched_ctx *x, struct dmaster *dm)
     dm->x = x;
     size_t nv = c->nvisits, nd = (size_t)x->ndays;
     dm->m = solver_model_new();
-    dm->gcand = malloc((x->ncands + 1) * sizeof(size_t));
-    dm->vg0 = calloc(nv + 1, sizeof(size_t));
-    dm->vgn = calloc(nv + 1, sizeof(size_t));
-    dm->ucol = calloc(nv + 1, sizeof(int));
-    dm->dg0 = calloc(nd + 1, sizeof(size_t));
-    dm->dgn = calloc(nd + 1, sizeof(size_t));
-    dm->rd0 = calloc(nd + 1, sizeof(size_t));
-    dm->rdn = calloc(nd + 1, sizeof(size_t));
+    dm->gcand = cal_malloc((x->ncands + 1) * sizeof(size_t));
+    dm->vg0 = cal_calloc(nv + 1, sizeof(size_t));
+    dm->vgn = cal_calloc(nv + 1, sizeof(size_t));
+    dm->ucol = cal_calloc(nv + 1, sizeof(int));
+    dm->dg0 = cal_calloc(nd + 1, sizeof(size_t));
+    dm->dgn = cal_calloc(nd + 1, sizeof(size_t));
+    dm->rd0 = cal_calloc(nd + 1, sizeof(size_t));
+    dm->rdn = cal_calloc(nd + 1, sizeof(size_t));
     if (!dm->m || !dm->gcand || !dm->vg0 || !dm->vgn || !dm->ucol || !dm->dg0 || !dm->dgn ||
         !dm->rd0 || !dm->rdn)
         return SCHED_ENOMEM;
     build_groups(dm);
     if (dm->rc || dm->minute_costs)
         return dm->rc;
-    dm->dg = malloc((dm->ng + 1) * sizeof(size_t));
+    dm->dg = cal_malloc((dm->ng + 1) * sizeof(size_t));
     if (!dm->dg)
         return SCHED_ENOMEM;
     /* Groups per day (counting sort). */
@@ -603,7 +604,7 @@ int dm_build(struct sched_ctx *x, struct dmaster *dm)
     for (size_t d = 1; d < nd; d++)
         dm->dg0[d] = dm->dg0[d - 1] + dm->dgn[d - 1];
     {
-        size_t *fill = calloc(nd + 1, sizeof(size_t));
+        size_t *fill = cal_calloc(nd + 1, sizeof(size_t));
         if (!fill)
             return SCHED_ENOMEM;
         for (size_t i = 0; i < dm->ng; i++) {

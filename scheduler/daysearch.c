@@ -11,6 +11,7 @@
  * none. It gives up after a node budget (the MIP then decides).
  */
 #include "scheduler/days.h"
+#include "calendars/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -260,7 +261,7 @@ static int setup(struct search *s, const struct dc_query *q)
         for (size_t l = 0; l < a->nbefore; l++)
             for (int j = 0; j < s->nv; j++)
                 if (s->v[j].visit == a->before[l].visit) {
-                    struct lagp *p = realloc(s->lag, (size_t)(s->nlag + 1) * sizeof(*p));
+                    struct lagp *p = cal_realloc(s->lag, (size_t)(s->nlag + 1) * sizeof(*p));
                     if (!p)
                         return SCHED_ENOMEM;
                     s->lag = p;
@@ -307,7 +308,7 @@ static int note_disallowed(const struct search *s, const struct dc_query *q, str
                 o->b >= 0 && ((o->a == r->a && o->b == r->b) || (o->a == r->b && o->b == r->a));
             if (!same || o->cost <= r->cost + 1e-9)
                 continue;
-            int *p = realloc(a->disallowed, (a->ndisallowed + 1) * sizeof(int));
+            int *p = cal_realloc(a->disallowed, (a->ndisallowed + 1) * sizeof(int));
             if (!p)
                 return SCHED_ENOMEM;
             a->disallowed = p;
@@ -323,9 +324,9 @@ enum dc_result ds_search(const struct dmaster *dm, const struct dc_query *q, lon
     struct search s = {.dm = dm, .x = dm->x, .limit = limit};
     enum dc_result out = DC_ERROR;
     memset(a, 0, sizeof(*a));
-    s.v = calloc(q->ngroups + 1, sizeof(*s.v));
-    s.chosen = malloc((q->ngroups + 1) * sizeof(int));
-    s.day = calloc((size_t)dm->x->ndays + 1, sizeof(*s.day));
+    s.v = cal_calloc(q->ngroups + 1, sizeof(*s.v));
+    s.chosen = cal_malloc((q->ngroups + 1) * sizeof(int));
+    s.day = cal_calloc((size_t)dm->x->ndays + 1, sizeof(*s.day));
     if (!s.v || !s.chosen || !s.day)
         goto done;
     for (size_t i = 0; i < q->ngroups; i++) {
@@ -349,7 +350,7 @@ enum dc_result ds_search(const struct dmaster *dm, const struct dc_query *q, lon
         out = DC_INFEASIBLE;
         goto done;
     }
-    a->cands = malloc((size_t)(s.nv + 1) * sizeof(size_t));
+    a->cands = cal_malloc((size_t)(s.nv + 1) * sizeof(size_t));
     if (!a->cands)
         goto done;
     a->cost = 0;

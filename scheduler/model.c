@@ -23,6 +23,7 @@
  */
 #include "scheduler/sched_internal.h"
 #include "solver/solver.h"
+#include "calendars/util.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -174,9 +175,9 @@ static void clique_rows(struct mb *b, const struct ivl *iv, size_t n, int need_k
 {
     if (n < 2 || b->rc)
         return;
-    struct ev *e = malloc(2 * n * sizeof(*e));
-    size_t *active = malloc(n * sizeof(size_t));
-    size_t *pos = malloc(n * sizeof(size_t));
+    struct ev *e = cal_malloc(2 * n * sizeof(*e));
+    size_t *active = cal_malloc(n * sizeof(size_t));
+    size_t *pos = cal_malloc(n * sizeof(size_t));
     if (!e || !active || !pos) {
         free(e);
         free(active);
@@ -271,7 +272,7 @@ static void sort_idx(size_t *v, size_t n, const struct cand *cands)
 {
     if (n < 2)
         return;
-    size_t *tmp = malloc(n * sizeof(size_t));
+    size_t *tmp = cal_malloc(n * sizeof(size_t));
     if (!tmp) { /* fall back to insertion sort */
         for (size_t i = 1; i < n; i++)
             for (size_t j = i; j > 0 && cmp_cand_time(&v[j - 1], &v[j], (void *)cands) > 0; j--) {
@@ -430,7 +431,7 @@ static void push_route(struct mb *b, int d, int p1, int p2)
     const struct sched_case *c = b->c;
     if (b->nw == b->wcap) {
         size_t nc = b->wcap ? b->wcap * 2 : 256;
-        struct tm_route *p = realloc(b->w, nc * sizeof(*p));
+        struct tm_route *p = cal_realloc(b->w, nc * sizeof(*p));
         if (!p) {
             b->rc = SCHED_ENOMEM;
             return;
@@ -503,7 +504,7 @@ static void build_nights(struct mb *b)
     struct sched_ctx *x = b->x;
     const struct sched_case *c = b->c;
     size_t np = c->nplaces;
-    b->ocol = malloc((size_t)x->ndays * np * sizeof(int) + 1);
+    b->ocol = cal_malloc((size_t)x->ndays * np * sizeof(int) + 1);
     if (!b->ocol) {
         b->rc = SCHED_ENOMEM;
         return;
@@ -686,7 +687,7 @@ static void build_routes(struct mb *b)
     struct sched_ctx *x = b->x;
     size_t np = b->c->nplaces;
     const double M = 24 * 60;
-    int *fl = malloc((2 * np + 1) * sizeof(int)); /* f and l per place of the day */
+    int *fl = cal_malloc((2 * np + 1) * sizeof(int)); /* f and l per place of the day */
     if (!fl) {
         b->rc = SCHED_ENOMEM;
         return;
@@ -751,7 +752,7 @@ static int ivl_push(struct ivl **v, size_t *n, size_t *cap, struct ivl e)
 {
     if (*n == *cap) {
         size_t nc = *cap ? *cap * 2 : 256;
-        struct ivl *p = realloc(*v, nc * sizeof(*p));
+        struct ivl *p = cal_realloc(*v, nc * sizeof(*p));
         if (!p)
             return SCHED_ENOMEM;
         *v = p;
@@ -889,8 +890,8 @@ static size_t chain(struct mb *b, const char *pair, int v, size_t **idx, int **c
     const char *vid = b->c->visits[v].id;
     struct sched_ctx *x = b->x;
     size_t n = x->vcount[v];
-    *idx = malloc((n ? n : 1) * sizeof(size_t));
-    *cum = malloc((n ? n : 1) * sizeof(int));
+    *idx = cal_malloc((n ? n : 1) * sizeof(size_t));
+    *cum = cal_malloc((n ? n : 1) * sizeof(int));
     if (!*idx || !*cum) {
         b->rc = SCHED_ENOMEM;
         return 0;
@@ -1032,7 +1033,7 @@ static void build_days(struct mb *b)
     struct sched_ctx *x = b->x;
     const struct sched_case *c = b->c;
     const struct sched_family *f = &c->family;
-    bool *seen = calloc(c->nvisits + 1, sizeof(bool));
+    bool *seen = cal_calloc(c->nvisits + 1, sizeof(bool));
     if (!seen) {
         b->rc = SCHED_ENOMEM;
         return;
@@ -1135,16 +1136,16 @@ static int build_model(struct mb *b, struct sched_ctx *x, bool restricted, bool 
     b->named = named;
     b->m = solver_model_new();
     size_t nd = (size_t)x->ndays, ns = (size_t)x->nslots;
-    b->ucol = calloc(c->nvisits + 1, sizeof(int));
-    b->wday0 = calloc(nd, sizeof(size_t));
-    b->wdayn = calloc(nd, sizeof(size_t));
-    b->acol = malloc(nd * ns * sizeof(int) + 1);
-    b->scol = malloc(nd * ns * sizeof(int) + 1);
-    b->bycand = malloc((x->ncands + 1) * sizeof(size_t));
-    b->day0 = calloc(nd, sizeof(size_t));
-    b->dayn = calloc(nd, sizeof(size_t));
-    b->dpl = malloc((c->nplaces + 1) * sizeof(int));
-    b->dpl_seen = malloc((c->nplaces + 1) * sizeof(bool));
+    b->ucol = cal_calloc(c->nvisits + 1, sizeof(int));
+    b->wday0 = cal_calloc(nd, sizeof(size_t));
+    b->wdayn = cal_calloc(nd, sizeof(size_t));
+    b->acol = cal_malloc(nd * ns * sizeof(int) + 1);
+    b->scol = cal_malloc(nd * ns * sizeof(int) + 1);
+    b->bycand = cal_malloc((x->ncands + 1) * sizeof(size_t));
+    b->day0 = cal_calloc(nd, sizeof(size_t));
+    b->dayn = cal_calloc(nd, sizeof(size_t));
+    b->dpl = cal_malloc((c->nplaces + 1) * sizeof(int));
+    b->dpl_seen = cal_malloc((c->nplaces + 1) * sizeof(bool));
     if (!b->m || !b->ucol || !b->wday0 || !b->wdayn || !b->acol || !b->scol || !b->bycand ||
         !b->day0 || !b->dayn || !b->dpl || !b->dpl_seen)
         return SCHED_ENOMEM;
@@ -1186,7 +1187,7 @@ void tm_free(struct tmodel *t)
 
 int tm_build(struct sched_ctx *x, bool restricted, struct tmodel **out)
 {
-    struct tmodel *t = calloc(1, sizeof(*t));
+    struct tmodel *t = cal_calloc(1, sizeof(*t));
     if (!t)
         return SCHED_ENOMEM;
     int rc = build_model(&t->b, x, restricted, false);
@@ -1264,8 +1265,8 @@ static int plan_of(const struct tmodel *t, const double *xv, struct sched_plan *
     const struct sched_case *c = b->c;
     size_t nd = (size_t)x->ndays;
     struct sched_plan *plan = plan_new();
-    bool *placed = calloc(c->nvisits + 1, sizeof(bool));
-    bool *nights = calloc(nd + 1, sizeof(bool));
+    bool *placed = cal_calloc(c->nvisits + 1, sizeof(bool));
+    bool *nights = cal_calloc(nd + 1, sizeof(bool));
     int rc = SCHED_ENOMEM;
     if (!plan || !placed || !nights)
         goto out;

@@ -3,6 +3,7 @@
  * way for the optimised plan and the baseline (DESIGN §4 "Metrics").
  */
 #include "scheduler/sched_internal.h"
+#include "calendars/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 
 struct sched_plan *plan_new(void)
 {
-    return calloc(1, sizeof(struct sched_plan));
+    return cal_calloc(1, sizeof(struct sched_plan));
 }
 
 void sched_plan_free(struct sched_plan *p)
@@ -25,7 +26,7 @@ void sched_plan_free(struct sched_plan *p)
 
 int plan_add_appt(struct sched_plan *p, const struct cand *k)
 {
-    struct sched_appt *a = realloc(p->appts, (p->nappts + 1) * sizeof(*a));
+    struct sched_appt *a = cal_realloc(p->appts, (p->nappts + 1) * sizeof(*a));
     if (!a)
         return SCHED_ENOMEM;
     p->appts = a;
@@ -40,7 +41,7 @@ int plan_add_appt(struct sched_plan *p, const struct cand *k)
 
 int plan_add_unscheduled(struct sched_plan *p, const struct sched_unscheduled *u)
 {
-    struct sched_unscheduled *a = realloc(p->unscheduled, (p->nunscheduled + 1) * sizeof(*a));
+    struct sched_unscheduled *a = cal_realloc(p->unscheduled, (p->nunscheduled + 1) * sizeof(*a));
     if (!a)
         return SCHED_ENOMEM;
     p->unscheduled = a;
@@ -94,7 +95,7 @@ static int finish(const struct sched_case *c, struct sched_plan *p, const bool *
         mt->in_person++;
         struct sched_trip *t = p->ntrips ? &p->trips[p->ntrips - 1] : NULL;
         if (!t || t->day != day) {
-            t = realloc(p->trips, (p->ntrips + 1) * sizeof(*t));
+            t = cal_realloc(p->trips, (p->ntrips + 1) * sizeof(*t));
             if (!t)
                 return SCHED_ENOMEM;
             p->trips = t;
@@ -142,7 +143,7 @@ int plan_finish_ctx(const struct sched_ctx *x, struct sched_plan *p, const bool 
 int sched_plan_finish(const struct sched_case *c, struct sched_plan *p)
 {
     size_t nd = (size_t)(c->horizon_end - c->horizon_start + 1);
-    bool *nights = calloc(nd + 1, sizeof(bool));
+    bool *nights = cal_calloc(nd + 1, sizeof(bool));
     if (!nights)
         return SCHED_ENOMEM;
     for (size_t i = 0; i < p->ntrips; i++) {
@@ -183,7 +184,7 @@ double plan_objective(const struct sched_ctx *x, const struct sched_plan *p)
 int sched_explain_all(const struct sched_ctx *x, struct sched_plan *p, const bool *placed)
 {
     const struct sched_case *c = x->c;
-    bool *unplaced = calloc(c->nvisits + 1, sizeof(bool));
+    bool *unplaced = cal_calloc(c->nvisits + 1, sizeof(bool));
     if (!unplaced)
         return SCHED_ENOMEM;
     for (size_t v = 0; v < c->nvisits; v++)
@@ -214,8 +215,8 @@ int sched_impossible(const struct sched_case *c, struct sched_unscheduled **out,
         return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     /* No candidate at all, then (to a fixed point) every visit that must
      * follow, or share a day with, one that cannot be placed. */
-    bool *bad = calloc(c->nvisits + 1, sizeof(bool));
-    struct sched_unscheduled *u = calloc(c->nvisits + 1, sizeof *u);
+    bool *bad = cal_calloc(c->nvisits + 1, sizeof(bool));
+    struct sched_unscheduled *u = cal_calloc(c->nvisits + 1, sizeof *u);
     if (!bad || !u) {
         free(bad);
         free(u);

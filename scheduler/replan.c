@@ -5,6 +5,7 @@
  * changed. Shared by every planner through the candidates (cands.c).
  */
 #include "scheduler/sched_internal.h"
+#include "calendars/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,7 +224,7 @@ static void why_moved(const struct sched_case *c, const struct sched_prev_appt *
 
 static int push_change(struct sched_changes *out, const struct sched_change *ch)
 {
-    struct sched_change *v = realloc(out->v, (out->n + 1) * sizeof(*v));
+    struct sched_change *v = cal_realloc(out->v, (out->n + 1) * sizeof(*v));
     if (!v)
         return SCHED_ENOMEM;
     out->v = v;
@@ -332,12 +333,12 @@ int sched_plan_from_appts(const struct sched_case *c, const struct sched_appt *a
         return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     size_t nd = (size_t)x.ndays;
     struct sched_plan *p = plan_new();
-    bool *placed = calloc(c->nvisits + 1, sizeof(bool));
-    bool *keep = calloc(nd + 1, sizeof(bool)), *trip = calloc(nd + 2, sizeof(bool));
+    bool *placed = cal_calloc(c->nvisits + 1, sizeof(bool));
+    bool *keep = cal_calloc(nd + 1, sizeof(bool)), *trip = cal_calloc(nd + 2, sizeof(bool));
     rc = SCHED_ENOMEM;
     if (!p || !placed || !keep || !trip)
         goto done;
-    p->appts = calloc(n ? n : 1, sizeof(*p->appts));
+    p->appts = cal_calloc(n ? n : 1, sizeof(*p->appts));
     if (!p->appts)
         goto done;
     for (size_t i = 0; i < n; i++) {
@@ -353,7 +354,7 @@ int sched_plan_from_appts(const struct sched_case *c, const struct sched_appt *a
         keep[d] = nights[d] && trip[d] && trip[d + 1];
     /* Visits without an appointment: explained as the planner would, the
      * coordinator's cancellations as such. */
-    bool *explain = calloc(c->nvisits + 1, sizeof(bool));
+    bool *explain = cal_calloc(c->nvisits + 1, sizeof(bool));
     if (!explain)
         goto done;
     for (size_t v = 0; v < c->nvisits; v++)

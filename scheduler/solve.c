@@ -3,6 +3,7 @@
  * then the chosen model (by trip days by default, or time-indexed).
  */
 #include "scheduler/sched_internal.h"
+#include "calendars/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -40,9 +41,9 @@ int sched_plan_copy(const struct sched_plan *p, struct sched_plan **out)
     if (!q)
         return SCHED_ENOMEM;
     *q = *p;
-    q->appts = malloc((p->nappts + 1) * sizeof(*q->appts));
-    q->trips = malloc((p->ntrips + 1) * sizeof(*q->trips));
-    q->unscheduled = malloc((p->nunscheduled + 1) * sizeof(*q->unscheduled));
+    q->appts = cal_malloc((p->nappts + 1) * sizeof(*q->appts));
+    q->trips = cal_malloc((p->ntrips + 1) * sizeof(*q->trips));
+    q->unscheduled = cal_malloc((p->nunscheduled + 1) * sizeof(*q->unscheduled));
     if (!q->appts || !q->trips || !q->unscheduled) {
         sched_plan_free(q);
         return SCHED_ENOMEM;

@@ -25,10 +25,10 @@ const char *solver_strerror(int code)
 
 solver_model *solver_model_new(void)
 {
-    solver_model *m = calloc(1, sizeof(*m));
+    solver_model *m = solver_calloc(1, sizeof(*m));
     if (!m)
         return NULL;
-    m->row_start = malloc(sizeof(size_t));
+    m->row_start = solver_malloc(sizeof(size_t));
     if (!m->row_start) {
         free(m);
         return NULL;
@@ -72,7 +72,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     size_t nc = *cap ? *cap * 2 : 64;
     while (nc < need)
         nc *= 2;
-    void *q = realloc(*p, nc * elem);
+    void *q = solver_realloc(*p, nc * elem);
     if (!q)
         return SOLVER_ENOMEM;
     *p = q;
@@ -85,7 +85,7 @@ static char *dup_or_null(const char *s)
     if (!s)
         return NULL;
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = solver_malloc(n);
     if (d)
         memcpy(d, s, n);
     return d;
@@ -162,16 +162,16 @@ int solver_add_row(solver_model *m, size_t n, const int *cols, const double *val
     size_t r = m->nrows, rn = r + 1;
     if (rn + 1 > m->row_cap) {
         size_t nc = m->row_cap ? m->row_cap * 2 : 64;
-        double *lo2 = realloc(m->row_lo, nc * sizeof(double));
+        double *lo2 = solver_realloc(m->row_lo, nc * sizeof(double));
         if (lo2)
             m->row_lo = lo2;
-        double *hi2 = realloc(m->row_hi, nc * sizeof(double));
+        double *hi2 = solver_realloc(m->row_hi, nc * sizeof(double));
         if (hi2)
             m->row_hi = hi2;
-        char **nm2 = realloc(m->row_name, nc * sizeof(char *));
+        char **nm2 = solver_realloc(m->row_name, nc * sizeof(char *));
         if (nm2)
             m->row_name = nm2;
-        size_t *st2 = realloc(m->row_start, nc * sizeof(size_t));
+        size_t *st2 = solver_realloc(m->row_start, nc * sizeof(size_t));
         if (st2)
             m->row_start = st2;
         if (!lo2 || !hi2 || !nm2 || !st2)

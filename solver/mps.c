@@ -80,7 +80,7 @@ static char *make_name(const char *given, char kind, size_t index)
     size_t n = strlen(given);
     if (n > MPS_NAME_MAX)
         n = MPS_NAME_MAX; /* GLPK reads at most 255 characters; room for "~index" */
-    char *s = malloc(n + 1);
+    char *s = solver_malloc(n + 1);
     if (!s)
         return NULL;
     for (size_t i = 0; i < n; i++)
@@ -105,8 +105,8 @@ static int names_build(const solver_model *m, struct names *t)
     t->cap = 16;
     while (t->cap < 2 * (total + 1))
         t->cap *= 2;
-    t->name = calloc(total + 1, sizeof(char *));
-    t->slot = calloc(t->cap, sizeof(char *));
+    t->name = solver_calloc(total + 1, sizeof(char *));
+    t->slot = solver_calloc(t->cap, sizeof(char *));
     if (!t->name || !t->slot)
         goto nomem;
     set_add(t, "cost");
@@ -119,7 +119,7 @@ static int names_build(const solver_model *m, struct names *t)
         t->name[t->n++] = s;
         for (unsigned k = 1; !set_add(t, s); k++) {
             size_t len = strlen(t->name[i]) + 48;
-            char *u = malloc(len);
+            char *u = solver_malloc(len);
             if (!u)
                 goto nomem;
             /* the given name stays the stem: name~index, then name~index~k */
@@ -187,10 +187,10 @@ static void write_columns(struct mps_out *o, const solver_model *m, const struct
 {
     /* The matrix is stored by rows: gather it by column first. */
     size_t nnz = m->row_start[m->nrows];
-    size_t *start = calloc(m->ncols + 1, sizeof(size_t));
-    size_t *row = malloc((nnz ? nnz : 1) * sizeof(size_t));
-    double *val = malloc((nnz ? nnz : 1) * sizeof(double));
-    size_t *fill = calloc(m->ncols + 1, sizeof(size_t));
+    size_t *start = solver_calloc(m->ncols + 1, sizeof(size_t));
+    size_t *row = solver_malloc((nnz ? nnz : 1) * sizeof(size_t));
+    double *val = solver_malloc((nnz ? nnz : 1) * sizeof(double));
+    size_t *fill = solver_calloc(m->ncols + 1, sizeof(size_t));
     if (!start || !row || !val || !fill) {
         o->rc = o->rc ? o->rc : SOLVER_ENOMEM;
         goto done;

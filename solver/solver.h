@@ -116,4 +116,19 @@ int solver_write_mps(const solver_model *m, int (*put)(void *ud, const char *s, 
 void solver_global_init(void);
 void solver_global_cleanup(void);
 
+/* The allocation functions this folder uses for its own memory (models,
+ * results, MPS export; not GLPK's, which has no hook that survives a failed
+ * allocation). By default the C library's; the program sets them once at
+ * start to the one wrapper every folder shares (cal_malloc and friends,
+ * calendars/util.h), so a test can make the N-th allocation of a whole run
+ * fail. Whatever they return is released with free(). NULL (or a NULL
+ * member) restores the C library's. Process-wide: call before any other
+ * solver function. */
+struct solver_allocator {
+    void *(*malloc_fn)(size_t size);
+    void *(*calloc_fn)(size_t n, size_t size);
+    void *(*realloc_fn)(void *p, size_t size);
+};
+void solver_set_allocator(const struct solver_allocator *a);
+
 #endif

@@ -95,8 +95,8 @@ static glp_prob *build(const solver_model *m)
         size_t b = m->row_start[i], n = m->row_start[i + 1] - b;
         if (n) {
             /* GLPK arrays are 1-based: pass pointers one before. */
-            int *ind = malloc((n + 1) * sizeof(int));
-            double *val = malloc((n + 1) * sizeof(double));
+            int *ind = solver_malloc((n + 1) * sizeof(int));
+            double *val = solver_malloc((n + 1) * sizeof(double));
             if (!ind || !val) {
                 free(ind);
                 free(val);
@@ -181,7 +181,7 @@ static int solve_guarded(solver_model *m, const struct solver_params *p, struct 
             ok = ok && m->row_lo[i] <= 0 && m->row_hi[i] >= 0;
         out->outcome = ok ? SOLVER_OPTIMAL : SOLVER_INFEASIBLE;
         out->objective = out->bound = ok ? 0 : SOLVER_INF;
-        out->x = ok ? malloc(1) : NULL;
+        out->x = ok ? solver_malloc(1) : NULL;
         if (ok && !out->x)
             return SOLVER_ENOMEM;
         return SOLVER_OK;
@@ -212,7 +212,7 @@ static int solve_guarded(solver_model *m, const struct solver_params *p, struct 
         return SOLVER_ENOMEM;
     }
     if (p->warm_start) {
-        warm = malloc((m->ncols + 1) * sizeof(double));
+        warm = solver_malloc((m->ncols + 1) * sizeof(double));
         if (!warm) {
             glp_delete_prob(P);
             glp_error_hook(NULL, NULL);
@@ -265,7 +265,7 @@ static int solve_guarded(solver_model *m, const struct solver_params *p, struct 
         out->outcome = SOLVER_INFEASIBLE;
     } else if (ms == GLP_OPT || ms == GLP_FEAS) {
         out->objective = glp_mip_obj_val(P);
-        out->x = malloc((m->ncols ? m->ncols : 1) * sizeof(double));
+        out->x = solver_malloc((m->ncols ? m->ncols : 1) * sizeof(double));
         if (!out->x) {
             glp_delete_prob(P);
             glp_error_hook(NULL, NULL);

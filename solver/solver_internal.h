@@ -4,6 +4,12 @@
 
 #include "solver/solver.h"
 
+/* Every allocation of this folder goes through these (alloc.c): the
+ * functions set by solver_set_allocator. Released with free(). */
+void *solver_malloc(size_t size);
+void *solver_calloc(size_t n, size_t size);
+void *solver_realloc(void *p, size_t size);
+
 struct solver_nz {
     int col;
     double val;

@@ -7,6 +7,7 @@
  */
 #include "adapters/adapters.h"
 #include "adapters/cli/batch_pool.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -78,7 +79,7 @@ static int recv_msg(int fd, char **buf, size_t *len)
     uint64_t n;
     if (read_all(fd, &n, sizeof n) || n > MAX_MESSAGE)
         return -1;
-    *buf = malloc(n ? n : 1);
+    *buf = cal_malloc(n ? n : 1);
     if (!*buf)
         return -1;
     if (read_all(fd, *buf, n)) {
@@ -171,8 +172,8 @@ static int run_pool(void *ud, const struct sched_hold *holds, size_t nholds,
 {
     batch_pool *p = ud;
     size_t next = 0, done = 0;
-    struct pollfd *pf = calloc((size_t)p->n, sizeof *pf);
-    int *who = calloc((size_t)p->n, sizeof *who);
+    struct pollfd *pf = cal_calloc((size_t)p->n, sizeof *pf);
+    int *who = cal_calloc((size_t)p->n, sizeof *who);
     int rc = 0;
     if (!pf || !who) {
         free(pf);
@@ -265,7 +266,7 @@ void batch_pool_free(batch_pool *p)
 int batch_pool_new(const sched_batch *b, int jobs, batch_pool **out,
                    struct sched_batch_runner *runner, struct careday_error *err)
 {
-    batch_pool *p = calloc(1, sizeof *p);
+    batch_pool *p = cal_calloc(1, sizeof *p);
     if (!p)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     p->b = b;
@@ -275,7 +276,7 @@ int batch_pool_new(const sched_batch *b, int jobs, batch_pool **out,
     *out = p;
     if (jobs <= 1)
         return 0;
-    p->w = calloc((size_t)jobs, sizeof *p->w);
+    p->w = cal_calloc((size_t)jobs, sizeof *p->w);
     if (!p->w)
         goto fail;
     p->old_pipe = signal(SIGPIPE, SIG_IGN);

@@ -7,6 +7,7 @@
 #include "adapters/cli/cli_internal.h"
 #include "adapters/cli/commands.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -676,7 +677,7 @@ int cli_plan(int argc, char **argv)
 
     /* An unreadable --previous is bad input: find out before OUT exists. */
     if (a.previous) {
-        int *seq = calloc(plan->nappts ? plan->nappts : 1, sizeof *seq);
+        int *seq = cal_calloc(plan->nappts ? plan->nappts : 1, sizeof *seq);
         if (!seq) {
             rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
             goto fail;

@@ -8,6 +8,7 @@
  */
 #include "adapters/adapters.h"
 #include "adapters/cli/commands.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -83,14 +84,14 @@ static void local(const cal_tz *tz, cal_time t, char *buf, size_t size)
 static char *read_stdin(size_t *len)
 {
     size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
+    char *buf = cal_malloc(cap);
     while (buf != NULL) {
         size_t got = fread(buf + n, 1, cap - n, stdin);
         n += got;
         if (got == 0)
             break;
         if (n == cap) {
-            char *more = realloc(buf, cap * 2);
+            char *more = cal_realloc(buf, cap * 2);
             if (more == NULL) {
                 free(buf);
                 return NULL;

@@ -7,6 +7,7 @@
 #include "adapters/cli/commands.h"
 #include "adapters/http.h"
 #include "adapters/output/publish.h"
+#include "calendars/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -124,13 +125,13 @@ static int password_from_cmd(const char *cmd, char **out, struct careday_error *
                                 "expected a JSON array of strings such as [\"pass\", \"show\", "
                                 "\"dav\"]");
         }
-        argv = calloc(n + 1, sizeof *argv);
+        argv = cal_calloc(n + 1, sizeof *argv);
         for (i = 0; argv && i < n; i++)
             argv[i] = json_string_value(json_array_get(arr, i));
     } else {
         char *save = NULL, *w;
-        copy = strdup(cmd);
-        argv = calloc(strlen(cmd) / 2 + 2, sizeof *argv);
+        copy = cal_strdup(cmd);
+        argv = cal_calloc(strlen(cmd) / 2 + 2, sizeof *argv);
         for (w = copy && argv ? strtok_r(copy, " \t", &save) : NULL; w;
              w = strtok_r(NULL, " \t", &save))
             argv[n++] = w;
@@ -154,7 +155,7 @@ static int password_from_cmd(const char *cmd, char **out, struct careday_error *
 static char *collection(const char *url)
 {
     size_t n = strlen(url);
-    char *s = malloc(n + 2);
+    char *s = cal_malloc(n + 2);
     if (s)
         snprintf(s, n + 2, "%s%s", url, n && url[n - 1] == '/' ? "" : "/");
     return s;
@@ -164,7 +165,7 @@ static char *expand(const char *tmpl, const char *id)
 {
     const char *at = strstr(tmpl, "{id}");
     size_t n = strlen(tmpl) + strlen(id) + 1;
-    char *s = malloc(n), *c;
+    char *s = cal_malloc(n), *c;
     if (!s)
         return NULL;
     snprintf(s, n, "%.*s%s%s", (int)(at - tmpl), tmpl, id, at + 4);
@@ -232,10 +233,10 @@ int cli_publish(int argc, char **argv)
                 char **v;
                 if (n <= 4 || strcmp(e->d_name + n - 4, ".ics") != 0)
                     continue;
-                if (!(v = realloc(ids, (nids + 1) * sizeof *ids)))
+                if (!(v = cal_realloc(ids, (nids + 1) * sizeof *ids)))
                     break;
                 ids = v;
-                if ((ids[nids] = strdup(e->d_name)))
+                if ((ids[nids] = cal_strdup(e->d_name)))
                     ids[nids++][n - 4] = '\0';
             }
             closedir(d);

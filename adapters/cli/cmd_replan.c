@@ -11,6 +11,7 @@
 #include "adapters/adapters.h"
 #include "adapters/cli/commands.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -92,7 +93,7 @@ static int parse_args(int argc, char **argv, bool cancel, struct edit_args *a)
     const char *usage = cancel ? usage_cancel : usage_confirm;
     memset(a, 0, sizeof *a);
     a->cancel = cancel;
-    a->visits = calloc((size_t)argc + 1, sizeof *a->visits);
+    a->visits = cal_calloc((size_t)argc + 1, sizeof *a->visits);
     if (!a->visits)
         return usage_error(usage, "out of memory");
     for (int i = 1; i < argc; i++) {
@@ -205,7 +206,7 @@ static int read_old(const char *path, const struct edit_args *a, struct old_plan
 static bool *old_nights(const struct old_plan *p, const struct sched_case *c)
 {
     size_t nd = (size_t)(c->horizon_end - c->horizon_start + 1);
-    bool *n = calloc(nd + 1, sizeof *n);
+    bool *n = cal_calloc(nd + 1, sizeof *n);
     size_t i;
     json_t *t;
     if (!n)
@@ -278,8 +279,8 @@ static int run(const struct edit_args *a)
     /* Previous appointments keep their states; confirm books the named ones.
      * Nothing becomes history here: nothing moves anyway. */
     sched_case_apply_previous(&c, NULL);
-    appts = calloc(c.nprevious + 1, sizeof *appts);
-    cancelled = calloc(c.nvisits + 1, sizeof *cancelled);
+    appts = cal_calloc(c.nprevious + 1, sizeof *appts);
+    cancelled = cal_calloc(c.nvisits + 1, sizeof *cancelled);
     nights = old_nights(&old, &c);
     if (!appts || !cancelled || !nights) {
         rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");

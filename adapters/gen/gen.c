@@ -27,6 +27,7 @@
  */
 #include "adapters/gen/gen.h"
 #include "adapters/gen/gen_internal.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 
@@ -47,7 +48,7 @@ int gen_cases(const char *dir, uint64_t seed, int nfamilies, const struct gen_kn
     rc = gen_world_make(&w, seed, nfamilies, kn, err);
     if (rc)
         goto done;
-    fams = calloc((size_t)nfamilies, sizeof *fams);
+    fams = cal_calloc((size_t)nfamilies, sizeof *fams);
     if (!fams) {
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto done;

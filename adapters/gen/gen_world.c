@@ -3,6 +3,7 @@
  * region, and the providers with their clinic sessions and booked time.
  */
 #include "adapters/gen/gen_internal.h"
+#include "calendars/util.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -419,7 +420,7 @@ int gen_world_make(struct world *w, uint64_t seed, int nfamilies, const struct g
         w->h1 = w->h0 + 7 * w->knobs.weeks - 1;
     w->dtstamp = gen_local_time(w, TZ_EASTERN, w->h0 - 21, 9 * 60);
 
-    w->provs = calloc(GEN_MAX_PROVS, sizeof *w->provs);
+    w->provs = cal_calloc(GEN_MAX_PROVS, sizeof *w->provs);
     if (!w->provs)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     for (s = 0; s < NSPECS; s++) {

@@ -3,6 +3,7 @@
  * the case file itself.
  */
 #include "adapters/gen/gen_internal.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 
@@ -61,7 +62,7 @@ int gen_write_json(const struct out *o, const char *rel, json_t *doc)
     if (!text)
         return careday_fail(o->err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     size_t n = strlen(text);
-    char *full = malloc(n + 2);
+    char *full = cal_malloc(n + 2);
     if (!full) {
         free(text);
         return careday_fail(o->err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");

@@ -10,6 +10,7 @@
  */
 #include "adapters/input/case_internal.h"
 #include "adapters/http.h"
+#include "calendars/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,7 +268,7 @@ int adapt_password(const struct adapt_ctx *x, const json_t *cfg, const char *jpa
                          "expected a command as an array of strings, such as [\"pass\", "
                          "\"show\", \"clinic/caldav\"] (it is run without a shell), found %s",
                          json_is_array(cmd) ? "an empty or mixed array" : adapt_json_kind(cmd));
-    if (!(argv = calloc(n + 1, sizeof *argv)))
+    if (!(argv = cal_calloc(n + 1, sizeof *argv)))
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     for (i = 0; i < n; i++)
         argv[i] = json_string_value(json_array_get(cmd, i));
@@ -338,7 +339,7 @@ int adapt_caldav_read(const struct adapt_ctx *x, const json_t *cfg, const char *
     utc_stamp(opt->from - 86400, from, sizeof from);
     utc_stamp(opt->to + 86400, to, sizeof to);
     n = strlen(from) + strlen(to) + 700;
-    if (!(body = malloc(n))) {
+    if (!(body = cal_malloc(n))) {
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto done;
     }

@@ -11,6 +11,7 @@
 #include "adapters/input/fhir.h"
 #include "adapters/json_file.h"
 #include "adapters/input/travel_internal.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -47,7 +48,7 @@ static char *file_stem(const char *path)
     base = base ? base + 1 : path;
     dot = strrchr(base, '.');
     n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    out = malloc(n + 1);
+    out = cal_malloc(n + 1);
     if (out) {
         memcpy(out, base, n);
         out[n] = '\0';
@@ -126,7 +127,7 @@ static int read_places(struct loader *l, struct careday_error *err)
 
     if ((rc = case_get_arr(&l->x, l->root, "", "places", false, &arr, err)) || !arr)
         return rc;
-    c->places = calloc(json_array_size(arr) ? json_array_size(arr) : 1, sizeof *c->places);
+    c->places = cal_calloc(json_array_size(arr) ? json_array_size(arr) : 1, sizeof *c->places);
     if (!c->places)
         return case_oom(err);
     json_array_foreach(arr, i, o)
@@ -497,7 +498,8 @@ static int read_providers(struct loader *l, struct careday_error *err)
 
     if ((rc = case_get_arr(&l->x, l->root, "", "providers", true, &arr, err)))
         return rc;
-    c->providers = calloc(json_array_size(arr) ? json_array_size(arr) : 1, sizeof *c->providers);
+    c->providers =
+        cal_calloc(json_array_size(arr) ? json_array_size(arr) : 1, sizeof *c->providers);
     if (!c->providers)
         return case_oom(err);
     json_array_foreach(arr, i, o)
@@ -631,10 +633,10 @@ static char *dir_of(const char *path)
     char *d;
 
     if (!slash)
-        return strdup(".");
+        return cal_strdup(".");
     if (slash == path)
-        return strdup("/");
-    d = malloc((size_t)(slash - path) + 1);
+        return cal_strdup("/");
+    d = cal_malloc((size_t)(slash - path) + 1);
     if (d) {
         memcpy(d, path, (size_t)(slash - path));
         d[slash - path] = '\0';

@@ -4,6 +4,7 @@
  * `visits[].avoid_dates` and `family.avoid_dates`.
  */
 #include "adapters/input/case_loader.h"
+#include "calendars/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@ static int read_dates(struct loader *l, const json_t *o, const char *parent, int
         return rc;
     if (json_array_size(arr) == 0)
         return 0;
-    *out = calloc(json_array_size(arr), sizeof **out);
+    *out = cal_calloc(json_array_size(arr), sizeof **out);
     if (!*out)
         return case_oom(err);
     json_array_foreach(arr, i, d)

@@ -4,6 +4,7 @@
  * Shared by the loader's parts (case.c, case_visits.c) and sources.c.
  */
 #include "adapters/input/case_loader.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -83,9 +84,9 @@ char *adapt_resolve_path(const char *dir, const char *given)
     char *out;
 
     if (given[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
-        return strdup(given);
+        return cal_strdup(given);
     n = strlen(dir) + strlen(given) + 2;
-    out = malloc(n);
+    out = cal_malloc(n);
     if (out)
         snprintf(out, n, "%s/%s", dir, given);
     return out;
@@ -352,7 +353,7 @@ int case_dup_str(const char *s, char **out, struct careday_error *err)
     *out = NULL;
     if (!s)
         return 0;
-    *out = strdup(s);
+    *out = cal_strdup(s);
     return *out ? 0 : case_oom(err);
 }
 

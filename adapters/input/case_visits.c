@@ -5,6 +5,7 @@
 #include "adapters/input/case_loader.h"
 #include "adapters/input/fhir.h"
 #include "adapters/input/travel_internal.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -535,7 +536,7 @@ static int add_fhir_bookings(struct loader *l, const json_t *bo, size_t k,
         cal_tz_to_local(c->tz, a->start, &day, &minute);
         v->earliest = v->latest = day;
         l->vobj[*n] = bo;
-        l->vpath[*n] = strdup(jp);
+        l->vpath[*n] = cal_strdup(jp);
         if (!l->vpath[*n])
             return case_oom(err);
         (*n)++;
@@ -573,7 +574,8 @@ static int read_links(struct loader *l, size_t i, struct careday_error *err)
     }
     if ((rc = case_get_arr(&l->x, o, jp, "before", false, &before, err)) || !before)
         return rc;
-    v->before = calloc(json_array_size(before) ? json_array_size(before) : 1, sizeof *v->before);
+    v->before =
+        cal_calloc(json_array_size(before) ? json_array_size(before) : 1, sizeof *v->before);
     if (!v->before)
         return case_oom(err);
     json_array_foreach(before, k, b)
@@ -657,7 +659,7 @@ int case_read_visits(struct loader *l, struct careday_error *err)
     nb = booked ? json_array_size(booked) : 0;
     total = l->ndue + nb;
     /* FHIR Appointment files first: each may give several bookings. */
-    appts = calloc(nb ? nb : 1, sizeof *appts);
+    appts = cal_calloc(nb ? nb : 1, sizeof *appts);
     if (!appts)
         return case_oom(err);
     for (i = 0; i < nb; i++) {
@@ -668,9 +670,9 @@ int case_read_visits(struct loader *l, struct careday_error *err)
             goto out;
         total += appts[i].n;
     }
-    c->visits = calloc(total ? total : 1, sizeof *c->visits);
-    l->vobj = calloc(total ? total : 1, sizeof *l->vobj);
-    l->vpath = calloc(total ? total : 1, sizeof *l->vpath);
+    c->visits = cal_calloc(total ? total : 1, sizeof *c->visits);
+    l->vobj = cal_calloc(total ? total : 1, sizeof *l->vobj);
+    l->vpath = cal_calloc(total ? total : 1, sizeof *l->vpath);
     if (!c->visits || !l->vobj || !l->vpath) {
         rc = case_oom(err);
         goto out;
@@ -683,7 +685,7 @@ int case_read_visits(struct loader *l, struct careday_error *err)
         if ((rc = read_visit(l, o, i, err)))
             goto out;
         l->vobj[i] = o;
-        l->vpath[i] = strdup(adapt_jp_index(jp, sizeof jp, "visits", i));
+        l->vpath[i] = cal_strdup(adapt_jp_index(jp, sizeof jp, "visits", i));
         if (!l->vpath[i]) {
             rc = case_oom(err);
             goto out;
@@ -719,7 +721,7 @@ int case_read_visits(struct loader *l, struct careday_error *err)
         if (n > before_n) {
             char jp[64];
             l->vobj[before_n] = json_array_get(booked, i);
-            l->vpath[before_n] = strdup(adapt_jp_index(jp, sizeof jp, "booked", i));
+            l->vpath[before_n] = cal_strdup(adapt_jp_index(jp, sizeof jp, "booked", i));
             if (!l->vpath[before_n]) {
                 rc = case_oom(err);
                 goto out;
@@ -740,7 +742,7 @@ int case_read_visits(struct loader *l, struct careday_error *err)
         if ((rc = read_links(l, i, err)))
             return rc;
     }
-    state = calloc(n ? n : 1, 1);
+    state = cal_calloc(n ? n : 1, 1);
     if (!state)
         return case_oom(err);
     rc = 0;

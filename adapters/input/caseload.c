@@ -6,6 +6,7 @@
  */
 #include "adapters/input/case_internal.h"
 #include "adapters/json_file.h"
+#include "calendars/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     size_t n = slash ? (size_t)(slash - path) : 1;
-    char *d = malloc(n + 1);
+    char *d = cal_malloc(n + 1);
     if (!d)
         return NULL;
     if (slash)
@@ -102,14 +103,14 @@ int adapt_caseload_read(const char *path, struct adapt_caseload *out, struct car
         rc = careday_fail(err, ADAPT_EINPUT, path, 0, "name", "expected a string");
         goto done;
     }
-    out->path = strdup(path);
-    out->name = strdup(name ? json_string_value(name) : "");
+    out->path = cal_strdup(path);
+    out->name = cal_strdup(name ? json_string_value(name) : "");
     dir = dir_of(path);
     out->n = json_array_size(cases);
-    out->listed = calloc(out->n, sizeof *out->listed);
-    out->resolved = calloc(out->n, sizeof *out->resolved);
-    out->cases = calloc(out->n, sizeof *out->cases);
-    out->loaded = calloc(out->n, sizeof *out->loaded);
+    out->listed = cal_calloc(out->n, sizeof *out->listed);
+    out->resolved = cal_calloc(out->n, sizeof *out->resolved);
+    out->cases = cal_calloc(out->n, sizeof *out->cases);
+    out->loaded = cal_calloc(out->n, sizeof *out->loaded);
     if (!out->path || !out->name || !dir || !out->listed || !out->resolved || !out->cases ||
         !out->loaded) {
         rc = oom(err);
@@ -125,7 +126,7 @@ int adapt_caseload_read(const char *path, struct adapt_caseload *out, struct car
                               json_is_string(e) ? "an empty string" : adapt_json_kind(e));
             goto done;
         }
-        out->listed[i] = strdup(json_string_value(e));
+        out->listed[i] = cal_strdup(json_string_value(e));
         out->resolved[i] = adapt_resolve_path(dir, json_string_value(e));
         if (!out->listed[i] || !out->resolved[i]) {
             rc = oom(err);

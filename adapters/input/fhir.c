@@ -3,6 +3,7 @@
  * loads first).
  */
 #include "adapters/input/fhir_doc.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -81,7 +82,7 @@ static int schedule_parse(const struct doc *d, const struct item *it, struct fhi
         goto nomem;
     size_t n = json_array_size(actors);
     if (n) {
-        s->actors = calloc(n, sizeof *s->actors);
+        s->actors = cal_calloc(n, sizeof *s->actors);
         if (!s->actors)
             goto nomem;
     }

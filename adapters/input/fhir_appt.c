@@ -2,6 +2,7 @@
  * FHIR R4 Appointments: existing bookings read as fixed appointments.
  */
 #include "adapters/input/fhir_doc.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -64,7 +65,7 @@ static int join_refs(const struct doc *d, const struct item *it, const char *key
         if (ref && !(status && strcmp(status, "declined") == 0))
             cap += strlen(ref) + 1;
     }
-    char *s = malloc(cap);
+    char *s = cal_malloc(cap);
     if (!s)
         return careday_fail(d->err, CAL_ENOMEM, d->name, it->line, NULL, "out of memory");
     s[0] = '\0';

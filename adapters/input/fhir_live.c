@@ -10,6 +10,7 @@
 #include "adapters/input/case_internal.h"
 #include "adapters/input/fhir.h"
 #include "adapters/http.h"
+#include "calendars/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ static int nd_add(struct ndjson *b, const char *s, size_t n)
         char *p;
         while (cap < b->len + n + 2)
             cap *= 2;
-        if (!(p = realloc(b->data, cap)))
+        if (!(p = cal_realloc(b->data, cap)))
             return -1;
         b->data = p;
         b->cap = cap;
@@ -94,7 +95,7 @@ static int not_json(const char *url, const char *what, struct careday_error *err
 static int read_pages(struct live *l, const char *first, json_t *doc, struct ndjson *out,
                       struct careday_error *err)
 {
-    char *url = strdup(first);
+    char *url = cal_strdup(first);
     char shown[512];
     int rc = 0;
 
@@ -284,7 +285,7 @@ int adapt_fhir_live_read(const struct adapt_ctx *x, const json_t *fhir, const ch
     l.age_s = -1;
     if (json_is_string(fhir)) {
         base = json_string_value(fhir);
-        if (!(url = strdup(base)))
+        if (!(url = cal_strdup(base)))
             return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     } else {
         const char *keys[] = {"base", "query", "token_env", "ca"};
@@ -312,7 +313,7 @@ int adapt_fhir_live_read(const struct adapt_ctx *x, const json_t *fhir, const ch
         while (*query == '/')
             query++;
         n = strlen(base) + strlen(query) + 2;
-        if (!(url = malloc(n)))
+        if (!(url = cal_malloc(n)))
             return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         snprintf(url, n, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", query);
         if (tenv) {

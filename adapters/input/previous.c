@@ -5,6 +5,7 @@
  */
 #include "adapters/adapters.h"
 #include "adapters/json_file.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -14,7 +15,7 @@
 
 static char *dup_or_null(const char *s)
 {
-    return s ? strdup(s) : NULL;
+    return s ? cal_strdup(s) : NULL;
 }
 
 int adapt_previous_load(const char *path, struct sched_case *c, struct careday_error *err)
@@ -32,7 +33,7 @@ int adapt_previous_load(const char *path, struct sched_case *c, struct careday_e
                             "expected the array of appointments of a careday plan.json");
     }
     size_t n = json_array_size(appts);
-    struct sched_prev_appt *v = calloc(n ? n : 1, sizeof *v);
+    struct sched_prev_appt *v = cal_calloc(n ? n : 1, sizeof *v);
     if (!v) {
         json_decref(root);
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
@@ -91,7 +92,7 @@ int adapt_previous_load(const char *path, struct sched_case *c, struct careday_e
         }
         p->visit = -1;
         p->sequence = (int)sv;
-        p->visit_id = strdup(visit);
+        p->visit_id = cal_strdup(visit);
         p->provider_id = dup_or_null(json_string_value(json_object_get(a, "provider")));
         p->place_id = dup_or_null(json_string_value(json_object_get(a, "place")));
         got++;

@@ -6,6 +6,7 @@
 #include "adapters/input/case_internal.h"
 #include "adapters/input/fhir.h"
 #include "adapters/http.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ int adapt_fetch(const struct adapt_ctx *x, const struct http_request *rq, struct
     if (strncasecmp(rq->url, "webcal://", 9) == 0 || strncasecmp(rq->url, "webcals://", 10) == 0) {
         const char *rest = strstr(rq->url, "://") + 3;
         size_t n = strlen(rest) + sizeof "https://";
-        if (!(real = malloc(n)))
+        if (!(real = cal_malloc(n)))
             return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         snprintf(real, n, "https://%s", rest);
         r.url = real;

@@ -6,6 +6,7 @@
 #include "adapters/json_file.h"
 #include "adapters/input/travel_internal.h"
 #include "adapters/adapters.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -157,8 +158,8 @@ int adapt_travel_build(struct sched_case *c, const struct adapt_travel_params *p
     int *given = NULL, *m = NULL;
     int rc = 0;
 
-    given = malloc(n * n * sizeof *given);
-    m = malloc(n * n * sizeof *m);
+    given = cal_malloc(n * n * sizeof *given);
+    m = cal_malloc(n * n * sizeof *m);
     if (!given || !m) {
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto done;

@@ -89,8 +89,8 @@ int adapt_write_atomic_stream(const char *path, adapt_producer produce, void *ud
                               struct careday_error *err)
 {
     size_t n = strlen(path) + sizeof ".tmp.XXXXXX";
-    char *tmp = malloc(n);
-    struct fd_sink *k = malloc(sizeof *k);
+    char *tmp = cal_malloc(n);
+    struct fd_sink *k = cal_malloc(sizeof *k);
     int fd, saved, prc;
     const char *step;
 

@@ -91,7 +91,7 @@ static void log_add(struct pub_log *l, const char *what, const char *label, cons
         size_t cap = l->cap ? l->cap * 2 : 1024;
         while (cap < l->len + need + 1)
             cap *= 2;
-        if (!(p = realloc(l->text, cap)))
+        if (!(p = cal_realloc(l->text, cap)))
             return;
         l->text = p;
         l->cap = cap;
@@ -193,7 +193,7 @@ static int ensure_collection(struct pub *p, struct careday_error *err)
                                                NULL};
         size_t n = strlen(p->t->calname) * 6 + 400;
         struct http_response mr = {0};
-        if (!(mk = malloc(n))) {
+        if (!(mk = cal_malloc(n))) {
             rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
             goto done;
         }

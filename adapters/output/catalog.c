@@ -13,6 +13,7 @@
  */
 #include "adapters/adapters.h"
 #include "adapters/output/i18n.h"
+#include "calendars/util.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -343,7 +344,7 @@ static int mo_load(const char *path, struct mo *m, struct careday_error *err)
         mo_free(m);
         return mo_bad(path, "string tables outside the file", err);
     }
-    m->v = calloc(count ? count : 1, sizeof *m->v);
+    m->v = cal_calloc(count ? count : 1, sizeof *m->v);
     if (!m->v) {
         mo_free(m);
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
@@ -413,7 +414,7 @@ bool i18n_has_language(const char *lang, const char *locale_dir)
 int i18n_open(const char *lang, const char *locale_dir, i18n_catalog **out,
               struct careday_error *err)
 {
-    i18n_catalog *cat = calloc(1, sizeof *cat);
+    i18n_catalog *cat = cal_calloc(1, sizeof *cat);
     if (!cat)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     int rc = i18n_find_localedir(locale_dir, cat->dir, sizeof cat->dir, err);

@@ -4,6 +4,7 @@
  */
 #include "adapters/output/i18n.h"
 #include "adapters/adapters.h"
+#include "calendars/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@ static bool reserve(struct i18n_buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1)
         cap *= 2;
-    char *s = realloc(b->s, cap);
+    char *s = cal_realloc(b->s, cap);
     if (!s) {
         b->oom = true;
         return false;
@@ -130,7 +131,7 @@ char *i18n_format(const i18n_catalog *cat, const char *key, const struct i18n_ar
         return NULL;
     }
     if (!b.s)
-        return strdup("");
+        return cal_strdup("");
     return b.s;
 }
 

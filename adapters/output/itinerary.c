@@ -14,6 +14,7 @@
 #include "adapters/output/i18n.h"
 #include "adapters/output/outputs.h"
 #include "adapters/output/reasons.h"
+#include "calendars/util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -312,7 +313,7 @@ static void section_months(struct i18n_buf *b, const struct sched_case *c,
     if (last < first)
         last = first;
     size_t ndays = (size_t)(last - first + 1);
-    unsigned *flags = calloc(ndays, sizeof *flags);
+    unsigned *flags = cal_calloc(ndays, sizeof *flags);
     if (!flags) {
         b->oom = true;
         return;

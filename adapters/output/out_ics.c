@@ -13,6 +13,7 @@
 #include "adapters/output/i18n.h"
 #include "adapters/output/out_ics_internal.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 
@@ -864,7 +865,7 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
     rc = i18n_open("en", o->messages_dir, &provider_cat, err);
     if (rc)
         goto done;
-    seq = calloc(plan->nappts ? plan->nappts : 1, sizeof *seq);
+    seq = cal_calloc(plan->nappts ? plan->nappts : 1, sizeof *seq);
     if (!seq) {
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto done;
@@ -921,8 +922,8 @@ static int cmp_batch_event(const void *a, const void *b)
 /* Every family's appointments with the provider `id`, into one calendar. */
 static int write_batch_provider(const char *dir, const struct sched_case *const *cases,
                                 struct sched_plan *const *plans, size_t n, const char *id,
-                                const i18n_catalog *cat, cal_time now, struct batch_event *ev,
-                                struct careday_error *err)
+                                const i18n_catalog *cat, const struct out_options *o,
+                                struct batch_event *ev, struct careday_error *err)
 {
     size_t count = 0;
     const struct sched_provider *prov = NULL;
@@ -950,7 +951,7 @@ static int write_batch_provider(const char *dir, const struct sched_case *const 
         .prodid = OUT_PRODID,
         .calname = calname,
         .refresh_hours = count > 1 ? 1 : 0,
-        .dtstamp = now,
+        .dtstamp = o->now,
     };
     struct cal_attendee organizer = {.name = OUT_ORGANIZER_NAME, .email = OUT_ORGANIZER_EMAIL};
     int rc = 0;
@@ -961,7 +962,7 @@ static int write_batch_provider(const char *dir, const struct sched_case *const 
     }
     for (size_t k = 0; k < count && rc == 0; k++)
         rc = add_provider_event(w, cases[ev[k].family], &plans[ev[k].family]->appts[ev[k].appt],
-                                cat, "feed", NULL, 0, &organizer, NULL, 0);
+                                cat, "feed", o->uid_key, 0, &organizer, NULL, 0);
     if (rc) {
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
                           cal_strerror(rc));
@@ -986,7 +987,7 @@ int out_write_provider_calendars(const char *dir, const struct sched_case *const
     char path[OUT_PATH_MAX];
     for (size_t f = 0; f < n; f++)
         total += plans[f] ? plans[f]->nappts : 0;
-    struct batch_event *ev = malloc((total ? total : 1) * sizeof *ev);
+    struct batch_event *ev = cal_malloc((total ? total : 1) * sizeof *ev);
     if (!ev)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     int rc = i18n_open("en", o->messages_dir, &cat, err);
@@ -1006,7 +1007,7 @@ int out_write_provider_calendars(const char *dir, const struct sched_case *const
                     seen = strcmp(cases[g]->providers[q].id, id) == 0;
                 }
             if (!seen)
-                rc = write_batch_provider(dir, cases, plans, n, id, cat, o->now, ev, err);
+                rc = write_batch_provider(dir, cases, plans, n, id, cat, o, ev, err);
         }
     i18n_free(cat);
     free(ev);

@@ -5,6 +5,7 @@
  */
 #include "adapters/adapters.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -200,7 +201,7 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     int rc;
 
     /* Re-planning keeps counting SEQUENCE from the earlier plan. */
-    seq = calloc(plan->nappts ? plan->nappts : 1, sizeof *seq);
+    seq = cal_calloc(plan->nappts ? plan->nappts : 1, sizeof *seq);
     if (!seq)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     rc = out_previous_sequences(o ? o->previous_plan : NULL, c, plan, seq, err);
@@ -209,7 +210,7 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
         return rc;
     }
     /* The reasons in the coordinator's words (English, docs/outputs.md). */
-    reasons = calloc(plan->nunscheduled ? plan->nunscheduled : 1, sizeof *reasons);
+    reasons = cal_calloc(plan->nunscheduled ? plan->nunscheduled : 1, sizeof *reasons);
     for (size_t i = 0; reasons && i < plan->nunscheduled && rc == 0; i++)
         rc = out_reason_text(c, &plan->unscheduled[i], o, &reasons[i], err);
     root = rc || !reasons ? NULL : json_object();
@@ -241,7 +242,7 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     free(seq);
     free_reasons(reasons, plan->nunscheduled);
     n = strlen(dir) + sizeof "/plan.json";
-    path = malloc(n);
+    path = cal_malloc(n);
     if (!text || !path) {
         free(text);
         free(path);

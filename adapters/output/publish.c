@@ -19,6 +19,7 @@
  */
 #include "adapters/adapters.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -187,8 +188,8 @@ static int list_dir(const char *dir, const char *prefix, const char *skip, struc
             !S_ISREG(st.st_mode))
             continue;
         size_t k = strlen(prefix) + strlen(e->d_name) + 1;
-        char *name = malloc(k);
-        char **v = s->n < PUB_MAX_FILES ? realloc(s->v, (s->n + 1) * sizeof *v) : NULL;
+        char *name = cal_malloc(k);
+        char **v = s->n < PUB_MAX_FILES ? cal_realloc(s->v, (s->n + 1) * sizeof *v) : NULL;
         if (!name || !v) {
             free(name);
             if (v)
@@ -286,8 +287,8 @@ int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *h,
         goto oom;
     snprintf(from, sizeof from, "%s/plan.json", p->staging);
     if (lstat(from, &st) == 0) {
-        char *pj = strdup("plan.json");
-        char **v = pj ? realloc(s.v, (s.n + 1) * sizeof *v) : NULL;
+        char *pj = cal_strdup("plan.json");
+        char **v = pj ? cal_realloc(s.v, (s.n + 1) * sizeof *v) : NULL;
         if (!v) {
             free(pj);
             goto oom;
@@ -306,7 +307,7 @@ int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *h,
                 mine = strcmp(s.v[j], old_prov.v[i]) == 0;
             if (mine || k < 5 || strcmp(old_prov.v[i] + k - 4, ".ics") != 0)
                 continue;
-            char **v = realloc(s.v, (s.n + 1) * sizeof *v);
+            char **v = cal_realloc(s.v, (s.n + 1) * sizeof *v);
             if (!v) {
                 names_free(&old_prov);
                 goto oom;
@@ -324,8 +325,8 @@ int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *h,
             staged = strcmp(s.v[j], "changes.json") == 0;
         join(to, sizeof to, p->target, "changes.json");
         if (!staged && lstat(to, &st) == 0 && S_ISREG(st.st_mode)) {
-            char *cj = strdup("changes.json");
-            char **v = cj ? realloc(s.v, (s.n + 1) * sizeof *v) : NULL;
+            char *cj = cal_strdup("changes.json");
+            char **v = cj ? cal_realloc(s.v, (s.n + 1) * sizeof *v) : NULL;
             if (!v) {
                 free(cj);
                 goto oom;
@@ -334,7 +335,7 @@ int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *h,
             s.v[s.n++] = cj;
         }
     }
-    done = calloc(s.n ? s.n : 1, sizeof *done);
+    done = cal_calloc(s.n ? s.n : 1, sizeof *done);
     if (!done)
         goto oom;
 

@@ -126,7 +126,7 @@ static int cmp_key(const void *a, const void *b)
 static json_t *sorted_values(json_t *obj)
 {
     size_t n = json_object_size(obj), k = 0;
-    const char **keys = malloc((n ? n : 1) * sizeof *keys);
+    const char **keys = cal_malloc((n ? n : 1) * sizeof *keys);
     json_t *arr = json_array();
     const char *key;
     json_t *v;
@@ -277,7 +277,7 @@ static void load_chart(struct html *h, const json_t *providers)
     json_t *weeks = json_array();
     {
         size_t n = json_object_size(set), k = 0;
-        const char **keys = malloc((n ? n : 1) * sizeof *keys);
+        const char **keys = cal_malloc((n ? n : 1) * sizeof *keys);
         const char *key;
         json_t *v;
         if (keys) {
@@ -437,7 +437,7 @@ static char *render_report(const json_t *doc)
             "objective counts 100&nbsp;000 per visit left out, 600 per trip day plus its minutes "
             "driven, 120 per in-person contact.</p>");
     size_t nf = json_array_size(fams), shown = 0;
-    const json_t **order = malloc((nf ? nf : 1) * sizeof *order);
+    const json_t **order = cal_malloc((nf ? nf : 1) * sizeof *order);
     if (order) {
         json_array_foreach(fams, i, f) order[i] = f;
         qsort(order, nf, sizeof *order, cmp_affected);
@@ -547,6 +547,8 @@ int out_write_caseload(const char *dir, const struct out_batch *ob, struct cared
     json_object_set_new(doc, "families", fams);
     fams = NULL;
     json_object_set_new(doc, "providers", providers_array(providers));
+    if (ob->uid_key)
+        json_object_set_new(doc, "uid_key", json_string(ob->uid_key));
     rc = write_doc(dir, doc, err);
 done:
     json_decref(doc);
@@ -580,7 +582,7 @@ static const char *status_worst(const char *a, const char *b)
 int out_merge_caseloads(const char *dir, const char *const *paths, size_t n,
                         struct careday_error *err)
 {
-    json_t **docs = calloc(n ? n : 1, sizeof *docs);
+    json_t **docs = cal_calloc(n ? n : 1, sizeof *docs);
     json_t *out = NULL, *provs = json_object(), *allf = json_array();
     int rc = 0;
     if (!docs || !provs || !allf) {
@@ -641,7 +643,7 @@ int out_merge_caseloads(const char *dir, const char *const *paths, size_t n,
             json_object_set(provs, gets(p, "id"), p);
     }
     size_t nf = json_array_size(allf);
-    json_t **fs = malloc((nf ? nf : 1) * sizeof *fs);
+    json_t **fs = cal_malloc((nf ? nf : 1) * sizeof *fs);
     json_t *sorted = json_array();
     if (!fs || !sorted) {
         free(fs);

@@ -6,6 +6,7 @@
 #include "adapters/adapters.h"
 #include "adapters/json_file.h"
 #include "adapters/output/outputs.h"
+#include "calendars/util.h"
 
 #include <jansson.h>
 
@@ -55,7 +56,7 @@ static int prev_load(const char *path, struct prev_plan *out, struct careday_err
                             "expected the array of appointments of a careday plan.json");
     }
     size_t n = json_array_size(appts);
-    out->v = calloc(n ? n : 1, sizeof *out->v);
+    out->v = cal_calloc(n ? n : 1, sizeof *out->v);
     if (!out->v) {
         prev_free(out);
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
