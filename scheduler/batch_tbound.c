@@ -374,7 +374,8 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
     return rc;
 }
 
-int batch_time_bound(const sched_batch *b, const bool *active, double budget_s, double *out)
+int batch_time_bound(const sched_batch *b, const bool *active, double budget_s,
+                     struct batch_forced *bf, double *out)
 {
     struct tbuild t = {0};
     size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b);
@@ -395,7 +396,16 @@ int batch_time_bound(const sched_batch *b, const bool *active, double budget_s, 
             rc = solve_provider(&t, b, (int)g, &p);
         }
         placed += p;
+        if (bf) {
+            double tg = 0;
+            for (size_t v = 0; v < t.nvis; v++)
+                if (t.vis[v].count > 0 && t.vis[v].g == (int)g)
+                    tg += t.vis[v].factor;
+            bf->provider[g] = fmax(0, tg - p);
+        }
     }
+    if (bf)
+        bf->never = t.never;
     if (!rc) {
         double left = t.total - placed;
         *out = t.never + (left > 1e-6 ? ceil(left - 1e-6) : 0);
