@@ -466,6 +466,72 @@ static bool plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p
     return true;
 }
 
+/* ---- fixed bookings over capacity ------------------------------------------ */
+
+struct fixed_ref {
+    int provider;
+    size_t family, visit;
+    cal_time start, end;
+};
+
+static int cmp_fixed(const void *a, const void *b)
+{
+    const struct fixed_ref *x = a, *y = b;
+    if (x->provider != y->provider)
+        return x->provider < y->provider ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    return (x->visit > y->visit) - (x->visit < y->visit);
+}
+
+bool sched_batch_fixed_overbooked(const sched_batch *b, const bool *active,
+                                  struct sched_batch_overbooking *ob)
+{
+    size_t n = 0, k = 0;
+    for (size_t f = 0; f < b->n; f++)
+        if (!active || active[f])
+            for (size_t v = 0; v < b->cases[f]->nvisits; v++)
+                n += b->cases[f]->visits[v].booked && !b->cases[f]->visits[v].movable;
+    if (n < 2)
+        return false;
+    struct fixed_ref *r = cal_malloc(n * sizeof *r);
+    if (!r)
+        return false; /* the plan's own capacity check still stops it */
+    for (size_t f = 0; f < b->n; f++) {
+        if (active && !active[f])
+            continue;
+        const struct sched_case *c = b->cases[f];
+        for (size_t v = 0; v < c->nvisits; v++) {
+            const struct sched_visit *w = &c->visits[v];
+            if (w->booked && !w->movable)
+                r[k++] = (struct fixed_ref){b->pmap[f][w->provider], f, v, w->booked_start,
+                                            w->booked_start + (cal_time)w->minutes * 60};
+        }
+    }
+    qsort(r, n, sizeof *r, cmp_fixed);
+    /* The load is highest at some booking's start: count there the bookings
+     * of the same provider that started before it and still run. */
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++) {
+        int load = 1;
+        size_t first = i;
+        for (size_t j = i; j-- > 0 && r[j].provider == r[i].provider;)
+            if (r[j].end > r[i].start) {
+                load++;
+                first = j;
+            }
+        if (load > b->capacity[r[i].provider]) {
+            *ob = (struct sched_batch_overbooking){r[first].family, r[first].visit, r[i].family,
+                                                   r[i].visit,      r[i].provider,  load};
+            found = true;
+        }
+    }
+    free(r);
+    return found;
+}
+
 /* ---- the batch baseline ---------------------------------------------------- */
 
 /* The fixed (not movable) bookings of family f as holds. */

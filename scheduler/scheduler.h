@@ -471,6 +471,22 @@ int sched_batch_capacity(const sched_batch *b, size_t g);
 /* Batch-wide index of provider p of case f. */
 int sched_batch_provider_of(const sched_batch *b, size_t f, size_t p);
 
+/* Two fixed (not movable) bookings that put a provider over its capacity:
+ * no plan can keep both (sched_batch_fixed_overbooked). */
+struct sched_batch_overbooking {
+    size_t case_a, visit_a; /* a booking already there at case_b's start */
+    size_t case_b, visit_b; /* the booking that goes over capacity */
+    int provider;           /* batch-wide */
+    int load;               /* patients the provider holds then, with case_b's */
+};
+
+/* True, with *ob filled, when the fixed bookings of the active families
+ * (active NULL: all) hold some provider beyond its capacity at some time;
+ * the first such booking in provider and time order. A caseload that does
+ * is bad input: call before planning. */
+bool sched_batch_fixed_overbooked(const sched_batch *b, const bool *active,
+                                  struct sched_batch_overbooking *ob);
+
 /* Families that share no provider, even through others, are independent:
  * comp[f] (n entries) receives the component of each case, numbered in
  * order of their first case; returns the number of components. */

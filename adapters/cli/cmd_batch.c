@@ -12,6 +12,7 @@
 #define _XOPEN_SOURCE 700
 #include "adapters/adapters.h"
 #include "adapters/cli/batch_pool.h"
+#include "adapters/json_file.h"
 #include "adapters/cli/cli_internal.h"
 #include "adapters/cli/commands.h"
 #include "adapters/output/outputs.h"
@@ -399,6 +400,62 @@ static void folder_name(const char *id, size_t index, char *buf, size_t size)
         snprintf(buf, size, "case-%zu", index + 1);
 }
 
+/* The JSON path of booking `id` in a case file: the booked[] entry with that
+ * id, else the first file of FHIR Appointments (whose ids name bookings),
+ * else "booked". */
+static void booking_path(const char *file, const char *id, char *buf, size_t size)
+{
+    json_t *root = NULL;
+    snprintf(buf, size, "booked");
+    if (adapt_json_file(file, "a case file", &root, NULL) != 0)
+        return;
+    const json_t *booked = json_object_get(root, "booked"), *e;
+    size_t i;
+    long fhir = -1;
+    json_array_foreach(booked, i, e)
+    {
+        const char *eid = json_string_value(json_object_get(e, "id"));
+        if (eid && strcmp(eid, id) == 0) {
+            snprintf(buf, size, "booked[%zu]", i);
+            fhir = -1;
+            break;
+        }
+        if (fhir < 0 && json_object_get(e, "fhir") && json_object_get(e, "provider_map"))
+            fhir = (long)i;
+    }
+    if (fhir >= 0)
+        snprintf(buf, size, "booked[%ld]", fhir);
+    json_decref(root);
+}
+
+/* Two families' fixed bookings over a provider's capacity: bad input, said
+ * before planning with both files and both bookings. */
+static int overbooked_error(const struct adapt_caseload *cl, const sched_batch *b,
+                            const struct sched_batch_overbooking *ob, struct careday_error *err)
+{
+    const struct sched_case *ca = sched_batch_case(b, ob->case_a);
+    const struct sched_case *cb = sched_batch_case(b, ob->case_b);
+    const struct sched_visit *va = &ca->visits[ob->visit_a], *vb = &cb->visits[ob->visit_b];
+    int cap = sched_batch_capacity(b, (size_t)ob->provider);
+    char pa[64], pb[64], ta[40], tb[40];
+    booking_path(cl->resolved[ob->case_a], va->id, pa, sizeof pa);
+    booking_path(cl->resolved[ob->case_b], vb->id, pb, sizeof pb);
+    cal_format_rfc3339(va->booked_start, cal_tz_offset(ca->tz, va->booked_start), false, ta,
+                       sizeof ta);
+    cal_format_rfc3339(vb->booked_start, cal_tz_offset(cb->tz, vb->booked_start), false, tb,
+                       sizeof tb);
+    return careday_fail(
+        err, ADAPT_EINPUT, cl->resolved[ob->case_b], 0, pb,
+        "booking \"%s\" (%s, %d min) and booking \"%s\" of %s (%s, %s, %d min) both hold "
+        "provider \"%s\", who sees %d patient%s at a time%s; both are fixed, so no plan can keep "
+        "them: correct one of the times, make one \"movable\", or give the provider a larger "
+        "\"capacity\" in every case",
+        vb->id, tb, vb->minutes, va->id,
+        ob->case_a == ob->case_b ? "the same case" : cl->resolved[ob->case_a], pa, ta, va->minutes,
+        sched_batch_provider_id(b, (size_t)ob->provider), cap, cap == 1 ? "" : "s",
+        ob->load > 2 ? " (and others overlap them)" : "");
+}
+
 /* ---------------------------------------------------------------------------
  * The parts of the command.
  */
@@ -502,13 +559,25 @@ static void print_components(const struct adapt_caseload *cl, const int *comp, s
     }
 }
 
+/* The key of the providers' calendar UIDs: the one an earlier batch plan in
+ * OUT keeps in its caseload-plan.json (so re-planning keeps every UID), else
+ * a new random one. */
+static int settle_uid_key(const char *out, char *key, size_t size, struct careday_error *err)
+{
+    char earlier[4200];
+    snprintf(earlier, sizeof earlier, "%s/caseload-plan.json", out);
+    if (is_file(earlier) && out_uid_key_of_plan(earlier, key, size) == 0)
+        return 0;
+    return out_uid_key_new(key, size, err);
+}
+
 /* Every family's files, the providers' calendars, caseload-plan.json and
  * report.html into dir. */
 static int write_all(const char *dir, const struct batch_args *a, const struct adapt_caseload *cl,
                      const sched_batch *b, struct sched_batch_result *res, const bool *active,
-                     cal_time now, long load_ms, struct careday_error *err)
+                     cal_time now, long load_ms, const char *uid_key, struct careday_error *err)
 {
-    struct out_options oo = {0};
+    struct out_options oo = {0}, po;
     struct out_batch_family *fam = cal_calloc(cl->n, sizeof *fam);
     char(*names)[600] = cal_calloc(cl->n, sizeof *names);
     const struct sched_case **cases = cal_calloc(cl->n, sizeof *cases);
@@ -557,8 +626,12 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
             .baseline = res->baseline[f],
         };
     }
+    /* Only the providers' calendars and caseload-plan.json see the UID key:
+     * family plan.json files stay the same from run to run. */
+    po = oo;
+    po.uid_key = uid_key;
     if (!rc)
-        rc = out_write_provider_calendars(dir, cases, res->plans, cl->n, &oo, err);
+        rc = out_write_provider_calendars(dir, cases, res->plans, cl->n, &po, err);
     if (!rc) {
         struct out_batch ob = {
             .caseload = cl->path,
@@ -580,6 +653,7 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
             .accepted = res->accepted,
             .conflicts = sched_batch_conflicts(b, res->plans),
             .stopped_by_time = res->stopped_by_time,
+            .uid_key = uid_key,
         };
         rc = out_write_caseload(dir, &ob, err);
     }
@@ -655,7 +729,7 @@ int cli_batch(int argc, char **argv)
     struct sched_batch_result res = {0};
     int *comp = NULL;
     bool *active = NULL;
-    char staging[4200] = "";
+    char staging[4200] = "", uid_key[2 * OUT_UID_KEY_BYTES + 1];
     cal_time now;
     double t0 = mono_s();
     long load_ms = 0;
@@ -720,6 +794,13 @@ int cli_batch(int argc, char **argv)
     for (size_t f = 0; f < cl.n; f++)
         active[f] = a.component < 0 || comp[f] == (int)a.component;
 
+    {
+        struct sched_batch_overbooking ob;
+        if (sched_batch_fixed_overbooked(b, active, &ob)) {
+            rc = overbooked_error(&cl, b, &ob, &err);
+            goto fail;
+        }
+    }
     struct sched_batch_runner runner;
     struct sched_batch_options so;
     struct progress pr = {.quiet = a.quiet || a.json, .tty = isatty(STDERR_FILENO)};
@@ -751,8 +832,9 @@ int cli_batch(int argc, char **argv)
                           conflicts, conflicts == 1 ? "" : "s");
         goto fail;
     }
-    if ((rc = make_staging(a.out, staging, sizeof staging, &err)) ||
-        (rc = write_all(staging, &a, &cl, b, &res, active, now, load_ms, &err)) ||
+    if ((rc = settle_uid_key(a.out, uid_key, sizeof uid_key, &err)) ||
+        (rc = make_staging(a.out, staging, sizeof staging, &err)) ||
+        (rc = write_all(staging, &a, &cl, b, &res, active, now, load_ms, uid_key, &err)) ||
         (rc = publish(staging, a.out, &err))) {
         if (rc != ADAPT_EINPUT && rc != ADAPT_EFETCH)
             rc = ADAPT_EINTERNAL;

@@ -192,6 +192,7 @@ const char *const i18n_required_keys[] = {
     "reason.shared_capacity",
     "reason.detail.shared_capacity",
     "event.cancelled.summary",
+    "event.cancelled.trip",
     "changes.title",
     "changes.counts",
     "changes.moved",

@@ -13,6 +13,7 @@
 #include "adapters/output/i18n.h"
 #include "adapters/output/out_ics_internal.h"
 #include "adapters/output/outputs.h"
+#include "adapters/output/withdrawn.h"
 #include "calendars/util.h"
 
 #include <jansson.h>
@@ -128,8 +129,8 @@ struct family_ctx {
     const struct sched_case *c;
     const struct sched_plan *plan;
     const i18n_catalog *cat;
-    const int *seq;                      /* SEQUENCE per appointment */
-    const struct sched_changes *changes; /* may be NULL */
+    const int *seq;                   /* SEQUENCE per appointment */
+    const struct out_withdrawn *gone; /* cancelled events; trip_seq per trip */
     cal_time now;
     cal_writer *w;
     struct cal_attendee organizer;
@@ -314,6 +315,7 @@ static int add_leave(struct family_ctx *x, size_t t)
     ics_day_uid(c, "leave", trip->day, uid, sizeof uid);
     struct cal_event_out ev = {
         .uid = uid,
+        .sequence = x->gone ? x->gone->trip_seq[t] : 0,
         .start = trip->depart,
         .end = arrive_at,
         .summary = summary.s,
@@ -382,6 +384,7 @@ static int add_trip_note(struct family_ctx *x, size_t t)
     ics_day_uid(c, "trip", trip->day, uid, sizeof uid);
     struct cal_event_out ev = {
         .uid = uid,
+        .sequence = x->gone ? x->gone->trip_seq[t] : 0,
         .all_day = true,
         .start_day = trip->day,
         .end_day = trip->day + 1,
@@ -429,6 +432,7 @@ static int add_overnight(struct family_ctx *x, size_t t)
     ics_day_uid(c, "night", trip->day, uid, sizeof uid);
     struct cal_event_out ev = {
         .uid = uid,
+        .sequence = x->gone ? x->gone->trip_seq[t] : 0,
         .start = trip->ret,
         .end = end,
         .summary = summary.s,
@@ -449,111 +453,9 @@ static int add_overnight(struct family_ctx *x, size_t t)
     return rc;
 }
 
-/* ---------------------------------------------------------------------------
- * Cancelled appointments (re-planning, `careday cancel`): kept as
- * STATUS:CANCELLED with a raised SEQUENCE until they are over, so a phone or
- * a clinic that imported the earlier file removes them.
- */
-
-/* The cancelled entries of changes still to come (end after now). */
-static bool cancel_pending(const struct sched_case *c, const struct sched_change *ch, cal_time now)
-{
-    return ch->kind == SCHED_CHANGE_CANCELLED && ch->prev >= 0 && (size_t)ch->prev < c->nprevious &&
-           c->previous[ch->prev].end > now;
-}
-
-/* The provider of a previous appointment: its visit's, else by id; -1. */
-static int cancel_provider(const struct sched_case *c, const struct sched_prev_appt *q)
-{
-    if (q->visit >= 0)
-        return c->visits[q->visit].provider;
-    for (size_t i = 0; q->provider_id && i < c->nproviders; i++)
-        if (strcmp(c->providers[i].id, q->provider_id) == 0)
-            return (int)i;
-    return -1;
-}
-
-static int add_cancelled(cal_writer *w, const struct sched_case *c, const struct sched_prev_appt *q,
-                         const i18n_catalog *cat, const char *uid,
-                         const struct cal_attendee *organizer, const struct cal_attendee *attendees,
-                         size_t nattendees)
-{
-    int pi = cancel_provider(c, q);
-    const char *what = q->visit >= 0 ? visit_what(c, &c->visits[q->visit])
-                       : pi >= 0     ? sched_provider_name(&c->providers[pi])
-                                     : q->visit_id;
-    struct i18n_arg args[] = {{"what", what}};
-    struct i18n_buf summary = {0};
-    i18n_buf_add_msg(&summary, cat, "event.cancelled.summary", args, 1);
-    struct cal_event_out ev = {
-        .status = CAL_STATUS_CANCELLED,
-        .uid = uid,
-        .sequence = q->sequence + 1,
-        .start = q->start,
-        .end = q->end,
-        .summary = summary.s,
-        .alarm_minutes = -1,
-        .organizer = organizer,
-        .attendees = attendees,
-        .nattendees = nattendees,
-    };
-    int rc = summary.oom ? CAL_ENOMEM : cal_writer_add(w, &ev);
-    i18n_buf_free(&summary);
-    return rc;
-}
-
-static int add_family_cancellations(struct family_ctx *x)
-{
-    int rc = 0;
-    for (size_t i = 0; x->changes && i < x->changes->n && rc == 0; i++) {
-        const struct sched_change *ch = &x->changes->v[i];
-        if (!cancel_pending(x->c, ch, x->now))
-            continue;
-        char uid[512];
-        const struct sched_prev_appt *q = &x->c->previous[ch->prev];
-        out_visit_uid(x->c, q->visit_id, uid, sizeof uid);
-        rc = add_cancelled(x->w, x->c, q, x->cat, uid, &x->organizer, NULL, 0);
-    }
-    return rc;
-}
-
-/* Cancelled appointments of provider pi still to come. */
-static size_t provider_cancellations(const struct sched_case *c, const struct sched_changes *ch,
-                                     size_t pi, cal_time now)
-{
-    size_t n = 0;
-    for (size_t i = 0; ch && i < ch->n; i++)
-        if (cancel_pending(c, &ch->v[i], now) &&
-            cancel_provider(c, &c->previous[ch->v[i].prev]) == (int)pi)
-            n++;
-    return n;
-}
-
-static int add_provider_cancellations(cal_writer *w, const struct sched_case *c,
-                                      const struct sched_changes *ch, size_t pi,
-                                      const i18n_catalog *cat, const char *uid_kind,
-                                      const char *uid_key, cal_time now,
-                                      const struct cal_attendee *organizer,
-                                      const struct cal_attendee *attendees, size_t nattendees)
-{
-    int rc = 0;
-    for (size_t i = 0; ch && i < ch->n && rc == 0; i++) {
-        if (!cancel_pending(c, &ch->v[i], now))
-            continue;
-        const struct sched_prev_appt *q = &c->previous[ch->v[i].prev];
-        if (cancel_provider(c, q) != (int)pi)
-            continue;
-        char uid[512];
-        ics_provider_uid(c, q->visit_id, uid_kind, uid_key, uid, sizeof uid);
-        rc = add_cancelled(w, c, q, cat, uid, organizer, attendees, nattendees);
-    }
-    return rc;
-}
-
 static int write_family(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
-                        const i18n_catalog *cat, const int *seq,
-                        const struct sched_changes *changes, cal_time now,
-                        struct careday_error *err)
+                        const i18n_catalog *cat, const int *seq, const struct out_withdrawn *gone,
+                        cal_time now, struct careday_error *err)
 {
     char path[OUT_PATH_MAX];
     snprintf(path, sizeof path, "%s/family.ics", dir);
@@ -573,7 +475,7 @@ static int write_family(const char *dir, const struct sched_case *c, const struc
         .plan = plan,
         .cat = cat,
         .seq = seq,
-        .changes = changes,
+        .gone = gone,
         .now = now,
         .organizer = {.name = OUT_ORGANIZER_NAME, .email = OUT_ORGANIZER_EMAIL},
     };
@@ -586,7 +488,7 @@ static int write_family(const char *dir, const struct sched_case *c, const struc
     for (size_t i = 0; i < plan->nappts && rc == 0; i++)
         rc = add_appointment(&x, i);
     if (rc == 0)
-        rc = add_family_cancellations(&x);
+        rc = out_withdrawn_add_family(x.w, c, gone, cat, &x.organizer);
     for (size_t t = 0; t < plan->ntrips && rc == 0; t++) {
         rc = add_trip_note(&x, t);
         if (rc == 0)
@@ -705,11 +607,12 @@ static void provider_path(const char *dir, const struct sched_provider *p, const
 
 static int write_provider(const char *dir, const struct sched_case *c,
                           const struct sched_plan *plan, size_t pi, const i18n_catalog *cat,
-                          const int *seq, const struct sched_changes *changes, cal_time now,
+                          const int *seq, const struct out_withdrawn *gone, cal_time now,
                           const char *uid_key, struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
-    size_t count = provider_appointments(c, plan, pi) + provider_cancellations(c, changes, pi, now);
+    size_t count =
+        provider_appointments(c, plan, pi) + out_withdrawn_provider_count(c, gone, pi, false);
     if (count == 0)
         return 0;
 
@@ -741,7 +644,7 @@ static int write_provider(const char *dir, const struct sched_case *c,
         rc = add_provider_event(w, c, a, cat, "feed", uid_key, seq[i], &organizer, NULL, 0);
     }
     if (rc == 0)
-        rc = add_provider_cancellations(w, c, changes, pi, cat, "feed", uid_key, now, &organizer,
+        rc = out_withdrawn_add_provider(w, c, gone, pi, false, cat, "feed", uid_key, &organizer,
                                         NULL, 0);
     if (rc) {
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
@@ -794,11 +697,11 @@ static int write_provider_invite(const char *dir, const struct sched_case *c,
 /* providers/<id>-cancel.ics: iTIP METHOD:CANCEL for the provider's
  * appointments that the plan no longer has (same UIDs as the invitations). */
 static int write_provider_cancel(const char *dir, const struct sched_case *c, size_t pi,
-                                 const i18n_catalog *cat, const struct sched_changes *changes,
+                                 const i18n_catalog *cat, const struct out_withdrawn *gone,
                                  cal_time now, const char *uid_key, struct careday_error *err)
 {
     const struct sched_provider *p = &c->providers[pi];
-    if (provider_cancellations(c, changes, pi, now) == 0)
+    if (out_withdrawn_provider_count(c, gone, pi, true) == 0)
         return 0;
     char path[OUT_PATH_MAX];
     provider_path(dir, p, "-cancel.ics", path, sizeof path);
@@ -809,7 +712,7 @@ static int write_provider_cancel(const char *dir, const struct sched_case *c, si
     cal_writer *w = cal_writer_new(&wo);
     if (!w)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-    int rc = add_provider_cancellations(w, c, changes, pi, cat, "invite", uid_key, now, &organizer,
+    int rc = out_withdrawn_add_provider(w, c, gone, pi, true, cat, "invite", uid_key, &organizer,
                                         &attendee, 1);
     if (rc)
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the cancellation: %s",
@@ -850,6 +753,7 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
     i18n_catalog *family_cat = NULL, *provider_cat = NULL;
     int *seq = NULL;
     char path[OUT_PATH_MAX];
+    struct out_withdrawn gone = {0};
 
     if (o->invite) {
         int irc = out_check_invite(c, err);
@@ -871,12 +775,14 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
         goto done;
     }
     rc = out_previous_sequences(o->previous_plan, c, plan, seq, err);
+    if (rc == 0)
+        rc = out_withdrawn_build(c, plan, o, &gone, err);
     if (rc)
         goto done;
     rc = make_dir(dir, err);
     if (rc)
         goto done;
-    rc = write_family(dir, c, plan, family_cat, seq, o->changes, o->now, err);
+    rc = write_family(dir, c, plan, family_cat, seq, &gone, o->now, err);
     if (rc)
         goto done;
     if (o->no_provider_files)
@@ -884,17 +790,16 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
     snprintf(path, sizeof path, "%s/providers", dir);
     rc = make_dir(path, err);
     for (size_t pi = 0; pi < c->nproviders && rc == 0; pi++) {
-        rc = write_provider(dir, c, plan, pi, provider_cat, seq, o->changes, o->now, o->uid_key,
-                            err);
+        rc = write_provider(dir, c, plan, pi, provider_cat, seq, &gone, o->now, o->uid_key, err);
         if (rc == 0 && o->invite)
             rc =
                 write_provider_invite(dir, c, plan, pi, provider_cat, seq, o->now, o->uid_key, err);
         if (rc == 0 && o->invite)
-            rc = write_provider_cancel(dir, c, pi, provider_cat, o->changes, o->now, o->uid_key,
-                                       err);
+            rc = write_provider_cancel(dir, c, pi, provider_cat, &gone, o->now, o->uid_key, err);
     }
 done:
     free(seq);
+    out_withdrawn_free(&gone);
     i18n_free(family_cat);
     i18n_free(provider_cat);
     return rc;
@@ -922,8 +827,8 @@ static int cmp_batch_event(const void *a, const void *b)
 /* Every family's appointments with the provider `id`, into one calendar. */
 static int write_batch_provider(const char *dir, const struct sched_case *const *cases,
                                 struct sched_plan *const *plans, size_t n, const char *id,
-                                const i18n_catalog *cat, cal_time now, struct batch_event *ev,
-                                struct careday_error *err)
+                                const i18n_catalog *cat, const struct out_options *o,
+                                struct batch_event *ev, struct careday_error *err)
 {
     size_t count = 0;
     const struct sched_provider *prov = NULL;
@@ -951,7 +856,7 @@ static int write_batch_provider(const char *dir, const struct sched_case *const 
         .prodid = OUT_PRODID,
         .calname = calname,
         .refresh_hours = count > 1 ? 1 : 0,
-        .dtstamp = now,
+        .dtstamp = o->now,
     };
     struct cal_attendee organizer = {.name = OUT_ORGANIZER_NAME, .email = OUT_ORGANIZER_EMAIL};
     int rc = 0;
@@ -962,7 +867,7 @@ static int write_batch_provider(const char *dir, const struct sched_case *const 
     }
     for (size_t k = 0; k < count && rc == 0; k++)
         rc = add_provider_event(w, cases[ev[k].family], &plans[ev[k].family]->appts[ev[k].appt],
-                                cat, "feed", NULL, 0, &organizer, NULL, 0);
+                                cat, "feed", o->uid_key, 0, &organizer, NULL, 0);
     if (rc) {
         rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
                           cal_strerror(rc));
@@ -1007,7 +912,7 @@ int out_write_provider_calendars(const char *dir, const struct sched_case *const
                     seen = strcmp(cases[g]->providers[q].id, id) == 0;
                 }
             if (!seen)
-                rc = write_batch_provider(dir, cases, plans, n, id, cat, o->now, ev, err);
+                rc = write_batch_provider(dir, cases, plans, n, id, cat, o, ev, err);
         }
     i18n_free(cat);
     free(ev);

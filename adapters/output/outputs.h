@@ -48,7 +48,8 @@ int out_write_calendars(const char *dir, const struct sched_case *c, const struc
                         const struct out_options *o, struct careday_error *err);
 /* OUT/providers/<provider-id>.ics over several families (a batch): each
  * provider's appointments with every family, in time order, each child named
- * as the single-family calendars name it. */
+ * as the single-family calendars name it; UIDs keyed with o->uid_key (kept in
+ * caseload-plan.json). */
 int out_write_provider_calendars(const char *dir, const struct sched_case *const *cases,
                                  struct sched_plan *const *plans, size_t n,
                                  const struct out_options *o, struct careday_error *err);
@@ -158,6 +159,7 @@ struct out_batch {
     int jobs, component; /* component -1: the whole caseload */
     size_t rounds, moves, accepted, conflicts;
     bool stopped_by_time;
+    const char *uid_key; /* the provider calendars' UID key (caseload-plan.json "uid_key") */
 };
 
 /* OUT/caseload-plan.json and OUT/report.html. */

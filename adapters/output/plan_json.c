@@ -5,6 +5,7 @@
  */
 #include "adapters/adapters.h"
 #include "adapters/output/outputs.h"
+#include "adapters/output/withdrawn.h"
 #include "calendars/util.h"
 
 #include <jansson.h>
@@ -108,7 +109,8 @@ static json_t *appointments(struct tree *t, const struct sched_case *c, const st
     return arr;
 }
 
-static json_t *trips(struct tree *t, const struct sched_case *c, const struct sched_plan *p)
+static json_t *trips(struct tree *t, const struct sched_case *c, const struct sched_plan *p,
+                     const int *trip_seq)
 {
     json_t *arr = json_array();
     size_t i, k;
@@ -133,6 +135,7 @@ static json_t *trips(struct tree *t, const struct sched_case *c, const struct sc
         visits = add(t, o, "visits", json_array());
         add(t, o, "overnight_after", json_boolean(tr->overnight_after));
         add(t, o, "travel_minutes", json_integer(tr->travel_minutes));
+        add(t, o, "sequence", json_integer(trip_seq[i]));
         if (!places || !visits)
             break;
         /* Appointments are sorted by start: the places in the order visited. */
@@ -205,6 +208,10 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     if (!seq)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     rc = out_previous_sequences(o ? o->previous_plan : NULL, c, plan, seq, err);
+    /* What the calendars keep cancelled, and the trips' SEQUENCE. */
+    struct out_withdrawn gone = {0};
+    if (rc == 0)
+        rc = out_withdrawn_build(c, plan, o, &gone, err);
     if (rc) {
         free(seq);
         return rc;
@@ -216,6 +223,7 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     root = rc || !reasons ? NULL : json_object();
     if (!root) {
         free(seq);
+        out_withdrawn_free(&gone);
         free_reasons(reasons, plan->nunscheduled);
         return rc ? rc : careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     }
@@ -232,14 +240,16 @@ int out_write_plan_json(const char *dir, const struct sched_case *c, const struc
     add(&t, root, "metrics", metrics(&t, &plan->metrics));
     add(&t, root, "baseline", baseline ? metrics(&t, &baseline->metrics) : json_null());
     add(&t, root, "appointments", appointments(&t, c, plan, seq));
-    add(&t, root, "trips", trips(&t, c, plan));
+    add(&t, root, "trips", trips(&t, c, plan, gone.trip_seq));
     add(&t, root, "unscheduled", unscheduled(&t, c, plan, reasons));
+    add(&t, root, "cancelled", out_withdrawn_json(c, &gone));
     if (o && o->uid_key)
         add(&t, root, "uid_key", json_string(o->uid_key));
     if (!t.failed)
         text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);
     free(seq);
+    out_withdrawn_free(&gone);
     free_reasons(reasons, plan->nunscheduled);
     n = strlen(dir) + sizeof "/plan.json";
     path = cal_malloc(n);

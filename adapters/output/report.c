@@ -547,6 +547,8 @@ int out_write_caseload(const char *dir, const struct out_batch *ob, struct cared
     json_object_set_new(doc, "families", fams);
     fams = NULL;
     json_object_set_new(doc, "providers", providers_array(providers));
+    if (ob->uid_key)
+        json_object_set_new(doc, "uid_key", json_string(ob->uid_key));
     rc = write_doc(dir, doc, err);
 done:
     json_decref(doc);

@@ -6,6 +6,7 @@
 #include "adapters/adapters.h"
 #include "adapters/json_file.h"
 #include "adapters/output/outputs.h"
+#include "adapters/output/withdrawn.h"
 #include "calendars/util.h"
 
 #include <jansson.h>
@@ -147,7 +148,7 @@ int out_previous_sequences(const char *previous_plan, const struct sched_case *c
                 break;
             }
         }
-        return 0;
+        return out_withdrawn_raise_sequences(previous_plan, c, plan, seq, err);
     }
     int rc = prev_load(previous_plan, &prev, err);
     if (rc)
@@ -155,5 +156,5 @@ int out_previous_sequences(const char *previous_plan, const struct sched_case *c
     for (size_t i = 0; i < plan->nappts; i++)
         seq[i] = sequence_of(&prev, c->visits[plan->appts[i].visit].id, &plan->appts[i]);
     prev_free(&prev);
-    return 0;
+    return out_withdrawn_raise_sequences(previous_plan, c, plan, seq, err);
 }

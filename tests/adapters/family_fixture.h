@@ -196,5 +196,6 @@ static inline struct sched_plan *build_plan(const struct sched_case *c)
                                         .unscheduled = 1,
                                         .days_with_care = 4};
     return p;
+}
 
 #endif

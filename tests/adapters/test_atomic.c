@@ -17,50 +17,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct fixture {
-    char dir[64];
-};
+#include "tmp_files.h"
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/careday-atomic-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    free(f);
-    return 0;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    buf[n] = '\0';
-    fclose(fp);
-    *len = (size_t)n;
-    return buf;
+    return tmp_fixture_setup(state, "atomic");
 }
 
 /* Names in dir, sorted into one comma-separated string. */
@@ -83,7 +44,7 @@ static void listing(const char *dir, char *out, size_t size)
 
 static void test_writes_exact_bytes(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     struct careday_error err = {0};
     char path[128], names[256];
     const char data[] = "BEGIN:VCALENDAR\r\n\0binary\r\nEND:VCALENDAR\r\n";
@@ -93,7 +54,7 @@ static void test_writes_exact_bytes(void **state)
 
     snprintf(path, sizeof path, "%s/family.ics", f->dir);
     assert_int_equal(adapt_write_atomic(path, data, sizeof data - 1, &err), 0);
-    got = slurp(path, &len);
+    got = must_read_back(path, &len);
     assert_int_equal(len, sizeof data - 1);
     assert_memory_equal(got, data, len);
     free(got);
@@ -105,7 +66,7 @@ static void test_writes_exact_bytes(void **state)
 
 static void test_replaces_existing(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     struct careday_error err = {0};
     char path[128], names[256];
     size_t len;
@@ -114,7 +75,7 @@ static void test_replaces_existing(void **state)
     snprintf(path, sizeof path, "%s/plan.json", f->dir);
     assert_int_equal(adapt_write_atomic(path, "a much longer first version\n", 28, &err), 0);
     assert_int_equal(adapt_write_atomic(path, "{}\n", 3, &err), 0);
-    got = slurp(path, &len);
+    got = must_read_back(path, &len);
     assert_int_equal(len, 3);
     assert_string_equal(got, "{}\n");
     free(got);
@@ -124,7 +85,7 @@ static void test_replaces_existing(void **state)
 
 static void test_empty_file(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     struct careday_error err = {0};
     char path[128];
     size_t len;
@@ -132,14 +93,14 @@ static void test_empty_file(void **state)
 
     snprintf(path, sizeof path, "%s/empty", f->dir);
     assert_int_equal(adapt_write_atomic(path, "", 0, &err), 0);
-    got = slurp(path, &len);
+    got = must_read_back(path, &len);
     assert_int_equal(len, 0);
     free(got);
 }
 
 static void test_missing_folder_fails(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     struct careday_error err = {0};
     char path[128];
 
@@ -153,7 +114,7 @@ static void test_missing_folder_fails(void **state)
  * the temp file must be gone and the folder untouched. */
 static void test_failed_rename_leaves_no_temp(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     struct careday_error err = {0};
     char path[128], inner[160], names[256];
 
@@ -172,7 +133,7 @@ static void test_failed_rename_leaves_no_temp(void **state)
 /* A file name relative to the current folder works too. */
 static void test_relative_path(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     struct careday_error err = {0};
     char cwd[512], names[256];
 
@@ -187,12 +148,13 @@ static void test_relative_path(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_writes_exact_bytes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_replaces_existing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_folder_fails, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_failed_rename_leaves_no_temp, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_relative_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writes_exact_bytes, setup, tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_replaces_existing, setup, tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_empty_file, setup, tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_folder_fails, setup, tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_failed_rename_leaves_no_temp, setup,
+                                        tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_relative_path, setup, tmp_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tmp_files.h"
+
 static const char base_case[] =
     "{\n"
     "  \"careday\": 1, \"id\": \"t1\", \"name\": \"Test child\",\n"
@@ -103,14 +105,6 @@ struct fixture {
     char path[128]; /* dir/case.json */
 };
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    fclose(f);
-}
-
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
@@ -118,18 +112,17 @@ static int setup(void **state)
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/careday-case-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (tmp_dir_make(f->dir, sizeof f->dir, "case") != 0)
         return -1;
     snprintf(p, sizeof p, "%s/cal", f->dir);
     if (mkdir(p, 0755) != 0)
         return -1;
     snprintf(p, sizeof p, "%s/cal/family.ics", f->dir);
-    write_file(p, family_ics);
+    write_text(p, family_ics);
     snprintf(p, sizeof p, "%s/cal/lab-closed.ics", f->dir);
-    write_file(p, lab_closed_ics);
+    write_text(p, lab_closed_ics);
     snprintf(f->path, sizeof f->path, "%s/case.json", f->dir);
-    write_file(f->path, base_case);
+    write_text(f->path, base_case);
     *state = f;
     return 0;
 }
@@ -137,13 +130,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char cmd[128];
-
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = tmp_dir_remove(f->dir);
     free(f);
-    return 0;
+    return rc;
 }
 
 static cal_time at(const char *rfc3339)
@@ -596,7 +585,7 @@ static void test_malformed_json(void **state)
     struct sched_case c;
     struct careday_error err = {0};
 
-    write_file(f->path, "{\n  \"careday\": 1,\n  \"name\": \"x\"\n  \"timezone\": \"UTC\"\n}\n");
+    write_text(f->path, "{\n  \"careday\": 1,\n  \"name\": \"x\"\n  \"timezone\": \"UTC\"\n}\n");
     assert_int_equal(adapt_case_load(f->path, &c, NULL, &err), ADAPT_EINPUT);
     assert_string_equal(err.file, f->path);
     assert_int_equal(err.line, 4);

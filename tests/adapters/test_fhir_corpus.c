@@ -31,6 +31,7 @@
 #include "adapters/adapters.h"
 #include "adapters/input/fhir.h"
 #include "tests/shared_corpus.h"
+#include "tmp_files.h"
 
 #define CORPUS CAREDAY_SHARED_DIR "/corpus/fhir"
 #define EXPECTED CAREDAY_SOURCE_DIR "/tests/data/fhir"
@@ -97,25 +98,9 @@ struct spec {
     struct text want;
 };
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 static void parse_spec(const char *path, struct spec *sp)
 {
-    char *s = slurp(path);
+    char *s = read_back(path, NULL);
     if (!s)
         fail_msg("missing expectation %s", path);
     memset(sp, 0, sizeof *sp);

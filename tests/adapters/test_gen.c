@@ -19,31 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct fixture {
-    char dir[64];
-};
+#include "tmp_files.h"
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/careday-gen-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    free(f);
-    return 0;
+    return tmp_fixture_setup(state, "gen");
 }
 
 static int run_gen(const char *families, const char *seed, const char *out)
@@ -51,26 +31,6 @@ static int run_gen(const char *families, const char *seed, const char *out)
     char *argv[] = {"gen",        "--families", (char *)families, "--seed",
                     (char *)seed, "-o",         (char *)out,      NULL};
     return cli_gen(7, argv);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    buf[n] = '\0';
-    fclose(fp);
-    *len = (size_t)n;
-    return buf;
 }
 
 /* Every regular file under a/rel exists under b/rel with the same bytes;
@@ -98,9 +58,9 @@ static int compare_trees(const char *a, const char *b, const char *rel)
             continue;
         }
         size_t la, lb;
-        char *ca = slurp(fa, &la), *cb;
+        char *ca = must_read_back(fa, &la), *cb;
         snprintf(pb, sizeof pb, "%s/%s", b, sub);
-        cb = slurp(pb, &lb);
+        cb = read_back(pb, &lb);
         if (!cb)
             fail_msg("%s is missing from the second run", sub);
         if (la != lb || memcmp(ca, cb, la) != 0)
@@ -135,7 +95,7 @@ static int count_files(const char *dir)
 
 static void test_same_seed_same_bytes(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     char a[128], b[128];
 
     snprintf(a, sizeof a, "%s/a", f->dir);
@@ -149,7 +109,7 @@ static void test_same_seed_same_bytes(void **state)
 
 static void test_other_seed_other_cases(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     char a[128], b[128], pa[160], pb[160];
     size_t la, lb;
 
@@ -159,7 +119,7 @@ static void test_other_seed_other_cases(void **state)
     assert_int_equal(run_gen("1", "2", b), 0);
     snprintf(pa, sizeof pa, "%s/family-001.json", a);
     snprintf(pb, sizeof pb, "%s/family-001.json", b);
-    char *ca = slurp(pa, &la), *cb = slurp(pb, &lb);
+    char *ca = read_back(pa, &la), *cb = read_back(pb, &lb);
     assert_non_null(ca);
     assert_non_null(cb);
     assert_true(la != lb || memcmp(ca, cb, la) != 0);
@@ -226,7 +186,7 @@ static void check_case(const char *path)
 
 static void test_cases_load_cleanly(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     char out[128], path[192];
     static const char *const seeds[] = {"1", "2", "3", "5", "8", "13", "21", "34"};
 
@@ -240,14 +200,14 @@ static void test_cases_load_cleanly(void **state)
 
 static void test_caseload_shares_providers(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     char out[128], path[192];
     size_t len;
 
     snprintf(out, sizeof out, "%s/batch", f->dir);
     assert_int_equal(run_gen("6", "7", out), 0);
     snprintf(path, sizeof path, "%s/caseload.json", out);
-    char *text = slurp(path, &len);
+    char *text = read_back(path, &len);
     assert_non_null(text);
     assert_non_null(strstr(text, "\"family-006.json\""));
     free(text);
@@ -290,7 +250,7 @@ static void check_sized(const char *dir, const char *visits, const char *weeks, 
 
 static void test_size_knobs(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     char out[128];
     snprintf(out, sizeof out, "%s/big", f->dir);
     check_sized(out, "40", "26", "5", 40, 26, 5);
@@ -308,7 +268,7 @@ static void test_size_knobs(void **state)
 
 static void test_usage_errors(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     char *no_out[] = {"gen", "--seed", "3", NULL};
     char *bad_fam[] = {"gen", "--families", "0", "-o", f->dir, NULL};
     char *bad_seed[] = {"gen", "--seed", "x1", "-o", f->dir, NULL};
@@ -323,12 +283,13 @@ static void test_usage_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_same_seed_same_bytes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_size_knobs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_other_seed_other_cases, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cases_load_cleanly, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_caseload_shares_providers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_seed_same_bytes, setup, tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_size_knobs, setup, tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_other_seed_other_cases, setup, tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_cases_load_cleanly, setup, tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_caseload_shares_providers, setup,
+                                        tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_usage_errors, setup, tmp_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "family_fixture.h"
-}
+#include "tmp_files.h"
 
 /* The one-at-a-time baseline of the same case: five trips, five in-person
  * visits. */
@@ -45,21 +45,6 @@ static struct sched_plan *build_baseline(void)
  * Writing and reading the page.
  */
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    size_t got = fread(s, 1, (size_t)n, f);
-    s[got] = '\0';
-    fclose(f);
-    return s;
-}
-
 struct page {
     struct sched_case c;
     struct sched_plan *plan, *baseline;
@@ -77,7 +62,7 @@ static void render(struct page *p)
     char path[512];
     snprintf(path, sizeof path, "%s/itinerary.html", p->dir);
     free(p->html);
-    p->html = read_text(path);
+    p->html = read_back(path, NULL);
     assert_non_null(p->html);
 }
 
@@ -87,18 +72,14 @@ static void page_setup(struct page *p, const char *lang)
     build_case(&p->c, lang);
     p->plan = build_plan(&p->c);
     p->baseline = build_baseline();
-    snprintf(p->dir, sizeof p->dir, "/tmp/careday-itinerary-XXXXXX");
-    assert_non_null(mkdtemp(p->dir));
+    assert_int_equal(tmp_dir_make(p->dir, sizeof p->dir, "itinerary"), 0);
     p->o = (struct out_options){.now = 1796000000, .messages_dir = MESSAGES};
     render(p);
 }
 
 static void page_teardown(struct page *p)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/itinerary.html", p->dir);
-    unlink(path);
-    rmdir(p->dir);
+    assert_int_equal(tmp_dir_remove(p->dir), 0);
     free(p->html);
     sched_plan_free(p->plan);
     sched_plan_free(p->baseline);
@@ -683,10 +664,7 @@ static void write_mo(const char *dir, const char *po_text)
     snprintf(cmd, sizeof cmd, "mkdir -p '%s'", path);
     assert_int_equal(system(cmd), 0);
     snprintf(path, sizeof path, "%s/en.po", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(po_text, f);
-    fclose(f);
+    write_text(path, po_text);
     snprintf(cmd, sizeof cmd, "msgfmt -o '%s/en/LC_MESSAGES/careday.mo' '%s'", dir, path);
     assert_int_equal(system(cmd), 0);
     unlink(path);
@@ -696,8 +674,7 @@ static void test_catalogue_errors(void **state)
 {
     (void)state;
     char dir[256];
-    snprintf(dir, sizeof dir, "/tmp/careday-messages-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    assert_int_equal(tmp_dir_make(dir, sizeof dir, "messages"), 0);
     char path[512];
     snprintf(path, sizeof path, "%s/en/LC_MESSAGES/careday.mo", dir);
     i18n_catalog *cat = NULL;
@@ -743,9 +720,7 @@ static void test_catalogue_errors(void **state)
     snprintf(path, sizeof path, "%s/out/itinerary.html", dir);
     assert_int_equal(access(path, F_OK), -1);
     page_teardown(&p);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(tmp_dir_remove(dir), 0);
     assert_null(cat);
 }
 

@@ -21,57 +21,15 @@
 #include <cmocka.h>
 
 #include "family_fixture.h"
-}
+#include "tmp_files.h"
 
 /* ---------------------------------------------------------------------------
  * Files.
  */
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    size_t got = fread(s, 1, (size_t)n, f);
-    s[got] = '\0';
-    fclose(f);
-    return s;
-}
-
-static char *read_in(const char *dir, const char *name)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return read_text(path);
-}
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char sub[1024];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            remove_tree(sub);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static void temp_dir(char *buf, size_t size)
 {
-    snprintf(buf, size, "/tmp/careday-out-ics-XXXXXX");
-    assert_non_null(mkdtemp(buf));
+    assert_int_equal(tmp_dir_make(buf, size, "out-ics"), 0);
 }
 
 struct fx {
@@ -91,7 +49,7 @@ static void fx_setup(struct fx *x, const char *lang)
 
 static void fx_teardown(struct fx *x)
 {
-    remove_tree(x->dir);
+    tmp_dir_remove(x->dir);
     sched_plan_free(x->plan);
     sched_case_free(&x->c);
 }
@@ -214,7 +172,7 @@ static const struct ev *find_all_day(const struct evs *e, int32_t day)
 
 static void load_family(struct fx *x, struct evs *out)
 {
-    char *text = read_in(x->dir, "family.ics");
+    char *text = read_back_in(x->dir, "family.ics");
     assert_non_null(text);
     parse_events(text, out);
     free(text);
@@ -232,7 +190,7 @@ static void test_family_events_match_plan(void **state)
     struct fx x;
     fx_setup(&x, "en");
     write_ok(&x);
-    char *text = read_in(x.dir, "family.ics");
+    char *text = read_back_in(x.dir, "family.ics");
     assert_non_null(text);
     assert_non_null(strstr(text, "METHOD:PUBLISH"));
     assert_non_null(strstr(text, "PRODID:-//careday//careday"));
@@ -314,7 +272,7 @@ static void test_reminders(void **state)
     struct fx x;
     fx_setup(&x, "en");
     write_ok(&x);
-    char *text = read_in(x.dir, "family.ics");
+    char *text = read_back_in(x.dir, "family.ics");
     icalcomponent *cal = icalparser_parse_string(text);
     free(text);
     int seen = 0;
@@ -349,7 +307,7 @@ static void test_reminders(void **state)
 
 static void uids_of(const char *dir, char out[][256], size_t *n)
 {
-    char *text = read_in(dir, "family.ics");
+    char *text = read_back_in(dir, "family.ics");
     assert_non_null(text);
     struct evs e;
     parse_events(text, &e);
@@ -385,7 +343,7 @@ static void test_uids_stable(void **state)
             assert_string_not_equal(a[i], a[k]);
     }
     fx_teardown(&x);
-    remove_tree(dir2);
+    tmp_dir_remove(dir2);
 }
 
 /* An earlier plan.json, as --previous reads it. */
@@ -439,7 +397,7 @@ static void test_previous_raises_only_moved(void **state)
         assert_int_equal(v->sequence, want);
     }
     /* The provider feed agrees. */
-    char *text = read_in(x.dir, "providers/ophtho.ics");
+    char *text = read_back_in(x.dir, "providers/ophtho.ics");
     assert_non_null(text);
     struct evs pe;
     parse_events(text, &pe);
@@ -481,7 +439,7 @@ static void test_previous_bad(void **state)
 
 static void validate_file(const char *path)
 {
-    char *text = read_text(path);
+    char *text = read_back(path, NULL);
     assert_non_null(text);
     struct careday_error err = {0};
     int rc = cal_ics_validate(text, &err);
@@ -534,7 +492,7 @@ static void test_provider_files_private(void **state)
         const struct sched_provider *p = &x.c.providers[pi];
         char name[256];
         snprintf(name, sizeof name, "providers/%s.ics", p->id);
-        char *text = read_in(x.dir, name);
+        char *text = read_back_in(x.dir, name);
         size_t own = 0;
         for (size_t i = 0; i < x.plan->nappts; i++)
             own += (size_t)x.c.visits[x.plan->appts[i].visit].provider == pi;
@@ -599,7 +557,7 @@ static void test_spanish(void **state)
     struct fx x;
     fx_setup(&x, "es");
     write_ok(&x);
-    char *text = read_in(x.dir, "family.ics");
+    char *text = read_back_in(x.dir, "family.ics");
     assert_non_null(strstr(text, "X-WR-CALNAME:Plan de cuidados: Ana"));
     free(text);
     struct evs e;
@@ -652,7 +610,7 @@ static void test_catalogue(void **state)
     struct careday_error err = {0};
     assert_int_equal(out_write_calendars(out, &x.c, x.plan, &x.o, &err), ADAPT_EINPUT);
     assert_non_null(strstr(err.text, "careday.mo"));
-    char *text = read_in(out, "family.ics");
+    char *text = read_back_in(out, "family.ics");
     assert_null(text);
 
     /* Through the environment. */
@@ -664,7 +622,7 @@ static void test_catalogue(void **state)
     setenv("CAREDAY_LOCALEDIR", MESSAGES, 1);
     assert_int_equal(out_write_calendars(out, &x.c, x.plan, &x.o, &err), 0);
     unsetenv("CAREDAY_LOCALEDIR");
-    remove_tree(empty);
+    tmp_dir_remove(empty);
     fx_teardown(&x);
 }
 
@@ -680,7 +638,7 @@ static void test_odd_ids(void **state)
     free(x.c.providers[PR_NEURO].id);
     x.c.providers[PR_NEURO].id = strdup("../neuro");
     write_ok(&x);
-    char *text = read_in(x.dir, "providers/%2E%2E%2Fneuro.ics");
+    char *text = read_back_in(x.dir, "providers/%2E%2E%2Fneuro.ics");
     assert_non_null(text);
     free(text);
     fx_teardown(&x);
@@ -701,7 +659,7 @@ static void test_invite_needs_addresses(void **state)
     memset(&err, 0, sizeof err);
     assert_int_equal(out_write_calendars(x.dir, &x.c, x.plan, &x.o, &err), ADAPT_EINPUT);
     assert_string_equal(err.path, "providers[0].email");
-    char *text = read_in(x.dir, "family.ics");
+    char *text = read_back_in(x.dir, "family.ics");
     assert_null(text); /* nothing was written */
     fx_teardown(&x);
 }
@@ -727,7 +685,7 @@ static void test_invite_written(void **state)
     for (size_t i = 0; i < x.c.nproviders; i++) {
         char name[128], mine[64];
         snprintf(name, sizeof name, "providers/%s-invite.ics", x.c.providers[i].id);
-        char *text = read_in(x.dir, name);
+        char *text = read_back_in(x.dir, name);
         if (!text)
             continue;
         written++;

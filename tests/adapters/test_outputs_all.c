@@ -27,6 +27,8 @@
 
 #include <cmocka.h>
 
+#include "tmp_files.h"
+
 #define MESSAGES CAREDAY_LOCALEDIR
 #define NOW ((cal_time)1796000000) /* 2026-11-29T08:53:20Z */
 #define PATH_SIZE 1024
@@ -55,57 +57,6 @@ static bool is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *s = NULL;
-    size_t len = 0, cap = 0;
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + got + 1 > cap) {
-            cap = (len + got + 1) * 2;
-            char *t = realloc(s, cap);
-            if (!t) {
-                free(s);
-                fclose(f);
-                return NULL;
-            }
-            s = t;
-        }
-        memcpy(s + len, chunk, got);
-        len += got;
-    }
-    fclose(f);
-    if (!s)
-        s = calloc(1, 1);
-    else
-        s[len] = '\0';
-    return s;
-}
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char sub[PATH_SIZE];
-            int n = snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            if (n > 0 && (size_t)n < sizeof sub)
-                remove_tree(sub);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
 }
 
 /* ---------------------------------------------------------------------------
@@ -208,7 +159,7 @@ static void validate_tree(const char *case_rel, const char *root, const char *re
         }
         if (!ends_with(e->d_name, ".ics"))
             continue;
-        char *text = read_text(full);
+        char *text = read_back(full, NULL);
         assert_non_null(text);
         struct careday_error err = {0};
         int rc = cal_ics_validate(text, &err);
@@ -242,7 +193,7 @@ static void check_family(const char *case_rel, const char *dir, const struct sch
 {
     char path[PATH_SIZE];
     path_join(path, sizeof path, dir, "family.ics");
-    char *text = read_text(path);
+    char *text = read_back(path, NULL);
     if (!text)
         fail_msg("%s: family.ics was not written", case_rel);
     icalcomponent *cal = icalparser_parse_string(text);
@@ -487,7 +438,7 @@ static size_t check_providers(const char *case_rel, const char *dir, const struc
         int n = snprintf(rel, sizeof rel, "providers/%s%s", name, suffix);
         assert_true(n > 0 && (size_t)n < sizeof rel);
         path_join(path, sizeof path, dir, rel);
-        char *text = read_text(path);
+        char *text = read_back(path, NULL);
         size_t count = provider_appts(c, plan, pi);
         if (!text) {
             if (count > 0)
@@ -651,7 +602,7 @@ static char *run_case(const char *case_rel)
         assert_int_equal(check_providers(case_rel, invite, &c, plan, ".ics"), nplain);
     }
 
-    remove_tree(tmp);
+    tmp_dir_remove(tmp);
     sched_plan_free(plan);
     sched_plan_free(base);
     sched_case_free(&c);

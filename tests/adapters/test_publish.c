@@ -22,30 +22,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct fixture {
-    char dir[64];
-};
+#include "tmp_files.h"
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/careday-publish-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
+    return tmp_fixture_setup(state, "publish");
 }
 
 static void put(const char *dir, const char *name, const char *text)
@@ -53,10 +34,7 @@ static void put(const char *dir, const char *name, const char *text)
     char path[512];
     int n = snprintf(path, sizeof path, "%s/%s", dir, name);
     assert_true(n > 0 && (size_t)n < sizeof path);
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    write_text(path, text);
 }
 
 /* Every entry under dir (hidden ones too) with its content, sorted, into
@@ -156,7 +134,7 @@ static int steps_of(const char *out)
 
 static void test_existing_out_each_step_fails(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     char out[128], before[8192], after[8192], parent[8192];
     snprintf(out, sizeof out, "%s/out", f->dir);
     old_plan(out);
@@ -164,9 +142,7 @@ static void test_existing_out_each_step_fails(void **state)
     assert_true(steps >= 10); /* checks, kept copies, moves, a stale file, sync */
 
     for (int k = 0; k < steps; k++) {
-        char cmd[256];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
-        assert_int_equal(system(cmd), 0);
+        assert_int_equal(tmp_dir_remove(out), 0);
         old_plan(out);
         before[0] = '\0';
         snapshot(out, "", before, sizeof before);
@@ -193,8 +169,7 @@ static void test_existing_out_each_step_fails(void **state)
 
     /* And without a failure: the new plan, the stale calendar gone, the
      * coordinator's note kept, no staging left. */
-    snprintf(before, sizeof before, "rm -rf '%s'", out);
-    assert_int_equal(system(before), 0);
+    assert_int_equal(tmp_dir_remove(out), 0);
     old_plan(out);
     steps_of(out);
     after[0] = '\0';
@@ -206,14 +181,12 @@ static void test_existing_out_each_step_fails(void **state)
 
 static void test_new_out_each_step_fails(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     char out[128], snap[8192];
     snprintf(out, sizeof out, "%s/sub/out", f->dir);
     int steps = steps_of(out);
     assert_true(steps >= 3);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(tmp_dir_remove(out), 0);
 
     for (int k = 0; k < steps; k++) {
         struct out_publish p;
@@ -232,7 +205,7 @@ static void test_new_out_each_step_fails(void **state)
 /* A folder where careday must put a file: found before anything moves. */
 static void test_folder_in_the_way(void **state)
 {
-    struct fixture *f = *state;
+    struct tmp_fixture *f = *state;
     char out[128], path[256], before[8192], after[8192];
     snprintf(out, sizeof out, "%s/out", f->dir);
     old_plan(out);
@@ -264,10 +237,11 @@ static void test_empty_name(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_existing_out_each_step_fails, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_new_out_each_step_fails, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_folder_in_the_way, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_empty_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_existing_out_each_step_fails, setup,
+                                        tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_new_out_each_step_fails, setup, tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_folder_in_the_way, setup, tmp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_empty_name, setup, tmp_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,26 +37,9 @@
 
 #include <cmocka.h>
 
-#define PATH_SIZE 4096
+#include "tmp_files.h"
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
+#define PATH_SIZE 4096
 
 static bool in_list(const json_t *arr, const char *id)
 {
@@ -119,7 +102,7 @@ static json_t *change_of(const json_t *changes, const char *id)
 
 static icalcomponent *parse_ics(const char *path)
 {
-    char *text = read_text(path);
+    char *text = read_back(path, NULL);
     if (!text)
         return NULL;
     icalcomponent *cal = icalparser_parse_string(text);
@@ -296,8 +279,7 @@ static void run_scenario(const char *dir, const char *name, const char *model)
     json_t *prev = json_load_file(prev_path, 0, NULL);
     assert_non_null(expected);
     assert_non_null(prev);
-    snprintf(out, sizeof out, "/tmp/careday-replan-XXXXXX");
-    assert_non_null(mkdtemp(out));
+    assert_int_equal(tmp_dir_make(out, sizeof out, "replan"), 0);
     strncat(out, "/out", sizeof out - strlen(out) - 1);
     char now[64];
     snprintf(now, sizeof now, "%s", json_string_value(json_object_get(expected, "now")));
@@ -346,7 +328,7 @@ static void run_scenario(const char *dir, const char *name, const char *model)
 
     /* The itinerary opens with what changed, in the family's language. */
     snprintf(path, sizeof path, "%.4000s/itinerary.html", out);
-    char *html = read_text(path), counts[128];
+    char *html = read_back(path, NULL), counts[128];
     snprintf(counts, sizeof counts, "%zu moved, %zu cancelled, %zu new, %lld unchanged",
              json_array_size(json_object_get(changes, "moved")),
              json_array_size(json_object_get(changes, "cancelled")),
@@ -365,8 +347,8 @@ static void run_scenario(const char *dir, const char *name, const char *model)
     check_family(name, out, &c, plan, prev, changes, expected);
     sched_case_free(&c);
 
-    snprintf(cmd, sizeof cmd, "rm -rf '%.*s'", (int)(strlen(out) - 4), out);
-    if (system(cmd) != 0)
+    out[strlen(out) - 4] = '\0'; /* the temporary folder OUT is in */
+    if (tmp_dir_remove(out) != 0)
         print_message("could not remove %s\n", out);
     json_decref(changes);
     json_decref(plan);

@@ -138,14 +138,60 @@ for name in one-slot lab-capacity-2; do
             --quiet >/dev/null 2>&1
     done
     same=1
-    for f in $(cd "$tmp/det-$name-1" && find . -name plan.json -o -name '*.ics' | sort); do
+    for f in $(cd "$tmp/det-$name-1" && find . -name plan.json -o -name family.ics | sort); do
         cmp -s "$tmp/det-$name-1/$f" "$tmp/det-$name-2/$f" || same=0
     done
     n=$(cd "$tmp/det-$name-1" && find . -name plan.json | wc -l)
     if [ "$same" = 1 ] && [ "$n" -gt 0 ]; then ok "$name: two runs, same seed and jobs: $n plan.json byte-identical"; else
         bad "$name: runs with the same seed and jobs differ"
     fi
+    # Re-planned into the same OUT (its UID key kept): every calendar repeats too.
+    cp -r "$tmp/det-$name-1" "$tmp/det-$name-3"
+    "$CAREDAY" batch "$DATA/$name/caseload.json" -o "$tmp/det-$name-3" --jobs 2 --seed 7 \
+        --quiet >/dev/null 2>&1
+    same=1
+    for f in $(cd "$tmp/det-$name-1" && find . -name plan.json -o -name '*.ics' | sort); do
+        cmp -s "$tmp/det-$name-1/$f" "$tmp/det-$name-3/$f" || same=0
+    done
+    if [ "$same" = 1 ]; then ok "$name: re-planned into the same OUT: plan.json and calendars byte-identical"; else
+        bad "$name: re-planning into the same OUT changed a file"
+    fi
 done
+
+# ---- provider calendar UIDs: keyed, kept by re-planning, the key stays home ----
+uid_of() { grep -h '^UID:' "$1"/providers/*.ics | tr -d '\r' | sort; }
+key=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1])).get("uid_key", ""))' \
+    "$tmp/det-one-slot-1/caseload-plan.json" 2>/dev/null)
+if echo "$key" | grep -Eq '^[0-9a-f]{32}$'; then ok "caseload-plan.json keeps a 128-bit uid_key"; else
+    bad "caseload-plan.json has no uid_key: '$key'"
+fi
+# FNV-1a 64 of the case id "ben": what anyone could compute from a guessed name.
+fnv=$($PY -c '
+h = 14695981039346656037
+for c in b"ben":
+    h = ((h ^ c) * 1099511628211) % (1 << 64)
+print("%016x" % h)')
+if [ -n "$(uid_of "$tmp/det-one-slot-1")" ] && ! uid_of "$tmp/det-one-slot-1" | grep -q "$fnv"; then
+    ok "batch provider UIDs are not the unkeyed digest of the case id"
+else
+    bad "batch provider UIDs carry the unkeyed digest $fnv"
+fi
+if [ "$(uid_of "$tmp/det-one-slot-1")" != "$(uid_of "$tmp/det-one-slot-2")" ]; then
+    ok "two fresh batch plans do not share provider UIDs"
+else
+    bad "two fresh batch plans share provider UIDs"
+fi
+if [ "$(uid_of "$tmp/det-one-slot-1")" = "$(uid_of "$tmp/det-one-slot-3")" ]; then
+    ok "re-planning into the same OUT keeps every provider UID"
+else
+    bad "re-planning into the same OUT changed provider UIDs"
+fi
+if [ -n "$key" ] && grep -rlq "$key" "$tmp/det-one-slot-1/providers" "$tmp/det-one-slot-1/families" \
+    "$tmp/det-one-slot-1/report.html"; then
+    bad "the UID key appears in a file sent to others"
+else
+    ok "the UID key is only in caseload-plan.json"
+fi
 
 # Publishing again into the same OUT replaces the earlier batch plan.
 if "$CAREDAY" batch "$DATA/one-slot/caseload.json" -o "$tmp/out-one-slot" --jobs 1 --quiet \
@@ -273,6 +319,29 @@ PYEOF
 }
 disagree capacity 'p["capacity"] = 2'
 disagree in_person.available 'p["in_person"]["hours"][0]["to"] = "09:45"'
+
+# Two families' fixed bookings hold one provider at once: bad input, before planning.
+mkdir -p "$tmp/dbl"
+cp "$DATA/one-slot/"*.json "$tmp/dbl/"
+$PY - "$tmp/dbl" <<'PYEOF'
+import json, sys
+for name in ("ben.json", "ana.json"):
+    path = sys.argv[1] + "/" + name
+    c = json.load(open(path))
+    c["booked"] = [{"id": name[:3] + "-neuro-old", "provider": "neuro",
+                    "start": "2026-12-08T08:00:00-05:00", "minutes": 40}]
+    json.dump(c, open(path, "w"))
+PYEOF
+"$CAREDAY" batch "$tmp/dbl/caseload.json" -o "$tmp/dbl-out" >/dev/null 2>"$tmp/dbl.err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q 'ana\.json: booked\[0\]' "$tmp/dbl.err" && grep -q 'ben\.json' "$tmp/dbl.err" &&
+    grep -q 'ana-neuro-old' "$tmp/dbl.err" && grep -q 'ben-neuro-old' "$tmp/dbl.err" &&
+    grep -q '2026-12-08T08:00' "$tmp/dbl.err" && [ ! -e "$tmp/dbl-out" ]; then
+    ok "two families' fixed bookings over capacity: exit 2 naming both files and bookings"
+else
+    bad "fixed bookings over capacity: exit $rc"
+    sed 's/^/    /' "$tmp/dbl.err"
+fi
 
 mkdir -p "$tmp/missing"
 cp "$DATA/one-slot/"*.json "$tmp/missing/"

@@ -1,7 +1,7 @@
 /*
  * Batches: families sharing providers' capacity (scheduler/batch.c,
  * batch_search.c), on small cases built in code whose optimum is worked out
- * in each test's comment. The fixture is test_model.c's: America/New_York,
+ * in each test's comment. The fixture is case_fixture.h: America/New_York,
  * horizon Tue 2026-12-01 .. Mon 2026-12-14, family day 07:00-19:00, one
  * clinic 60 min from home.
  */
@@ -11,156 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "scheduler/scheduler.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static char *dup(const char *s)
-{
-    char *d = malloc(strlen(s) + 1);
-    strcpy(d, s);
-    return d;
-}
-
-static int32_t D(int month, int day)
-{
-    return cal_days_from_civil(month == 1 ? 2027 : 2026, month, day);
-}
-
-/* A case with nplaces clinics (plus optional lodging) and nprov providers,
- * provider i at place i % nclinics. travel[a][b] filled by the caller. */
-static struct sched_case *new_case(int nplaces, int nprov)
-{
-    struct sched_case *c = calloc(1, sizeof(*c));
-    c->id = dup("t");
-    c->name = dup("test case");
-    c->timezone = dup("America/New_York");
-    assert_int_equal(cal_tz_open("America/New_York", &c->tz, NULL), 0);
-    c->horizon_start = D(12, 1);
-    c->horizon_end = D(12, 14);
-    c->family.id = dup("fam");
-    c->family.language = dup("en");
-    c->family.earliest_departure = 7 * 60;
-    c->family.latest_return = 19 * 60;
-    c->family.min_gap_minutes = 10;
-    c->family.telehealth_ready = true;
-    c->family.lodging = -1;
-    c->nplaces = (size_t)nplaces;
-    c->places = calloc((size_t)nplaces, sizeof(*c->places));
-    for (int i = 0; i < nplaces; i++) {
-        char id[16];
-        snprintf(id, sizeof id, "P%d", i);
-        c->places[i].id = dup(id);
-        c->places[i].name = dup(id);
-    }
-    c->travel = calloc((size_t)(nplaces + 1) * (nplaces + 1), sizeof(int));
-    c->park_minutes = 10;
-    c->nproviders = (size_t)nprov;
-    c->providers = calloc((size_t)nprov, sizeof(*c->providers));
-    for (int i = 0; i < nprov; i++) {
-        char id[16];
-        snprintf(id, sizeof id, "dr%d", i);
-        c->providers[i].id = dup(id);
-        c->providers[i].name = dup(id);
-        c->providers[i].capacity = 1;
-        for (int m = 0; m < SCHED_NMODES; m++)
-            c->providers[i].mode[m].place = -1;
-        c->providers[i].mode[SCHED_IN_PERSON].offered = true;
-        c->providers[i].mode[SCHED_IN_PERSON].place = 0;
-    }
-    sched_weights_default(&c->weights);
-    return c;
-}
-
-static void set_travel(struct sched_case *c, int a, int b, int minutes)
-{
-    int n = (int)c->nplaces + 1;
-    if (a < 0)
-        a = (int)c->nplaces;
-    if (b < 0)
-        b = (int)c->nplaces;
-    c->travel[a * n + b] = minutes;
-    c->travel[b * n + a] = minutes;
-}
-
-/* Weekday hours [h0, h1) for a provider mode on every weekday of the horizon. */
-static __attribute__((unused)) void weekday_hours(struct sched_case *c, int prov, enum sched_mode m,
-                                                  int h0, int h1)
-{
-    struct sched_provider_mode *pm = &c->providers[prov].mode[m];
-    pm->offered = true;
-    for (int32_t d = c->horizon_start; d <= c->horizon_end; d++)
-        if (cal_weekday(d) < 5)
-            cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, d, h0 * 60),
-                        cal_tz_local_to_utc(c->tz, d, h1 * 60));
-}
-
-static __attribute__((unused)) void day_hours(struct sched_case *c, int prov, enum sched_mode m,
-                                              int32_t day, int h0, int h1)
-{
-    struct sched_provider_mode *pm = &c->providers[prov].mode[m];
-    pm->offered = true;
-    cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, day, h0 * 60),
-                cal_tz_local_to_utc(c->tz, day, h1 * 60));
-}
-
-static struct sched_visit *add_visit(struct sched_case *c, const char *id, int prov, int minutes,
-                                     int32_t earliest, int32_t latest)
-{
-    c->visits = realloc(c->visits, (c->nvisits + 1) * sizeof(*c->visits));
-    struct sched_visit *v = &c->visits[c->nvisits++];
-    memset(v, 0, sizeof(*v));
-    v->id = dup(id);
-    v->provider = prov;
-    v->minutes = minutes;
-    v->earliest = earliest;
-    v->latest = latest;
-    v->modes = 1u << SCHED_IN_PERSON;
-    v->order[0] = SCHED_IN_PERSON;
-    v->nmodes = 1;
-    v->prefer = SCHED_IN_PERSON;
-    v->priority_factor = 1;
-    v->same_day_as = -1;
-    return v;
-}
-
-static __attribute__((unused)) void allow_mode(struct sched_visit *v, enum sched_mode m)
-{
-    v->modes |= 1u << m;
-    v->order[v->nmodes++] = m;
-}
-
-static void free_case(struct sched_case *c)
-{
-    sched_case_free(c);
-    free(c);
-}
-
-static __attribute__((unused)) struct sched_plan *plan(struct sched_case *c)
-{
-    struct sched_plan *p = NULL;
-    struct careday_error err;
-    struct careday_notes warn = {0};
-    struct sched_options o;
-    sched_options_init(&o);
-    o.time_limit_s = 60;
-    int rc = sched_plan_case(c, &o, &p, &warn, &err);
-    if (rc)
-        fprintf(stderr, "plan failed: %s\n", err.text);
-    assert_int_equal(rc, 0);
-    careday_notes_free(&warn);
-    return p;
-}
-
-static __attribute__((unused)) struct sched_plan *baseline(struct sched_case *c)
-{
-    struct sched_plan *p = NULL;
-    struct careday_error err;
-    assert_int_equal(sched_baseline(c, &p, &err), 0);
-    return p;
-}
+#include "case_fixture.h"
 
 /* A family with one 40-minute in-person visit with dr0; dr0 works only the
  * given days 09:00-09:45 (one start a day). */
@@ -228,7 +79,7 @@ static void test_two_families_two_slots(void **state)
     assert_true(base[0]->appts[0].start != base[1]->appts[0].start);
     assert_int_equal(sched_batch_conflicts(b, base), 0);
     /* Planned alone, both would take Tuesday: a conflict the batch counts. */
-    struct sched_plan *alone[2] = {plan(a), plan(b2)};
+    struct sched_plan *alone[2] = {plan_with(a, SCHED_MODEL_DAYS), plan_with(b2, SCHED_MODEL_DAYS)};
     assert_true(alone[0]->appts[0].start == alone[1]->appts[0].start);
     assert_int_equal(sched_batch_conflicts(b, alone), 1);
 
@@ -328,6 +179,55 @@ static void test_fixed_booking_holds_time(void **state)
     free_case(b2);
 }
 
+static void make_fixed(struct sched_case *c, int32_t day, int minute)
+{
+    struct sched_visit *v = &c->visits[0];
+    v->booked = true;
+    v->movable = false;
+    v->booked_start = cal_tz_local_to_utc(c->tz, day, minute);
+    v->booked_mode = SCHED_IN_PERSON;
+}
+
+/* Fixed bookings of several families over a provider's capacity are found
+ * before planning, naming the booking that goes over and one already there;
+ * up to capacity, or touching end to start, they are not. */
+static void test_fixed_overbooked(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1), D(12, 3)};
+    struct sched_case *c[3];
+    for (int i = 0; i < 3; i++)
+        c[i] = one_visit_family(i == 0 ? "a" : i == 1 ? "b" : "c", days, 2, 2);
+    make_fixed(c[0], D(12, 1), 9 * 60);
+    make_fixed(c[1], D(12, 1), 9 * 60 + 20); /* overlaps a's 09:00-09:40 */
+    make_fixed(c[2], D(12, 1), 9 * 60 + 40); /* touches a's end, overlaps b's */
+    const struct sched_case *cases[] = {c[0], c[1], c[2]};
+    sched_batch *b = NULL;
+    struct sched_batch_overbooking ob;
+    assert_int_equal(sched_batch_new(cases, 3, &b, NULL, NULL), 0);
+    /* Capacity 2: at most two at once (a+b, then b+c). */
+    assert_false(sched_batch_fixed_overbooked(b, NULL, &ob));
+    sched_batch_free(b);
+
+    /* Capacity 1: b goes over a's booking. */
+    for (int i = 0; i < 3; i++)
+        c[i]->providers[0].capacity = 1;
+    assert_int_equal(sched_batch_new(cases, 3, &b, NULL, NULL), 0);
+    assert_true(sched_batch_fixed_overbooked(b, NULL, &ob));
+    assert_int_equal(ob.case_a, 0);
+    assert_int_equal(ob.case_b, 1);
+    assert_int_equal(ob.visit_a, 0);
+    assert_int_equal(ob.visit_b, 0);
+    assert_int_equal(ob.provider, 0);
+    assert_int_equal(ob.load, 2);
+    /* Without b, a and c only touch. */
+    bool active[] = {true, false, true};
+    assert_false(sched_batch_fixed_overbooked(b, active, &ob));
+    sched_batch_free(b);
+    for (int i = 0; i < 3; i++)
+        free_case(c[i]);
+}
+
 /* One provider id, two capacities: bad input naming both cases. */
 static void test_mismatch(void **state)
 {
@@ -385,7 +285,7 @@ static void test_pack(void **state)
     int32_t days[] = {D(12, 1)};
     struct sched_case *a = one_visit_family("a", days, 1, 1);
     struct sched_batch_answer ans = {0}, back;
-    ans.plans[0] = plan(a);
+    ans.plans[0] = plan_with(a, SCHED_MODEL_DAYS);
     ans.has_bound = true;
     ans.bound = 1234;
     char *buf;
@@ -426,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_two_families_two_slots),
         cmocka_unit_test(test_capacity_two),
         cmocka_unit_test(test_fixed_booking_holds_time),
+        cmocka_unit_test(test_fixed_overbooked),
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_components),
         cmocka_unit_test(test_pack),

@@ -13,121 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "scheduler/scheduler.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static char *dup(const char *s)
-{
-    char *d = malloc(strlen(s) + 1);
-    strcpy(d, s);
-    return d;
-}
-
-static int32_t D(int month, int day)
-{
-    return cal_days_from_civil(month == 1 ? 2027 : 2026, month, day);
-}
-
-static cal_time T(const struct sched_case *c, int month, int day, int hh, int mm)
-{
-    return cal_tz_local_to_utc(c->tz, D(month, day), hh * 60 + mm);
-}
-
-/* A case with nplaces clinics (plus optional lodging) and nprov providers,
- * provider i at place i % nclinics. travel[a][b] filled by the caller. */
-static struct sched_case *new_case(int nplaces, int nprov)
-{
-    struct sched_case *c = calloc(1, sizeof(*c));
-    c->id = dup("t");
-    c->name = dup("test case");
-    c->timezone = dup("America/New_York");
-    assert_int_equal(cal_tz_open("America/New_York", &c->tz, NULL), 0);
-    c->horizon_start = D(12, 1);
-    c->horizon_end = D(12, 14);
-    c->family.id = dup("fam");
-    c->family.language = dup("en");
-    c->family.earliest_departure = 7 * 60;
-    c->family.latest_return = 19 * 60;
-    c->family.min_gap_minutes = 10;
-    c->family.telehealth_ready = true;
-    c->family.lodging = -1;
-    c->nplaces = (size_t)nplaces;
-    c->places = calloc((size_t)nplaces, sizeof(*c->places));
-    for (int i = 0; i < nplaces; i++) {
-        char id[16];
-        snprintf(id, sizeof id, "P%d", i);
-        c->places[i].id = dup(id);
-        c->places[i].name = dup(id);
-    }
-    c->travel = calloc((size_t)(nplaces + 1) * (nplaces + 1), sizeof(int));
-    c->park_minutes = 10;
-    c->nproviders = (size_t)nprov;
-    c->providers = calloc((size_t)nprov, sizeof(*c->providers));
-    for (int i = 0; i < nprov; i++) {
-        char id[16];
-        snprintf(id, sizeof id, "dr%d", i);
-        c->providers[i].id = dup(id);
-        c->providers[i].name = dup(id);
-        c->providers[i].capacity = 1;
-        for (int m = 0; m < SCHED_NMODES; m++)
-            c->providers[i].mode[m].place = -1;
-        c->providers[i].mode[SCHED_IN_PERSON].offered = true;
-        c->providers[i].mode[SCHED_IN_PERSON].place = 0;
-    }
-    sched_weights_default(&c->weights);
-    return c;
-}
-
-static void set_travel(struct sched_case *c, int a, int b, int minutes)
-{
-    int n = (int)c->nplaces + 1;
-    if (a < 0)
-        a = (int)c->nplaces;
-    if (b < 0)
-        b = (int)c->nplaces;
-    c->travel[a * n + b] = minutes;
-    c->travel[b * n + a] = minutes;
-}
-
-/* Weekday hours [h0, h1) for a provider mode on every weekday of the horizon. */
-static void weekday_hours(struct sched_case *c, int prov, enum sched_mode m, int h0, int h1)
-{
-    struct sched_provider_mode *pm = &c->providers[prov].mode[m];
-    pm->offered = true;
-    for (int32_t d = c->horizon_start; d <= c->horizon_end; d++)
-        if (cal_weekday(d) < 5)
-            cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, d, h0 * 60),
-                        cal_tz_local_to_utc(c->tz, d, h1 * 60));
-}
-
-static struct sched_visit *add_visit(struct sched_case *c, const char *id, int prov, int minutes,
-                                     int32_t earliest, int32_t latest)
-{
-    c->visits = realloc(c->visits, (c->nvisits + 1) * sizeof(*c->visits));
-    struct sched_visit *v = &c->visits[c->nvisits++];
-    memset(v, 0, sizeof(*v));
-    v->id = dup(id);
-    v->provider = prov;
-    v->minutes = minutes;
-    v->earliest = earliest;
-    v->latest = latest;
-    v->modes = 1u << SCHED_IN_PERSON;
-    v->order[0] = SCHED_IN_PERSON;
-    v->nmodes = 1;
-    v->prefer = SCHED_IN_PERSON;
-    v->priority_factor = 1;
-    v->same_day_as = -1;
-    return v;
-}
-
-static void free_case(struct sched_case *c)
-{
-    sched_case_free(c);
-    free(c);
-}
+#include "case_fixture.h"
 
 /* Every test runs with both models: they choose among the same candidates
  * and must honour the same re-planning costs. */
@@ -147,29 +33,10 @@ static int use_time(void **state)
     return 0;
 }
 
-static struct sched_plan *plan(struct sched_case *c)
+/* The plan by the model the test runs with. */
+static struct sched_plan *plan_by(struct sched_case *c)
 {
-    struct sched_plan *p = NULL;
-    struct careday_error err;
-    struct careday_notes warn = {0};
-    struct sched_options o;
-    sched_options_init(&o);
-    o.model = g_model;
-    o.time_limit_s = 60;
-    int rc = sched_plan_case(c, &o, &p, &warn, &err);
-    if (rc)
-        fprintf(stderr, "plan failed: %s\n", err.text);
-    assert_int_equal(rc, 0);
-    careday_notes_free(&warn);
-    return p;
-}
-
-static const struct sched_appt *appt_of(const struct sched_plan *p, int visit)
-{
-    for (size_t i = 0; i < p->nappts; i++)
-        if (p->appts[i].visit == visit)
-            return &p->appts[i];
-    return NULL;
+    return plan_with(c, g_model);
 }
 
 static struct sched_case *three_visits(void)
@@ -235,10 +102,10 @@ static void test_unchanged_moves_nothing(void **state)
 {
     (void)state;
     struct sched_case *c = three_visits();
-    struct sched_plan *p0 = plan(c);
+    struct sched_plan *p0 = plan_by(c);
     assert_int_equal(p0->metrics.trips, 1);
     set_previous(c, p0);
-    struct sched_plan *p1 = plan(c);
+    struct sched_plan *p1 = plan_by(c);
     size_t moved, kept;
     count(c, p1, &moved, &kept);
     assert_int_equal(moved, 0);
@@ -256,7 +123,7 @@ static void test_cancelled_half_hour_shifts(void **state)
 {
     (void)state;
     struct sched_case *c = three_visits();
-    struct sched_plan *p0 = plan(c);
+    struct sched_plan *p0 = plan_by(c);
     set_previous(c, p0);
     const struct sched_appt *a0 = appt_of(p0, 0);
     int32_t d0 = day_of(c, a0->start);
@@ -264,7 +131,7 @@ static void test_cancelled_half_hour_shifts(void **state)
     int m0;
     cal_tz_to_local(c->tz, a0->start, &dd, &m0);
     cancel_session(c, 0, d0, m0, m0 + 30);
-    struct sched_plan *p1 = plan(c);
+    struct sched_plan *p1 = plan_by(c);
     assert_int_equal(p1->metrics.trips, 1);
     for (int v = 0; v < 3; v++)
         assert_int_equal(day_of(c, appt_of(p1, v)->start), d0);
@@ -285,16 +152,16 @@ static void test_booked_moves_only_when_it_must(void **state)
 {
     (void)state;
     struct sched_case *c = three_visits();
-    struct sched_plan *p0 = plan(c);
+    struct sched_plan *p0 = plan_by(c);
     for (size_t i = 0; i < p0->nappts; i++)
         p0->appts[i].state = p0->appts[i].visit == 1 ? SCHED_BOOKED : SCHED_PROPOSED;
     set_previous(c, p0);
-    struct sched_plan *p1 = plan(c);
+    struct sched_plan *p1 = plan_by(c);
     assert_int_equal(appt_of(p1, 1)->state, SCHED_BOOKED);
     assert_int_equal(appt_of(p1, 0)->state, SCHED_PROPOSED);
     int32_t d0 = day_of(c, appt_of(p0, 1)->start);
     cancel_session(c, 1, d0, 0, 24 * 60);
-    struct sched_plan *p2 = plan(c);
+    struct sched_plan *p2 = plan_by(c);
     assert_true(day_of(c, appt_of(p2, 1)->start) != d0);
     assert_int_equal(appt_of(p2, 1)->state, SCHED_PROPOSED);
     assert_int_equal(p2->metrics.trips, 1); /* the others follow to one trip day */
@@ -313,14 +180,14 @@ static void test_now_notice_and_history(void **state)
     struct sched_case *c = three_visits();
     c->now = T(c, 12, 3, 12, 0);
     c->min_notice_minutes = 48 * 60;
-    struct sched_plan *p0 = plan(c);
+    struct sched_plan *p0 = plan_by(c);
     for (size_t i = 0; i < p0->nappts; i++)
         assert_true(p0->appts[i].start >= T(c, 12, 5, 12, 0));
     sched_plan_free(p0);
     free_case(c);
 
     c = three_visits();
-    p0 = plan(c); /* no now: first trip on Tue Dec 1 */
+    p0 = plan_by(c); /* no now: first trip on Tue Dec 1 */
     int32_t d0 = day_of(c, appt_of(p0, 0)->start);
     assert_int_equal(d0, D(12, 1));
     free_case(c);
@@ -330,7 +197,7 @@ static void test_now_notice_and_history(void **state)
     set_previous(c, p0);
     assert_true(c->visits[0].history && c->visits[0].booked && !c->visits[0].movable);
     cancel_session(c, 0, d0, 0, 24 * 60);
-    struct sched_plan *p1 = plan(c);
+    struct sched_plan *p1 = plan_by(c);
     for (int v = 0; v < 3; v++) {
         assert_true(appt_of(p1, v)->start == appt_of(p0, v)->start);
         assert_int_equal(appt_of(p1, v)->state, SCHED_PROPOSED);
@@ -352,7 +219,7 @@ static void test_pin_and_avoid(void **state)
     c->family.avoid = calloc(1, sizeof(int32_t));
     c->family.avoid[0] = D(12, 9);
     c->family.navoid = 1;
-    struct sched_plan *p = plan(c);
+    struct sched_plan *p = plan_by(c);
     assert_int_equal(p->metrics.unscheduled, 1);
     assert_int_equal(p->unscheduled[0].visit, 2);
     assert_int_equal(p->unscheduled[0].code, SCHED_REASON_PIN);
@@ -363,7 +230,7 @@ static void test_pin_and_avoid(void **state)
         assert_true(day_of(c, p->appts[i].start) != D(12, 9));
     sched_plan_free(p);
     c->family.navoid = 0;
-    p = plan(c);
+    p = plan_by(c);
     assert_int_equal(p->metrics.unscheduled, 0);
     assert_true(appt_of(p, 2)->start == T(c, 12, 9, 14, 0));
     assert_int_equal(p->metrics.trips, 1); /* the others join the pinned day */

@@ -1,0 +1,338 @@
+/*
+ * A plan that lives through several re-plans, as a coordinator runs them
+ * (`careday plan CASE --previous OLD/plan.json`), read back through libical:
+ * - a visit dropped from the case is cancelled at the first re-plan, and
+ *   its trip day (planned for that visit alone) goes with it: the trip note
+ *   and "Leave for" event become STATUS:CANCELLED with a raised SEQUENCE;
+ * - plan.json records them ("cancelled"), so the second re-plan still
+ *   writes them, same UID and SEQUENCE, in family.ics and the clinic's feed
+ *   (the iTIP CANCEL is sent once, at the first re-plan);
+ * - once now is past their date they drop, from family.ics and plan.json;
+ * - `careday cancel` then a re-plan that places the visit again gives it a
+ *   SEQUENCE above the cancelled event's, so phones take the new one.
+ */
+#include "adapters/adapters.h"
+#include "adapters/output/outputs.h"
+
+#include <jansson.h>
+#include <libical/ical.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#define PATH_SIZE 4096
+
+static char tmp[PATH_SIZE];
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+        free(s);
+        s = NULL;
+    }
+    if (s)
+        s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static icalcomponent *parse_ics(const char *dir, const char *name)
+{
+    char path[PATH_SIZE];
+    snprintf(path, sizeof path, "%.3000s/%.500s", dir, name);
+    char *text = read_text(path);
+    if (!text)
+        return NULL;
+    icalcomponent *cal = icalparser_parse_string(text);
+    free(text);
+    return cal;
+}
+
+static icalcomponent *event_by_uid(icalcomponent *cal, const char *uid)
+{
+    for (icalcomponent *e = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); e;
+         e = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
+        if (icalcomponent_get_uid(e) && strcmp(icalcomponent_get_uid(e), uid) == 0)
+            return e;
+    return NULL;
+}
+
+static size_t count_cancelled(icalcomponent *cal)
+{
+    size_t n = 0;
+    for (icalcomponent *e = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); e;
+         e = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
+        n += icalcomponent_get_status(e) == ICAL_STATUS_CANCELLED;
+    return n;
+}
+
+/* The event uid of family.ics (or a provider file) is cancelled with this
+ * SEQUENCE. */
+static void assert_cancelled(icalcomponent *cal, const char *uid, int sequence)
+{
+    icalcomponent *e = event_by_uid(cal, uid);
+    if (!e)
+        fail_msg("no event %s", uid);
+    if (icalcomponent_get_status(e) != ICAL_STATUS_CANCELLED)
+        fail_msg("%s is %s, expected CANCELLED", uid,
+                 icalproperty_status_to_string(icalcomponent_get_status(e)));
+    if (icalcomponent_get_sequence(e) != sequence)
+        fail_msg("%s has SEQUENCE %d, expected %d", uid, icalcomponent_get_sequence(e), sequence);
+}
+
+static void out_path(const char *name, char *buf)
+{
+    snprintf(buf, PATH_SIZE, "%.3000s/%.500s", tmp, name);
+}
+
+/* careday plan CASE -o tmp/OUT [--previous tmp/PREV/plan.json] --now NOW --invite */
+static void plan(const char *case_path, const char *out, const char *prev, const char *now)
+{
+    char o[PATH_SIZE], p[PATH_SIZE], nw[64], cs[PATH_SIZE];
+    out_path(out, o);
+    snprintf(cs, sizeof cs, "%s", case_path);
+    snprintf(nw, sizeof nw, "%s", now);
+    if (prev) {
+        char pd[PATH_SIZE];
+        out_path(prev, pd);
+        snprintf(p, sizeof p, "%.4000s/plan.json", pd);
+    }
+    char *argv[] = {"careday", "plan",     cs,   "-o",         o, "--now",
+                    nw,        "--invite", "-q", "--previous", p, NULL};
+    int argc = prev ? 11 : 9;
+    if (!prev)
+        argv[9] = NULL;
+    int rc = cli_main(argc, argv);
+    if (rc != 0)
+        fail_msg("careday plan -o %s exited %d", out, rc);
+}
+
+static json_t *load_plan(const char *out)
+{
+    char path[PATH_SIZE], dir[PATH_SIZE];
+    out_path(out, dir);
+    snprintf(path, sizeof path, "%.4000s/plan.json", dir);
+    json_t *p = json_load_file(path, 0, NULL);
+    assert_non_null(p);
+    return p;
+}
+
+/* The "cancelled" entry of plan.json with this uid, or NULL. */
+static json_t *recorded(const json_t *plan, const char *uid)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(plan, "cancelled"), i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "uid")), uid) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmp, sizeof tmp, "/tmp/careday-living-XXXXXX");
+    return mkdtemp(tmp) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[PATH_SIZE + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The visit-dropped scenario's case with and without its eeg visit (alone
+ * on its trip day, 16 December). */
+static void write_cases(char *full, char *without)
+{
+    snprintf(full, PATH_SIZE, "%s/tests/data/replan/visit-dropped/case.json", CAREDAY_SOURCE_DIR);
+    out_path("no-eeg.json", without);
+    json_t *c = json_load_file(full, 0, NULL);
+    assert_non_null(c);
+    json_t *visits = json_object_get(c, "visits");
+    for (size_t i = 0; i < json_array_size(visits); i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(visits, i), "id")), "eeg") == 0)
+            json_array_remove(visits, i--);
+    assert_int_equal(json_dump_file(c, without, JSON_INDENT(1)), 0);
+    json_decref(c);
+}
+
+static void test_cancellations_live_until_they_pass(void **state)
+{
+    (void)state;
+    char full[PATH_SIZE], without[PATH_SIZE], dir[PATH_SIZE];
+    write_cases(full, without);
+
+    plan(full, "a", NULL, "2026-12-01T14:00:00Z");
+    json_t *a = load_plan("a");
+    bool alone = false;
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(a, "trips"), i, t)
+    {
+        json_t *v = json_object_get(t, "visits");
+        alone |= json_array_size(v) == 1 &&
+                 strcmp(json_string_value(json_array_get(v, 0)), "eeg") == 0 &&
+                 strcmp(json_string_value(json_object_get(t, "date")), "2026-12-16") == 0;
+        assert_int_equal(json_integer_value(json_object_get(t, "sequence")), 0);
+    }
+    assert_true(alone); /* the premise: eeg has its own trip day */
+    assert_int_equal(json_array_size(json_object_get(a, "cancelled")), 0);
+    json_decref(a);
+
+    const char *uids[] = {"eeg.replan@careday", "trip.2026-12-16.replan@careday",
+                          "leave.2026-12-16.replan@careday"};
+
+    /* First re-plan: eeg is gone from the case, and so is its trip day. */
+    plan(without, "b", "a", "2026-12-01T14:00:00Z");
+    out_path("b", dir);
+    icalcomponent *fam = parse_ics(dir, "family.ics");
+    assert_non_null(fam);
+    for (size_t k = 0; k < 3; k++)
+        assert_cancelled(fam, uids[k], 1);
+    assert_int_equal(count_cancelled(fam), 3);
+    /* The trip of 8 December stays live, its SEQUENCE unchanged. */
+    icalcomponent *live = event_by_uid(fam, "trip.2026-12-08.replan@careday");
+    assert_non_null(live);
+    assert_int_equal(icalcomponent_get_status(live), ICAL_STATUS_TENTATIVE);
+    assert_int_equal(icalcomponent_get_sequence(live), 0);
+    icalcomponent_free(fam);
+    icalcomponent *itip = parse_ics(dir, "providers/eeg-cancel.ics");
+    assert_non_null(itip);
+    assert_int_equal(icalcomponent_get_method(itip), ICAL_METHOD_CANCEL);
+    icalcomponent_free(itip);
+    json_t *b = load_plan("b");
+    for (size_t k = 0; k < 3; k++) {
+        json_t *e = recorded(b, uids[k]);
+        if (!e)
+            fail_msg("plan.json of the first re-plan does not record %s", uids[k]);
+        assert_int_equal(json_integer_value(json_object_get(e, "sequence")), 1);
+    }
+    json_t *e = recorded(b, uids[0]);
+    assert_string_equal(json_string_value(json_object_get(e, "kind")), "visit");
+    assert_string_equal(json_string_value(json_object_get(e, "visit")), "eeg");
+    assert_string_equal(json_string_value(json_object_get(e, "provider")), "eeg");
+    assert_string_equal(json_string_value(json_object_get(recorded(b, uids[1]), "date")),
+                        "2026-12-16");
+    json_decref(b);
+
+    /* Second re-plan, a day later: nothing new changed, the cancelled
+     * events are still written, same UID and SEQUENCE; no second CANCEL. */
+    plan(without, "c", "b", "2026-12-02T14:00:00Z");
+    out_path("c", dir);
+    fam = parse_ics(dir, "family.ics");
+    assert_non_null(fam);
+    for (size_t k = 0; k < 3; k++)
+        assert_cancelled(fam, uids[k], 1);
+    assert_int_equal(count_cancelled(fam), 3);
+    icalcomponent_free(fam);
+    icalcomponent *prov = parse_ics(dir, "providers/eeg.ics");
+    assert_non_null(prov);
+    assert_int_equal(count_cancelled(prov), 1);
+    icalcomponent_free(prov);
+    char cancel_path[PATH_SIZE];
+    snprintf(cancel_path, sizeof cancel_path, "%.4000s/providers/eeg-cancel.ics", dir);
+    assert_int_not_equal(access(cancel_path, F_OK), 0);
+    json_t *cj = load_plan("c");
+    assert_int_equal(json_array_size(json_object_get(cj, "cancelled")), 3);
+    json_decref(cj);
+
+    /* Once their date has passed they drop. */
+    plan(without, "d", "c", "2026-12-17T14:00:00Z");
+    out_path("d", dir);
+    fam = parse_ics(dir, "family.ics");
+    assert_non_null(fam);
+    assert_int_equal(count_cancelled(fam), 0);
+    for (size_t k = 0; k < 3; k++)
+        assert_null(event_by_uid(fam, uids[k]));
+    icalcomponent_free(fam);
+    json_t *d = load_plan("d");
+    assert_int_equal(json_array_size(json_object_get(d, "cancelled")), 0);
+    json_decref(d);
+}
+
+static void test_placed_again_after_cancel(void **state)
+{
+    (void)state;
+    char full[PATH_SIZE], without[PATH_SIZE], dir[PATH_SIZE];
+    write_cases(full, without);
+    plan(full, "e", NULL, "2026-12-01T14:00:00Z");
+    /* Cancelled by the coordinator, then re-planned: eeg is placed again. */
+    out_path("e", dir);
+    char *cancel[] = {"careday", "cancel", dir, "eeg", "-q", NULL};
+    assert_int_equal(cli_main(5, cancel), 0);
+    json_t *e = load_plan("e");
+    assert_non_null(recorded(e, "eeg.replan@careday"));
+    assert_non_null(recorded(e, "trip.2026-12-16.replan@careday"));
+    json_decref(e);
+    plan(full, "f", "e", "2026-12-01T14:00:00Z");
+    out_path("f", dir);
+    icalcomponent *fam = parse_ics(dir, "family.ics");
+    assert_non_null(fam);
+    assert_int_equal(count_cancelled(fam), 0);
+    icalcomponent *ev = event_by_uid(fam, "eeg.replan@careday");
+    assert_non_null(ev);
+    assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_TENTATIVE);
+    assert_int_equal(icalcomponent_get_sequence(ev), 2);
+    /* Its trip day is back too, above the cancelled note. */
+    icalcomponent *trip = event_by_uid(fam, "trip.2026-12-16.replan@careday");
+    assert_non_null(trip);
+    assert_int_equal(icalcomponent_get_status(trip), ICAL_STATUS_TENTATIVE);
+    assert_int_equal(icalcomponent_get_sequence(trip), 2);
+    icalcomponent_free(fam);
+    json_t *f = load_plan("f");
+    assert_int_equal(json_array_size(json_object_get(f, "cancelled")), 0);
+    json_decref(f);
+}
+
+/* A previous plan whose "cancelled" is not as careday writes it is bad
+ * input naming the entry. */
+static void test_bad_cancelled_entry(void **state)
+{
+    (void)state;
+    char full[PATH_SIZE], without[PATH_SIZE], dir[PATH_SIZE], path[PATH_SIZE];
+    write_cases(full, without);
+    plan(full, "g", NULL, "2026-12-01T14:00:00Z");
+    json_t *g = load_plan("g");
+    json_t *bad = json_pack("{s:s, s:s, s:s, s:i}", "kind", "visit", "start", "yesterday", "end",
+                            "2026-12-16T09:15:00-05:00", "sequence", 1);
+    json_array_append_new(json_object_get(g, "cancelled"), bad);
+    out_path("g", dir);
+    snprintf(path, sizeof path, "%.4000s/plan.json", dir);
+    assert_int_equal(json_dump_file(g, path, JSON_INDENT(1)), 0);
+    json_decref(g);
+    char o[PATH_SIZE];
+    out_path("h", o);
+    char *argv[] = {"careday", "plan", full, "-o", o, "--previous", path, "-q", NULL};
+    assert_int_equal(cli_main(8, argv), 2);
+    assert_int_not_equal(access(o, F_OK), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cancellations_live_until_they_pass),
+        cmocka_unit_test(test_placed_again_after_cancel),
+        cmocka_unit_test(test_bad_cancelled_entry),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
