@@ -6,14 +6,8 @@
 # the output folder must not exist afterwards.
 #
 # Environment: CAREDAY (the built binary), CAREDAY_SOURCE_DIR (the source tree).
-set -u
-: "${CAREDAY:?set CAREDAY to the careday binary}"
-: "${CAREDAY_SOURCE_DIR:?set CAREDAY_SOURCE_DIR to the source tree}"
-
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+need_careday
 
 check() { # name condition-description command...
     local name=$1 what=$2
@@ -25,7 +19,7 @@ check() { # name condition-description command...
     return 1
 }
 
-for dir in "$CAREDAY_SOURCE_DIR"/tests/data/bad/*/; do
+for dir in "$SRC"/tests/data/bad/*/; do
     name=$(basename "$dir")
     case_file="$dir/case.json"
     case_file=${case_file//\/\//\/}
@@ -73,7 +67,7 @@ name=existing-out
 out="$tmp/$name/out"
 mkdir -p "$out"
 echo keep >"$out/note.txt"
-"$CAREDAY" plan "$CAREDAY_SOURCE_DIR/tests/data/bad/unknown-provider/case.json" -o "$out" \
+"$CAREDAY" plan "$SRC/tests/data/bad/unknown-provider/case.json" -o "$out" \
     >/dev/null 2>&1
 code=$?
 if [ "$code" = 2 ] && [ "$(ls -A "$out")" = "note.txt" ]; then
@@ -85,7 +79,7 @@ fi
 
 # An output "folder" that is a file is bad input, and the file is left alone.
 echo keep >"$tmp/a-file"
-"$CAREDAY" plan "$CAREDAY_SOURCE_DIR/tests/data/bad/unknown-provider/case.json" -o "$tmp/a-file" \
+"$CAREDAY" plan "$SRC/tests/data/bad/unknown-provider/case.json" -o "$tmp/a-file" \
     >/dev/null 2>"$tmp/a-file.err"
 code=$?
 if [ "$code" = 2 ] && [ "$(cat "$tmp/a-file")" = keep ] && grep -q "not a folder" "$tmp/a-file.err"; then
@@ -110,7 +104,7 @@ for args in "plan" "plan a.json b.json" "plan --lang fr x.json" "plan --time-lim
 done
 
 # CAREDAY_NOW must be an RFC 3339 instant.
-CAREDAY_NOW=yesterday "$CAREDAY" plan "$CAREDAY_SOURCE_DIR/tests/data/bad/unknown-provider/case.json" \
+CAREDAY_NOW=yesterday "$CAREDAY" plan "$SRC/tests/data/bad/unknown-provider/case.json" \
     -o "$tmp/now-out" >/dev/null 2>"$tmp/now.err"
 code=$?
 if [ "$code" = 2 ] && grep -q CAREDAY_NOW "$tmp/now.err" && [ ! -e "$tmp/now-out" ]; then
@@ -120,5 +114,4 @@ else
     fail=$((fail + 1))
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

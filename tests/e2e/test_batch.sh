@@ -6,33 +6,13 @@
 # input (a caseload given to `plan`, disagreeing providers, a missing family).
 #
 # Environment: CAREDAY (the binary), CAREDAY_SOURCE_DIR (repo root).
-set -u
+. "$(dirname "$0")/lib.sh"
 
-SRC=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-CAREDAY=${CAREDAY:-$SRC/build/adapters/careday}
-PY=/usr/bin/python3
 DATA=$SRC/tests/data/batch
 export CAREDAY_MESSAGES=${CAREDAY_MESSAGES:-$SRC/adapters/output/messages}
 export CAREDAY_NOW=2026-11-22T09:00:00Z
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
 
-ok() {
-    pass=$((pass + 1))
-    echo "ok: $1"
-}
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL: $1"
-}
-
-if [ ! -x "$CAREDAY" ]; then
-    echo "careday binary not found: $CAREDAY (set CAREDAY)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+need_careday
 
 have_checker=1
 $PY -c 'import icalendar, dateutil' 2>/dev/null || have_checker=0
@@ -374,5 +354,4 @@ else
     bad "foreign OUT folder: exit $rc"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

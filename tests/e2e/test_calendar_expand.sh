@@ -6,24 +6,16 @@
 # warnings on stderr with file and line, and the exit codes for bad input.
 #
 # Environment: CAREDAY (the built binary), CAREDAY_SOURCE_DIR (the source tree).
-set -u
-: "${CAREDAY:?set CAREDAY to the careday binary}"
-: "${CAREDAY_SOURCE_DIR:?set CAREDAY_SOURCE_DIR to the source tree}"
+. "$(dirname "$0")/lib.sh"
+need_careday
 
-corpus=$CAREDAY_SOURCE_DIR/../shared/corpus/ics
+corpus=$SRC/../shared/corpus/ics
 # The shared corpus sits beside the checkout; a plain clone has none: skip
 # (exit 77, which CTest reports as skipped).
 if [ ! -d "$corpus" ]; then
     echo "SKIP: $corpus is not there (the shared corpus sits beside the checkout, in ../shared/corpus); the corpus cases were not run"
     exit 77
 fi
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 # run NAME FILE ARGS...: expand into $tmp/NAME.out and .err, keep the code.
 run() {
@@ -189,5 +181,4 @@ expect_err badzone "Mars/Base"
 run nohorizon node-ical/bad_ms_tz.ics
 expect_code nohorizon 2
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -8,22 +8,11 @@
 # "home", "overnights", "travel_minutes", "days_with_care", "status" (default
 # "optimal"), "exit" (default 3 when unscheduled > 0, else 0), "now" (the
 # CAREDAY_NOW to plan with), "reason_contains": {"visit-id": "substring"}}.
-set -u
+. "$(dirname "$0")/lib.sh"
 
-SRC=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-CAREDAY=${CAREDAY:-$SRC/build/adapters/careday}
-PY=/usr/bin/python3
 DEFAULT_NOW=2026-11-22T09:00:00Z
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
 
-if [ ! -x "$CAREDAY" ]; then
-    echo "careday binary not found: $CAREDAY (set CAREDAY)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+need_careday
 
 # Compare plan.json with expected.json; prints one line per mismatch.
 cat >"$tmp/compare.py" <<'PYEOF'
@@ -88,5 +77,4 @@ for dir in "$SRC"/tests/data/cases/*/; do
     fi
 done
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

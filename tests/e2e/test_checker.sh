@@ -5,19 +5,10 @@
 # tests/data/cases/ (or tests/data/checker/<fixture>/case.json). Needs only
 # /usr/bin/python3 with python3-icalendar, python3-recurring-ical-events and
 # python3-dateutil; the careday binary is not used.
-set -u
+. "$(dirname "$0")/lib.sh"
 
-SRC=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-PY=/usr/bin/python3
 CHECK="$SRC/bench/check.py"
 DATA="$SRC/tests/data"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
 
 case_of() {
     if [ -f "$DATA/checker/$1/case.json" ]; then
@@ -253,5 +244,4 @@ rc=$?
 rc=$?
 [ $rc -eq 2 ] && ok "missing case -> exit 2" || bad "missing case" "expected exit 2, got $rc"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -4,27 +4,19 @@
 # one JSON object on stdout, errors included, with the same exit code; `--`
 # and `-oDIR` are accepted; the manual page renders; bash completion
 # completes commands and options.
-set -u
-careday=${CAREDAY:?set CAREDAY to the careday binary}
-careday=$(cd "$(dirname "$careday")" && pwd)/$(basename "$careday")
-src=${CAREDAY_SOURCE_DIR:?set CAREDAY_SOURCE_DIR}
-build=${CAREDAY_BUILD_DIR:-$(dirname "$(dirname "$careday")")}
+. "$(dirname "$0")/lib.sh"
+need_careday
+build=${CAREDAY_BUILD_DIR:-$(dirname "$(dirname "$CAREDAY")")}
 export CAREDAY_NOW=2026-11-22T09:00:00Z
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-PY=/usr/bin/python3
 
-clean=$src/tests/data/cases/four-visits-one-trip/case.json
-impossible=$src/tests/data/cases/impossible-visit/case.json
+clean=$SRC/tests/data/cases/four-visits-one-trip/case.json
+impossible=$SRC/tests/data/cases/impossible-visit/case.json
 
 # 1. check: 0 on a clean case, 3 when a visit cannot be placed (with reasons).
-"$careday" check "$clean" >"$tmp/c1" 2>&1
+"$CAREDAY" check "$clean" >"$tmp/c1" 2>&1
 [ $? = 0 ] && ok || bad "check on a clean case did not exit 0: $(tail -2 "$tmp/c1")"
 grep -q '^No problems found' "$tmp/c1" && ok || bad "clean case: $(tail -2 "$tmp/c1")"
-"$careday" check "$impossible" >"$tmp/c2" 2>&1
+"$CAREDAY" check "$impossible" >"$tmp/c2" 2>&1
 [ $? = 3 ] && ok || bad "check on impossible-visit did not exit 3"
 grep -q '^  ortho-fu: Dr. Samuel Park (Orthopedics) has no open time' "$tmp/c2" && ok ||
     bad "no reason for ortho-fu: $(cat "$tmp/c2")"
@@ -33,7 +25,7 @@ grep -q '^  cast-check: it must come after visit ortho-fu' "$tmp/c2" && ok ||
 grep -q '^Problems: 2 visits cannot be placed' "$tmp/c2" && ok || bad "problems line"
 
 # 2. check --json: one object on stdout, same exit code.
-"$careday" check --json "$impossible" >"$tmp/j1" 2>"$tmp/j1.err"
+"$CAREDAY" check --json "$impossible" >"$tmp/j1" 2>"$tmp/j1.err"
 code=$?
 [ $code = 3 ] && ok || bad "check --json exited $code"
 $PY - "$tmp/j1" <<'PY' && ok || bad "check --json object: $(head -c 400 "$tmp/j1")"
@@ -45,36 +37,36 @@ assert c["ortho-fu"]["code"] == "no_provider_time", c
 assert c["cast-check"]["code"] == "predecessor" and c["cast-check"]["other"] == "ortho-fu", c
 assert d["windows"] and d["sources"] and d["horizon"]["start"] == "2026-12-07", d
 PY
-"$careday" check --json "$clean" >"$tmp/j2" 2>/dev/null
+"$CAREDAY" check --json "$clean" >"$tmp/j2" 2>/dev/null
 [ $? = 0 ] && $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["clean"] and d["exit"]==0 and d["cannot_place"]==[]' "$tmp/j2" &&
     ok || bad "check --json on a clean case"
-"$careday" check --json "$tmp/missing.json" >"$tmp/j3" 2>"$tmp/j3.err"
+"$CAREDAY" check --json "$tmp/missing.json" >"$tmp/j3" 2>"$tmp/j3.err"
 code=$?
 [ $code = 2 ] && ok || bad "check --json on a missing file exited $code"
 $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["exit"]==2 and "missing.json" in d["error"]["file"] and d["error"]["text"]' "$tmp/j3" &&
     ok || bad "check --json error object: $(cat "$tmp/j3")"
 printf '{"careday": 1, "timezone": "America/New_York", "horizon": {"start": "2026-12-01", "end": "2026-12-02"}, "family": {"home": {"lat": 1, "lon": 1}}, "visits": [{"id": "a"}]}' >"$tmp/bad.json"
-"$careday" check --json "$tmp/bad.json" >"$tmp/j4" 2>/dev/null
+"$CAREDAY" check --json "$tmp/bad.json" >"$tmp/j4" 2>/dev/null
 code=$?
 [ $code = 2 ] && $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["exit"] == 2 and d["error"]["path"] == "providers", d' "$tmp/j4" &&
     ok || bad "check --json bad case: exit $code: $(cat "$tmp/j4")"
-"$careday" plan --json "$tmp/bad.json" -o "$tmp/nope" >"$tmp/j5" 2>/dev/null
+"$CAREDAY" plan --json "$tmp/bad.json" -o "$tmp/nope" >"$tmp/j5" 2>/dev/null
 code=$?
 [ $code = 2 ] && $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["exit"]==2 and d["error"]["path"]' "$tmp/j5" &&
     ok || bad "plan --json bad case: exit $code: $(cat "$tmp/j5")"
 
 # 3. "--" ends the options; "-oDIR" attaches the value.
 cp "$clean" "$tmp/-odd.json"
-(cd "$tmp" && "$careday" check -- -odd.json >/dev/null 2>&1)
+(cd "$tmp" && "$CAREDAY" check -- -odd.json >/dev/null 2>&1)
 [ $? = 0 ] && ok || bad "check -- -odd.json"
-(cd "$tmp" && "$careday" plan -o out1 --quiet -- -odd.json)
+(cd "$tmp" && "$CAREDAY" plan -o out1 --quiet -- -odd.json)
 [ -s "$tmp/out1/plan.json" ] && ok || bad "plan -o out1 -- -odd.json wrote no plan"
-"$careday" plan "$clean" -o"$tmp/out2" --quiet
+"$CAREDAY" plan "$clean" -o"$tmp/out2" --quiet
 [ -s "$tmp/out2/plan.json" ] && ok || bad "-oDIR wrote no plan"
-"$careday" gen --families 2 --seed 1 -o "$tmp/gen" >/dev/null 2>&1
-"$careday" batch "$tmp/gen/caseload.json" -o"$tmp/batch" --quiet >/dev/null 2>&1
+"$CAREDAY" gen --families 2 --seed 1 -o "$tmp/gen" >/dev/null 2>&1
+"$CAREDAY" batch "$tmp/gen/caseload.json" -o"$tmp/batch" --quiet >/dev/null 2>&1
 [ -s "$tmp/batch/caseload-plan.json" ] && ok || bad "batch -oDIR wrote no caseload plan"
-"$careday" plan "$clean" --bogus -o "$tmp/out3" >/dev/null 2>"$tmp/u.err"
+"$CAREDAY" plan "$clean" --bogus -o "$tmp/out3" >/dev/null 2>"$tmp/u.err"
 [ $? = 2 ] && grep -q 'unknown option --bogus' "$tmp/u.err" && ok || bad "unknown option"
 
 # 4. The manual page renders.
@@ -94,12 +86,11 @@ complete_words() { # words... -> COMPREPLY of the last one
     bash -c '
         source "$1"; shift
         COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
-        _careday; printf "%s\n" "${COMPREPLY[@]}"' _ "$src/completions/careday.bash" "$@"
+        _careday; printf "%s\n" "${COMPREPLY[@]}"' _ "$SRC/completions/careday.bash" "$@"
 }
 complete_words careday pl | grep -qx plan && ok || bad "completion of 'pl'"
 complete_words careday check --j | grep -qx -- --json && ok || bad "completion of 'check --j'"
 complete_words careday plan case.json --mod | grep -qx -- --model && ok || bad "completion of --mod"
 complete_words careday plan case.json --lang "" | grep -qx es && ok || bad "completion of --lang"
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

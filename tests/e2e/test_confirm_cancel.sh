@@ -11,18 +11,12 @@
 #   cancelled visit again and keeps the booked one where it is.
 #
 # Environment: CAREDAY (the binary), CAREDAY_SOURCE_DIR (repo root).
-set -u
+. "$(dirname "$0")/lib.sh"
+need_careday
 
-SRC=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-CAREDAY=${CAREDAY:-$SRC/build/adapters/careday}
-PY=/usr/bin/python3
 export CAREDAY_NOW=2026-12-01T14:00:00Z
 CASE="$SRC/tests/data/replan/urgent-added/case.json"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-[ -x "$PY" ] || { echo "SKIP: $PY not found"; exit 77; }
+need_python
 
 check() { # name, command...
     local name=$1
@@ -144,5 +138,4 @@ st = {a["visit"]: a["state"] for a in json.load(open(out + "/plan.json"))["appoi
 assert st["neuro-fu"] == "booked" and st["eeg"] == "booked" and st["pulm-fu"] == "proposed", st
 PYEOF
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -13,33 +13,12 @@
 #     prints nothing on the terminal.
 #
 # Environment: CAREDAY (the binary), CAREDAY_SOURCE_DIR (repo root).
-set -u
+. "$(dirname "$0")/lib.sh"
 
-SRC=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-CAREDAY=${CAREDAY:-$SRC/build/adapters/careday}
-PY=/usr/bin/python3
 export CAREDAY_MESSAGES=${CAREDAY_MESSAGES:-$SRC/adapters/output/messages}
 export CAREDAY_NOW=${CAREDAY_NOW:-2026-11-22T09:00:00Z}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
 
-ok() {
-    pass=$((pass + 1))
-    echo "ok   $1"
-}
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL $1"
-    [ -n "${2:-}" ] && echo "$2" | sed 's/^/    /'
-}
-
-if [ ! -x "$CAREDAY" ]; then
-    echo "careday binary not found: $CAREDAY (set CAREDAY)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+need_careday
 
 cat >"$tmp/names.py" <<'PYEOF'
 """Check an exported MPS file's names against docs/model.md."""
@@ -165,5 +144,4 @@ else
     bad "unwritable --export-model path is bad input" "exit $rc; $(cat "$tmp/x.stdout" "$tmp/x.stderr")"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

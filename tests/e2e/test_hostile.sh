@@ -6,17 +6,10 @@
 # with one thing broken, and reads back what it printed and wrote.
 #
 # Environment: CAREDAY (the built binary), CAREDAY_SOURCE_DIR (the source tree).
-set -u
-careday=${CAREDAY:?set CAREDAY to the careday binary}
-careday=$(cd "$(dirname "$careday")" && pwd)/$(basename "$careday")
-src=${CAREDAY_SOURCE_DIR:?set CAREDAY_SOURCE_DIR}
+. "$(dirname "$0")/lib.sh"
+need_careday
 export CAREDAY_NOW=2026-11-22T09:00:00Z
-base=$src/tests/data/hostile/base
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+base=$SRC/tests/data/hostile/base
 # A fresh copy of the base case in $tmp/$1; prints its folder.
 fresh() {
     rm -rf "${tmp:?}/$1"
@@ -30,7 +23,7 @@ edit() {
 }
 # careday with a bound on its time: a hang is a failure, not a stuck CI.
 run() {
-    timeout 20 "$careday" "$@"
+    timeout 20 "$CAREDAY" "$@"
 }
 # No byte of the file is a control character other than TAB, CR, LF.
 no_ctl() {
@@ -425,5 +418,4 @@ grep -q 'SEQUENCE' "$d/out/family.ics" && ok || bad "CR-only calendar: no plan"
 jq -e '[.appointments[] | select(.start | startswith("2026-12-07"))] | length == 0' \
     "$d/out/plan.json" >/dev/null && ok || bad "CR-only calendar: its busy time was ignored"
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

@@ -11,22 +11,11 @@
 # expect.json: {"appointments": {"visit-id": {"start", "end", optional "mode",
 # "place"}}, "unscheduled": [visit ids], optional "exit" (default 0 when
 # nothing is unscheduled, else 3)}. The plan must hold exactly these visits.
-set -u
+. "$(dirname "$0")/lib.sh"
 
-SRC=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-CAREDAY=${CAREDAY:-$SRC/build/adapters/careday}
-PY=/usr/bin/python3
 export CAREDAY_NOW=2026-11-22T09:00:00Z
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
 
-if [ ! -x "$CAREDAY" ]; then
-    echo "careday binary not found: $CAREDAY (set CAREDAY)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+need_careday
 
 # Compare plan.json with expect.json; prints one line per mismatch.
 cat >"$tmp/compare.py" <<'PYEOF'
@@ -113,5 +102,4 @@ for dir in "$SRC"/tests/data/import/*/; do
     fi
 done
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -16,23 +16,11 @@
 # PATH), CAREDAY_E2E_KEEP=1 keeps the output folder (screenshots to look at).
 # The last line is "N passed, M failed"; the exit status is non-zero on any
 # failure.
-set -u
+. "$(dirname "$0")/lib.sh"
 
-src=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${CAREDAY_BUILD_DIR:-$src/build}
-careday=${CAREDAY:-$build/adapters/careday}
+build=${CAREDAY_BUILD_DIR:-$SRC/build}
 fixture_writer=$build/tests/adapters_test_itinerary
 export CAREDAY_NOW=${CAREDAY_NOW:-2026-11-30T12:00:00Z}
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-finish() {
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
-    exit $?
-}
 
 browser=${CHROMIUM:-}
 if [ -z "$browser" ]; then
@@ -49,12 +37,8 @@ if ! command -v python3 >/dev/null 2>&1; then
     finish
 fi
 
-work=$(mktemp -d /tmp/careday-e2e-itinerary-XXXXXX)
-if [ "${CAREDAY_E2E_KEEP:-0}" = 1 ]; then
-    echo "output kept in $work"
-else
-    trap 'rm -rf "$work"' EXIT
-fi
+work=$tmp
+if [ "${CAREDAY_E2E_KEEP:-0}" = 1 ]; then KEEP=1; fi
 
 # Every run is offline by construction: a proxy on a loopback port nobody
 # listens on, and no host name resolves. Background services of the browser
@@ -301,15 +285,15 @@ else
 fi
 
 # 2. careday plan on bundled cases.
-if [ -x "$careday" ]; then
-    for file in "$src"/tests/data/cases/{overnight-beats-day-trips,telehealth-saves-trip,four-visits-one-trip}/case.json \
-        "$src"/examples/*.json; do
+if [ -x "$CAREDAY" ]; then
+    for file in "$SRC"/tests/data/cases/{overnight-beats-day-trips,telehealth-saves-trip,four-visits-one-trip}/case.json \
+        "$SRC"/examples/*.json; do
         [ -f "$file" ] || continue
         case=$(basename "$file" .json)
         [ "$case" = case ] && case=$(basename "$(dirname "$file")")
         for lang in en es; do
             out=$work/$case-$lang
-            "$careday" plan "$file" -o "$out" --lang "$lang" --quiet >"$work/$case-$lang.log" 2>&1
+            "$CAREDAY" plan "$file" -o "$out" --lang "$lang" --quiet >"$work/$case-$lang.log" 2>&1
             code=$?
             if [ "$code" -ne 0 ] && [ "$code" -ne 3 ]; then
                 bad "$case ($lang): careday plan exited $code: $(tail -n 3 "$work/$case-$lang.log")"
@@ -331,7 +315,7 @@ EOF
         done
     done
 else
-    echo "note: $careday is not built; only the fixture pages were checked"
+    echo "note: $CAREDAY is not built; only the fixture pages were checked"
 fi
 
 finish

@@ -4,17 +4,11 @@
 # and falls back to English; --lang accepts only installed languages; the
 # coordinator's reasons in plan.json stay English while the itinerary says
 # them in the family's language.
-set -u
-careday=${CAREDAY:?set CAREDAY to the careday binary}
-src=${CAREDAY_SOURCE_DIR:?set CAREDAY_SOURCE_DIR}
+. "$(dirname "$0")/lib.sh"
+need_careday
 export CAREDAY_NOW=2026-11-22T09:00:00Z
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
-base=$src/tests/data/cases/impossible-visit
+base=$SRC/tests/data/cases/impossible-visit
 with_language() { # LANG FILE: the impossible-visit case with family.language LANG
     /usr/bin/python3 - "$base/case.json" "$1" "$2" <<'PY'
 import json, sys
@@ -26,9 +20,9 @@ PY
 
 # 1. French: a warning naming family.language, English outputs, exit as usual (3).
 with_language fr "$base/.fr.$$.json"
-"$careday" plan "$base/.fr.$$.json" -o "$tmp/fr" --quiet 2>"$tmp/fr.err"
+"$CAREDAY" plan "$base/.fr.$$.json" -o "$tmp/fr" --quiet 2>"$tmp/fr.err"
 rc=$?
-"$careday" check "$base/.fr.$$.json" >"$tmp/check.out" 2>"$tmp/check.err"
+"$CAREDAY" check "$base/.fr.$$.json" >"$tmp/check.out" 2>"$tmp/check.err"
 rm -f "$base/.fr.$$.json"
 [ $rc = 3 ] && ok || bad "French case exited $rc, expected 3 (one visit cannot be placed)"
 grep -q 'family.language: no message catalogue for language "fr".*English' "$tmp/fr.err" &&
@@ -40,7 +34,7 @@ grep -q 'family.language: no message catalogue for language "fr"' "$tmp/check.er
 # 2. Spanish: Spanish page and reasons; plan.json keeps the coordinator's English.
 with_language es "$base/.es.$$.json"
 # (in the C locale: the language is the case's, not the process's)
-LC_ALL=C LANG=C LANGUAGE= "$careday" plan "$base/.es.$$.json" -o "$tmp/es" --quiet 2>"$tmp/es.err"
+LC_ALL=C LANG=C LANGUAGE= "$CAREDAY" plan "$base/.es.$$.json" -o "$tmp/es" --quiet 2>"$tmp/es.err"
 rc=$?
 rm -f "$base/.es.$$.json"
 [ $rc = 3 ] && ok || bad "Spanish case exited $rc"
@@ -58,12 +52,11 @@ assert "must come after visit ortho-fu" in u["cast-check"]["reason"], u
 PY
 
 # 3. --lang takes installed languages only.
-"$careday" plan "$base/case.json" -o "$tmp/x" --lang fr --quiet 2>"$tmp/lang.err"
+"$CAREDAY" plan "$base/case.json" -o "$tmp/x" --lang fr --quiet 2>"$tmp/lang.err"
 rc=$?
 [ $rc = 2 ] && ok || bad "--lang fr exited $rc, expected 2"
 grep -q 'no message catalogue for "fr"' "$tmp/lang.err" && ok || bad "--lang fr: $(cat "$tmp/lang.err")"
-"$careday" plan "$base/case.json" -o "$tmp/en-es" --lang es --quiet 2>/dev/null
+"$CAREDAY" plan "$base/case.json" -o "$tmp/en-es" --lang es --quiet 2>/dev/null
 grep -q '^<html lang="es">' "$tmp/en-es/itinerary.html" && ok || bad "--lang es not applied"
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

@@ -7,23 +7,12 @@
 # must still be no worse than one-at-a-time booking.
 #
 # Environment: CAREDAY (the binary), CAREDAY_SOURCE_DIR (repo root).
-set -u
+. "$(dirname "$0")/lib.sh"
 
-SRC=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-CAREDAY=${CAREDAY:-$SRC/build/adapters/careday}
-PY=/usr/bin/python3
 export CAREDAY_MESSAGES=${CAREDAY_MESSAGES:-$SRC/adapters/output/messages}
 export CAREDAY_NOW=2026-11-22T09:00:00Z
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
 
-if [ ! -x "$CAREDAY" ]; then
-    echo "careday binary not found: $CAREDAY (set CAREDAY)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+need_careday
 
 cat >"$tmp/compare.py" <<'PYEOF'
 import json, sys
@@ -91,5 +80,4 @@ for case in "${cases[@]}"; do
     fi
 done
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -12,27 +12,15 @@
 #     that answers bad XML: exit 4, nothing written, no secret shown;
 #   - --offline plans the same from the cache with the server stopped.
 # Skips (77) only when radicale, curl or python3 is missing.
-set -u
-src=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-careday=${CAREDAY:-$src/build/adapters/careday}
-tmp=$(mktemp -d)
-. "$src/tests/net/lib.sh"
-trap 'net_stop_all; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/net/lib.sh"
+need_careday
 [ -x /usr/bin/radicale ] || { echo "SKIP: no /usr/bin/radicale"; exit 77; }
 command -v curl >/dev/null || { echo "SKIP: no curl"; exit 77; }
 [ -n "$net_python" ] || { echo "SKIP: no python3"; exit 77; }
 export XDG_CACHE_HOME=$tmp/cache CAREDAY_NOW=2026-11-30T12:00:00Z
 export CAREDAY_FETCH_TIMEOUT=5 CAREDAY_CONNECT_TIMEOUT=2
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-expect() {
-    local what=$1
-    shift
-    if "$@"; then ok; else bad "$what"; fi
-}
 no_secret() { # what files...
     local what=$1
     shift
@@ -48,7 +36,7 @@ base="http://127.0.0.1:$dav_port"
 
 # Upload each calendar of the example as its own collection (Radicale
 # splits a calendar PUT to a collection into one resource per UID).
-cp -r "$src/examples" "$tmp/ex"
+cp -r "$SRC/examples" "$tmp/ex"
 for f in "$tmp"/ex/calendars/*.ics; do
     name=$(basename "$f" .ics)
     code=$(curl -s -K "$tmp/curlrc" -o /dev/null -w '%{http_code}' -X PUT \
@@ -105,9 +93,9 @@ print(len(a["appointments"]), "appointments alike")
 PY
 }
 
-"$careday" plan "$tmp/ex/rivera-winter.json" -o "$tmp/files" --quiet 2>"$tmp/files.err"
+"$CAREDAY" plan "$tmp/ex/rivera-winter.json" -o "$tmp/files" --quiet 2>"$tmp/files.err"
 fcode=$?
-"$careday" plan "$tmp/ex/rivera-caldav.json" -o "$tmp/dav" --quiet 2>"$tmp/dav.err"
+"$CAREDAY" plan "$tmp/ex/rivera-caldav.json" -o "$tmp/dav" --quiet 2>"$tmp/dav.err"
 code=$?
 expect "plan from CalDAV exits as from files ($fcode), got $code: $(cat "$tmp/dav.err")" [ "$code" = "$fcode" ]
 expect "plan from CalDAV equals plan from files" compare "$tmp/files/plan.json" "$tmp/dav/plan.json"
@@ -115,7 +103,7 @@ no_secret "plan" "$tmp/dav.err" "$tmp/dav"/*.json "$tmp/dav"/*.ics
 if grep -rq -- "$PW" "$tmp/cache" 2>/dev/null; then bad "the cache holds the password"; else ok; fi
 
 # check shows the sources as caldav with their URLs.
-"$careday" check "$tmp/ex/rivera-caldav.json" >"$tmp/check.out" 2>&1
+"$CAREDAY" check "$tmp/ex/rivera-caldav.json" >"$tmp/check.out" 2>&1
 expect "check lists caldav sources" grep -q "caldav http://127.0.0.1:$dav_port/coord/rivera-family/" "$tmp/check.out"
 no_secret "check" "$tmp/check.out"
 
@@ -126,7 +114,7 @@ c = json.load(open(sys.argv[1]))
 del c["family"]["busy"][0]["caldav"]["calendar"]
 json.dump(c, open(sys.argv[2], "w"))
 PY
-"$careday" plan "$tmp/ex/noname.json" -o "$tmp/out-noname" --quiet 2>"$tmp/noname.err"
+"$CAREDAY" plan "$tmp/ex/noname.json" -o "$tmp/out-noname" --quiet 2>"$tmp/noname.err"
 code=$?
 expect "several calendars without a name exit 2, got $code" [ "$code" = 2 ]
 expect "the calendars are listed: $(cat "$tmp/noname.err")" grep -q 'pick one with "calendar".*"rivera-family"' "$tmp/noname.err"
@@ -135,7 +123,7 @@ expect "nothing written" [ ! -e "$tmp/out-noname" ]
 
 fail4() { # name words case-file
     local name=$1 words=$2 case=$3 code
-    "$careday" plan "$case" -o "$tmp/out-$name" --quiet >"$tmp/$name.stdout" 2>"$tmp/$name.err"
+    "$CAREDAY" plan "$case" -o "$tmp/out-$name" --quiet >"$tmp/$name.stdout" 2>"$tmp/$name.err"
     code=$?
     expect "$name: exit 4, got $code ($(cat "$tmp/$name.err"))" [ "$code" = 4 ]
     expect "$name: says \"$words\": $(cat "$tmp/$name.err")" grep -q -- "$words" "$tmp/$name.err"
@@ -159,11 +147,10 @@ fail4 badxml "bad XML" "$tmp/ex/badxml.json"
 # The server stops: online is exit 4, --offline plans the same from the cache.
 kill "$dav_pid"; wait "$dav_pid" 2>/dev/null
 fail4 stopped "connection refused" "$tmp/ex/rivera-caldav.json"
-"$careday" plan "$tmp/ex/rivera-caldav.json" -o "$tmp/offline" --offline 2>"$tmp/offline.err" >/dev/null
+"$CAREDAY" plan "$tmp/ex/rivera-caldav.json" -o "$tmp/offline" --offline 2>"$tmp/offline.err" >/dev/null
 code=$?
 expect "--offline exits as from files ($fcode), got $code: $(cat "$tmp/offline.err")" [ "$code" = "$fcode" ]
 expect "--offline says each caldav copy's age" grep -q 'caldav http://127.0.0.1:[0-9]*/coord/.*from the cache' "$tmp/offline.err"
 expect "--offline plan equals plan from files" compare "$tmp/files/plan.json" "$tmp/offline/plan.json"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -11,29 +11,16 @@
 # a next page on another server, an answer that is not JSON: exit 4 (or 2
 # for the unset variable), nothing written, no token shown.
 # Skips (77) only when python3 is missing.
-set -u
-src=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-careday=${CAREDAY:-$src/build/adapters/careday}
-tmp=$(mktemp -d)
-. "$src/tests/net/lib.sh"
-trap 'net_stop_all; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/net/lib.sh"
+need_careday
 [ -n "$net_python" ] || { echo "SKIP: no python3"; exit 77; }
 export XDG_CACHE_HOME=$tmp/cache CAREDAY_NOW=2026-11-30T12:00:00Z
 export CAREDAY_FETCH_TIMEOUT=5 CAREDAY_CONNECT_TIMEOUT=2
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-expect() {
-    local what=$1
-    shift
-    if "$@"; then ok; else bad "$what"; fi
-}
-
 TOKEN="tok-$(date +%s)-Zr7"
 export NET_BEARER=$TOKEN CAREDAY_TEST_FHIR_TOKEN=$TOKEN
-cp -r "$src/examples" "$tmp/ex"
+cp -r "$SRC/examples" "$tmp/ex"
 mkdir -p "$tmp/www/fhir" "$tmp/www/bulk"
 # Three pages of the search, and the manifest's files, from the same Slots.
 "$net_python" - "$tmp/ex/slots/home-draws.json" "$tmp/www" <<'PY'
@@ -103,19 +90,19 @@ diff = [k for k in ["status", "metrics", "appointments", "trips", "unscheduled"]
 sys.exit(1 if diff else 0)
 PY
 }
-"$careday" check "$tmp/ex/rivera-winter.json" >"$tmp/file.check" 2>&1
-"$careday" plan "$tmp/ex/rivera-winter.json" -o "$tmp/file" --quiet 2>/dev/null
+"$CAREDAY" check "$tmp/ex/rivera-winter.json" >"$tmp/file.check" 2>&1
+"$CAREDAY" plan "$tmp/ex/rivera-winter.json" -o "$tmp/file" --quiet 2>/dev/null
 fcode=$?
 want=$(src_line "$tmp/file.check")
 expect "the file gives home-draw slots: $want" [ -n "$want" ]
 
 for kind in live bulk sched; do
-    "$careday" check "$tmp/ex/$kind.json" >"$tmp/$kind.check" 2>&1
+    "$CAREDAY" check "$tmp/ex/$kind.json" >"$tmp/$kind.check" 2>&1
     code=$?
     expect "$kind: check exits 0, got $code: $(tail -3 "$tmp/$kind.check")" [ "$code" = 0 ]
     got=$(src_line "$tmp/$kind.check")
     expect "$kind: same intervals as the file: \"$got\" vs \"$want\"" [ "$got" = "$want" ]
-    "$careday" plan "$tmp/ex/$kind.json" -o "$tmp/$kind" --quiet 2>"$tmp/$kind.err"
+    "$CAREDAY" plan "$tmp/ex/$kind.json" -o "$tmp/$kind" --quiet 2>"$tmp/$kind.err"
     code=$?
     expect "$kind: plan exits as from the file ($fcode), got $code: $(cat "$tmp/$kind.err")" [ "$code" = "$fcode" ]
     expect "$kind: plan equals the plan from the file" compare "$tmp/file/plan.json" "$tmp/$kind/plan.json"
@@ -126,7 +113,7 @@ if grep -q locations.ndjson "$tmp/web.log"; then bad "the manifest's Location fi
 
 fail() { # name code words case
     local name=$1 want=$2 words=$3 case=$4 code
-    "$careday" plan "$case" -o "$tmp/out-$name" --quiet >"$tmp/$name.out" 2>"$tmp/$name.err"
+    "$CAREDAY" plan "$case" -o "$tmp/out-$name" --quiet >"$tmp/$name.out" 2>"$tmp/$name.err"
     code=$?
     expect "$name: exit $want, got $code ($(cat "$tmp/$name.err"))" [ "$code" = "$want" ]
     expect "$name: says \"$words\": $(cat "$tmp/$name.err")" grep -q -- "$words" "$tmp/$name.err"
@@ -141,5 +128,4 @@ fail away 4 "next page is on another server" "$tmp/ex/away.json"
 with_source "$tmp/ex/html.json" "{\"fhir\": {\"base\": \"$base/fhir\", \"query\": \"Html?x=1\"}}"
 fail html 4 "not FHIR JSON" "$tmp/ex/html.json"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -10,26 +10,13 @@
 #     redirect: exit 4 naming the source, nothing written, no secret shown;
 #   - `careday check` shows URLs redacted (user, password, query, tokens).
 # Skips (77) only when python3 or openssl is missing.
-set -u
-src=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-careday=${CAREDAY:-$src/build/adapters/careday}
-tmp=$(mktemp -d)
-. "$src/tests/net/lib.sh"
-trap 'net_stop_all; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/net/lib.sh"
+need_careday
 [ -n "$net_python" ] || { echo "SKIP: no python3"; exit 77; }
 command -v openssl >/dev/null || { echo "SKIP: no openssl"; exit 77; }
 export XDG_CACHE_HOME=$tmp/cache CAREDAY_NOW=2026-11-30T12:00:00Z
 export CAREDAY_FETCH_TIMEOUT=4 CAREDAY_CONNECT_TIMEOUT=2
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-expect() { # what condition...
-    local what=$1
-    shift
-    if "$@"; then ok; else bad "$what"; fi
-}
 
 mkdir -p "$tmp/www"
 cat >"$tmp/www/family.ics" <<'ICS'
@@ -64,7 +51,7 @@ base="http://127.0.0.1:$web_port"
 
 # --- A plan from a URL: the school morning keeps the visit out of it.
 case_for "$base/family.ics"
-"$careday" plan "$tmp/case.json" -o "$tmp/out1" --quiet 2>"$tmp/err1"
+"$CAREDAY" plan "$tmp/case.json" -o "$tmp/out1" --quiet 2>"$tmp/err1"
 code=$?
 expect "plan from a URL exits 3 (the only Monday morning is busy), got $code" [ "$code" = 3 ]
 expect "plan.json written" [ -f "$tmp/out1/plan.json" ]
@@ -74,24 +61,24 @@ mode=$(stat -c %a "$(find "$tmp/cache/careday" -name '*.body' | head -1)" 2>/dev
 expect "cached copy is private (0600), found $mode" [ "$mode" = 600 ]
 dmode=$(stat -c %a "$tmp/cache/careday")
 expect "cache folder is private (0700), found $dmode" [ "$dmode" = 700 ]
-"$careday" plan "$tmp/case.json" -o "$tmp/out2" --quiet 2>/dev/null
+"$CAREDAY" plan "$tmp/case.json" -o "$tmp/out2" --quiet 2>/dev/null
 expect "second run asks conditionally and gets 304" grep -q '^GET /family.ics 304' "$tmp/web.log"
 
 # --- --offline with the server stopped: from the cache, with its age.
 kill "$web_pid"; wait "$web_pid" 2>/dev/null
-"$careday" plan "$tmp/case.json" -o "$tmp/out3" --offline 2>"$tmp/err3" >/dev/null
+"$CAREDAY" plan "$tmp/case.json" -o "$tmp/out3" --offline 2>"$tmp/err3" >/dev/null
 code=$?
 expect "--offline plans from the cache (exit 3), got $code" [ "$code" = 3 ]
 expect "--offline says the source came from the cache and how old" \
     grep -q 'family.busy\[0\] (ics http://127.0.0.1:[0-9]*/family.ics) from the cache, [0-9]* seconds* old' "$tmp/err3"
-"$careday" plan "$tmp/case.json" -o "$tmp/out4" --quiet 2>"$tmp/err4"
+"$CAREDAY" plan "$tmp/case.json" -o "$tmp/out4" --quiet 2>"$tmp/err4"
 code=$?
 expect "online with the server stopped exits 4, got $code" [ "$code" = 4 ]
 expect "refused is named, with the cached copy offered" \
     grep -q 'connection refused.*--offline uses it' "$tmp/err4"
 expect "nothing written on exit 4" [ ! -e "$tmp/out4" ]
 rm -rf "$tmp/cache"
-"$careday" plan "$tmp/case.json" -o "$tmp/out5" --offline --quiet 2>"$tmp/err5"
+"$CAREDAY" plan "$tmp/case.json" -o "$tmp/out5" --offline --quiet 2>"$tmp/err5"
 code=$?
 expect "--offline without a cached copy exits 4, got $code" [ "$code" = 4 ]
 expect "--offline without a copy says so" grep -q 'not in the cache' "$tmp/err5"
@@ -107,7 +94,7 @@ secret_url() { # host:port path -> URL with user, password and tokens
 fault() { # name expected-words URL
     local name=$1 words=$2 url=$3 code
     case_for "$url"
-    "$careday" plan "$tmp/case.json" -o "$tmp/out-$name" --quiet >"$tmp/$name.stdout" 2>"$tmp/$name.err"
+    "$CAREDAY" plan "$tmp/case.json" -o "$tmp/out-$name" --quiet >"$tmp/$name.stdout" 2>"$tmp/$name.err"
     code=$?
     expect "$name: exit 4, got $code ($(cat "$tmp/$name.err"))" [ "$code" = 4 ]
     expect "$name: message says \"$words\": $(cat "$tmp/$name.err")" grep -q -- "$words" "$tmp/$name.err"
@@ -129,22 +116,22 @@ fault servererror "500 Internal Server Error" "$(secret_url 127.0.0.1:$web_port 
 CAREDAY_FETCH_MAX_MB=1 fault toolarge "too large" "$base/big/3"
 fault redirects "more than 5 redirects" "$base/redirect/6/family.ics"
 case_for "$base/redirect/5/family.ics"
-"$careday" plan "$tmp/case.json" -o "$tmp/out-redir" --quiet 2>"$tmp/redir.err"
+"$CAREDAY" plan "$tmp/case.json" -o "$tmp/out-redir" --quiet 2>"$tmp/redir.err"
 code=$?
 expect "5 redirects are followed (exit 3), got $code: $(cat "$tmp/redir.err")" [ "$code" = 3 ]
 case_for "$base/garbage/x.ics"
-"$careday" plan "$tmp/case.json" -o "$tmp/out-garbage" --quiet 2>"$tmp/garbage.err"
+"$CAREDAY" plan "$tmp/case.json" -o "$tmp/out-garbage" --quiet 2>"$tmp/garbage.err"
 code=$?
 expect "a fetched file that is not a calendar is bad input (exit 2), got $code" [ "$code" = 2 ]
 
 # --- HTTP Digest through user:password@ in the URL.
 case_for "http://coord:$DPW@127.0.0.1:$web_port/digest/family.ics"
-"$careday" plan "$tmp/case.json" -o "$tmp/out-digest" --quiet 2>"$tmp/digest.err"
+"$CAREDAY" plan "$tmp/case.json" -o "$tmp/out-digest" --quiet 2>"$tmp/digest.err"
 code=$?
 expect "a Digest-protected calendar is read (exit 3), got $code: $(cat "$tmp/digest.err")" [ "$code" = 3 ]
 expect "the server saw Digest auth" grep -q '^GET /digest/family.ics 200 auth' "$tmp/web.log"
 case_for "http://coord:wrong-$DPW@127.0.0.1:$web_port/digest/family.ics"
-"$careday" plan "$tmp/case.json" -o "$tmp/out-digest2" --quiet 2>"$tmp/digest2.err"
+"$CAREDAY" plan "$tmp/case.json" -o "$tmp/out-digest2" --quiet 2>"$tmp/digest2.err"
 code=$?
 expect "a wrong Digest password exits 4, got $code" [ "$code" = 4 ]
 expect "it says 401" grep -q "401 Unauthorized" "$tmp/digest2.err"
@@ -159,13 +146,13 @@ net_http tls "$tmp/www" "$tmp/cert.pem" "$tmp/key.pem" || exit 1
 sbase="https://127.0.0.1:$tls_port"
 fault tls "TLS failure" "$sbase/family.ics"
 case_for "$sbase/family.ics" ", \"ca\": \"$tmp/cert.pem\""
-"$careday" plan "$tmp/case.json" -o "$tmp/out-tls" --quiet 2>"$tmp/tls-ok.err"
+"$CAREDAY" plan "$tmp/case.json" -o "$tmp/out-tls" --quiet 2>"$tmp/tls-ok.err"
 code=$?
 expect "https with its CA in \"ca\" is read (exit 3), got $code: $(cat "$tmp/tls-ok.err")" [ "$code" = 3 ]
 enc=$("$net_python" -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$base/family.ics")
 case_for "$sbase/to/$enc" ", \"ca\": \"$tmp/cert.pem\""
 : >"$tmp/web.log"
-"$careday" plan "$tmp/case.json" -o "$tmp/out-down" --quiet 2>"$tmp/down.err"
+"$CAREDAY" plan "$tmp/case.json" -o "$tmp/out-down" --quiet 2>"$tmp/down.err"
 code=$?
 expect "https -> http redirect exits 4, got $code" [ "$code" = 4 ]
 expect "https -> http redirect is refused by name: $(cat "$tmp/down.err")" grep -q 'redirected from https to http' "$tmp/down.err"
@@ -173,7 +160,7 @@ grep -q "GET /family.ics" "$tmp/web.log" && bad "downgraded request reached the 
 
 # --- careday check shows URLs redacted.
 case_for "http://alice:hunter2pw@127.0.0.1:$web_port/family.ics?token=SEKRETQUERY"
-"$careday" check "$tmp/case.json" >"$tmp/check.out" 2>&1
+"$CAREDAY" check "$tmp/case.json" >"$tmp/check.out" 2>&1
 code=$?
 # (its visit cannot be placed, as plan's exit 3 above says: check exits 3 too)
 expect "check exits 3, got $code" [ "$code" = 3 ]
@@ -182,5 +169,4 @@ expect "check shows the source with the query value hidden: $(grep ics "$tmp/che
 if grep -q 'hunter2pw\|SEKRETQUERY\|alice' "$tmp/check.out"; then bad "check shows a secret"; else ok; fi
 if grep -rq 'hunter2pw\|SEKRETQUERY' "$tmp/cache"; then bad "the cache holds a secret"; else ok; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -11,27 +11,15 @@
 #   - a wrong password is exit 4 with nothing written and no secret shown;
 #   - the publish state holds no secret.
 # Skips (77) only when radicale, curl or python3 is missing.
-set -u
-src=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-careday=${CAREDAY:-$src/build/adapters/careday}
-tmp=$(mktemp -d)
-. "$src/tests/net/lib.sh"
-trap 'net_stop_all; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/net/lib.sh"
+need_careday
 [ -x /usr/bin/radicale ] || { echo "SKIP: no /usr/bin/radicale"; exit 77; }
 command -v curl >/dev/null || { echo "SKIP: no curl"; exit 77; }
 [ -n "$net_python" ] || { echo "SKIP: no python3"; exit 77; }
 export XDG_CACHE_HOME=$tmp/cache XDG_STATE_HOME=$tmp/state CAREDAY_NOW=2026-11-30T12:00:00Z
 export CAREDAY_FETCH_TIMEOUT=5 CAREDAY_CONNECT_TIMEOUT=2
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-expect() {
-    local what=$1
-    shift
-    if "$@"; then ok; else bad "$what"; fi
-}
 PW="pw-$(date +%s)-Pb4"
 export CAREDAY_TEST_DAV_PW=$PW
 printf 'coord:%s\n' "$PW" >"$tmp/users"
@@ -39,8 +27,8 @@ printf 'user = "coord:%s"\n' "$PW" >"$tmp/curlrc"
 net_radicale dav "$tmp/users" || exit 1
 base="http://127.0.0.1:$dav_port"
 
-cp -r "$src/examples" "$tmp/ex"
-"$careday" plan "$tmp/ex/rivera-winter.json" -o "$tmp/out" --quiet 2>/dev/null
+cp -r "$SRC/examples" "$tmp/ex"
+"$CAREDAY" plan "$tmp/ex/rivera-winter.json" -o "$tmp/out" --quiet 2>/dev/null
 [ -f "$tmp/out/plan.json" ] || { echo "plan failed"; exit 1; }
 
 # UIDs of a file, and of what the server holds in a collection.
@@ -60,7 +48,7 @@ PY
 publish() { # providers-template [extra args...]
     local tmpl=$1
     shift
-    "$careday" publish "$tmp/out" --caldav "$base/coord/family/" --providers-url "$tmpl" \
+    "$CAREDAY" publish "$tmp/out" --caldav "$base/coord/family/" --providers-url "$tmpl" \
         --user coord --password-env CAREDAY_TEST_DAV_PW "$@"
 }
 nprov=$(ls "$tmp/out/providers" | wc -l)
@@ -128,7 +116,7 @@ for v in c["visits"]:                 # and one that takes longer
 json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
 rm -rf "$tmp/out"
-"$careday" plan "$tmp/ex/rivera-winter.json" -o "$tmp/out" --quiet 2>/dev/null
+"$CAREDAY" plan "$tmp/ex/rivera-winter.json" -o "$tmp/out" --quiet 2>/dev/null
 publish "$base/coord/p-{id}/" >"$tmp/p4.out" 2>"$tmp/p4.err"
 code=$?
 expect "publish after a re-plan exits 0, got $code: $(cat "$tmp/p4.err")" [ "$code" = 0 ]
@@ -163,5 +151,4 @@ if grep -rq -- "$PW" "$tmp/state"; then bad "the publish state holds the passwor
 n=$(find "$tmp/state/careday/publish" -name '*.json' | wc -l)
 expect "one state file per collection ($((nprov + 1))), found $n" [ "$n" = $((nprov + 1)) ]
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -4,28 +4,22 @@
 # that fails after planning leaves OUT exactly as it was (or absent), with no
 # staging folder behind; provider calendars of an earlier plan whose provider
 # has no appointment now are removed, other files are left alone.
-set -u
-careday=${CAREDAY:?set CAREDAY to the careday binary}
-src=${CAREDAY_SOURCE_DIR:?set CAREDAY_SOURCE_DIR}
+. "$(dirname "$0")/lib.sh"
+need_careday
 export CAREDAY_NOW=2026-11-22T09:00:00Z
-case_file=$src/examples/okafor-january.json
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+case_file=$SRC/examples/okafor-january.json
 mkdir "$tmp/nomessages"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 leftovers() { ls -d "$tmp"/.*careday-* "$tmp"/*/.*careday-* "$tmp"/*/*/.careday-* 2>/dev/null; }
 
 # 1. A failed run into a missing OUT creates nothing.
-CAREDAY_LOCALEDIR=$tmp/nomessages "$careday" plan "$case_file" -o "$tmp/new/out" --quiet 2>/dev/null
+CAREDAY_LOCALEDIR=$tmp/nomessages "$CAREDAY" plan "$case_file" -o "$tmp/new/out" --quiet 2>/dev/null
 rc=$?
 [ $rc != 0 ] && ok || bad "a run without a message catalogue exited 0"
 [ ! -e "$tmp/new/out" ] && ok || bad "the failed run created OUT"
 [ -z "$(leftovers)" ] && ok || bad "staging left behind: $(leftovers)"
 
 # 2. A good run publishes every file, into a folder whose parent is new too.
-"$careday" plan "$case_file" -o "$tmp/new/out" --quiet
+"$CAREDAY" plan "$case_file" -o "$tmp/new/out" --quiet
 rc=$?
 [ $rc = 0 ] && ok || bad "plan exited $rc"
 for f in plan.json family.ics itinerary.html providers/pulm.ics providers/endo.ics; do
@@ -36,7 +30,7 @@ done
 # 3. A failed run over an existing plan changes nothing in it.
 out=$tmp/new/out
 before=$(cd "$out" && find . -type f | sort | xargs sha256sum)
-CAREDAY_LOCALEDIR=$tmp/nomessages "$careday" plan "$case_file" -o "$out" --quiet 2>/dev/null
+CAREDAY_LOCALEDIR=$tmp/nomessages "$CAREDAY" plan "$case_file" -o "$out" --quiet 2>/dev/null
 [ $? != 0 ] && ok || bad "second failing run exited 0"
 after=$(cd "$out" && find . -type f | sort | xargs sha256sum)
 [ "$before" = "$after" ] && ok || bad "a failed run changed OUT"
@@ -45,11 +39,10 @@ after=$(cd "$out" && find . -type f | sort | xargs sha256sum)
 # 4. Stale provider calendars go; other files stay.
 printf 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' >"$out/providers/moved-away.ics"
 echo "coordinator's notes" >"$out/notes.txt"
-"$careday" plan "$case_file" -o "$out/" --quiet
+"$CAREDAY" plan "$case_file" -o "$out/" --quiet
 [ $? = 0 ] && ok || bad "re-plan failed"
 [ ! -e "$out/providers/moved-away.ics" ] && ok || bad "stale provider calendar kept"
 [ -f "$out/notes.txt" ] && ok || bad "a file careday did not write was removed"
 [ -s "$out/providers/pulm.ics" ] && ok || bad "current provider calendar missing"
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

@@ -11,25 +11,19 @@
 #     visit's own purpose, and the home visit carries the home address;
 #   - ical.js reads every .ics written for this case and for every example
 #     and test case (libical reads them all in tests/adapters/test_outputs_all.c).
-set -u
-careday=${CAREDAY:?set CAREDAY to the careday binary}
-src=${CAREDAY_SOURCE_DIR:?set CAREDAY_SOURCE_DIR}
+. "$(dirname "$0")/lib.sh"
+need_careday
 export CAREDAY_NOW=2026-11-22T09:00:00Z
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 has() { grep -qF -- "$2" "$1" && ok || bad "$1 lacks: $2"; }
 lacks() { ! grep -qF -- "$2" "$1" && ok || bad "$1 has: $2"; }
 unfold() { sed -e ':a' -e 'N' -e '$!ba' -e 's/\r\?\n //g' "$1" | sed 's/\\,/,/g; s/\\;/;/g'; }
 
-case_file=$src/tests/data/cases/clinic-details/case.json
+case_file=$SRC/tests/data/cases/clinic-details/case.json
 out=$tmp/out
-"$careday" plan "$case_file" -o "$out" --quiet
+"$CAREDAY" plan "$case_file" -o "$out" --quiet
 rc=$?
 [ $rc = 0 ] && ok || bad "plan exited $rc"
-/usr/bin/python3 "$src/bench/check.py" "$case_file" "$out/plan.json" --quiet >"$tmp/check.txt" 2>&1 &&
+/usr/bin/python3 "$SRC/bench/check.py" "$case_file" "$out/plan.json" --quiet >"$tmp/check.txt" 2>&1 &&
     ok || bad "checker: $(cat "$tmp/check.txt")"
 
 # Departure: first visit 8:15, 44 min drive + 10 parking + 20 early = 07:01.
@@ -88,8 +82,8 @@ unfold "$out/providers/pt.ics" >"$tmp/pt.txt"
 has "$tmp/pt.txt" "LOCATION:The family's home: 12 Oak Street, Raleigh NC 27601"
 
 # ical.js over every calendar written for every example and test case.
-reader=$src/tests/js/read_ics.cjs
-if [ ! -d "$src/tests/js/node_modules/ical.js" ] || ! command -v node >/dev/null; then
+reader=$SRC/tests/js/read_ics.cjs
+if [ ! -d "$SRC/tests/js/node_modules/ical.js" ] || ! command -v node >/dev/null; then
     if [ "${CI:-}" = true ]; then
         bad "ical.js is not installed (bash .ci/deps installs it into tests/js)"
     else
@@ -97,15 +91,15 @@ if [ ! -d "$src/tests/js/node_modules/ical.js" ] || ! command -v node >/dev/null
     fi
 else
     n=0
-    for c in "$src"/examples/*.json "$src"/tests/data/cases/*/case.json; do
+    for c in "$SRC"/examples/*.json "$SRC"/tests/data/cases/*/case.json; do
         n=$((n + 1))
         now=$CAREDAY_NOW
         exp=$(dirname "$c")/expected.json
         if [ -f "$exp" ]; then
             now=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("now", sys.argv[2]))' "$exp" "$now")
         fi
-        CAREDAY_NOW=$now "$careday" plan "$c" -o "$tmp/all/$n" --quiet --invite >/dev/null 2>&1 ||
-            CAREDAY_NOW=$now "$careday" plan "$c" -o "$tmp/all/$n" --quiet >/dev/null 2>&1
+        CAREDAY_NOW=$now "$CAREDAY" plan "$c" -o "$tmp/all/$n" --quiet --invite >/dev/null 2>&1 ||
+            CAREDAY_NOW=$now "$CAREDAY" plan "$c" -o "$tmp/all/$n" --quiet >/dev/null 2>&1
     done
     files=$(find "$out" "$tmp/all" -name '*.ics' | sort)
     count=$(echo "$files" | wc -l)
@@ -117,5 +111,4 @@ else
     fi
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

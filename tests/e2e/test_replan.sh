@@ -9,26 +9,12 @@
 #    --previous --now accepts the plan.
 #
 # Environment: CAREDAY (the binary), CAREDAY_SOURCE_DIR (repo root).
-set -u
+. "$(dirname "$0")/lib.sh"
 
-SRC=${CAREDAY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-CAREDAY=${CAREDAY:-$SRC/build/adapters/careday}
-PY=/usr/bin/python3
 NOW=2026-11-22T09:00:00Z
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
 
-if [ ! -x "$CAREDAY" ]; then
-    echo "careday binary not found: $CAREDAY (set CAREDAY)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-[ -x "$PY" ] || { echo "SKIP: $PY not found"; exit 77; }
-
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "$2" | sed 's/^/    /'; }
+need_careday
+need_python
 
 # --- 1. unchanged cases move nothing -------------------------------------
 cases=()
@@ -161,5 +147,4 @@ $checked"
     fi
 done
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -1,7 +1,7 @@
 # Shared by the network tests (tests/e2e/test_net_*.sh): servers started on
 # 127.0.0.1 for the test, waited for with bounded loops and always stopped
-# by their PID. Source it after setting `tmp` (a scratch folder); the
-# caller's EXIT trap must call net_stop_all.
+# by their PID. Source it after tests/e2e/lib.sh, which sets `SRC` and `tmp` (a
+# scratch folder) and calls net_stop_all at exit.
 
 # Loopback only: no proxy from the environment may see these requests.
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
@@ -45,7 +45,7 @@ net_http() {
     [ -n "${NET_BEARER:-}" ] && extra+=(--bearer "$NET_BEARER")
     [ -n "${NET_DIGEST_PASSWORD:-}" ] && extra+=(--digest-password "$NET_DIGEST_PASSWORD")
     rm -f "$pf"
-    "$net_python" "$src/tests/net/server.py" --dir "$dir" --port-file "$pf" \
+    "$net_python" "$SRC/tests/net/server.py" --dir "$dir" --port-file "$pf" \
         --log "$tmp/$name.log" "${extra[@]}" >"$tmp/$name.out" 2>&1 &
     local pid=$!
     net_pids+=("$pid")
