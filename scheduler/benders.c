@@ -292,6 +292,33 @@ static enum dc_result check(struct bd *b, const struct zlist *groups, const stru
     return r;
 }
 
+/* Whether group cur->v[i] may leave the set: not when it is the last
+ * in-person group at a night's place on either day of a night inside the
+ * set (the night needs a trip there on both days, which the small MIP of
+ * the check enforces). */
+static bool may_drop(const struct bd *b, const struct dayset *s, const struct zlist *cur, size_t i)
+{
+    const struct dmaster *dm = &b->dm;
+    const struct dgroup *g = &dm->g[cur->v[i]];
+    size_t np = b->x->c->nplaces;
+    if (g->mode != SCHED_IN_PERSON)
+        return true;
+    for (size_t k = 0; k < s->nights.n; k++)
+        for (int dn = g->day - 1; dn <= g->day; dn++)
+            if (dn >= 0 && dn + 1 < b->x->ndays && g->place >= 0 &&
+                dm->ocol[(size_t)dn * np + (size_t)g->place] == s->nights.v[k]) {
+                size_t others = 0;
+                for (size_t j = 0; j < cur->n; j++) {
+                    const struct dgroup *o = &dm->g[cur->v[j]];
+                    others += j != i && o->day == g->day && o->mode == SCHED_IN_PERSON &&
+                              o->place == g->place;
+                }
+                if (!others)
+                    return false;
+            }
+    return true;
+}
+
 /* Shrink an infeasible set of groups to one that stays infeasible without
  * any single group (deletion filter), then cut it off. */
 static int cut_off(struct bd *b, const struct dayset *s, const struct memo *whole)
@@ -301,11 +328,13 @@ static int cut_off(struct bd *b, const struct dayset *s, const struct memo *whol
     int rc = 0;
     for (size_t i = 0; i < s->groups.n && !rc; i++)
         rc = zpush(&cur, s->groups.v[i]);
-    /* With a night inside, a smaller set could lose the trip the night
-     * needs: cut the whole set. */
-    bool shrink = s->nights.n == 0;
-    for (size_t i = cur.n; shrink && i-- > 0 && !rc && left_s(b) > 0;) {
-        if (b->dm.g[cur.v[i]].fixed)
+    /* Nights inside the set too: the check places each day's visits under
+     * the nights given, and taking a group away only drops its rules, so a
+     * subset without minutes stays without them under the same nights
+     * (which the cut names), as long as each night keeps a trip to its
+     * place on both its days. */
+    for (size_t i = cur.n; i-- > 0 && !rc && left_s(b) > 0;) {
+        if (b->dm.g[cur.v[i]].fixed || !may_drop(b, s, &cur, i))
             continue;
         size_t removed = cur.v[i];
         cur.v[i] = cur.v[cur.n - 1];

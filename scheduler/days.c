@@ -277,6 +277,31 @@ static void day_capacity(struct dmaster *dm, int d, const int *pl, int np)
     row_end(dm, -SOLVER_INF, 0);
 }
 
+/* The daily limits on in-person visits, times the day's routes: no trip,
+ * no in-person visit; a trip holds at most the limit. */
+static void trip_limits(struct dmaster *dm, int d)
+{
+    const struct sched_case *c = dm->x->c;
+    const struct sched_family *f = &c->family;
+    for (int e = 0; e < 2; e++) {
+        int cap = e ? f->max_clinic_minutes_per_day : f->max_visits_per_day, fixed = 0;
+        if (cap <= 0)
+            continue;
+        row_begin(dm);
+        for (size_t k = dm->dg0[d]; k < dm->dg0[d] + dm->dgn[d]; k++) {
+            const struct dgroup *g = &dm->g[dm->dg[k]];
+            if (g->mode != SCHED_IN_PERSON)
+                continue;
+            int a = e ? c->visits[g->visit].minutes : 1;
+            row_put(dm, g->col, a);
+            fixed += g->fixed ? a : 0;
+        }
+        for (size_t i = dm->rd0[d]; i < dm->rd0[d] + dm->rdn[d]; i++)
+            row_put(dm, dm->r[i].col, -(double)(cap > fixed ? cap : fixed));
+        row_end(dm, -SOLVER_INF, 0);
+    }
+}
+
 static void build_day_routes(struct dmaster *dm, int d)
 {
     struct sched_ctx *x = dm->x;
@@ -328,6 +353,7 @@ static void build_day_routes(struct dmaster *dm, int d)
     }
     if (!fixed)
         day_capacity(dm, d, pl, np);
+    trip_limits(dm, d);
     (void)c;
 }
 
@@ -475,8 +501,8 @@ static void build_same_day(struct dmaster *dm)
 
 /* Some pair of candidates of a and b can meet the lag (b starts between min
  * and max minutes after a ends): a necessary condition from the ranges. */
-static bool lag_possible(const struct dmaster *dm, const struct dgroup *a, const struct dgroup *b,
-                         const struct sched_lag *lag)
+bool dm_lag_possible(const struct dmaster *dm, const struct dgroup *a, const struct dgroup *b,
+                     const struct sched_lag *lag)
 {
     cal_time lo = b->s0 - a->e1, hi = b->s1 - a->e0;
     cal_time mn = (cal_time)lag->min_gap_minutes * 60, mx = (cal_time)lag->max_gap_minutes * 60;
@@ -527,7 +553,7 @@ static void build_order(struct dmaster *dm)
                 row_begin(dm);
                 row_put(dm, dm->g[i].col, 1);
                 for (size_t j = a0; j < a1; j++)
-                    if (lag_possible(dm, &dm->g[j], &dm->g[i], lag))
+                    if (dm_lag_possible(dm, &dm->g[j], &dm->g[i], lag))
                         row_put(dm, dm->g[j].col, -1);
                 row_end(dm, -SOLVER_INF, 0);
             }
@@ -535,7 +561,7 @@ static void build_order(struct dmaster *dm)
                 row_begin(dm);
                 row_put(dm, dm->g[j].col, 1);
                 for (size_t i = b0; i < b1; i++)
-                    if (lag_possible(dm, &dm->g[j], &dm->g[i], lag))
+                    if (dm_lag_possible(dm, &dm->g[j], &dm->g[i], lag))
                         row_put(dm, dm->g[i].col, -1);
                 if (dm->vgn[B] == 0)
                     continue; /* B can never be placed: nothing to say */

@@ -61,8 +61,10 @@ int dm_prepare(struct dmaster *dm);
  * for z in off) >= 1, where pos are group indices and on/off columns. */
 int dm_add_cut(struct dmaster *dm, const size_t *pos, size_t npos, const int *on, size_t non,
                const int *off, size_t noff);
-/* Whether a lag from group a to group b holds for every pair of their
- * candidates (decided by the days alone). */
+/* Whether a lag from group a to group b holds for some pair of their
+ * candidates (possible), or for every pair (decided by the days alone). */
+bool dm_lag_possible(const struct dmaster *dm, const struct dgroup *a, const struct dgroup *b,
+                     const struct sched_lag *lag);
 bool dm_lag_decided(const struct dmaster *dm, const struct dgroup *a, const struct dgroup *b,
                     const struct sched_lag *lag);
 
@@ -80,7 +82,8 @@ struct dc_query {
     size_t nroutes;
     double time_limit_s;
     /* 0: the nights listed. 1 + bits: assume (bit 0) a night before and
-     * (bit 1) a night after every day, for what holds in any plan. */
+     * (bit 1) a night after the query's first day, and (bits 2, 3) the
+     * same for every later day, for what holds in any plan. */
     int assume_nights;
 };
 

@@ -220,11 +220,15 @@ static int setup(struct search *s, const struct dc_query *q)
     const struct dmaster *dm = s->dm;
     const struct sched_ctx *x = s->x;
     size_t np = x->c->nplaces;
+    int first = x->ndays;
+    for (size_t i = 0; i < q->ngroups; i++)
+        first = dm->g[q->groups[i]].day < first ? dm->g[q->groups[i]].day : first;
     for (int d = 0; d < x->ndays; d++) {
         s->day[d] = (struct sday){.last = -1, .lo = 1, .hi = 0, .place = -1, .firsts = 1u};
         if (q->assume_nights) {
-            s->day[d].night_before = (q->assume_nights - 1) & 1;
-            s->day[d].night_after = (q->assume_nights - 1) & 2;
+            int bits = (q->assume_nights - 1) >> (d == first ? 0 : 2);
+            s->day[d].night_before = bits & 1;
+            s->day[d].night_after = bits & 2;
             continue;
         }
         for (size_t p = 0; dm->ocol && p < np; p++)
