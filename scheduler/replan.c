@@ -151,16 +151,6 @@ enum sched_state sched_appt_state(const struct sched_case *c, const struct sched
  * What changed.
  */
 
-static void fmt_when(const struct sched_case *c, cal_time t, char *buf, size_t n)
-{
-    int32_t day;
-    int minute;
-    char date[16];
-    cal_tz_to_local(c->tz, t, &day, &minute);
-    cal_format_date(day, date, sizeof date);
-    snprintf(buf, n, "%s %02d:%02d", date, minute / 60, minute % 60);
-}
-
 static bool on_avoided(const struct sched_case *c, const struct sched_visit *v, int32_t day)
 {
     for (size_t i = 0; i < v->navoid; i++)
@@ -172,53 +162,37 @@ static bool on_avoided(const struct sched_case *c, const struct sched_visit *v, 
     return false;
 }
 
-/* Why the previous placement p of a visit cannot (or did not) stay. */
+/* Why the previous placement p of a visit cannot (or did not) stay: a code
+ * and its date (adapters/output says it in words). */
 static void why_moved(const struct sched_case *c, const struct sched_prev_appt *p,
                       struct sched_change *ch)
 {
     const struct sched_visit *v = &c->visits[p->visit];
     const struct sched_provider *pr = &c->providers[v->provider];
     int32_t day = local_day(c, p->start);
-    char when[40], date[16];
-    fmt_when(c, p->start, when, sizeof when);
-    cal_format_date(day, date, sizeof date);
     bool original = v->booked && v->booked_mode == p->mode && v->booked_start == p->start;
 
+    ch->day = day;
     if (!(v->modes & (1u << p->mode))) {
         ch->why = SCHED_WHY_MODE;
-        snprintf(ch->text, sizeof ch->text, "a %s visit is no longer allowed for it",
-                 sched_mode_name(p->mode));
-    } else if (v->pinned && day != v->pin_day) {
-        char pin[16];
-        cal_format_date(v->pin_day, pin, sizeof pin);
+    } else if (v->pinned && (day != v->pin_day || (v->pin_has_mode && v->pin_mode != p->mode) ||
+                             v->pin_start >= 0)) {
         ch->why = SCHED_WHY_PIN;
-        snprintf(ch->text, sizeof ch->text, "it is pinned to %s", pin);
-    } else if (v->pinned && ((v->pin_has_mode && v->pin_mode != p->mode) || v->pin_start >= 0)) {
-        ch->why = SCHED_WHY_PIN;
-        snprintf(ch->text, sizeof ch->text, "it is pinned to another mode or time on %s", date);
+        ch->day = v->pin_day;
     } else if (on_avoided(c, v, day)) {
         ch->why = SCHED_WHY_AVOID;
-        snprintf(ch->text, sizeof ch->text, "%s is now a date to avoid", date);
     } else if (!v->booked && (day < v->earliest || day > v->latest)) {
         ch->why = SCHED_WHY_WINDOW;
-        snprintf(ch->text, sizeof ch->text, "%s is now outside the visit's window", date);
     } else if (!original && !cal_set_covers(&pr->mode[p->mode].free, p->start, p->end)) {
         ch->why = SCHED_WHY_PROVIDER_TIME;
-        snprintf(ch->text, sizeof ch->text, "%s no longer has open time at %s",
-                 sched_provider_name(pr), when);
     } else if (cal_set_overlaps(&c->family.busy, p->start, p->end)) {
         ch->why = SCHED_WHY_FAMILY_BUSY;
-        snprintf(ch->text, sizeof ch->text, "the family is now busy at %s", when);
     } else if (((p->mode == SCHED_HOME && v->home_needs_nurse) ||
                 (p->mode == SCHED_TELEHEALTH && v->telehealth_needs_nurse)) &&
                !cal_set_covers(&c->nursing, p->start, p->end)) {
         ch->why = SCHED_WHY_NURSE;
-        snprintf(ch->text, sizeof ch->text, "no home-nursing shift covers %s any more", when);
     } else {
         ch->why = SCHED_WHY_PLAN;
-        snprintf(ch->text, sizeof ch->text,
-                 "moved to make room for other visits or to save a trip (the family's day, "
-                 "travel and limits changed with the other visits)");
     }
 }
 
@@ -283,19 +257,18 @@ int sched_plan_changes(const struct sched_case *c, const struct sched_plan *p,
             placed |= p->appts[i].visit == q->visit;
         if (!first || placed)
             continue;
-        struct sched_change ch = {.kind = SCHED_CHANGE_CANCELLED, .prev = (int)k, .appt = -1};
-        if (q->visit < 0) {
+        struct sched_change ch = {.kind = SCHED_CHANGE_CANCELLED,
+                                  .prev = (int)k,
+                                  .appt = -1,
+                                  .day = local_day(c, q->start)};
+        /* Why it could not be placed (SCHED_WHY_UNSCHEDULED) is the plan's
+         * unscheduled entry for the visit. */
+        if (q->visit < 0)
             ch.why = SCHED_WHY_REMOVED;
-            snprintf(ch.text, sizeof ch.text, "the visit is no longer in the case");
-        } else if (cancelled_by_coordinator(p, q->visit)) {
+        else if (cancelled_by_coordinator(p, q->visit))
             ch.why = SCHED_WHY_CANCELLED;
-            snprintf(ch.text, sizeof ch.text, "cancelled by the coordinator");
-        } else {
+        else
             ch.why = SCHED_WHY_UNSCHEDULED;
-            /* Why it could not be placed is the plan's unscheduled entry for
-             * the visit (a code; adapters/ puts it in words). */
-            snprintf(ch.text, sizeof ch.text, "it could not be placed");
-        }
         rc = push_change(out, &ch);
         out->cancelled++;
     }
@@ -308,7 +281,6 @@ int sched_plan_changes(const struct sched_case *c, const struct sched_plan *p,
             continue;
         struct sched_change ch = {
             .kind = SCHED_CHANGE_ADDED, .prev = -1, .appt = (int)i, .why = SCHED_WHY_NONE};
-        snprintf(ch.text, sizeof ch.text, "new in this plan");
         rc = push_change(out, &ch);
         out->added++;
     }

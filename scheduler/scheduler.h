@@ -406,10 +406,12 @@ const char *sched_why_name(enum sched_why w); /* "provider_time", ... */
 
 struct sched_change {
     enum sched_change_kind kind;
-    int prev; /* index into c->previous, -1 for added */
-    int appt; /* index into plan->appts, -1 for cancelled */
-    enum sched_why why;
-    char text[320]; /* the why in a sentence (English, for the coordinator) */
+    int prev;           /* index into c->previous, -1 for added */
+    int appt;           /* index into plan->appts, -1 for cancelled */
+    enum sched_why why; /* a code; adapters/output puts it in words (its data: the previous
+                           appointment c->previous[prev], the visit, and day) */
+    int32_t day;        /* SCHED_WHY_PIN: the date the visit is pinned to; else the local date
+                           of the previous appointment (0 for added) */
 };
 
 struct sched_changes {

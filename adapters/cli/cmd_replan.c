@@ -333,11 +333,8 @@ static int run(const struct edit_args *a)
         rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; a->reason && i < changes.n; i++)
-        if (changes.v[i].why == SCHED_WHY_CANCELLED)
-            snprintf(changes.v[i].text, sizeof changes.v[i].text, "%s", a->reason);
-
     struct out_options oo = {0};
+    oo.cancel_reason = a->reason;
     oo.lang = a->lang;
     oo.now = now;
     oo.previous_plan = path;

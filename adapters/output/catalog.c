@@ -198,6 +198,18 @@ const char *const i18n_required_keys[] = {
     "changes.moved",
     "changes.cancelled",
     "changes.added",
+    "why.provider_time",
+    "why.mode",
+    "why.pin",
+    "why.pin_same_day",
+    "why.avoid_date",
+    "why.window",
+    "why.family_busy",
+    "why.nurse",
+    "why.plan",
+    "why.removed",
+    "why.unscheduled",
+    "why.cancelled",
     NULL,
 };
 

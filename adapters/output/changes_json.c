@@ -2,10 +2,13 @@
  * OUT/changes.json (docs/outputs.md): what a re-plan, `careday confirm` or
  * `careday cancel` changed against the previous plan: the appointments moved
  * (from, to, why), cancelled (from, why) and added (to), and how many were
- * kept as they were.
+ * kept as they were. "why" is in the family's language (why.<code> in the
+ * catalogues; the scheduler gives the code and its data), "why_code" stable.
  */
 #include "adapters/adapters.h"
+#include "adapters/output/i18n.h"
 #include "adapters/output/outputs.h"
+#include "adapters/output/reasons.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -86,12 +89,17 @@ int out_write_changes_json(const char *dir, const struct sched_case *c,
                            const struct out_options *o, struct careday_error *err)
 {
     struct tree t = {false};
+    i18n_catalog *cat = NULL;
+    const char *lang = o && o->lang ? o->lang : c->family.language;
+    int rc = i18n_open(lang, o ? o->messages_dir : NULL, &cat, err);
+    if (rc)
+        return rc;
     json_t *root = json_object(), *moved = json_array(), *cancelled = json_array(),
            *added = json_array();
     char now[40], *text = NULL, path[4200];
-    int rc;
 
     if (!root || !moved || !cancelled || !added) {
+        i18n_free(cat);
         json_decref(root);
         json_decref(moved);
         json_decref(cancelled);
@@ -123,10 +131,14 @@ int out_write_changes_json(const char *dir, const struct sched_case *c,
         if (a)
             add(&t, x, "to", to_json(&t, c, a));
         if (e->kind != SCHED_CHANGE_ADDED) {
-            add(&t, x, "why", json_string(e->text));
+            struct i18n_buf why = {0};
+            change_words(&why, cat, c, plan, e, o ? o->cancel_reason : NULL);
+            add(&t, x, "why", why.oom || !why.s ? NULL : json_string(why.s));
             add(&t, x, "why_code", json_string(sched_why_name(e->why)));
+            i18n_buf_free(&why);
         }
     }
+    i18n_free(cat);
     if (!t.failed)
         text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);

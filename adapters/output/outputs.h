@@ -22,8 +22,10 @@ struct out_options {
      * and the provider's file as STATUS:CANCELLED with a raised SEQUENCE;
      * with invite, providers/<id>-cancel.ics carries them as METHOD:CANCEL. */
     const struct sched_changes *changes;
-    const char *case_file;  /* the case's absolute path, recorded in plan.json; may be NULL */
-    bool no_provider_files; /* out_write_calendars: family.ics only (batch family folders) */
+    const char *cancel_reason; /* `careday cancel --reason`: changes.json's why for the
+                                  visits it cancels; NULL: the catalogue's words */
+    const char *case_file;     /* the case's absolute path, recorded in plan.json; may be NULL */
+    bool no_provider_files;    /* out_write_calendars: family.ics only (batch family folders) */
 };
 
 /* The key of provider calendar UIDs: 16 random bytes as 32 hex digits. A

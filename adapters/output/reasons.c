@@ -4,7 +4,8 @@
  * catalogues like every other text. Two forms: the family's plain sentence
  * (reason.<code>, in the itinerary) and the coordinator's detailed one
  * (reason.detail.<code>: who, which days, how many times; in plan.json and
- * on the terminal, in English).
+ * on the terminal, in English). Likewise why a re-plan moved or cancelled an
+ * appointment (struct sched_change, why.<code>, in changes.json).
  */
 #include "adapters/adapters.h"
 #include "adapters/output/i18n.h"
@@ -145,4 +146,60 @@ void out_check_language(const struct sched_case *c, const struct out_options *o,
                       "no message catalogue for language \"%s\"; the family's calendar and "
                       "itinerary will be in English",
                       lang);
+}
+
+/* "2026-12-08 10:00": an instant in the case's zone, as the coordinator
+ * reads dates elsewhere. */
+static void case_when(const struct sched_case *c, cal_time t, char *buf, size_t size)
+{
+    int32_t day;
+    int minute;
+    char date[16];
+    cal_tz_to_local(c->tz, t, &day, &minute);
+    cal_format_date(day, date, sizeof date);
+    snprintf(buf, size, "%s %02d:%02d", date, minute / 60 % 100, minute % 60);
+}
+
+void change_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sched_case *c,
+                  const struct sched_plan *plan, const struct sched_change *e, const char *note)
+{
+    static const char *const mode_key[SCHED_NMODES] = {"mode.in_person", "mode.telehealth",
+                                                       "mode.home"};
+    const struct sched_prev_appt *q =
+        e->prev >= 0 && (size_t)e->prev < c->nprevious ? &c->previous[e->prev] : NULL;
+    if (e->why == SCHED_WHY_CANCELLED && note && *note) {
+        i18n_buf_add(b, note); /* the coordinator's own words (`careday cancel --reason`) */
+        return;
+    }
+    char key[48], date[16], when[40] = "";
+    const char *provider = q && q->provider_id ? q->provider_id : "";
+    struct i18n_buf reason = {0};
+    int32_t prev_day = 0;
+    cal_format_date(e->day, date, sizeof date);
+    if (q) {
+        int minute;
+        case_when(c, q->start, when, sizeof when);
+        cal_tz_to_local(c->tz, q->start, &prev_day, &minute);
+        if (q->visit >= 0)
+            provider = sched_provider_name(&c->providers[c->visits[q->visit].provider]);
+    }
+    const char *code = sched_why_name(e->why);
+    if (e->why == SCHED_WHY_PIN && q && e->day == prev_day)
+        code = "pin_same_day";
+    snprintf(key, sizeof key, "why.%s", code);
+    for (size_t u = 0; e->why == SCHED_WHY_UNSCHEDULED && q && u < plan->nunscheduled; u++)
+        if (plan->unscheduled[u].visit == q->visit) {
+            reason_words(&reason, cat, c, &plan->unscheduled[u], true);
+            break;
+        }
+    struct i18n_arg args[] = {
+        {"provider", provider},
+        {"when", when},
+        {"date", date},
+        {"mode", q ? i18n_get(cat, mode_key[q->mode]) : ""},
+        {"reason", reason.s ? reason.s : ""},
+    };
+    i18n_buf_add_msg(b, cat, key, args, sizeof args / sizeof args[0]);
+    b->oom |= reason.oom;
+    i18n_buf_free(&reason);
 }

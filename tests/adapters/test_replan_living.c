@@ -9,7 +9,9 @@
  *   (the iTIP CANCEL is sent once, at the first re-plan);
  * - once now is past their date they drop, from family.ics and plan.json;
  * - `careday cancel` then a re-plan that places the visit again gives it a
- *   SEQUENCE above the cancelled event's, so phones take the new one.
+ *   SEQUENCE above the cancelled event's, so phones take the new one;
+ * - changes.json says why in the family's language (the scheduler gives a
+ *   code, the catalogues the words), English and Spanish.
  */
 #include "adapters/adapters.h"
 #include "adapters/output/outputs.h"
@@ -327,12 +329,104 @@ static void test_bad_cancelled_entry(void **state)
     assert_int_not_equal(access(o, F_OK), 0);
 }
 
+/* careday plan CASE -o tmp/OUT --previous PREV --now NOW --lang LANG -q;
+ * changes.json's entry for visit (in moved or cancelled). */
+static json_t *why_of(const char *case_path, const char *prev, const char *out, const char *lang,
+                      const char *visit)
+{
+    char o[PATH_SIZE], cs[PATH_SIZE], pv[PATH_SIZE], lg[8], path[PATH_SIZE];
+    out_path(out, o);
+    snprintf(cs, sizeof cs, "%s", case_path);
+    snprintf(pv, sizeof pv, "%s", prev);
+    snprintf(lg, sizeof lg, "%s", lang);
+    char *argv[] = {"careday", "plan",   cs, "-o", o,       "--previous",
+                    pv,        "--lang", lg, "-q", "--now", "2026-12-01T14:00:00Z",
+                    NULL};
+    int rc = cli_main(12, argv);
+    if (rc != 0 && rc != 3)
+        fail_msg("careday plan -o %s exited %d", out, rc);
+    snprintf(path, sizeof path, "%.4000s/changes.json", o);
+    json_t *ch = json_load_file(path, 0, NULL);
+    assert_non_null(ch);
+    const char *keys[] = {"moved", "cancelled"};
+    json_t *found = NULL;
+    for (int k = 0; k < 2 && !found; k++) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(json_object_get(ch, keys[k]), i, e)
+        {
+            if (!found && strcmp(json_string_value(json_object_get(e, "visit")), visit) == 0)
+                found = json_incref(e);
+        }
+    }
+    json_decref(ch);
+    if (!found)
+        fail_msg("changes.json of %s does not list %s", out, visit);
+    return found;
+}
+
+static void assert_why(json_t *e, const char *code, const char *words)
+{
+    assert_string_equal(json_string_value(json_object_get(e, "why_code")), code);
+    assert_string_equal(json_string_value(json_object_get(e, "why")), words);
+    json_decref(e);
+}
+
+static void test_why_in_the_familys_language(void **state)
+{
+    (void)state;
+    char dir[PATH_SIZE], prev[PATH_SIZE], cs[PATH_SIZE];
+    snprintf(dir, sizeof dir, "%s/tests/data/replan", CAREDAY_SOURCE_DIR);
+    snprintf(cs, sizeof cs, "%.4000s/pinned-visit/case.json", dir);
+    snprintf(prev, sizeof prev, "%.4000s/pinned-visit/previous.json", dir);
+    assert_why(why_of(cs, prev, "pin-en", "en", "diet"), "pin", "it is pinned to 2026-12-11");
+    assert_why(why_of(cs, prev, "pin-es", "es", "diet"), "pin", "está fijada para el 2026-12-11");
+    assert_why(why_of(cs, prev, "avoid-es", "es", "gi-fu"), "avoid_date",
+               "el 2026-12-09 es ahora una fecha a evitar");
+    snprintf(cs, sizeof cs, "%.4000s/cancelled-under-proposed/case.json", dir);
+    snprintf(prev, sizeof prev, "%.4000s/cancelled-under-proposed/previous.json", dir);
+    assert_why(why_of(cs, prev, "time-en", "en", "cardio-fu"), "provider_time",
+               "Dr. Luis Ortega no longer has open time at 2026-12-08 10:00");
+    assert_why(why_of(cs, prev, "time-es", "es", "cardio-fu"), "provider_time",
+               "Dr. Luis Ortega ya no tiene horario libre el 2026-12-08 10:00");
+    snprintf(cs, sizeof cs, "%.4000s/visit-dropped/case.json", dir);
+    snprintf(prev, sizeof prev, "%.4000s/visit-dropped/previous.json", dir);
+    assert_why(why_of(cs, prev, "removed-es", "es", "diet"), "removed",
+               "la visita ya no está en el caso");
+
+    /* A visit that can no longer be placed: why says the plan's reason. */
+    char full[PATH_SIZE], without[PATH_SIZE], narrow[PATH_SIZE];
+    write_cases(full, without);
+    plan(full, "w", NULL, "2026-12-01T14:00:00Z");
+    json_t *c = json_load_file(full, 0, NULL);
+    json_t *visits = json_object_get(c, "visits");
+    for (size_t i = 0; i < json_array_size(visits); i++) {
+        json_t *v = json_array_get(visits, i);
+        if (strcmp(json_string_value(json_object_get(v, "id")), "eeg") == 0)
+            json_object_set_new(
+                v, "window",
+                json_pack("{s:s, s:s}", "earliest", "2026-12-07", "latest", "2026-12-07"));
+    }
+    out_path("narrow.json", narrow);
+    assert_int_equal(json_dump_file(c, narrow, JSON_INDENT(1)), 0);
+    json_decref(c);
+    out_path("w", dir);
+    snprintf(prev, sizeof prev, "%.4000s/plan.json", dir);
+    assert_why(why_of(narrow, prev, "unplaced-es", "es", "eeg"), "unscheduled",
+               "no se pudo programar: EEG Lab (Neurophysiology) no tiene horario libre para los "
+               "60 minutos de esta visita entre el 2026-12-07 y el 2026-12-07");
+    assert_why(why_of(narrow, prev, "unplaced-en", "en", "eeg"), "unscheduled",
+               "it could not be placed: EEG Lab (Neurophysiology) has no open time for this "
+               "visit's 60 minutes between 2026-12-07 and 2026-12-07");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cancellations_live_until_they_pass),
         cmocka_unit_test(test_placed_again_after_cancel),
         cmocka_unit_test(test_bad_cancelled_entry),
+        cmocka_unit_test(test_why_in_the_familys_language),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
