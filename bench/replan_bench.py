@@ -10,7 +10,10 @@ one event over that appointment: the clinic cancelled the session); re-plan
 with --previous. From changes.json: did that visit move, how many *other*
 visits moved to another day or mode (shifts within the same day and mode
 are counted apart), trips before and after. bench/check.py (--previous,
---now) must accept every re-plan. `now` is pinned (CAREDAY_NOW, default
+--now) must accept every re-plan. When other visits moved, what their moves
+buy: the same re-plan again with those visits pinned where they were (their
+previous date, mode and start), its trip days and objective against the
+re-plan's. `now` is pinned (CAREDAY_NOW, default
 2026-11-22T09:00:00Z) so the figures do not drift with the calendar.
 
 Writes replan.md and replan.json under --results. Exit 1 when a run fails,
@@ -26,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from zoneinfo import ZoneInfo
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYTHON = "/usr/bin/python3"
@@ -64,6 +68,32 @@ def cancel_session(case_path, appt, out_path):
             p.setdefault("busy", []).append({"ics": "session-cancelled.ics"})
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(case, f, indent=1)
+
+
+def if_kept(base, changed, prev_plan, others, out, limit):
+    """Re-plan with the other moved visits pinned at their previous date,
+    mode and start (in the case's zone): what moving them bought."""
+    with open(changed, encoding="utf-8") as f:
+        case = json.load(f)
+    with open(prev_plan, encoding="utf-8") as f:
+        prev = {a["visit"]: a for a in json.load(f)["appointments"]}
+    tz = ZoneInfo(case["timezone"])
+    for v in case["visits"]:
+        if v["id"] in others:
+            a = prev[v["id"]]
+            t = datetime.datetime.fromisoformat(a["start"]).astimezone(tz)
+            v["pin"] = {"date": t.strftime("%Y-%m-%d"), "mode": a["mode"],
+                        "start": t.strftime("%H:%M")}
+    kept = changed.replace(".json", "-kept.json")
+    with open(kept, "w", encoding="utf-8") as f:
+        json.dump(case, f, indent=1)
+    code, _, err, _ = run(base + [kept, "-o", out, "--previous", prev_plan], limit * 3 + 60)
+    if code not in (0, 3):
+        return {"problem": "exit %s: %s" % (code, err.strip()[-300:])}
+    with open(os.path.join(out, "plan.json"), encoding="utf-8") as f:
+        p = json.load(f)
+    return {"trips": p["metrics"]["trips"], "objective": p["objective"],
+            "unscheduled": p["metrics"]["unscheduled"], "status": p["status"]}
 
 
 def one(careday, seed, work, limit, model, now):
@@ -123,6 +153,9 @@ def one(careday, seed, work, limit, model, now):
     r["appointments"] = len(a["appointments"])
     r["trips"] = [a["metrics"]["trips"], b["metrics"]["trips"]]
     r["status"] = b.get("status")
+    r["objective"] = b.get("objective")
+    if other_day_mode:
+        r["if_kept"] = if_kept(base, changed, prev, other_day_mode, os.path.join(d, "c"), limit)
     code, out, err, _ = run([PYTHON, CHECK, changed, os.path.join(d, "b", "plan.json"), "--quiet",
                              "--previous", prev, "--now", now], 600)
     if code != 0:
@@ -150,26 +183,40 @@ def write_results(results, args, now, careday):
         "# Re-planning after a cancelled clinic session (bench/run --replan)",
         "",
         "careday %s, --model %s, now %s, time limit %g s; run %s." % (
-            careday, args.model, now, args.time_limit,
+            os.path.relpath(careday, ROOT), args.model, now, args.time_limit,
             datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         "",
         "| seed | target | target moved | others to another day or mode | others shifted "
-        "within the day | kept | trips before → after | re-plan s |",
-        "|---|---|---|---|---|---|---|---|",
+        "within the day | kept | trips before → after | objective | if the others stay: "
+        "trips, objective | re-plan s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         if "target" not in r or r["problems"]:
-            lines.append("| %d | %s | | | | | | %s |" % (
+            lines.append("| %d | %s | | | | | | | | %s |" % (
                 r["seed"], r.get("target", ""), "; ".join(r["problems"]) or r.get("skipped", "")))
             continue
-        lines.append("| %d | %s | %s | %s | %s | %d of %d | %d → %d | %.2f |" % (
+        k = r.get("if_kept")
+        stay = ""
+        if k and "problem" in k:
+            stay = k["problem"]
+        elif k:
+            stay = "%d trips, %.0f (%+.0f%s)" % (
+                k["trips"], k["objective"], k["objective"] - r["objective"],
+                ", %d unscheduled" % k["unscheduled"] if k["unscheduled"] else "")
+        lines.append("| %d | %s | %s | %s | %s | %d of %d | %d → %d | %.0f | %s | %.2f |" % (
             r["seed"], r["target"], "yes" if r["target_moved"] else "**no**",
             ", ".join(r["others_day_or_mode"]) or "0", ", ".join(r["others_shifted"]) or "0",
-            r["kept"], r["appointments"], r["trips"][0], r["trips"][1], r["replan_s"]))
+            r["kept"], r["appointments"], r["trips"][0], r["trips"][1], r["objective"], stay,
+            r["replan_s"]))
     lines += ["", "Summed over %d re-planned cases: target moved in %d; %d other visits moved "
               "to another day or mode; %d shifted within their day; trips %d → %d." % (
                   summary["replanned"], summary["target_moved"], others, shifts,
-                  summary["trips_before"], summary["trips_after"]), ""]
+                  summary["trips_before"], summary["trips_after"]), "",
+              "*If the others stay*: the same re-plan with the other visits that moved to "
+              "another day or mode pinned at their previous date, mode and start; its trip "
+              "days and objective, and the objective's difference from the re-plan's (what "
+              "moving them saved, net of their moves' cost).", ""]
     with open(os.path.join(args.results, "replan.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
     return summary

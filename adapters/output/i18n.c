@@ -1,5 +1,5 @@
 /*
- * Expanding catalogue templates, text buffers, dates, times and durations in
+ * Expanding catalogue templates, dates, times and durations in
  * the catalogue's language. The catalogues themselves are read in catalog.c.
  */
 #include "adapters/output/i18n.h"
@@ -10,65 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------------------------------------------------------------------------
- * Text buffers.
- */
-
-void i18n_buf_free(struct i18n_buf *b)
-{
-    free(b->s);
-    b->s = NULL;
-    b->len = b->cap = 0;
-}
-
-static bool reserve(struct i18n_buf *b, size_t extra)
-{
-    if (b->oom)
-        return false;
-    if (b->len + extra + 1 <= b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *s = cal_realloc(b->s, cap);
-    if (!s) {
-        b->oom = true;
-        return false;
-    }
-    b->s = s;
-    b->cap = cap;
-    return true;
-}
-
-void i18n_buf_addn(struct i18n_buf *b, const char *s, size_t n)
-{
-    if (!reserve(b, n))
-        return;
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-void i18n_buf_add(struct i18n_buf *b, const char *s)
-{
-    if (s)
-        i18n_buf_addn(b, s, strlen(s));
-}
-
-void i18n_buf_addf(struct i18n_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || !reserve(b, (size_t)n))
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
 static const char *arg_value(const struct i18n_arg *args, size_t nargs, const char *name,
                              size_t len)
 {
@@ -78,18 +19,18 @@ static const char *arg_value(const struct i18n_arg *args, size_t nargs, const ch
     return NULL;
 }
 
-void i18n_buf_add_template(struct i18n_buf *b, const char *tpl, const struct i18n_arg *args,
+void i18n_buf_add_template(struct cal_buf *b, const char *tpl, const struct i18n_arg *args,
                            size_t nargs)
 {
     const char *p = tpl;
     while (*p) {
         if (p[0] == '{' && p[1] == '{') {
-            i18n_buf_addn(b, "{", 1);
+            cal_buf_addn(b, "{", 1);
             p += 2;
             continue;
         }
         if (p[0] == '}' && p[1] == '}') {
-            i18n_buf_addn(b, "}", 1);
+            cal_buf_addn(b, "}", 1);
             p += 2;
             continue;
         }
@@ -97,7 +38,7 @@ void i18n_buf_add_template(struct i18n_buf *b, const char *tpl, const struct i18
             const char *end = strchr(p + 1, '}');
             if (end) {
                 const char *v = arg_value(args, nargs, p + 1, (size_t)(end - p - 1));
-                i18n_buf_add(b, v);
+                cal_buf_add(b, v);
                 p = end + 1;
                 continue;
             }
@@ -105,17 +46,17 @@ void i18n_buf_add_template(struct i18n_buf *b, const char *tpl, const struct i18
         const char *next = p + 1;
         while (*next && *next != '{' && *next != '}')
             next++;
-        i18n_buf_addn(b, p, (size_t)(next - p));
+        cal_buf_addn(b, p, (size_t)(next - p));
         p = next;
     }
 }
 
-void i18n_buf_add_msg(struct i18n_buf *b, const i18n_catalog *cat, const char *key,
+void i18n_buf_add_msg(struct cal_buf *b, const i18n_catalog *cat, const char *key,
                       const struct i18n_arg *args, size_t nargs)
 {
     const char *tpl = i18n_get(cat, key);
     if (!tpl) {
-        i18n_buf_add(b, key);
+        cal_buf_add(b, key);
         return;
     }
     i18n_buf_add_template(b, tpl, args, nargs);
@@ -124,10 +65,10 @@ void i18n_buf_add_msg(struct i18n_buf *b, const i18n_catalog *cat, const char *k
 char *i18n_format(const i18n_catalog *cat, const char *key, const struct i18n_arg *args,
                   size_t nargs)
 {
-    struct i18n_buf b = {0};
+    struct cal_buf b = {0};
     i18n_buf_add_msg(&b, cat, key, args, nargs);
     if (b.oom) {
-        i18n_buf_free(&b);
+        cal_buf_free(&b);
         return NULL;
     }
     if (!b.s)

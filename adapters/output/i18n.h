@@ -26,6 +26,7 @@
 #define CAREDAY_I18N_H
 
 #include "calendars/calendars.h"
+#include "calendars/util.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -79,23 +80,14 @@ char *i18n_format(const i18n_catalog *cat, const char *key, const struct i18n_ar
 void i18n_formatb(const i18n_catalog *cat, const char *key, const struct i18n_arg *args,
                   size_t nargs, char *buf, size_t size);
 
-/* A growing text buffer for assembling messages. Zero-initialise; s is
- * NULL or NUL-terminated; after an allocation failure oom is set and further
- * additions are ignored. Free with i18n_buf_free (s is owned). */
-struct i18n_buf {
-    char *s;
-    size_t len, cap;
-    bool oom;
-};
-void i18n_buf_free(struct i18n_buf *b);
-void i18n_buf_add(struct i18n_buf *b, const char *s); /* NULL adds nothing */
-void i18n_buf_addn(struct i18n_buf *b, const char *s, size_t n);
-void i18n_buf_addf(struct i18n_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Messages are assembled in the project's one string builder, struct
+ * cal_buf (calendars/util.h): zero-initialise, add, check oom once, free
+ * with cal_buf_free. */
 /* Append a template expanded with args (see i18n_format). */
-void i18n_buf_add_template(struct i18n_buf *b, const char *tpl, const struct i18n_arg *args,
+void i18n_buf_add_template(struct cal_buf *b, const char *tpl, const struct i18n_arg *args,
                            size_t nargs);
 /* Append key's template expanded with args (the key itself when missing). */
-void i18n_buf_add_msg(struct i18n_buf *b, const i18n_catalog *cat, const char *key,
+void i18n_buf_add_msg(struct cal_buf *b, const i18n_catalog *cat, const char *key,
                       const struct i18n_arg *args, size_t nargs);
 
 /* "Tuesday, December 8, 2026" / "martes, 8 de diciembre de 2026". */

@@ -35,7 +35,7 @@ const char *ics_phone_of(const struct sched_case *c, const struct sched_appt *a)
 }
 
 /* How to find a place and whom to call there (lines of a DESCRIPTION). */
-void ics_place_lines(struct i18n_buf *desc, const struct sched_case *c, const i18n_catalog *cat,
+void ics_place_lines(struct cal_buf *desc, const struct sched_case *c, const i18n_catalog *cat,
                      const struct sched_appt *a)
 {
     const char *phone = ics_phone_of(c, a);
@@ -43,21 +43,21 @@ void ics_place_lines(struct i18n_buf *desc, const struct sched_case *c, const i1
         a->place >= 0 && (size_t)a->place < c->nplaces ? c->places[a->place].directions : NULL;
     struct i18n_arg args[] = {{"phone", phone}, {"directions", directions}};
     if (directions && *directions) {
-        i18n_buf_add(desc, "\n");
+        cal_buf_add(desc, "\n");
         i18n_buf_add_msg(desc, cat, "event.description.directions", args, 2);
     }
     if (phone) {
-        i18n_buf_add(desc, "\n");
+        cal_buf_add(desc, "\n");
         i18n_buf_add_msg(desc, cat, "event.description.phone", args, 2);
     }
 }
 
-void ics_prepare_line(struct i18n_buf *desc, const i18n_catalog *cat, const struct sched_visit *v)
+void ics_prepare_line(struct cal_buf *desc, const i18n_catalog *cat, const struct sched_visit *v)
 {
     if (!v->prepare || !*v->prepare)
         return;
     struct i18n_arg args[] = {{"prepare", v->prepare}};
-    i18n_buf_add(desc, "\n");
+    cal_buf_add(desc, "\n");
     i18n_buf_add_msg(desc, cat, "event.description.prepare", args, 1);
 }
 
@@ -148,4 +148,19 @@ void out_provider_label(const struct sched_case *c, char *buf, size_t size)
         buf[len] = '\0';
     }
     snprintf(buf + len, size - len, "%s(%s)", len ? " " : "", c->id ? c->id : "case");
+}
+
+void ics_place_text(const struct sched_case *c, int place, const i18n_catalog *cat,
+                    struct cal_buf *b)
+{
+    if (place < 0 || (size_t)place >= c->nplaces)
+        return;
+    const struct sched_place *pl = &c->places[place];
+    if (pl->address && *pl->address) {
+        struct i18n_arg args[] = {{"place", pl->name ? pl->name : pl->id},
+                                  {"address", pl->address}};
+        i18n_buf_add_msg(b, cat, "event.location.place", args, 2);
+    } else {
+        cal_buf_add(b, pl->name ? pl->name : pl->id);
+    }
 }

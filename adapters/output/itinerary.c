@@ -99,7 +99,7 @@ static const char style[] =
 
 /* HTML text and attribute escaping: every value written into the page goes
  * through here. */
-static void esc(struct i18n_buf *b, const char *s)
+static void esc(struct cal_buf *b, const char *s)
 {
     if (!s)
         return;
@@ -131,15 +131,15 @@ static void esc(struct i18n_buf *b, const char *s)
             }
             continue;
         }
-        i18n_buf_addn(b, run, (size_t)(p - run));
-        i18n_buf_add(b, rep);
+        cal_buf_addn(b, run, (size_t)(p - run));
+        cal_buf_add(b, rep);
         run = p + 1;
     }
-    i18n_buf_add(b, run);
+    cal_buf_add(b, run);
 }
 
 /* A catalogue message, HTML-escaped after expansion. */
-static void msg(struct i18n_buf *b, const i18n_catalog *cat, const char *key,
+static void msg(struct cal_buf *b, const i18n_catalog *cat, const char *key,
                 const struct i18n_arg *args, size_t nargs)
 {
     char *s = i18n_format(cat, key, args, nargs);
@@ -158,16 +158,16 @@ static const char *place_name(const struct sched_place *pl)
 
 /* "What for: …" from the visit's purpose; nothing when the case gives none
  * (the specialty is already shown beside the provider's name). */
-static void what_for(struct i18n_buf *b, const i18n_catalog *cat, const struct sched_visit *v,
+static void what_for(struct cal_buf *b, const i18n_catalog *cat, const struct sched_visit *v,
                      const char *before, const char *after)
 {
     if (!v->purpose || !*v->purpose)
         return;
-    i18n_buf_add(b, before);
+    cal_buf_add(b, before);
     msg(b, cat, "html.visit.what", NULL, 0);
-    i18n_buf_add(b, ": ");
+    cal_buf_add(b, ": ");
     esc(b, v->purpose);
-    i18n_buf_add(b, after);
+    cal_buf_add(b, after);
 }
 
 static int32_t local_day(const cal_tz *tz, cal_time t)
@@ -184,15 +184,15 @@ static bool is_web_link(const char *s)
 }
 
 /* "Dr. Maya Lee (Neurology)" */
-static void who(struct i18n_buf *b, const struct sched_provider *p)
+static void who(struct cal_buf *b, const struct sched_provider *p)
 {
-    i18n_buf_add(b, "<strong>");
+    cal_buf_add(b, "<strong>");
     esc(b, sched_provider_name(p));
-    i18n_buf_add(b, "</strong>");
+    cal_buf_add(b, "</strong>");
     if (p->specialty && *p->specialty) {
-        i18n_buf_add(b, " (");
+        cal_buf_add(b, " (");
         esc(b, p->specialty);
-        i18n_buf_add(b, ")");
+        cal_buf_add(b, ")");
     }
 }
 
@@ -200,7 +200,7 @@ static void who(struct i18n_buf *b, const struct sched_provider *p)
  * Before and after.
  */
 
-static void compare_delta(struct i18n_buf *b, const i18n_catalog *cat, int before, int after,
+static void compare_delta(struct cal_buf *b, const i18n_catalog *cat, int before, int after,
                           bool duration)
 {
     char n[32];
@@ -210,16 +210,16 @@ static void compare_delta(struct i18n_buf *b, const i18n_catalog *cat, int befor
     else
         snprintf(n, sizeof n, "%d", d < 0 ? -d : d);
     struct i18n_arg args[] = {{"n", n}};
-    i18n_buf_add(b, " <span class=\"delta\">(");
+    cal_buf_add(b, " <span class=\"delta\">(");
     msg(b, cat,
         d > 0   ? "html.compare.fewer"
         : d < 0 ? "html.compare.more"
                 : "html.compare.same",
         args, 1);
-    i18n_buf_add(b, ")</span>");
+    cal_buf_add(b, ")</span>");
 }
 
-static void compare_row(struct i18n_buf *b, const i18n_catalog *cat, const char *measure,
+static void compare_row(struct cal_buf *b, const i18n_catalog *cat, const char *measure,
                         const char *key, int before, int after, bool has_before, bool duration)
 {
     char sb[32], sa[32];
@@ -230,46 +230,46 @@ static void compare_row(struct i18n_buf *b, const i18n_catalog *cat, const char 
         snprintf(sb, sizeof sb, "%d", before);
         snprintf(sa, sizeof sa, "%d", after);
     }
-    i18n_buf_addf(b, "<tr data-measure=\"%s\"><th scope=\"row\">", measure);
+    cal_buf_addf(b, "<tr data-measure=\"%s\"><th scope=\"row\">", measure);
     msg(b, cat, key, NULL, 0);
-    i18n_buf_add(b, "</th>");
+    cal_buf_add(b, "</th>");
     if (has_before) {
-        i18n_buf_addf(b, "<td class=\"before\">%s</td>", sb);
-        i18n_buf_addf(b, "<td class=\"after\">%s", sa);
+        cal_buf_addf(b, "<td class=\"before\">%s</td>", sb);
+        cal_buf_addf(b, "<td class=\"after\">%s", sa);
         compare_delta(b, cat, before, after, duration);
-        i18n_buf_add(b, "</td>");
+        cal_buf_add(b, "</td>");
     } else {
-        i18n_buf_addf(b, "<td class=\"after\">%s</td>", sa);
+        cal_buf_addf(b, "<td class=\"after\">%s</td>", sa);
     }
-    i18n_buf_add(b, "</tr>\n");
+    cal_buf_add(b, "</tr>\n");
 }
 
-static void section_compare(struct i18n_buf *b, const i18n_catalog *cat,
+static void section_compare(struct cal_buf *b, const i18n_catalog *cat,
                             const struct sched_plan *plan, const struct sched_plan *base)
 {
     const struct sched_metrics *m = &plan->metrics;
     struct sched_metrics zero = {0};
     const struct sched_metrics *bm = base ? &base->metrics : &zero;
-    i18n_buf_add(b, "<section id=\"compare\" aria-labelledby=\"compare-h\">\n"
-                    "<h2 id=\"compare-h\">");
+    cal_buf_add(b, "<section id=\"compare\" aria-labelledby=\"compare-h\">\n"
+                   "<h2 id=\"compare-h\">");
     msg(b, cat, "html.compare.h", NULL, 0);
-    i18n_buf_add(b, "</h2>\n<table class=\"compare\"><caption>");
+    cal_buf_add(b, "</h2>\n<table class=\"compare\"><caption>");
     msg(b, cat, "html.compare.caption", NULL, 0);
-    i18n_buf_add(b, "</caption>\n<thead><tr><th scope=\"col\">");
+    cal_buf_add(b, "</caption>\n<thead><tr><th scope=\"col\">");
     msg(b, cat, "html.compare.measure", NULL, 0);
     if (base) {
-        i18n_buf_add(b, "</th><th scope=\"col\">");
+        cal_buf_add(b, "</th><th scope=\"col\">");
         msg(b, cat, "html.compare.before", NULL, 0);
     }
-    i18n_buf_add(b, "</th><th scope=\"col\">");
+    cal_buf_add(b, "</th><th scope=\"col\">");
     msg(b, cat, "html.compare.after", NULL, 0);
-    i18n_buf_add(b, "</th></tr></thead>\n<tbody>\n");
+    cal_buf_add(b, "</th></tr></thead>\n<tbody>\n");
     compare_row(b, cat, "trips", "html.compare.trips", bm->trips, m->trips, base, false);
     compare_row(b, cat, "in_person", "html.compare.in_person", bm->in_person, m->in_person, base,
                 false);
     compare_row(b, cat, "travel", "html.compare.road", bm->travel_minutes, m->travel_minutes, base,
                 true);
-    i18n_buf_add(b, "</tbody></table>\n</section>\n");
+    cal_buf_add(b, "</tbody></table>\n</section>\n");
 }
 
 /* ---------------------------------------------------------------------------
@@ -293,15 +293,15 @@ static const struct mark_kind marks[] = {
     {MARK_NIGHT, "mark-night", "\xE2\x98\xBE", "html.mark.night", "html.legend.night"}, /* ☾ */
 };
 
-static void mark(struct i18n_buf *b, const i18n_catalog *cat, const struct mark_kind *k)
+static void mark(struct cal_buf *b, const i18n_catalog *cat, const struct mark_kind *k)
 {
-    i18n_buf_addf(b, "<span class=\"mark %s\"><span aria-hidden=\"true\">%s</span> ", k->cls,
-                  k->symbol);
+    cal_buf_addf(b, "<span class=\"mark %s\"><span aria-hidden=\"true\">%s</span> ", k->cls,
+                 k->symbol);
     msg(b, cat, k->word_key, NULL, 0);
-    i18n_buf_add(b, "</span>");
+    cal_buf_add(b, "</span>");
 }
 
-static void section_months(struct i18n_buf *b, const struct sched_case *c,
+static void section_months(struct cal_buf *b, const struct sched_case *c,
                            const struct sched_plan *plan, const i18n_catalog *cat)
 {
     int32_t first = c->horizon_start, last = c->horizon_end;
@@ -331,71 +331,71 @@ static void section_months(struct i18n_buf *b, const struct sched_case *c,
                                                         : MARK_TRIP;
     }
 
-    i18n_buf_add(b, "<section id=\"calendar\" aria-labelledby=\"calendar-h\">\n"
-                    "<h2 id=\"calendar-h\">");
+    cal_buf_add(b, "<section id=\"calendar\" aria-labelledby=\"calendar-h\">\n"
+                   "<h2 id=\"calendar-h\">");
     msg(b, cat, "html.month.h", NULL, 0);
     unsigned used = 0;
     for (size_t i = 0; i < ndays; i++)
         used |= flags[i];
-    i18n_buf_add(b, "</h2>\n<p class=\"note\" id=\"legend-h\">");
+    cal_buf_add(b, "</h2>\n<p class=\"note\" id=\"legend-h\">");
     msg(b, cat, "html.legend.h", NULL, 0);
-    i18n_buf_add(b, "</p>\n<ul class=\"legend\" aria-labelledby=\"legend-h\">");
+    cal_buf_add(b, "</p>\n<ul class=\"legend\" aria-labelledby=\"legend-h\">");
     for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
         if (!(used & marks[k].bit))
             continue;
-        i18n_buf_add(b, "<li>");
+        cal_buf_add(b, "<li>");
         mark(b, cat, &marks[k]);
         msg(b, cat, marks[k].legend_key, NULL, 0);
-        i18n_buf_add(b, "</li>");
+        cal_buf_add(b, "</li>");
     }
-    i18n_buf_add(b, "</ul>\n<div class=\"months\">\n");
+    cal_buf_add(b, "</ul>\n<div class=\"months\">\n");
 
     int week_start = i18n_week_start(cat);
     struct cal_date fd = cal_civil_from_days(first), ld = cal_civil_from_days(last);
     for (int y = fd.year, mo = fd.month; y < ld.year || (y == ld.year && mo <= ld.month);) {
         char title[96];
         i18n_month_title(cat, y, mo, title, sizeof title);
-        i18n_buf_addf(b, "<div class=\"month\"><h3 id=\"month-%04d-%02d\">", y, mo);
+        cal_buf_addf(b, "<div class=\"month\"><h3 id=\"month-%04d-%02d\">", y, mo);
         esc(b, title);
-        i18n_buf_addf(b, "</h3>\n<table aria-labelledby=\"month-%04d-%02d\"><thead><tr>", y, mo);
+        cal_buf_addf(b, "</h3>\n<table aria-labelledby=\"month-%04d-%02d\"><thead><tr>", y, mo);
         for (int k = 0; k < 7; k++) {
             int wd = (week_start + k) % 7;
-            i18n_buf_add(b, "<th scope=\"col\" abbr=\"");
+            cal_buf_add(b, "<th scope=\"col\" abbr=\"");
             esc(b, i18n_weekday(cat, wd, 0));
-            i18n_buf_add(b, "\">");
+            cal_buf_add(b, "\">");
             esc(b, i18n_weekday(cat, wd, 1));
-            i18n_buf_add(b, "</th>");
+            cal_buf_add(b, "</th>");
         }
-        i18n_buf_add(b, "</tr></thead>\n<tbody>\n<tr>");
+        cal_buf_add(b, "</tr></thead>\n<tbody>\n<tr>");
         int32_t d0 = cal_days_from_civil(y, mo, 1);
         int next_y = mo == 12 ? y + 1 : y, next_mo = mo == 12 ? 1 : mo + 1;
         int32_t dn = cal_days_from_civil(next_y, next_mo, 1);
         int col = (cal_weekday(d0) - week_start + 7) % 7;
         for (int k = 0; k < col; k++)
-            i18n_buf_add(b, "<td class=\"pad\"></td>");
+            cal_buf_add(b, "<td class=\"pad\"></td>");
         for (int32_t d = d0; d < dn; d++) {
             if (col == 7) {
-                i18n_buf_add(b, "</tr>\n<tr>");
+                cal_buf_add(b, "</tr>\n<tr>");
                 col = 0;
             }
             char date[16];
             cal_format_date(d, date, sizeof date);
             unsigned f = d >= first && d <= last ? flags[d - first] : 0;
-            i18n_buf_addf(b, "<td data-date=\"%s\"%s><span class=\"num\">%d</span>", date,
-                          f ? " class=\"marked\"" : "", cal_civil_from_days(d).day);
+            cal_buf_addf(b, "<td data-date=\"%s\"%s><span class=\"num\">%d</span>", date,
+                         f ? " class=\"marked\"" : "", cal_civil_from_days(d).day);
             for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
                 if (f & marks[k].bit)
                     mark(b, cat, &marks[k]);
-            i18n_buf_add(b, "</td>");
+            cal_buf_add(b, "</td>");
             col++;
         }
         for (; col < 7; col++)
-            i18n_buf_add(b, "<td class=\"pad\"></td>");
-        i18n_buf_add(b, "</tr>\n</tbody></table></div>\n");
+            cal_buf_add(b, "<td class=\"pad\"></td>");
+        cal_buf_add(b, "</tr>\n</tbody></table></div>\n");
         y = next_y;
         mo = next_mo;
     }
-    i18n_buf_add(b, "</div>\n</section>\n");
+    cal_buf_add(b, "</div>\n</section>\n");
     free(flags);
 }
 
@@ -404,47 +404,47 @@ static void section_months(struct i18n_buf *b, const struct sched_case *c,
  */
 
 /* tel: keeps digits and a leading '+'. */
-static void tel_href(struct i18n_buf *b, const char *phone)
+static void tel_href(struct cal_buf *b, const char *phone)
 {
-    i18n_buf_add(b, "tel:");
+    cal_buf_add(b, "tel:");
     for (const char *p = phone; *p; p++)
         if ((*p >= '0' && *p <= '9') || (*p == '+' && p == phone))
-            i18n_buf_addn(b, p, 1);
+            cal_buf_addn(b, p, 1);
 }
 
 /* "Phone: <a href="tel:+19195550100">+1 919 555 0100</a>" */
-static void phone_line(struct i18n_buf *b, const i18n_catalog *cat, const char *phone)
+static void phone_line(struct cal_buf *b, const i18n_catalog *cat, const char *phone)
 {
     if (!phone || !*phone)
         return;
-    i18n_buf_add(b, "<p class=\"phone\"><span class=\"label\">");
+    cal_buf_add(b, "<p class=\"phone\"><span class=\"label\">");
     msg(b, cat, "html.trip.phone", NULL, 0);
-    i18n_buf_add(b, ":</span> <a href=\"");
-    struct i18n_buf href = {0};
+    cal_buf_add(b, ":</span> <a href=\"");
+    struct cal_buf href = {0};
     tel_href(&href, phone);
     esc(b, href.s);
     b->oom |= href.oom;
-    i18n_buf_free(&href);
-    i18n_buf_add(b, "\">");
+    cal_buf_free(&href);
+    cal_buf_add(b, "\">");
     esc(b, phone);
-    i18n_buf_add(b, "</a></p>\n");
+    cal_buf_add(b, "</a></p>\n");
 }
 
-static void prepare_line(struct i18n_buf *b, const i18n_catalog *cat, const struct sched_visit *v,
+static void prepare_line(struct cal_buf *b, const i18n_catalog *cat, const struct sched_visit *v,
                          const char *before, const char *after)
 {
     if (!v->prepare || !*v->prepare)
         return;
-    i18n_buf_add(b, before);
-    i18n_buf_add(b, "<span class=\"prepare\"><span class=\"label\">");
+    cal_buf_add(b, before);
+    cal_buf_add(b, "<span class=\"prepare\"><span class=\"label\">");
     msg(b, cat, "html.visit.prepare", NULL, 0);
-    i18n_buf_add(b, ":</span> ");
+    cal_buf_add(b, ":</span> ");
     esc(b, v->prepare);
-    i18n_buf_add(b, "</span>");
-    i18n_buf_add(b, after);
+    cal_buf_add(b, "</span>");
+    cal_buf_add(b, after);
 }
 
-static void visit_item(struct i18n_buf *b, const struct sched_case *c, const i18n_catalog *cat,
+static void visit_item(struct cal_buf *b, const struct sched_case *c, const i18n_catalog *cat,
                        const struct sched_appt *a)
 {
     const struct sched_visit *v = &c->visits[a->visit];
@@ -452,48 +452,48 @@ static void visit_item(struct i18n_buf *b, const struct sched_case *c, const i18
     char when[160], length[32];
     i18n_zoned_clock(cat, sched_place_tz(c, a->place), c->tz, a->start, when, sizeof when);
     i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
-    i18n_buf_add(b, "<li data-visit=\"");
+    cal_buf_add(b, "<li data-visit=\"");
     esc(b, v->id);
-    i18n_buf_add(b, "\"><span class=\"time\">");
+    cal_buf_add(b, "\"><span class=\"time\">");
     esc(b, when);
-    i18n_buf_add(b, "</span> \xE2\x80\x94 ");
+    cal_buf_add(b, "</span> \xE2\x80\x94 ");
     who(b, p);
-    i18n_buf_add(b, "<br>");
+    cal_buf_add(b, "<br>");
     what_for(b, cat, v, "", " \xC2\xB7 ");
     esc(b, length);
     prepare_line(b, cat, v, "<br>", "");
-    i18n_buf_add(b, "</li>\n");
+    cal_buf_add(b, "</li>\n");
 }
 
 /* A place of the day: name and address, how to find it, a map link (a link
  * only: nothing is loaded), the desk's phone, and when to be there. */
-static void place_block(struct i18n_buf *b, const struct sched_case *c, const i18n_catalog *cat,
+static void place_block(struct cal_buf *b, const struct sched_case *c, const i18n_catalog *cat,
                         int place, cal_time first_start, cal_time depart)
 {
     const struct sched_place *pl = &c->places[place];
     const cal_tz *ptz = sched_place_tz(c, place);
-    i18n_buf_add(b, "<div class=\"place\">\n<p class=\"where\"><span class=\"label\">");
+    cal_buf_add(b, "<div class=\"place\">\n<p class=\"where\"><span class=\"label\">");
     msg(b, cat, "html.trip.where", NULL, 0);
-    i18n_buf_add(b, ":</span> ");
+    cal_buf_add(b, ":</span> ");
     esc(b, place_name(pl));
     if (pl->address && *pl->address) {
-        i18n_buf_add(b, ", ");
+        cal_buf_add(b, ", ");
         esc(b, pl->address);
     }
-    i18n_buf_add(b, "</p>\n");
+    cal_buf_add(b, "</p>\n");
     if (pl->directions && *pl->directions) {
-        i18n_buf_add(b, "<p class=\"directions\"><span class=\"label\">");
+        cal_buf_add(b, "<p class=\"directions\"><span class=\"label\">");
         msg(b, cat, "html.trip.directions", NULL, 0);
-        i18n_buf_add(b, ":</span> ");
+        cal_buf_add(b, ":</span> ");
         esc(b, pl->directions);
-        i18n_buf_add(b, "</p>\n");
+        cal_buf_add(b, "</p>\n");
     }
-    i18n_buf_addf(b,
-                  "<p class=\"map\"><a href=\"https://www.openstreetmap.org/"
-                  "?mlat=%.5f&amp;mlon=%.5f#map=17/%.5f/%.5f\">",
-                  pl->lat, pl->lon, pl->lat, pl->lon);
+    cal_buf_addf(b,
+                 "<p class=\"map\"><a href=\"https://www.openstreetmap.org/"
+                 "?mlat=%.5f&amp;mlon=%.5f#map=17/%.5f/%.5f\">",
+                 pl->lat, pl->lon, pl->lat, pl->lon);
     msg(b, cat, "html.trip.map", NULL, 0);
-    i18n_buf_add(b, "</a></p>\n");
+    cal_buf_add(b, "</a></p>\n");
     phone_line(b, cat, pl->phone);
     cal_time arrive = first_start - (cal_time)c->family.arrive_early_minutes * 60;
     if (arrive < depart)
@@ -501,33 +501,33 @@ static void place_block(struct i18n_buf *b, const struct sched_case *c, const i1
     char at[160];
     i18n_zoned_clock(cat, ptz, c->tz, arrive, at, sizeof at);
     struct i18n_arg aargs[] = {{"time", at}};
-    i18n_buf_add(b, "<p class=\"arrive\">");
+    cal_buf_add(b, "<p class=\"arrive\">");
     msg(b, cat, "html.trip.arrive", aargs, 1);
-    i18n_buf_add(b, "</p>\n");
+    cal_buf_add(b, "</p>\n");
     if (ptz != c->tz && cal_tz_offset(ptz, first_start) != cal_tz_offset(c->tz, first_start)) {
         char zone[96];
         i18n_zone_words(cat, ptz, zone, sizeof zone);
         struct i18n_arg zargs[] = {{"place", place_name(pl)}, {"zone", zone}};
-        i18n_buf_add(b, "<p class=\"note\">");
+        cal_buf_add(b, "<p class=\"note\">");
         msg(b, cat, "html.trip.local_time", zargs, 2);
-        i18n_buf_add(b, "</p>\n");
+        cal_buf_add(b, "</p>\n");
     }
-    i18n_buf_add(b, "</div>\n");
+    cal_buf_add(b, "</div>\n");
 }
 
 /* "What to bring": the usual papers, then each visit's preparation once. */
-static void bring_list(struct i18n_buf *b, const struct sched_case *c, const i18n_catalog *cat,
+static void bring_list(struct cal_buf *b, const struct sched_case *c, const i18n_catalog *cat,
                        const struct sched_plan *plan, size_t t)
 {
-    i18n_buf_add(b, "<div class=\"bring\"><p class=\"visits-label\">");
+    cal_buf_add(b, "<div class=\"bring\"><p class=\"visits-label\">");
     msg(b, cat, "html.bring.h", NULL, 0);
-    i18n_buf_add(b, ":</p>\n<ul>\n<li>");
+    cal_buf_add(b, ":</p>\n<ul>\n<li>");
     msg(b, cat, "html.bring.id", NULL, 0);
-    i18n_buf_add(b, "</li>\n<li>");
+    cal_buf_add(b, "</li>\n<li>");
     msg(b, cat, "html.bring.meds", NULL, 0);
-    i18n_buf_add(b, "</li>\n<li>");
+    cal_buf_add(b, "</li>\n<li>");
     msg(b, cat, "html.bring.this", NULL, 0);
-    i18n_buf_add(b, "</li>\n");
+    cal_buf_add(b, "</li>\n");
     for (size_t i = 0; i < plan->nappts; i++) {
         const struct sched_visit *v = &c->visits[plan->appts[i].visit];
         if (plan->appts[i].trip != (int)t || !v->prepare || !*v->prepare)
@@ -539,14 +539,14 @@ static void bring_list(struct i18n_buf *b, const struct sched_case *c, const i18
         }
         if (seen)
             continue;
-        i18n_buf_add(b, "<li>");
+        cal_buf_add(b, "<li>");
         esc(b, v->prepare);
-        i18n_buf_add(b, "</li>\n");
+        cal_buf_add(b, "</li>\n");
     }
-    i18n_buf_add(b, "</ul></div>\n");
+    cal_buf_add(b, "</ul></div>\n");
 }
 
-static void trip_card(struct i18n_buf *b, const struct sched_case *c, const struct sched_plan *plan,
+static void trip_card(struct cal_buf *b, const struct sched_case *c, const struct sched_plan *plan,
                       const i18n_catalog *cat, size_t t)
 {
     const struct sched_trip *trip = &plan->trips[t];
@@ -562,13 +562,13 @@ static void trip_card(struct i18n_buf *b, const struct sched_case *c, const stru
     i18n_zoned_clock(cat, trip->overnight_after ? lodging_tz : c->tz, c->tz, trip->ret, ret,
                      sizeof ret);
 
-    i18n_buf_addf(b, "<article class=\"card trip\" id=\"trip-%s\" data-date=\"%s\">\n<h3>", date,
-                  date);
+    cal_buf_addf(b, "<article class=\"card trip\" id=\"trip-%s\" data-date=\"%s\">\n<h3>", date,
+                 date);
     esc(b, title);
-    i18n_buf_add(b, "</h3>\n<p class=\"leave\">");
+    cal_buf_add(b, "</h3>\n<p class=\"leave\">");
     struct i18n_arg dargs[] = {{"time", depart}, {"lodging", lodging_name}};
     msg(b, cat, trip->from_lodging ? "html.trip.leave_lodging" : "html.trip.leave_home", dargs, 2);
-    i18n_buf_add(b, "</p>\n");
+    cal_buf_add(b, "</p>\n");
 
     /* Each place of the day once, in visiting order, then its visits. */
     int seen[16];
@@ -584,38 +584,38 @@ static void trip_card(struct i18n_buf *b, const struct sched_case *c, const stru
             continue;
         seen[n++] = a->place;
         place_block(b, c, cat, a->place, a->start, trip->depart);
-        i18n_buf_add(b, "<p class=\"visits-label\">");
+        cal_buf_add(b, "<p class=\"visits-label\">");
         msg(b, cat, "html.trip.visits", NULL, 0);
-        i18n_buf_add(b, ":</p>\n<ol class=\"visits\">\n");
+        cal_buf_add(b, ":</p>\n<ol class=\"visits\">\n");
         for (size_t j = i; j < plan->nappts; j++)
             if (plan->appts[j].trip == (int)t && plan->appts[j].place == a->place)
                 visit_item(b, c, cat, &plan->appts[j]);
-        i18n_buf_add(b, "</ol>\n");
+        cal_buf_add(b, "</ol>\n");
     }
     bring_list(b, c, cat, plan, t);
-    i18n_buf_add(b, "<p class=\"back\">");
+    cal_buf_add(b, "<p class=\"back\">");
     struct i18n_arg rargs[] = {{"time", ret}, {"lodging", lodging_name}};
     msg(b, cat, trip->overnight_after ? "html.trip.back_lodging" : "html.trip.back_home", rargs, 2);
-    i18n_buf_add(b, "</p>\n");
+    cal_buf_add(b, "</p>\n");
     if (trip->overnight_after && has_lodging) {
-        i18n_buf_add(b, "<p class=\"overnight\"><span class=\"mark mark-night\" "
-                        "style=\"display:inline-block\"><span aria-hidden=\"true\">"
-                        "\xE2\x98\xBE</span> ");
+        cal_buf_add(b, "<p class=\"overnight\"><span class=\"mark mark-night\" "
+                       "style=\"display:inline-block\"><span aria-hidden=\"true\">"
+                       "\xE2\x98\xBE</span> ");
         msg(b, cat, "html.mark.night", NULL, 0);
-        i18n_buf_add(b, "</span> ");
+        cal_buf_add(b, "</span> ");
         struct i18n_arg largs[] = {{"lodging", lodging_name}};
         msg(b, cat, "html.trip.overnight", largs, 1);
         const char *addr = c->places[lodging].address;
         if (addr && *addr) {
-            i18n_buf_add(b, ": ");
+            cal_buf_add(b, ": ");
             esc(b, addr);
         }
-        i18n_buf_add(b, "</p>\n");
+        cal_buf_add(b, "</p>\n");
     }
-    i18n_buf_add(b, "</article>\n");
+    cal_buf_add(b, "</article>\n");
 }
 
-static void remote_card(struct i18n_buf *b, const struct sched_case *c, const i18n_catalog *cat,
+static void remote_card(struct cal_buf *b, const struct sched_case *c, const i18n_catalog *cat,
                         const struct sched_appt *a)
 {
     const struct sched_visit *v = &c->visits[a->visit];
@@ -627,23 +627,23 @@ static void remote_card(struct i18n_buf *b, const struct sched_case *c, const i1
     i18n_clock(cat, c->tz, a->end, end, sizeof end);
     i18n_duration(cat, (int)((a->end - a->start) / 60), length, sizeof length);
 
-    i18n_buf_addf(b, "<article class=\"card %s\" data-visit=\"", video ? "video" : "home");
+    cal_buf_addf(b, "<article class=\"card %s\" data-visit=\"", video ? "video" : "home");
     esc(b, v->id);
-    i18n_buf_add(b, "\">\n<h3>");
+    cal_buf_add(b, "\">\n<h3>");
     esc(b, title);
-    i18n_buf_add(b, "</h3>\n<p><span class=\"mark ");
-    i18n_buf_add(b, video ? "mark-video" : "mark-home");
-    i18n_buf_add(b, "\" style=\"display:inline-block\"><span aria-hidden=\"true\">");
-    i18n_buf_add(b, video ? "\xE2\x97\x8F" : "\xE2\x97\x86");
-    i18n_buf_add(b, "</span> ");
+    cal_buf_add(b, "</h3>\n<p><span class=\"mark ");
+    cal_buf_add(b, video ? "mark-video" : "mark-home");
+    cal_buf_add(b, "\" style=\"display:inline-block\"><span aria-hidden=\"true\">");
+    cal_buf_add(b, video ? "\xE2\x97\x8F" : "\xE2\x97\x86");
+    cal_buf_add(b, "</span> ");
     msg(b, cat, video ? "html.mark.video" : "html.mark.home", NULL, 0);
-    i18n_buf_add(b, "</span> <span class=\"time\">");
+    cal_buf_add(b, "</span> <span class=\"time\">");
     esc(b, when);
-    i18n_buf_add(b, "\xE2\x80\x93");
+    cal_buf_add(b, "\xE2\x80\x93");
     esc(b, end);
-    i18n_buf_add(b, "</span> (");
+    cal_buf_add(b, "</span> (");
     esc(b, length);
-    i18n_buf_add(b, ")</p>\n<p>");
+    cal_buf_add(b, ")</p>\n<p>");
     if (video) {
         who(b, p);
     } else {
@@ -651,53 +651,53 @@ static void remote_card(struct i18n_buf *b, const struct sched_case *c, const i1
                                   {"specialty", p->specialty ? p->specialty : ""}};
         msg(b, cat, "html.home.who", args, 2);
     }
-    i18n_buf_add(b, "</p>\n");
+    cal_buf_add(b, "</p>\n");
     what_for(b, cat, v, "<p>", "</p>\n");
     prepare_line(b, cat, v, "<p>", "</p>\n");
     if (video) {
         const char *link = p->mode[SCHED_TELEHEALTH].link;
         if (is_web_link(link)) {
-            i18n_buf_add(b, "<p><a href=\"");
+            cal_buf_add(b, "<p><a href=\"");
             esc(b, link);
-            i18n_buf_add(b, "\">");
+            cal_buf_add(b, "\">");
             msg(b, cat, "html.video.join", NULL, 0);
-            i18n_buf_add(b, "</a><br><span class=\"url\">");
+            cal_buf_add(b, "</a><br><span class=\"url\">");
             esc(b, link);
-            i18n_buf_add(b, "</span></p>\n");
+            cal_buf_add(b, "</span></p>\n");
         } else if (link && *link) {
-            i18n_buf_add(b, "<p class=\"url\">");
+            cal_buf_add(b, "<p class=\"url\">");
             esc(b, link);
-            i18n_buf_add(b, "</p>\n");
+            cal_buf_add(b, "</p>\n");
         } else {
-            i18n_buf_add(b, "<p>");
+            cal_buf_add(b, "<p>");
             msg(b, cat, "html.video.nolink", NULL, 0);
-            i18n_buf_add(b, "</p>\n");
+            cal_buf_add(b, "</p>\n");
         }
-        i18n_buf_add(b, "<p class=\"note\">");
+        cal_buf_add(b, "<p class=\"note\">");
         msg(b, cat, "html.video.tip", NULL, 0);
-        i18n_buf_add(b, "</p>\n");
+        cal_buf_add(b, "</p>\n");
     }
     bool nurse = video ? v->telehealth_needs_nurse : v->home_needs_nurse;
     if (nurse) {
-        i18n_buf_add(b, "<p>");
+        cal_buf_add(b, "<p>");
         msg(b, cat, "html.home.nurse", NULL, 0);
-        i18n_buf_add(b, "</p>\n");
+        cal_buf_add(b, "</p>\n");
     }
     phone_line(b, cat, p->phone);
-    i18n_buf_add(b, "</article>\n");
+    cal_buf_add(b, "</article>\n");
 }
 
 /* Every trip day and every video and home visit, in time order. */
-static void section_days(struct i18n_buf *b, const struct sched_case *c,
+static void section_days(struct cal_buf *b, const struct sched_case *c,
                          const struct sched_plan *plan, const i18n_catalog *cat)
 {
-    i18n_buf_add(b, "<section id=\"days\" aria-labelledby=\"days-h\">\n<h2 id=\"days-h\">");
+    cal_buf_add(b, "<section id=\"days\" aria-labelledby=\"days-h\">\n<h2 id=\"days-h\">");
     msg(b, cat, "html.days.h", NULL, 0);
-    i18n_buf_add(b, "</h2>\n");
+    cal_buf_add(b, "</h2>\n");
     if (plan->nappts == 0) {
-        i18n_buf_add(b, "<p>");
+        cal_buf_add(b, "<p>");
         msg(b, cat, "html.trips.none", NULL, 0);
-        i18n_buf_add(b, "</p>\n");
+        cal_buf_add(b, "</p>\n");
     }
     size_t t = 0, i = 0;
     while (t < plan->ntrips || i < plan->nappts) {
@@ -713,50 +713,50 @@ static void section_days(struct i18n_buf *b, const struct sched_case *c,
             i++;
         }
     }
-    i18n_buf_add(b, "</section>\n");
+    cal_buf_add(b, "</section>\n");
 }
 
 /* ---------------------------------------------------------------------------
  * Visits that could not be planned.
  */
 
-static void section_unscheduled(struct i18n_buf *b, const struct sched_case *c,
+static void section_unscheduled(struct cal_buf *b, const struct sched_case *c,
                                 const struct sched_plan *plan, const i18n_catalog *cat)
 {
     if (plan->nunscheduled == 0)
         return;
-    i18n_buf_add(b, "<section id=\"unscheduled\" aria-labelledby=\"unscheduled-h\">\n"
-                    "<h2 id=\"unscheduled-h\">");
+    cal_buf_add(b, "<section id=\"unscheduled\" aria-labelledby=\"unscheduled-h\">\n"
+                   "<h2 id=\"unscheduled-h\">");
     msg(b, cat, "html.unscheduled.h", NULL, 0);
-    i18n_buf_add(b, "</h2>\n<p>");
+    cal_buf_add(b, "</h2>\n<p>");
     msg(b, cat, "html.unscheduled.intro", NULL, 0);
-    i18n_buf_add(b, "</p>\n");
+    cal_buf_add(b, "</p>\n");
     for (size_t i = 0; i < plan->nunscheduled; i++) {
         const struct sched_unscheduled *u = &plan->unscheduled[i];
         const struct sched_visit *v = &c->visits[u->visit];
         const struct sched_provider *p = &c->providers[v->provider];
-        i18n_buf_add(b, "<article class=\"card unplaced\" data-visit=\"");
+        cal_buf_add(b, "<article class=\"card unplaced\" data-visit=\"");
         esc(b, v->id);
-        i18n_buf_add(b, "\">\n<h3>");
+        cal_buf_add(b, "\">\n<h3>");
         esc(b, sched_provider_name(p));
         if (p->specialty && *p->specialty) {
-            i18n_buf_add(b, " (");
+            cal_buf_add(b, " (");
             esc(b, p->specialty);
-            i18n_buf_add(b, ")");
+            cal_buf_add(b, ")");
         }
-        i18n_buf_add(b, "</h3>\n");
+        cal_buf_add(b, "</h3>\n");
         what_for(b, cat, v, "<p>", "</p>\n");
-        i18n_buf_add(b, "<p class=\"reason\">");
-        struct i18n_buf why = {0};
+        cal_buf_add(b, "<p class=\"reason\">");
+        struct cal_buf why = {0};
         reason_words(&why, cat, c, u, false);
         esc(b, why.s);
         b->oom |= why.oom;
-        i18n_buf_free(&why);
-        i18n_buf_add(b, "</p>\n<p class=\"call\">");
+        cal_buf_free(&why);
+        cal_buf_add(b, "</p>\n<p class=\"call\">");
         if (p->phone && *p->phone) {
             /* The phone number becomes a link; the sentence around it comes
              * from the catalogue. */
-            struct i18n_buf phone = {0};
+            struct cal_buf phone = {0};
             tel_href(&phone, p->phone);
             const char *marker_phone = "\x01";
             struct i18n_arg args[] = {{"provider", sched_provider_name(p)},
@@ -770,23 +770,23 @@ static void section_unscheduled(struct i18n_buf *b, const struct sched_case *c,
                     *cut = '\0';
                 esc(b, s);
                 if (cut) {
-                    i18n_buf_add(b, "<a href=\"");
+                    cal_buf_add(b, "<a href=\"");
                     esc(b, phone.s);
-                    i18n_buf_add(b, "\">");
+                    cal_buf_add(b, "\">");
                     esc(b, p->phone);
-                    i18n_buf_add(b, "</a>");
+                    cal_buf_add(b, "</a>");
                     esc(b, cut + 1);
                 }
             }
             free(s);
-            i18n_buf_free(&phone);
+            cal_buf_free(&phone);
         } else {
             struct i18n_arg args[] = {{"provider", sched_provider_name(p)}};
             msg(b, cat, "html.unscheduled.call_coordinator", args, 1);
         }
-        i18n_buf_add(b, "</p>\n</article>\n");
+        cal_buf_add(b, "</p>\n</article>\n");
     }
-    i18n_buf_add(b, "</section>\n");
+    cal_buf_add(b, "</section>\n");
 }
 
 /* ---------------------------------------------------------------------------
@@ -813,7 +813,7 @@ static const char *change_what(const struct sched_case *c, int visit, const char
     return p->specialty && *p->specialty ? p->specialty : sched_provider_name(p);
 }
 
-static void section_changes(struct i18n_buf *b, const struct sched_case *c,
+static void section_changes(struct cal_buf *b, const struct sched_case *c,
                             const struct sched_plan *plan, const i18n_catalog *cat,
                             const struct sched_changes *ch)
 {
@@ -825,14 +825,14 @@ static void section_changes(struct i18n_buf *b, const struct sched_case *c,
     snprintf(n3, sizeof n3, "%zu", ch->added);
     snprintf(n4, sizeof n4, "%zu", ch->kept);
     struct i18n_arg counts[] = {{"moved", n1}, {"cancelled", n2}, {"added", n3}, {"kept", n4}};
-    i18n_buf_add(b, "<section id=\"changes\" aria-labelledby=\"changes-h\">\n"
-                    "<h2 id=\"changes-h\">");
+    cal_buf_add(b, "<section id=\"changes\" aria-labelledby=\"changes-h\">\n"
+                   "<h2 id=\"changes-h\">");
     msg(b, cat, "changes.title", NULL, 0);
-    i18n_buf_add(b, "</h2>\n<p>");
+    cal_buf_add(b, "</h2>\n<p>");
     msg(b, cat, "changes.counts", counts, 4);
-    i18n_buf_add(b, "</p>\n");
+    cal_buf_add(b, "</p>\n");
     if (ch->n)
-        i18n_buf_add(b, "<ul class=\"changes\">\n");
+        cal_buf_add(b, "<ul class=\"changes\">\n");
     for (size_t i = 0; i < ch->n; i++) {
         const struct sched_change *e = &ch->v[i];
         const struct sched_prev_appt *q = e->prev >= 0 ? &c->previous[e->prev] : NULL;
@@ -849,39 +849,39 @@ static void section_changes(struct i18n_buf *b, const struct sched_case *c,
         const char *key = e->kind == SCHED_CHANGE_MOVED       ? "changes.moved"
                           : e->kind == SCHED_CHANGE_CANCELLED ? "changes.cancelled"
                                                               : "changes.added";
-        i18n_buf_add(b, "<li>");
+        cal_buf_add(b, "<li>");
         msg(b, cat, key, args, 3);
-        i18n_buf_add(b, "</li>\n");
+        cal_buf_add(b, "</li>\n");
     }
     if (ch->n)
-        i18n_buf_add(b, "</ul>\n");
-    i18n_buf_add(b, "</section>\n");
+        cal_buf_add(b, "</ul>\n");
+    cal_buf_add(b, "</section>\n");
 }
 
 /* ---------------------------------------------------------------------------
  * The page.
  */
 
-static void page(struct i18n_buf *b, const struct sched_case *c, const struct sched_plan *plan,
+static void page(struct cal_buf *b, const struct sched_case *c, const struct sched_plan *plan,
                  const struct sched_plan *baseline, const i18n_catalog *cat, cal_time now,
                  const struct sched_changes *changes)
 {
     struct i18n_arg cargs[] = {{"case", c->name ? c->name : c->id}};
-    i18n_buf_add(b, "<!DOCTYPE html>\n<html lang=\"");
+    cal_buf_add(b, "<!DOCTYPE html>\n<html lang=\"");
     esc(b, i18n_lang(cat));
-    i18n_buf_add(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                    "style-src 'unsafe-inline'\">\n"
-                    "<meta name=\"generator\" content=\"careday\">\n<title>");
+    cal_buf_add(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                   "style-src 'unsafe-inline'\">\n"
+                   "<meta name=\"generator\" content=\"careday\">\n<title>");
     msg(b, cat, "html.title", cargs, 1);
-    i18n_buf_add(b, "</title>\n<style>");
-    i18n_buf_add(b, style);
-    i18n_buf_add(b, "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>");
+    cal_buf_add(b, "</title>\n<style>");
+    cal_buf_add(b, style);
+    cal_buf_add(b, "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>");
     msg(b, cat, "html.title", cargs, 1);
-    i18n_buf_add(b, "</h1>\n<p class=\"intro\">");
+    cal_buf_add(b, "</h1>\n<p class=\"intro\">");
     msg(b, cat, "html.intro", NULL, 0);
-    i18n_buf_add(b, "</p>\n</header>\n");
+    cal_buf_add(b, "</p>\n</header>\n");
 
     section_changes(b, c, plan, cat, changes);
     section_compare(b, cat, plan, baseline);
@@ -892,9 +892,9 @@ static void page(struct i18n_buf *b, const struct sched_case *c, const struct sc
     char today[96];
     i18n_date_long(cat, local_day(c->tz, now), today, sizeof today);
     struct i18n_arg gargs[] = {{"date", today}};
-    i18n_buf_add(b, "<footer>\n<p class=\"generated\">");
+    cal_buf_add(b, "<footer>\n<p class=\"generated\">");
     msg(b, cat, "html.generated", gargs, 1);
-    i18n_buf_add(b, "</p>\n</footer>\n</main>\n</body>\n</html>\n");
+    cal_buf_add(b, "</p>\n</footer>\n</main>\n</body>\n</html>\n");
 }
 
 int out_write_itinerary(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
@@ -915,7 +915,7 @@ int out_write_itinerary(const char *dir, const struct sched_case *c, const struc
         i18n_free(cat);
         return rc;
     }
-    struct i18n_buf b = {0};
+    struct cal_buf b = {0};
     page(&b, c, plan, baseline, cat, o->now, o->changes);
     if (b.oom) {
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
@@ -924,7 +924,7 @@ int out_write_itinerary(const char *dir, const struct sched_case *c, const struc
         snprintf(path, sizeof path, "%s/itinerary.html", dir);
         rc = adapt_write_atomic(path, b.s, b.len, err);
     }
-    i18n_buf_free(&b);
+    cal_buf_free(&b);
     i18n_free(cat);
     return rc;
 }

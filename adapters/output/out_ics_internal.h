@@ -1,11 +1,13 @@
 /* Private to adapters/output/: pieces of the calendar writers shared between
- * out_ics.c (the files) and the files that hold them (ics_ids.c: UIDs and
+ * out_ics.c (the files, the providers' events), out_ics_family.c
+ * (family.ics's events) and the files that hold them (ics_ids.c: UIDs and
  * file names; ics_details.c: what an event says about a place, a visit, a
  * trip, and what a provider may see). */
 #ifndef CAREDAY_OUT_ICS_INTERNAL_H
 #define CAREDAY_OUT_ICS_INTERNAL_H
 
 #include "adapters/output/i18n.h"
+#include "calendars/calendars.h"
 #include "scheduler/scheduler.h"
 
 #include <stddef.h>
@@ -29,12 +31,35 @@ bool ics_first_at_place(const struct sched_plan *plan, size_t index);
 /* The place's desk phone, else the provider's; NULL when neither. */
 const char *ics_phone_of(const struct sched_case *c, const struct sched_appt *a);
 /* DESCRIPTION lines: how to find the place, whom to call; what to prepare. */
-void ics_place_lines(struct i18n_buf *desc, const struct sched_case *c, const i18n_catalog *cat,
+void ics_place_lines(struct cal_buf *desc, const struct sched_case *c, const i18n_catalog *cat,
                      const struct sched_appt *a);
-void ics_prepare_line(struct i18n_buf *desc, const i18n_catalog *cat, const struct sched_visit *v);
+void ics_prepare_line(struct cal_buf *desc, const i18n_catalog *cat, const struct sched_visit *v);
 /* Whether every appointment of trip t is booked. */
 bool ics_trip_booked(const struct sched_plan *plan, size_t t);
 /* What a provider's calendar says a visit is for (its own purpose only). */
 const char *ics_provider_what(const struct sched_case *c, const struct sched_visit *v);
+
+/* The LOCATION of a place: its name, with its address when it has one. */
+void ics_place_text(const struct sched_case *c, int place, const i18n_catalog *cat,
+                    struct cal_buf *b);
+
+#define OUT_PRODID "-//careday//careday 0.1//EN"
+#define OUT_ORGANIZER_NAME "careday"
+#define OUT_ORGANIZER_EMAIL "noreply@careday.invalid"
+#define OUT_PATH_MAX 4096
+
+/* Add ev to the calendar unless one of its n texts ran out of memory (one
+ * check for every event builder); the texts are freed either way. */
+int ics_add_event(cal_writer *w, const struct cal_event_out *ev, struct cal_buf *const *texts,
+                  size_t n);
+/* Serialise the calendar into the file path (replaced whole, atomically). */
+int ics_serialize_to(const cal_writer *w, const char *path, struct careday_error *err);
+
+struct out_withdrawn;
+/* OUT/family.ics in dir: the plan's appointments (seq: their SEQUENCE),
+ * trip notes, departures, nights, and the cancelled events of gone. */
+int ics_write_family(const char *dir, const struct sched_case *c, const struct sched_plan *plan,
+                     const i18n_catalog *cat, const int *seq, const struct out_withdrawn *gone,
+                     cal_time now, struct careday_error *err);
 
 #endif

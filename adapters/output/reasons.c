@@ -64,7 +64,7 @@ static void pin_text(const struct sched_unscheduled *u, char *buf, size_t size)
         snprintf(buf, size, "%s", date);
 }
 
-void reason_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sched_case *c,
+void reason_words(struct cal_buf *b, const i18n_catalog *cat, const struct sched_case *c,
                   const struct sched_unscheduled *u, bool detail)
 {
     const struct sched_visit *v = &c->visits[u->visit];
@@ -120,11 +120,11 @@ int out_reason_text(const struct sched_case *c, const struct sched_unscheduled *
     int rc = i18n_open("en", o ? o->messages_dir : NULL, &cat, err);
     if (rc)
         return rc;
-    struct i18n_buf b = {0};
+    struct cal_buf b = {0};
     reason_words(&b, cat, c, u, true);
     i18n_free(cat);
     if (b.oom || !b.s) {
-        i18n_buf_free(&b);
+        cal_buf_free(&b);
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     }
     *out = b.s;

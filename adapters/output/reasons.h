@@ -7,7 +7,7 @@
 
 /* Append the sentence for u in cat's language: the family's plain words
  * (reason.<code>), or with detail the coordinator's (reason.detail.<code>). */
-void reason_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sched_case *c,
+void reason_words(struct cal_buf *b, const i18n_catalog *cat, const struct sched_case *c,
                   const struct sched_unscheduled *u, bool detail);
 
 /* Append why a re-plan moved or cancelled an appointment (e, against

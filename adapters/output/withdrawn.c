@@ -540,26 +540,26 @@ static const char *place_name(const struct sched_case *c, const char *id)
  * specialty, the provider, the id), the trip's places, "Leave for ...",
  * "Night at ...". */
 static void family_what(const struct sched_case *c, const struct out_gone *e,
-                        const i18n_catalog *cat, struct i18n_buf *b)
+                        const i18n_catalog *cat, struct cal_buf *b)
 {
     if (e->kind == OUT_GONE_VISIT) {
         int v = visit_index(c, e->visit);
         int pi = provider_index(c, e);
         const struct sched_visit *vi = v >= 0 ? &c->visits[v] : NULL;
         const struct sched_provider *p = pi >= 0 ? &c->providers[pi] : NULL;
-        i18n_buf_add(b, vi && vi->purpose && *vi->purpose    ? vi->purpose
-                        : p && p->specialty && *p->specialty ? p->specialty
-                        : p                                  ? sched_provider_name(p)
-                                                             : e->visit);
+        cal_buf_add(b, vi && vi->purpose && *vi->purpose    ? vi->purpose
+                       : p && p->specialty && *p->specialty ? p->specialty
+                       : p                                  ? sched_provider_name(p)
+                                                            : e->visit);
         return;
     }
-    struct i18n_buf places = {0};
+    struct cal_buf places = {0};
     size_t n = json_array_size(e->places);
     for (size_t k = 0; k < n; k++) {
         if (k > 0)
-            i18n_buf_add(&places,
-                         i18n_get(cat, k == n - 1 ? "list.last_separator" : "list.separator"));
-        i18n_buf_add(&places, place_name(c, json_string_value(json_array_get(e->places, k))));
+            cal_buf_add(&places,
+                        i18n_get(cat, k == n - 1 ? "list.last_separator" : "list.separator"));
+        cal_buf_add(&places, place_name(c, json_string_value(json_array_get(e->places, k))));
     }
     const char *lodging = place_name(c, e->place);
     struct i18n_arg args[] = {{"places", places.s ? places.s : ""},
@@ -570,7 +570,7 @@ static void family_what(const struct sched_case *c, const struct out_gone *e,
                                                   : "event.overnight.summary";
     i18n_buf_add_msg(b, cat, key, args, 3);
     b->oom |= places.oom;
-    i18n_buf_free(&places);
+    cal_buf_free(&places);
 }
 
 static int add_event(cal_writer *wr, const struct out_gone *e, const char *uid, const char *what,
@@ -578,7 +578,7 @@ static int add_event(cal_writer *wr, const struct out_gone *e, const char *uid, 
                      const struct cal_attendee *attendees, size_t nattendees)
 {
     struct i18n_arg args[] = {{"what", what}};
-    struct i18n_buf summary = {0};
+    struct cal_buf summary = {0};
     i18n_buf_add_msg(&summary, cat, "event.cancelled.summary", args, 1);
     struct cal_event_out ev = {
         .status = CAL_STATUS_CANCELLED,
@@ -597,7 +597,7 @@ static int add_event(cal_writer *wr, const struct out_gone *e, const char *uid, 
         .nattendees = nattendees,
     };
     int rc = summary.oom ? CAL_ENOMEM : cal_writer_add(wr, &ev);
-    i18n_buf_free(&summary);
+    cal_buf_free(&summary);
     return rc;
 }
 
@@ -607,12 +607,12 @@ int out_withdrawn_add_family(cal_writer *wr, const struct sched_case *c,
 {
     int rc = 0;
     for (size_t i = 0; w && i < w->n && rc == 0; i++) {
-        struct i18n_buf what = {0};
+        struct cal_buf what = {0};
         family_what(c, &w->v[i], cat, &what);
         rc = what.oom ? CAL_ENOMEM
                       : add_event(wr, &w->v[i], w->v[i].uid, what.s ? what.s : "", cat, organizer,
                                   NULL, 0);
-        i18n_buf_free(&what);
+        cal_buf_free(&what);
     }
     return rc;
 }

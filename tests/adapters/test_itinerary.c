@@ -634,11 +634,11 @@ static void test_catalogue_format(void **state)
     i18n_month_title(es, 2027, 1, buf, sizeof buf);
     assert_string_equal(buf, "enero de 2027");
 
-    struct i18n_buf b = {0};
+    struct cal_buf b = {0};
     struct i18n_arg args[] = {{"a", "x"}, {"ab", "y"}};
     i18n_buf_add_template(&b, "{{literal}} {a}{ab}{missing}!", args, 2);
     assert_string_equal(b.s, "{literal} xy!");
-    i18n_buf_free(&b);
+    cal_buf_free(&b);
     /* A key neither catalogue has shows itself. */
     char *s = i18n_format(es, "no.such.key", NULL, 0);
     assert_string_equal(s, "no.such.key");

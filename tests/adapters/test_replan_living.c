@@ -30,34 +30,17 @@
 
 #include <cmocka.h>
 
+#include "tmp_files.h"
+
 #define PATH_SIZE 4096
 
 static char tmp[PATH_SIZE];
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
 
 static icalcomponent *parse_ics(const char *dir, const char *name)
 {
     char path[PATH_SIZE];
     snprintf(path, sizeof path, "%.3000s/%.500s", dir, name);
-    char *text = read_text(path);
+    char *text = read_back(path, NULL);
     if (!text)
         return NULL;
     icalcomponent *cal = icalparser_parse_string(text);
@@ -150,16 +133,13 @@ static json_t *recorded(const json_t *plan, const char *uid)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmp, sizeof tmp, "/tmp/careday-living-XXXXXX");
-    return mkdtemp(tmp) ? 0 : -1;
+    return tmp_dir_make(tmp, sizeof tmp, "living");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[PATH_SIZE + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    return system(cmd) == 0 ? 0 : -1;
+    return tmp_dir_remove(tmp);
 }
 
 /* The visit-dropped scenario's case with and without its eeg visit (alone
