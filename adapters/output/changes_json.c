@@ -131,11 +131,11 @@ int out_write_changes_json(const char *dir, const struct sched_case *c,
         if (a)
             add(&t, x, "to", to_json(&t, c, a));
         if (e->kind != SCHED_CHANGE_ADDED) {
-            struct i18n_buf why = {0};
+            struct cal_buf why = {0};
             change_words(&why, cat, c, plan, e, o ? o->cancel_reason : NULL);
             add(&t, x, "why", why.oom || !why.s ? NULL : json_string(why.s));
             add(&t, x, "why_code", json_string(sched_why_name(e->why)));
-            i18n_buf_free(&why);
+            cal_buf_free(&why);
         }
     }
     i18n_free(cat);

@@ -160,7 +160,7 @@ static void case_when(const struct sched_case *c, cal_time t, char *buf, size_t 
     snprintf(buf, size, "%s %02d:%02d", date, minute / 60 % 100, minute % 60);
 }
 
-void change_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sched_case *c,
+void change_words(struct cal_buf *b, const i18n_catalog *cat, const struct sched_case *c,
                   const struct sched_plan *plan, const struct sched_change *e, const char *note)
 {
     static const char *const mode_key[SCHED_NMODES] = {"mode.in_person", "mode.telehealth",
@@ -168,12 +168,12 @@ void change_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sche
     const struct sched_prev_appt *q =
         e->prev >= 0 && (size_t)e->prev < c->nprevious ? &c->previous[e->prev] : NULL;
     if (e->why == SCHED_WHY_CANCELLED && note && *note) {
-        i18n_buf_add(b, note); /* the coordinator's own words (`careday cancel --reason`) */
+        cal_buf_add(b, note); /* the coordinator's own words (`careday cancel --reason`) */
         return;
     }
     char key[48], date[16], when[40] = "";
     const char *provider = q && q->provider_id ? q->provider_id : "";
-    struct i18n_buf reason = {0};
+    struct cal_buf reason = {0};
     int32_t prev_day = 0;
     cal_format_date(e->day, date, sizeof date);
     if (q) {
@@ -201,5 +201,5 @@ void change_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sche
     };
     i18n_buf_add_msg(b, cat, key, args, sizeof args / sizeof args[0]);
     b->oom |= reason.oom;
-    i18n_buf_free(&reason);
+    cal_buf_free(&reason);
 }

@@ -13,7 +13,7 @@ void reason_words(struct cal_buf *b, const i18n_catalog *cat, const struct sched
 /* Append why a re-plan moved or cancelled an appointment (e, against
  * c->previous and plan) in cat's language, from why.<code>; a coordinator's
  * cancellation with note says note. */
-void change_words(struct i18n_buf *b, const i18n_catalog *cat, const struct sched_case *c,
+void change_words(struct cal_buf *b, const i18n_catalog *cat, const struct sched_case *c,
                   const struct sched_plan *plan, const struct sched_change *e, const char *note);
 
 #endif
