@@ -70,7 +70,7 @@ int batch_capacity_bound(const sched_batch *b, const bool *active, struct batch_
             continue;
         const struct sched_case *c = sched_batch_case(b, f);
         struct sched_ctx x;
-        if ((rc = ctx_init(&x, c, NULL)))
+        if ((rc = ctx_init(&x, c)))
             break;
         for (size_t i = 0; i < c->nvisits; i++) {
             const struct sched_visit *w = &c->visits[i];

@@ -567,9 +567,10 @@ static int rounds(struct bd *b, bool *optimal)
             return SCHED_OK;
         sp.time_limit_s = left;
         struct solver_result res;
-        if (solver_solve(b->dm.m, &sp, &res)) {
+        int r = solver_solve(b->dm.m, &sp, &res);
+        if (r) {
             solver_result_free(&res);
-            return SCHED_ESOLVER;
+            return r == SOLVER_ENOMEM ? SCHED_ENOMEM : SCHED_ESOLVER;
         }
         b->rounds++;
 #ifdef CAREDAY_DAYS_TRACE
@@ -581,6 +582,17 @@ static int rounds(struct bd *b, bool *optimal)
         if (res.outcome == SOLVER_INFEASIBLE) { /* every solution cut: the incumbent is it */
             b->bound = b->best_cost;
             *optimal = true;
+        }
+        if (res.outcome == SOLVER_FEASIBLE && res.x && res.objective < b->best_cost - 1e-6) {
+            /* Stopped by the time limit holding a master solution better
+             * than the incumbent: when its days have minutes it is a better
+             * plan (not proven), so the gap reported is the true one. */
+            b->y = res.x;
+            enum round_end end;
+            int rc = round_checks(b, res.objective, &end);
+            b->y = NULL;
+            solver_result_free(&res);
+            return rc;
         }
         if (res.outcome != SOLVER_OPTIMAL) {
             solver_result_free(&res);
