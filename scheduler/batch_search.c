@@ -338,6 +338,42 @@ static void needed_providers(const struct search *s, size_t f, bool *need)
             need[sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider)] = true;
 }
 
+/* The families whose appointments stand in the way of family f's visits
+ * left out: weight[h] counts the holds of h at the provider of such a visit
+ * that overlap one of the visit's own candidate times (capacity ignored).
+ * True when some family was found. */
+static bool competitors(struct search *s, size_t f)
+{
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    const struct sched_plan *p = s->cur[f];
+    struct sched_ctx x;
+    bool any = false;
+    if (p->nunscheduled == 0 || ctx_init(&x, c, NULL) != SCHED_OK)
+        return false;
+    for (size_t i = 0; i < p->nunscheduled; i++) {
+        int v = p->unscheduled[i].visit;
+        if (v < 0 || (size_t)v >= c->nvisits || x.vcount[v] == 0)
+            continue;
+        struct cal_set own = {0};
+        bool oom = false;
+        for (size_t k = 0; k < x.vcount[v] && !oom; k++)
+            oom = cal_set_add(&own, x.cands[x.vfirst[v] + k].ustart,
+                              x.cands[x.vfirst[v] + k].uend) != 0;
+        int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider);
+        for (size_t j = 0; j < s->nholds && !oom; j++) {
+            const struct sched_hold *h = &s->holds[j];
+            if (h->provider != g || (size_t)h->family == f || !s->active[h->family] ||
+                s->used[h->family] || !cal_set_overlaps(&own, h->start, h->end))
+                continue;
+            s->weight[h->family] += 1;
+            any = true;
+        }
+        cal_set_free(&own);
+    }
+    ctx_free(&x);
+    return any;
+}
+
 /* Pick an index by weight (w[i] >= 0); -1 when all are 0. */
 static long pick(uint64_t *rng, const double *w, size_t n)
 {
@@ -380,15 +416,19 @@ static size_t choose_moves(struct search *s, struct sched_batch_task *tasks, siz
         memset(t, 0, sizeof *t);
         t->fam[t->nfam++] = (int)f;
         s->used[f] = true;
-        needed_providers(s, (size_t)f, need);
         int want = 1 + (int)(rnd(&s->rng) % 3);
         for (size_t g = 0; g < s->n; g++)
             s->weight[g] = 0;
-        for (size_t i = 0; i < s->nholds; i++) {
-            const struct sched_hold *h = &s->holds[i];
-            if (h->provider >= 0 && (size_t)h->provider < np && need[h->provider] &&
-                s->active[h->family] && !s->used[h->family])
-                s->weight[h->family] += 1;
+        /* Those holding the times its visits left out could have, else
+         * those holding the providers it needs. */
+        if (!competitors(s, (size_t)f)) {
+            needed_providers(s, (size_t)f, need);
+            for (size_t i = 0; i < s->nholds; i++) {
+                const struct sched_hold *h = &s->holds[i];
+                if (h->provider >= 0 && (size_t)h->provider < np && need[h->provider] &&
+                    s->active[h->family] && !s->used[h->family])
+                    s->weight[h->family] += 1;
+            }
         }
         for (int k = 0; k < want && t->nfam < SCHED_BATCH_MAXN; k++) {
             long g = pick(&s->rng, s->weight, s->n);
@@ -473,6 +513,15 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
     if ((rc = batch_capacity_bound(b, s.active, &s.left_out)))
         goto fail;
+    {
+        /* The time-indexed bound is stronger (docs/batch.md); it gets a
+         * sixth of the time limit, at most 10 s. */
+        double tb = 0;
+        if ((rc = batch_time_bound(b, s.active, fmin(10.0, o->time_limit_s / 6), &tb)))
+            goto fail;
+        if (tb > s.left_out)
+            s.left_out = tb;
+    }
     report(&s);
 
     bool complete;

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "case_fixture.h"
+#include "scheduler/sched_internal.h"
 
 /* A family with one 40-minute in-person visit with dr0; dr0 works only the
  * given days 09:00-09:45 (one start a day). */
@@ -142,6 +143,50 @@ static void test_capacity_two(void **state)
     sched_batch_result_free(&res);
     sched_batch_free(b);
     for (int i = 0; i < 3; i++)
+        free_case(c[i]);
+}
+
+/* The provider is open 09:00-09:45 and 14:00-14:45 on one Tuesday, but both
+ * families are busy every afternoon: the day holds time for both visits,
+ * their own times hold one. The time-indexed bound sees that one is left
+ * out by every plan and proves the plan optimal (the per-day bound alone
+ * counted 90 open minutes for 80 minutes of visits and left a gap). */
+static void test_time_bound_sees_family_times(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1)};
+    struct sched_case *c[2];
+    for (int i = 0; i < 2; i++) {
+        c[i] = one_visit_family(i == 0 ? "a" : "b", days, 1, 1);
+        day_hours(c[i], 0, SCHED_IN_PERSON, D(12, 1), 14, 15);
+        struct cal_set cut = {0}, out = {0};
+        cal_set_add(&cut, cal_tz_local_to_utc(c[i]->tz, D(12, 1), 14 * 60 + 45),
+                    cal_tz_local_to_utc(c[i]->tz, D(12, 1), 15 * 60));
+        cal_set_subtract(&out, &c[i]->providers[0].mode[0].free, &cut);
+        cal_set_free(&c[i]->providers[0].mode[0].free);
+        c[i]->providers[0].mode[0].free = out;
+        cal_set_free(&cut);
+        for (int32_t d = c[i]->horizon_start; d <= c[i]->horizon_end; d++)
+            cal_set_add(&c[i]->family.busy, cal_tz_local_to_utc(c[i]->tz, d, 12 * 60),
+                        cal_tz_local_to_utc(c[i]->tz, d, 20 * 60));
+    }
+    const struct sched_case *cases[] = {c[0], c[1]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    double per_day = -1, timed = -1;
+    assert_int_equal(batch_capacity_bound(b, NULL, &per_day), 0);
+    assert_int_equal(batch_time_bound(b, NULL, 60, &timed), 0);
+    assert_true(per_day == 0);
+    assert_true(timed == 1);
+    struct sched_batch_result res;
+    solve(b, 3, &res);
+    assert_int_equal(res.plans[0]->metrics.unscheduled + res.plans[1]->metrics.unscheduled, 1);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+    assert_true(res.bound_total == res.objective);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    for (int i = 0; i < 2; i++)
         free_case(c[i]);
 }
 
@@ -325,6 +370,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_families_two_slots),
         cmocka_unit_test(test_capacity_two),
+        cmocka_unit_test(test_time_bound_sees_family_times),
         cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_fixed_overbooked),
         cmocka_unit_test(test_mismatch),

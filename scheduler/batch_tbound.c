@@ -1,0 +1,410 @@
+/*
+ * A time-indexed lower bound on how many visits a batch must leave out
+ * (docs/batch.md, "Bound and gap").
+ *
+ * Every plan places a visit at one of its candidates: its own case's
+ * feasible starts, which already encode the family's free time, day
+ * window, notice, nursing and the visit's window. A linear programme places
+ * visits fractionally on those candidates (the modes of one start and end
+ * merged), subject to what every plan obeys:
+ *   - each visit at most once;
+ *   - each provider at most `capacity` patients at every instant, less its
+ *     fixed bookings (one row per maximal set of overlapping candidates);
+ *   - a visit that must come after another only when that one is placed.
+ * Its optimum is at least the weighted number of visits any plan places, so
+ * the weighted count of visits left out is at least the total minus it.
+ * Each provider is then independent: one small LP each, whose optimum is
+ * rounded down (a plan places a whole weighted number of its visits).
+ * (Rows for each family's own time and daily limits were measured on the
+ * generated caseloads and changed nothing: providers are what binds.)
+ */
+#include "scheduler/sched_internal.h"
+#include "solver/solver.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct tcol {
+    int g;         /* batch-wide provider */
+    int vis;       /* batch-wide visit (index into tvis) */
+    cal_time s, e; /* UTC */
+    int lp;        /* column in its group's LP */
+};
+
+struct tvis {
+    size_t first, count; /* its columns */
+    int factor;
+    int g; /* batch-wide provider */
+};
+
+struct tlink {
+    int a, b; /* batch-wide visits: b only when a is placed */
+};
+
+struct tfix {
+    int g;
+    cal_time s, e;
+};
+
+struct tbuild {
+    struct tcol *col;
+    size_t ncol, capcol;
+    struct tvis *vis;
+    size_t nvis, capvis;
+    struct tlink *link;
+    size_t nlink, caplink;
+    struct tfix *fix;
+    size_t nfix, capfix;
+    int *cols;
+    double *vals;
+    size_t capnz;
+    double never, total;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return SCHED_OK;
+    size_t nc = *cap ? *cap * 2 : 1024;
+    while (nc < need)
+        nc *= 2;
+    void *q = cal_realloc(*p, nc * size);
+    if (!q)
+        return SCHED_ENOMEM;
+    *p = q;
+    *cap = nc;
+    return SCHED_OK;
+}
+
+/* Room for n entries of a row in cols and vals. */
+static int need_nz(struct tbuild *t, size_t n)
+{
+    if (n <= t->capnz)
+        return SCHED_OK;
+    size_t nc = t->capnz ? t->capnz * 2 : 1024;
+    while (nc < n)
+        nc *= 2;
+    int *c = cal_realloc(t->cols, nc * sizeof *c);
+    if (!c)
+        return SCHED_ENOMEM;
+    t->cols = c;
+    double *v = cal_realloc(t->vals, nc * sizeof *v);
+    if (!v)
+        return SCHED_ENOMEM;
+    t->vals = v;
+    t->capnz = nc;
+    return SCHED_OK;
+}
+
+static int cmp_cand_time(const void *a, const void *b)
+{
+    const struct cand *x = *(const struct cand *const *)a, *y = *(const struct cand *const *)b;
+    if (x->ustart != y->ustart)
+        return x->ustart < y->ustart ? -1 : 1;
+    return (x->uend > y->uend) - (x->uend < y->uend);
+}
+
+/* One family's visits (columns: one per distinct start and end, modes
+ * merged), fixed bookings and "after" links. */
+static int add_family(struct tbuild *t, const sched_batch *b, size_t f)
+{
+    const struct sched_case *c = sched_batch_case(b, f);
+    struct sched_ctx x;
+    int rc = ctx_init(&x, c, NULL);
+    if (rc)
+        return rc;
+    size_t v0 = t->nvis;
+    const struct cand **tmp = NULL;
+    size_t captmp = 0;
+    if ((rc = grow((void **)&t->vis, &t->capvis, t->nvis + c->nvisits, sizeof *t->vis)))
+        goto done;
+    for (size_t i = 0; i < c->nvisits && !rc; i++) {
+        const struct sched_visit *w = &c->visits[i];
+        int factor = w->priority_factor > 0 ? w->priority_factor : 1;
+        int g = sched_batch_provider_of(b, f, (size_t)w->provider);
+        struct tvis *tv = &t->vis[t->nvis++];
+        *tv = (struct tvis){t->ncol, 0, factor, g};
+        if (w->booked && !w->movable) {
+            if ((rc = grow((void **)&t->fix, &t->capfix, t->nfix + 1, sizeof *t->fix)))
+                break;
+            t->fix[t->nfix++] =
+                (struct tfix){g, w->booked_start, w->booked_start + (cal_time)w->minutes * 60};
+            continue;
+        }
+        size_t nk = x.vcount[i];
+        if (nk == 0) {
+            t->never += factor; /* left out by every plan */
+            continue;
+        }
+        t->total += factor;
+        if ((rc = grow((void **)&tmp, &captmp, nk, sizeof *tmp)))
+            break;
+        for (size_t k = 0; k < nk; k++)
+            tmp[k] = &x.cands[x.vfirst[i] + k];
+        qsort(tmp, nk, sizeof *tmp, cmp_cand_time);
+        for (size_t k = 0; k < nk && !rc; k++) {
+            const struct cand *cd = tmp[k];
+            if (k > 0 && tmp[k - 1]->ustart == cd->ustart && tmp[k - 1]->uend == cd->uend)
+                continue;
+            if ((rc = grow((void **)&t->col, &t->capcol, t->ncol + 1, sizeof *t->col)))
+                break;
+            t->col[t->ncol++] = (struct tcol){g, (int)(v0 + i), cd->ustart, cd->uend, -1};
+        }
+        tv->count = t->ncol - tv->first;
+    }
+    /* Visit i before visit w of the same provider: w is placed only when i
+     * is. A fixed booking is always there; a visit with no candidate never
+     * is (its followers then have a row with nothing on the right). Links
+     * between two providers are left out: they would join every provider
+     * into one large LP (lab tests before a specialist's visit) and changed
+     * nothing measurable on the generated caseloads. */
+    for (size_t i = 0; i < c->nvisits && !rc; i++) {
+        if (c->visits[i].booked && !c->visits[i].movable)
+            continue;
+        for (size_t l = 0; l < c->visits[i].nbefore && !rc; l++) {
+            size_t w = (size_t)c->visits[i].before[l].visit;
+            if (w >= c->nvisits || t->vis[v0 + w].count == 0 ||
+                c->visits[w].provider != c->visits[i].provider)
+                continue;
+            if ((rc = grow((void **)&t->link, &t->caplink, t->nlink + 1, sizeof *t->link)))
+                break;
+            t->link[t->nlink++] = (struct tlink){(int)(v0 + i), (int)(v0 + w)};
+        }
+    }
+done:
+    free(tmp);
+    ctx_free(&x);
+    return rc;
+}
+
+/* Columns and fixed bookings of one provider, sorted by start. */
+struct titem {
+    cal_time s, e;
+    long idx; /* a column (of t->col, then of the LP), or -1 - fixed booking */
+};
+
+static int cmp_titem(const void *a, const void *b)
+{
+    const struct titem *x = a, *y = b;
+    if (x->s != y->s)
+        return x->s < y->s ? -1 : 1;
+    if (x->e != y->e)
+        return x->e < y->e ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Rows "at most cap patients at every instant" over items (sorted by
+ * start; idx an LP column, or -1 - a fixed booking): one at each start after which an item ends
+ * before the next start (a maximal set of overlapping items), fixed bookings taking their place
+ * from cap. */
+static int capacity_rows(struct tbuild *t, solver_model *m, const struct titem *it, size_t n,
+                         int cap, size_t *act)
+{
+    size_t na = 0;
+    for (size_t i = 0; i < n;) {
+        cal_time at = it[i].s;
+        size_t k = 0;
+        for (size_t j = 0; j < na; j++)
+            if (it[act[j]].e > at)
+                act[k++] = act[j];
+        na = k;
+        for (; i < n && it[i].s == at; i++)
+            act[na++] = i;
+        cal_time next = i < n ? it[i].s : INT64_MAX, min_end = INT64_MAX;
+        int fixed = 0;
+        size_t ncols = 0;
+        for (size_t j = 0; j < na; j++) {
+            if (it[act[j]].e < min_end)
+                min_end = it[act[j]].e;
+            if (it[act[j]].idx < 0)
+                fixed++;
+            else
+                ncols++;
+        }
+        if (ncols == 0)
+            continue; /* (an aggregate may stand for several visits: no row is spared) */
+        /* The next start sees the same items and more: its row is at least as
+         * strong unless a fixed booking starts there (then both are kept). */
+        if (next < min_end) {
+            bool fixed_next = false;
+            for (size_t j = i; j < n && it[j].s == next; j++)
+                fixed_next |= it[j].idx < 0;
+            if (!fixed_next)
+                continue;
+        }
+        int rc = need_nz(t, ncols);
+        if (rc)
+            return rc;
+        size_t nz = 0;
+        for (size_t j = 0; j < na; j++)
+            if (it[act[j]].idx >= 0) {
+                t->cols[nz] = (int)it[act[j]].idx;
+                t->vals[nz++] = 1;
+            }
+        double hi = cap - fixed > 0 ? cap - fixed : 0;
+        if (solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, hi, NULL) < 0)
+            return SCHED_ENOMEM;
+    }
+    return SCHED_OK;
+}
+
+/* The LP of provider g: the weighted visits it can place at most, in
+ * *placed (all of them when it cannot be solved). */
+static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double *placed)
+{
+    solver_model *m = solver_model_new();
+    struct titem *it = NULL;
+    size_t *act = NULL, nit = 0, capit = 0;
+    double all = 0;
+    int rc = m ? SCHED_OK : SCHED_ENOMEM;
+    /* Columns, and the visits' rows, in visit order. */
+    int ncol = 0;
+    for (size_t v = 0; v < t->nvis && !rc; v++) {
+        const struct tvis *tv = &t->vis[v];
+        if (tv->count == 0 || tv->g != g)
+            continue;
+        all += tv->factor;
+        if ((rc = need_nz(t, tv->count)))
+            break;
+        for (size_t k = 0; k < tv->count; k++) {
+            if (solver_add_col(m, 0, 1, -(double)tv->factor, false, NULL) < 0) {
+                rc = SCHED_ENOMEM;
+                break;
+            }
+            t->col[tv->first + k].lp = ncol;
+            t->cols[k] = ncol++;
+            t->vals[k] = 1;
+        }
+        if (!rc && solver_add_row(m, tv->count, t->cols, t->vals, -SOLVER_INF, 1, NULL) < 0)
+            rc = SCHED_ENOMEM;
+    }
+    for (size_t l = 0; l < t->nlink && !rc; l++) {
+        const struct tvis *a = &t->vis[t->link[l].a], *w = &t->vis[t->link[l].b];
+        if (w->g != g)
+            continue;
+        if ((rc = need_nz(t, a->count + w->count)))
+            break;
+        size_t nz = 0;
+        for (size_t k = 0; k < w->count; k++, nz++) {
+            t->cols[nz] = t->col[w->first + k].lp;
+            t->vals[nz] = 1;
+        }
+        for (size_t k = 0; k < a->count; k++, nz++) {
+            t->cols[nz] = t->col[a->first + k].lp;
+            t->vals[nz] = -1;
+        }
+        if (solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, 0, NULL) < 0)
+            rc = SCHED_ENOMEM;
+    }
+    /* Capacity at every instant. */
+    for (size_t k = 0; k < t->ncol && !rc; k++)
+        if (t->col[k].g == g) {
+            if ((rc = grow((void **)&it, &capit, nit + 1, sizeof *it)))
+                break;
+            it[nit++] = (struct titem){t->col[k].s, t->col[k].e, (long)k};
+        }
+    for (size_t k = 0; k < t->nfix && !rc; k++)
+        if (t->fix[k].g == g) {
+            if ((rc = grow((void **)&it, &capit, nit + 1, sizeof *it)))
+                break;
+            it[nit++] = (struct titem){t->fix[k].s, t->fix[k].e, -1 - (long)k};
+        }
+    /* One aggregate column y per distinct time of the candidates: the
+     * visits started then sum to at most y, and the capacity rows hold the
+     * y's. The LP is the same; its rows stay short however many families
+     * share the provider. Fixed bookings stay items of their own. */
+    size_t ny = 0;
+    if (!rc && nit > 0) {
+        qsort(it, nit, sizeof *it, cmp_titem);
+        if (!(act = cal_malloc(nit * sizeof *act)))
+            rc = SCHED_ENOMEM;
+    }
+    for (size_t i = 0; i < nit && !rc;) {
+        if (it[i].idx < 0) {
+            it[ny++] = it[i++];
+            continue;
+        }
+        size_t j = i;
+        while (j < nit && it[j].idx >= 0 && it[j].s == it[i].s && it[j].e == it[i].e)
+            j++;
+        int y = solver_add_col(m, 0, SOLVER_INF, 0, false, NULL);
+        if (y < 0 || (rc = need_nz(t, j - i + 1))) {
+            rc = SCHED_ENOMEM;
+            break;
+        }
+        size_t nz = 0;
+        for (size_t k = i; k < j; k++, nz++) {
+            t->cols[nz] = t->col[it[k].idx].lp;
+            t->vals[nz] = 1;
+        }
+        t->cols[nz] = y;
+        t->vals[nz++] = -1;
+        if (solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, 0, NULL) < 0) {
+            rc = SCHED_ENOMEM;
+            break;
+        }
+        it[ny++] = (struct titem){it[i].s, it[i].e, y};
+        i = j;
+    }
+    if (!rc && ny > 0)
+        rc = capacity_rows(t, m, it, ny, sched_batch_capacity(b, (size_t)g), act);
+    *placed = all; /* no proof: every visit counts as placed */
+    if (!rc && ncol > 0) {
+        struct solver_params sp;
+        struct solver_result res;
+        solver_params_init(&sp);
+        memset(&res, 0, sizeof res);
+        /* Any plan places a whole weighted number (factors are whole). */
+        if (solver_solve(m, &sp, &res) == SOLVER_OK && res.outcome == SOLVER_OPTIMAL)
+            *placed = fmin(all, floor(-res.objective + 1e-6));
+        solver_result_free(&res);
+    }
+    free(it);
+    free(act);
+    solver_model_free(m);
+    return rc;
+}
+
+int batch_time_bound(const sched_batch *b, const bool *active, double budget_s, double *out)
+{
+    struct tbuild t = {0};
+    size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b);
+    double placed = 0, t0 = now_s();
+    int rc = SCHED_OK;
+    *out = 0;
+    for (size_t f = 0; f < n && !rc; f++)
+        if (!active || active[f])
+            rc = add_family(&t, b, f);
+    for (size_t g = 0; g < np && !rc; g++) {
+        double p = 0;
+        if (now_s() - t0 > budget_s) {
+            /* Out of time: the providers left count every visit as placed. */
+            for (size_t v = 0; v < t.nvis; v++)
+                if (t.vis[v].count > 0 && t.vis[v].g == (int)g)
+                    p += t.vis[v].factor;
+        } else {
+            rc = solve_provider(&t, b, (int)g, &p);
+        }
+        placed += p;
+    }
+    if (!rc) {
+        double left = t.total - placed;
+        *out = t.never + (left > 1e-6 ? ceil(left - 1e-6) : 0);
+    }
+    free(t.col);
+    free(t.vis);
+    free(t.link);
+    free(t.fix);
+    free(t.cols);
+    free(t.vals);
+    return rc;
+}
