@@ -2,6 +2,7 @@
  * Reading JSON files: see json_file.h.
  */
 #include "adapters/json_file.h"
+#include "calendars/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,11 @@ int adapt_json_file(const char *path, const char *what, json_t **root, struct ca
         free(data);
         return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "%s (expected %s)", enc, what);
     }
+    long failures = cal_alloc_failures();
     *root = json_loadb(data + skip, len - skip, JSON_REJECT_DUPLICATES, &je);
     free(data);
+    if (!*root && cal_alloc_failures() != failures) /* jansson says "invalid token" */
+        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "out of memory reading %s", what);
     if (!*root)
         return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
                             "malformed JSON at line %d, column %d: %s; expected %s", je.line,

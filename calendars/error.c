@@ -3,25 +3,48 @@
  */
 #include "calendars/calendars_internal.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------------------
- * Allocation with fault injection for tests. The counter is the only
- * process-wide state of this folder and is touched only by tests.
+ * Allocation with fault injection for tests. The counters are the only
+ * process-wide state of this folder (careday runs one thread; batch workers
+ * are processes); only tests set the countdown.
  */
 
 static long alloc_fail_countdown = -1;
+static long alloc_count, alloc_failures;
 
 void cal_alloc_fail_after(long n)
 {
     alloc_fail_countdown = n;
 }
 
+long cal_alloc_count(void)
+{
+    return alloc_count;
+}
+
+long cal_alloc_failures(void)
+{
+    return alloc_failures;
+}
+
+/* Every result of the C library goes through here on its way out. */
+static void *counted(void *p)
+{
+    if (p == NULL && alloc_failures < LONG_MAX)
+        alloc_failures++;
+    return p;
+}
+
 static bool alloc_should_fail(void)
 {
+    if (alloc_count < LONG_MAX)
+        alloc_count++;
     if (alloc_fail_countdown < 0)
         return false;
     if (alloc_fail_countdown == 0)
@@ -33,22 +56,22 @@ static bool alloc_should_fail(void)
 void *cal_malloc(size_t size)
 {
     if (alloc_should_fail())
-        return NULL;
-    return malloc(size ? size : 1);
+        return counted(NULL);
+    return counted(malloc(size ? size : 1));
 }
 
 void *cal_calloc(size_t n, size_t size)
 {
     if (alloc_should_fail())
-        return NULL;
-    return calloc(n ? n : 1, size ? size : 1);
+        return counted(NULL);
+    return counted(calloc(n ? n : 1, size ? size : 1));
 }
 
 void *cal_realloc(void *p, size_t size)
 {
     if (alloc_should_fail())
-        return NULL;
-    return realloc(p, size ? size : 1);
+        return counted(NULL);
+    return counted(realloc(p, size ? size : 1));
 }
 
 char *cal_strdup(const char *s)

@@ -23,6 +23,13 @@ void *cal_realloc(void *p, size_t size);
  * very next one), and every one after it until reset; n < 0 turns failures
  * off. For tests only. */
 void cal_alloc_fail_after(long n);
+/* How many allocations went through the wrapper so far (failed ones
+ * included), so that a test knows the length of a run; and how many of them
+ * returned NULL (made to fail, or refused by the system), so that a caller
+ * of a library that reports running out of memory like any other failure
+ * (jansson's parser) can tell the two apart. */
+long cal_alloc_count(void);
+long cal_alloc_failures(void);
 
 /* A malloc'd copy of s (caller frees); NULL in, NULL out; NULL when out of
  * memory. */

@@ -279,7 +279,7 @@ int sched_baseline(const struct sched_case *c, struct sched_plan **out, struct c
     if (rc)
         return rc;
     struct sched_ctx x;
-    if ((rc = ctx_init(&x, c, NULL)))
+    if ((rc = ctx_init(&x, c)))
         return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     rc = sched_baseline_ctx(&x, out);
     ctx_free(&x);

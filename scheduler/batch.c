@@ -712,7 +712,7 @@ int batch_explain_capacity(const sched_batch *b, size_t f, struct sched_plan *p)
         return SCHED_OK;
     const struct sched_case *c = b->cases[f];
     struct sched_ctx x;
-    int rc = ctx_init(&x, c, NULL);
+    int rc = ctx_init(&x, c);
     if (rc)
         return rc;
     for (size_t i = 0; i < p->nunscheduled; i++) {

@@ -69,7 +69,7 @@ int batch_capacity_bound(const sched_batch *b, const bool *active, double *out)
             continue;
         const struct sched_case *c = sched_batch_case(b, f);
         struct sched_ctx x;
-        if ((rc = ctx_init(&x, c, NULL)))
+        if ((rc = ctx_init(&x, c)))
             break;
         for (size_t i = 0; i < c->nvisits; i++) {
             const struct sched_visit *w = &c->visits[i];

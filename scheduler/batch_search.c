@@ -348,7 +348,7 @@ static bool competitors(struct search *s, size_t f)
     const struct sched_plan *p = s->cur[f];
     struct sched_ctx x;
     bool any = false;
-    if (p->nunscheduled == 0 || ctx_init(&x, c, NULL) != SCHED_OK)
+    if (p->nunscheduled == 0 || ctx_init(&x, c) != SCHED_OK)
         return false;
     for (size_t i = 0; i < p->nunscheduled; i++) {
         int v = p->unscheduled[i].visit;

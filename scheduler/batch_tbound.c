@@ -119,7 +119,7 @@ static int add_family(struct tbuild *t, const sched_batch *b, size_t f)
 {
     const struct sched_case *c = sched_batch_case(b, f);
     struct sched_ctx x;
-    int rc = ctx_init(&x, c, NULL);
+    int rc = ctx_init(&x, c);
     if (rc)
         return rc;
     size_t v0 = t->nvis;

@@ -567,9 +567,10 @@ static int rounds(struct bd *b, bool *optimal)
             return SCHED_OK;
         sp.time_limit_s = left;
         struct solver_result res;
-        if (solver_solve(b->dm.m, &sp, &res)) {
+        int r = solver_solve(b->dm.m, &sp, &res);
+        if (r) {
             solver_result_free(&res);
-            return SCHED_ESOLVER;
+            return r == SOLVER_ENOMEM ? SCHED_ENOMEM : SCHED_ESOLVER;
         }
         b->rounds++;
 #ifdef CAREDAY_DAYS_TRACE

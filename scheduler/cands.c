@@ -239,7 +239,87 @@ static int gen_visit(struct sched_ctx *x, int vi)
     return SCHED_OK;
 }
 
-int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_notes *warn)
+/* The first busy interval of the family that meets [a, b), or NULL. */
+static const struct cal_interval *busy_met(const struct sched_case *c, cal_time a, cal_time b)
+{
+    for (size_t i = 0; i < c->family.busy.n; i++) {
+        const struct cal_interval *iv = &c->family.busy.iv[i];
+        if (iv->start < b && a < iv->end)
+            return iv;
+    }
+    return NULL;
+}
+
+static int note_add(struct sched_booking_note **v, size_t *n, size_t *cap,
+                    const struct sched_booking_note *note)
+{
+    if (cal_grow(v, cap, *n + 1, sizeof **v))
+        return SCHED_ENOMEM;
+    (*v)[(*n)++] = *note;
+    return SCHED_OK;
+}
+
+/* Fixed in-person bookings are facts: their own trip slots stay open.
+ * When v is not NULL, what each such trip meets is noted there (once per
+ * booking and kind; sched_booking_notes). */
+static int open_bookings(struct sched_ctx *x, struct sched_booking_note **nv, size_t *nn,
+                         size_t *ncap)
+{
+    const struct sched_case *c = x->c;
+    for (size_t i = 0; i < c->nvisits; i++) {
+        const struct sched_visit *v = &c->visits[i];
+        struct cand k;
+        if (!v->booked || v->movable || !booked_cand(x, (int)i, &k))
+            continue;
+        if (k.mode != SCHED_IN_PERSON)
+            continue;
+        int k0 = ctx_slot_of(x, k.dep), k1 = ctx_slot_of(x, k.ret - 1);
+        struct sched_booking_note note = {
+            .visit = (int)i, .depart = ctx_utc(x, k.day, k.dep), .back = ctx_utc(x, k.day, k.ret)};
+        /* The loader already named a booking that itself falls in busy
+         * time; history is what already happened. */
+        bool said = v->history || cal_set_overlaps(&c->family.busy, v->booked_start,
+                                                   v->booked_start + 60 * (cal_time)v->minutes);
+        bool said_busy = said, said_nurse = said;
+        for (int s = k0 < 0 ? 0 : k0; s <= k1 && s < x->nslots; s++) {
+            bool *b = &x->blocked[(size_t)k.day * x->nslots + s];
+            if (*b && nv) {
+                int m0 = x->win0 + s * SCHED_SLOT;
+                int m1 = m0 + SCHED_SLOT < x->win1 ? m0 + SCHED_SLOT : x->win1;
+                const struct cal_interval *iv =
+                    busy_met(c, ctx_utc(x, k.day, m0), ctx_utc(x, k.day, m1));
+                if (iv && !said_busy) {
+                    note.code = SCHED_BOOKING_TRIP_BUSY;
+                    note.busy_start = iv->start;
+                    note.busy_end = iv->end;
+                    if (note_add(nv, nn, ncap, &note))
+                        return SCHED_ENOMEM;
+                    said_busy = true;
+                } else if (!iv && !said_nurse) {
+                    note.code = SCHED_BOOKING_TRIP_NO_NURSE;
+                    note.busy_start = note.busy_end = 0;
+                    if (note_add(nv, nn, ncap, &note))
+                        return SCHED_ENOMEM;
+                    said_nurse = true;
+                }
+            }
+            *b = false;
+        }
+        if ((k.dep < x->win0 || k.ret > x->win1) && nv && !v->history) {
+            note.code = SCHED_BOOKING_OUTSIDE_DAY;
+            note.busy_start = note.busy_end = 0;
+            if (note_add(nv, nn, ncap, &note))
+                return SCHED_ENOMEM;
+        }
+    }
+    return SCHED_OK;
+}
+
+/* Everything but the candidates: allocations, day bases, the away slots
+ * blocked by family busy time (or by no nurse when every trip needs one),
+ * reopened for fixed bookings. */
+static int ctx_days(struct sched_ctx *x, const struct sched_case *c, struct sched_booking_note **nv,
+                    size_t *nn, size_t *ncap)
 {
     memset(x, 0, sizeof(*x));
     x->c = c;
@@ -262,8 +342,6 @@ int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_not
     }
     ctx_fill_bases(x);
 
-    /* Away slots: blocked by family busy time, or by no nurse when every trip
-     * needs one. */
     for (int d = 0; d < x->ndays; d++)
         for (int k = 0; k < x->nslots; k++) {
             int m0 = x->win0 + k * SCHED_SLOT;
@@ -274,45 +352,42 @@ int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_not
                 bl = true;
             x->blocked[(size_t)d * x->nslots + k] = bl;
         }
-    /* Fixed in-person bookings are facts: their own trip slots stay open. */
-    for (size_t i = 0; i < c->nvisits; i++) {
-        const struct sched_visit *v = &c->visits[i];
-        struct cand k;
-        if (!v->booked || v->movable || !booked_cand(x, (int)i, &k))
-            continue;
-        if (k.mode != SCHED_IN_PERSON)
-            continue;
-        int k0 = ctx_slot_of(x, k.dep), k1 = ctx_slot_of(x, k.ret - 1);
-        /* The loader already named a booking that itself falls in busy time. */
-        bool said = v->history || cal_set_overlaps(&c->family.busy, v->booked_start,
-                                                   v->booked_start + 60 * (cal_time)v->minutes);
-        for (int s = k0 < 0 ? 0 : k0; s <= k1 && s < x->nslots; s++) {
-            bool *b = &x->blocked[(size_t)k.day * x->nslots + s];
-            if (*b && warn && !said)
-                careday_notes_add(warn, NULL, 0, NULL,
-                                  "the trip to booked appointment \"%s\" overlaps the family's "
-                                  "busy time or lacks nurse coverage; it is kept as booked",
-                                  v->id);
-            said = said || *b; /* once per booking, not once per slot */
-            *b = false;
-        }
-        /* History was planned with its night at the lodging, if any: no
-         * warning for what is already past. */
-        if ((k.dep < x->win0 || k.ret > x->win1) && warn && !v->history)
-            careday_notes_add(warn, NULL, 0, NULL,
-                              "booked appointment %s falls outside the family's day window; "
-                              "it is kept as booked",
-                              v->id);
-    }
+    int rc = open_bookings(x, nv, nn, ncap);
+    if (rc)
+        ctx_free(x);
+    return rc;
+}
+
+int ctx_init(struct sched_ctx *x, const struct sched_case *c)
+{
+    int rc = ctx_days(x, c, NULL, NULL, NULL);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < c->nvisits; i++) {
         x->vfirst[i] = x->ncands;
-        int rc = gen_visit(x, (int)i);
+        rc = gen_visit(x, (int)i);
         if (rc) {
             ctx_free(x);
             return rc;
         }
         x->vcount[i] = x->ncands - x->vfirst[i];
     }
+    return SCHED_OK;
+}
+
+int sched_booking_notes(const struct sched_case *c, struct sched_booking_note **out, size_t *n)
+{
+    struct sched_ctx x;
+    struct sched_booking_note *v = NULL;
+    size_t nv = 0, cap = 0;
+    int rc = ctx_days(&x, c, &v, &nv, &cap);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    ctx_free(&x);
+    *out = v;
+    *n = nv;
     return SCHED_OK;
 }
 

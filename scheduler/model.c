@@ -1215,14 +1215,13 @@ const struct tm_route *tm_routes(const struct tmodel *t, size_t *n)
     return t->b.w;
 }
 
-int sched_time_model(const struct sched_case *c, solver_model **out, struct careday_notes *warn,
-                     struct careday_error *err)
+int sched_time_model(const struct sched_case *c, solver_model **out, struct careday_error *err)
 {
     int rc = sched_case_validate(c, err);
     if (rc)
         return rc;
     struct sched_ctx x;
-    rc = ctx_init(&x, c, warn);
+    rc = ctx_init(&x, c);
     if (rc)
         return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     struct mb b;
@@ -1324,7 +1323,8 @@ int sched_plan_time(struct sched_ctx *x, const struct sched_options *o,
     }
     rc = solver_solve(t->b.m, &sp, &res);
     if (rc) {
-        rc = careday_fail(err, SCHED_ESOLVER, NULL, 0, NULL, "the solver failed: %s",
+        rc = careday_fail(err, rc == SOLVER_ENOMEM ? SCHED_ENOMEM : SCHED_ESOLVER, NULL, 0, NULL,
+                          "the solver failed: %s",
                           res.message[0] ? res.message : solver_strerror(rc));
         goto done;
     }

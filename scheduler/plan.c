@@ -211,7 +211,7 @@ int sched_impossible(const struct sched_case *c, struct sched_unscheduled **out,
     if (rc)
         return rc;
     struct sched_ctx x;
-    if ((rc = ctx_init(&x, c, NULL)))
+    if ((rc = ctx_init(&x, c)))
         return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     /* No candidate at all, then (to a fixed point) every visit that must
      * follow, or share a day with, one that cannot be placed. */

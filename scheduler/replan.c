@@ -301,7 +301,7 @@ int sched_plan_from_appts(const struct sched_case *c, const struct sched_appt *a
     if (rc)
         return rc;
     struct sched_ctx x;
-    if ((rc = ctx_init(&x, c, NULL)))
+    if ((rc = ctx_init(&x, c)))
         return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     size_t nd = (size_t)x.ndays;
     struct sched_plan *p = plan_new();

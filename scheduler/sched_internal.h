@@ -58,7 +58,7 @@ struct sched_ctx {
     int lodging; /* place index or -1 when overnight stays are impossible */
 };
 
-int ctx_init(struct sched_ctx *x, const struct sched_case *c, struct careday_notes *warn);
+int ctx_init(struct sched_ctx *x, const struct sched_case *c);
 void ctx_free(struct sched_ctx *x);
 /* UTC of local minute `minute` of day (0-based); minutes before 0 or
  * after 24:00 are read with the offset of midnight or of 24:00. */

@@ -330,6 +330,28 @@ struct sched_options {
 };
 void sched_options_init(struct sched_options *o);
 
+/* Facts about a fixed in-person booking that the plan keeps as booked
+ * although its trip does not fit the family's day, found before solving
+ * as codes with their data; the words, with the case file and the
+ * booking's JSON path, are the adapters' (the case loader says them). A
+ * booking that itself falls in busy time is the loader's own check and is
+ * not repeated here; history (sched_case_apply_previous) is never noted. */
+enum sched_booking_code {
+    SCHED_BOOKING_TRIP_BUSY,     /* the drive there or back meets the family's busy time */
+    SCHED_BOOKING_TRIP_NO_NURSE, /* the trip lacks nurse coverage (travel needs a nurse) */
+    SCHED_BOOKING_OUTSIDE_DAY,   /* it leaves before or comes back after the family's day */
+};
+struct sched_booking_note {
+    int visit; /* index into visits */
+    enum sched_booking_code code;
+    cal_time depart, back;         /* the trip the booking needs (UTC) */
+    cal_time busy_start, busy_end; /* TRIP_BUSY: the first busy interval it meets, else 0 */
+};
+/* The notes of every fixed booking, in visit order: *out is allocated
+ * (caller frees with free; NULL when *n is 0). SCHED_ENOMEM when out of
+ * memory, *out and *n then unchanged. */
+int sched_booking_notes(const struct sched_case *c, struct sched_booking_note **out, size_t *n);
+
 /* Plan the case with the optimisation model. *out is allocated (caller frees
  * with sched_plan_free). Warnings (e.g. a visit with no candidates) go to warn. */
 int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
@@ -339,8 +361,7 @@ int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
  * every row and column named after docs/model.md (x_<visit>_<mode>_<date>_
  * <hhmm>, trip_<date>, ...). Write it with solver_write_mps. On success *out
  * is the model (caller frees with solver_model_free). */
-int sched_time_model(const struct sched_case *c, solver_model **out, struct careday_notes *warn,
-                     struct careday_error *err);
+int sched_time_model(const struct sched_case *c, solver_model **out, struct careday_error *err);
 
 /* The visits that cannot be placed whatever else is planned (`careday
  * check`): no possible time at all, and the visits that must come after, or

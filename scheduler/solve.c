@@ -71,7 +71,7 @@ int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
     if (rc)
         return rc;
     struct sched_ctx x;
-    rc = ctx_init(&x, c, warn);
+    rc = ctx_init(&x, c);
     if (rc)
         return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     struct sched_plan *base = NULL, *plan = NULL;

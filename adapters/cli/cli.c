@@ -549,11 +549,10 @@ static int produce_mps(void *ud, int (*put)(void *pud, const char *s, size_t n),
 /* --export-model: the time-indexed model, named after docs/model.md, in
  * free MPS, written atomically before the solve. A path that cannot be
  * written is bad input (exit 2). */
-static int export_model(const struct sched_case *c, const char *path, struct careday_notes *warn,
-                        struct careday_error *err)
+static int export_model(const struct sched_case *c, const char *path, struct careday_error *err)
 {
     solver_model *m = NULL;
-    int rc = sched_time_model(c, &m, warn, err);
+    int rc = sched_time_model(c, &m, err);
     if (rc)
         return sched_status_to_adapt(rc);
     rc = adapt_write_atomic_stream(path, produce_mps, m, err);
@@ -654,7 +653,7 @@ int cli_plan(int argc, char **argv)
         cli_print_warnings(&warn);
     }
 
-    if (a.export_mps && (rc = export_model(&c, a.export_mps, &warn, &err)))
+    if (a.export_mps && (rc = export_model(&c, a.export_mps, &err)))
         goto fail;
     sched_options_init(&so);
     so.model = a.model;

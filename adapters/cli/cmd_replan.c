@@ -162,7 +162,10 @@ static int read_old(const char *path, const struct edit_args *a, struct old_plan
 {
     json_error_t je;
     memset(p, 0, sizeof *p);
+    long failures = cal_alloc_failures();
     p->root = json_load_file(path, 0, &je);
+    if (!p->root && cal_alloc_failures() != failures) /* jansson says "invalid token" */
+        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "out of memory");
     if (!p->root)
         return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,
                             "expected the plan.json of a careday plan: %s", je.text);

@@ -30,7 +30,6 @@ int adapt_global_init(void)
     if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, cal_malloc, free, cal_realloc, cal_strdup,
                              cal_calloc) != CURLE_OK)
         return ADAPT_EINTERNAL;
-    xmlInitParser();
     cal_global_init();
     solver_global_init();
     return ADAPT_OK;

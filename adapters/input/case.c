@@ -324,7 +324,7 @@ static int read_family(struct loader *l, struct careday_error *err)
 
     if ((rc = case_get_arr(&l->x, fo, "family", "busy", false, &busy, err)))
         return rc;
-    rc = adapt_sources_read(&l->x, busy, "family.busy", CAL_MEANING_BUSY, c->tz, &b, &a, err);
+    rc = case_read_busy(l, busy, NULL, "family.busy", &b, &a, err);
     if (rc == 0 && a.n) {
         /* Sources that list when the family is free: every other instant of
          * the horizon is busy. */
@@ -688,6 +688,8 @@ int adapt_case_load_with(const char *path, const struct adapt_load_options *o,
             snprintf(err->file, sizeof err->file, "%s", path);
         rc = rc == SCHED_ENOMEM ? ADAPT_EINTERNAL : ADAPT_EINPUT;
     }
+    if (rc == 0)
+        rc = case_booking_notes(&l, err);
 
 done:
     if (rc == 0) {
@@ -704,6 +706,7 @@ done:
     }
     free(l.vpath);
     free(l.vobj);
+    case_busy_free(&l);
     json_decref(l.root);
     careday_notes_free(&scratch);
     free(dir);

@@ -24,6 +24,15 @@ struct loader {
     char **vpath;        /* and its JSON path */
     size_t nvpath;       /* entries allocated in vobj and vpath */
     size_t ndue;         /* visits[] entries; bookings follow */
+    /* The busy time each calendar source of the family brought (family.busy[i],
+     * booked[i] calendars), to name the one a booking's trip meets. */
+    struct case_busy_source *bsrc;
+    size_t nbsrc, bsrc_cap;
+};
+
+struct case_busy_source {
+    char *jpath; /* "family.busy[1]" */
+    struct cal_set busy;
 };
 
 /* Fail with ADAPT_EINTERNAL "out of memory". */
@@ -81,5 +90,18 @@ int case_find_visit(const struct sched_case *c, size_t n, const char *id);
 int case_read_visits(struct loader *l, struct careday_error *err);
 /* case_adjust.c: policy, pins, dates to avoid (after case_read_visits). */
 int case_read_adjustments(struct loader *l, struct careday_error *err);
+
+/* case_notes.c: the calendar sources of the family's busy time. Reads the
+ * array of sources at jpath (or, when one is set, the one source src at
+ * jpath) as adapt_sources_read does, adding to busy and available, and
+ * keeps what each source made busy for case_booking_notes. */
+int case_read_busy(struct loader *l, const json_t *arr, const json_t *src, const char *jpath,
+                   struct cal_set *busy, struct cal_set *available, struct careday_error *err);
+/* Warnings about fixed bookings whose trip does not fit the family's day
+ * (sched_booking_notes), naming the case file, the booking's JSON path and
+ * the busy source met. Only out of memory fails. */
+int case_booking_notes(struct loader *l, struct careday_error *err);
+/* Free what case_read_busy kept. */
+void case_busy_free(struct loader *l);
 
 #endif

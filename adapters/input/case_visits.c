@@ -706,8 +706,8 @@ int case_read_visits(struct loader *l, struct careday_error *err)
             /* A calendar of existing appointments: busy time for the family. */
             char jp[64];
             struct cal_set b = {0}, a = {0};
-            rc = adapt_source_read(&l->x, bo, adapt_jp_index(jp, sizeof jp, "booked", i),
-                                   CAL_MEANING_BUSY, c->tz, &b, &a, err);
+            rc = case_read_busy(l, NULL, bo, adapt_jp_index(jp, sizeof jp, "booked", i), &b, &a,
+                                err);
             if (rc == 0 && cal_set_add_set(&c->family.busy, &b))
                 rc = case_oom(err);
             cal_set_free(&b);

@@ -271,6 +271,25 @@ n=$(grep -c 'b1' "$d/err")
 grep -qF 'case.json: booked[0]: booking "b1" falls in the family'"'"'s busy time' "$d/err" && ok ||
     bad "booking in busy time: no file and JSON path: $(cat "$d/err")"
 
+# A fixed booking whose trip (not the booking itself) meets busy time, lacks
+# a nurse, or leaves before the family's day: each said once, with the case
+# file, the booking's JSON path, the times and the calendar source met.
+d=$(fresh trip-in-busy)
+sed -i 's/^END:VCALENDAR/BEGIN:VEVENT\nUID:therapy-1@example.org\nDTSTAMP:20261101T000000Z\nDTSTART:20261208T113000Z\nDTEND:20261208T124500Z\nSUMMARY:Therapy\nEND:VEVENT\nEND:VCALENDAR/' "$d/calendars/family.ics"
+edit "$d" '.booked = [
+  {"id": "b1", "provider": "cardio", "start": "2026-12-08T08:30:00-05:00", "minutes": 60, "mode": "in_person", "movable": false},
+  {"id": "b2", "provider": "cardio", "start": "2026-12-08T07:10:00-05:00", "minutes": 20, "mode": "in_person", "movable": false}]'
+run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+grep -qF 'case.json: booked[0]: the trip to booking "b1" (leaving at 2026-12-08 07:30, back at 10:05) meets the family'"'"'s busy time from 2026-12-08 06:30 to 2026-12-08 07:45 (family.busy[0])' "$d/err" && ok ||
+    bad "trip in busy time: no file, JSON path or source: $(cat "$d/err")"
+grep -qF 'case.json: booked[1]: the trip to booking "b2" (leaving at 2026-12-08 06:10, back at 08:05) falls outside the family'"'"'s day (family.day)' "$d/err" && ok ||
+    bad "trip outside the family's day: no file or JSON path: $(cat "$d/err")"
+[ "$(grep -c '"b1"' "$d/err")" = 1 ] && ok || bad "trip in busy time said more than once: $(cat "$d/err")"
+edit "$d" '.family.travel_needs_nurse = true | .booked = [.booked[0]]'
+run plan "$d/case.json" -o "$d/out" --quiet 2>"$d/err"
+grep -qF 'case.json: booked[0]: the trip to booking "b1" (leaving at 2026-12-08 07:30, back at 10:05) is not covered by a nurse' "$d/err" && ok ||
+    bad "trip without a nurse: no file or JSON path: $(cat "$d/err")"
+
 d=$(fresh no-email)
 edit "$d" 'del(.providers[0].email)'
 run plan "$d/case.json" -o "$d/out" --quiet --invite 2>"$d/err"
