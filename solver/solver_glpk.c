@@ -3,9 +3,10 @@
  *
  * GLPK aborts the process on misuse; the model is validated when it is built
  * (solver_add_col/row), and glp_error_hook with longjmp catches anything
- * left, so the process never aborts. Terminal output is silenced once for
- * the process by solver_global_init (called from main); progress comes from
- * the branch-and-cut callback. The model is exported by mps.c, not here.
+ * left, so the process never aborts. Terminal output is silenced by
+ * solver_global_init (called from main) and again before every solve;
+ * progress comes from the branch-and-cut callback. The model is exported by
+ * mps.c, not here.
  */
 #include "solver/solver_internal.h"
 
@@ -195,6 +196,9 @@ static int solve_guarded(solver_model *m, const struct solver_params *p, struct 
     glp_prob *volatile P = NULL;
     double *volatile warm = NULL;
     struct guard g;
+    /* GLPK's clique cuts write to the terminal whatever msg_lev says: keep
+     * it silent also where main's solver_global_init never ran (tests). */
+    silence();
     glp_error_hook(on_glpk_error, &g);
     if (setjmp(g.jb)) {
         /* GLPK hit an internal error: its environment is unusable now. */
