@@ -436,8 +436,13 @@ static int round_checks(struct bd *b, double obj, enum round_end *end)
     int rc = 0;
     size_t ncut = 0, nparts = 0;
     const struct memo **parts = cal_calloc((size_t)x->ndays + 1, sizeof(*parts));
-    if (!parts)
+    /* Memo entries by index: a later check may move the memo (realloc). */
+    size_t *at = cal_calloc((size_t)x->ndays + 1, sizeof(*at));
+    if (!parts || !at) {
+        free(parts);
+        free(at);
         return SCHED_ENOMEM;
+    }
     join_days(b);
     *end = ROUND_DONE;
     for (int d = 0; d < x->ndays && !rc; d++) {
@@ -452,7 +457,7 @@ static int round_checks(struct bd *b, double obj, enum round_end *end)
         const struct memo *m;
         enum dc_result r = check(b, &s.groups, &s, &m);
         if (r == DC_FEASIBLE) {
-            parts[nparts++] = m;
+            at[nparts++] = (size_t)(m - b->memo);
         } else if (r == DC_INFEASIBLE) {
             rc = cut_off(b, &s, m);
             ncut++;
@@ -467,8 +472,10 @@ static int round_checks(struct bd *b, double obj, enum round_end *end)
         *end = ROUND_CUT;
     if (!rc && *end == ROUND_DONE) {
         double cost = 0;
-        for (size_t i = 0; i < nparts; i++)
+        for (size_t i = 0; i < nparts; i++) {
+            parts[i] = &b->memo[at[i]];
             cost += parts[i]->cost;
+        }
         for (size_t v = 0; v < x->c->nvisits; v++)
             if (b->dm.ucol[v] >= 0 && b->y[b->dm.ucol[v]] > 0.5)
                 cost += x->c->weights.unscheduled *
@@ -482,6 +489,7 @@ static int round_checks(struct bd *b, double obj, enum round_end *end)
         }
     }
     free(parts);
+    free(at);
     return rc;
 }
 
