@@ -583,6 +583,17 @@ static int rounds(struct bd *b, bool *optimal)
             b->bound = b->best_cost;
             *optimal = true;
         }
+        if (res.outcome == SOLVER_FEASIBLE && res.x && res.objective < b->best_cost - 1e-6) {
+            /* Stopped by the time limit holding a master solution better
+             * than the incumbent: when its days have minutes it is a better
+             * plan (not proven), so the gap reported is the true one. */
+            b->y = res.x;
+            enum round_end end;
+            int rc = round_checks(b, res.objective, &end);
+            b->y = NULL;
+            solver_result_free(&res);
+            return rc;
+        }
         if (res.outcome != SOLVER_OPTIMAL) {
             solver_result_free(&res);
             return SCHED_OK;

@@ -3,9 +3,10 @@
  *
  * GLPK aborts the process on misuse; the model is validated when it is built
  * (solver_add_col/row), and glp_error_hook with longjmp catches anything
- * left, so the process never aborts. Terminal output is silenced once for
- * the process by solver_global_init (called from main); progress comes from
- * the branch-and-cut callback. The model is exported by mps.c, not here.
+ * left, so the process never aborts. Terminal output is silenced by
+ * solver_global_init (called from main) and again before every solve;
+ * progress comes from the branch-and-cut callback. The model is exported by
+ * mps.c, not here.
  */
 #include "solver/solver_internal.h"
 
@@ -170,8 +171,10 @@ static void callback(glp_tree *T, void *info)
     }
 }
 
-/* Nothing this function modifies before setjmp may be used after a longjmp;
- * its parameters are never reassigned. */
+/* Long on purpose: GLPK reports a fatal error by a longjmp back into the
+ * frame that called setjmp, so everything from setjmp to the last GLPK call
+ * stays in this one frame. Nothing this function modifies before setjmp may
+ * be used after a longjmp; its parameters are never reassigned. */
 static int solve_guarded(solver_model *m, const struct solver_params *p, struct solver_result *out)
 {
     memset(out, 0, sizeof(*out));
@@ -195,6 +198,9 @@ static int solve_guarded(solver_model *m, const struct solver_params *p, struct 
     glp_prob *volatile P = NULL;
     double *volatile warm = NULL;
     struct guard g;
+    /* GLPK's clique cuts write to the terminal whatever msg_lev says: keep
+     * it silent also where main's solver_global_init never ran (tests). */
+    silence();
     glp_error_hook(on_glpk_error, &g);
     if (setjmp(g.jb)) {
         /* GLPK hit an internal error: its environment is unusable now. */

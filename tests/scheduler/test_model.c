@@ -197,6 +197,49 @@ static void test_overnight_beats_two_day_trips(void **state)
     free_case(c);
 }
 
+/* The lab at the far hospital of the test above only on 12-07 13:00-15:00,
+ * the specialist at most 19 hours (1140 min) after the lab ends, on 12-08
+ * 08:00-16:00: by 10:00 at the latest, which only a night at the lodging
+ * reaches (from home the earliest arrival is 11:10). The day-level model
+ * checks this pair of days before its first solve under each setting of
+ * the nights around them, and keeps the one with the night between: 2130
+ * as above, plus 2 * 120 in person. */
+static void test_lag_across_a_night(void **state)
+{
+    (void)state;
+    struct sched_case *c = new_case(2, 2);
+    c->places[1].lodging = true;
+    set_travel(c, -1, 0, 300);
+    set_travel(c, -1, 1, 300);
+    set_travel(c, 0, 1, 5);
+    c->family.earliest_departure = 6 * 60;
+    c->family.latest_return = 21 * 60;
+    c->family.overnight_allowed = true;
+    c->family.lodging = 1;
+    c->family.max_nights = 2;
+    day_hours(c, 0, SCHED_IN_PERSON, D(12, 7), 13, 15);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 8), 8, 16);
+    add_visit(c, "lab", 0, 20, D(12, 1), D(12, 14));
+    add_visit(c, "heme", 1, 60, D(12, 1), D(12, 14));
+    struct sched_visit *lab = &c->visits[0];
+    lab->before = calloc(1, sizeof(*lab->before));
+    lab->nbefore = 1;
+    lab->before[0] = (struct sched_lag){.visit = 1, .min_gap_minutes = 0, .max_gap_minutes = 1140};
+    struct sched_plan *p = plan(c);
+    assert_int_equal(p->status, SCHED_STATUS_OPTIMAL);
+    assert_int_equal(p->metrics.unscheduled, 0);
+    assert_int_equal(p->metrics.trips, 2);
+    assert_int_equal(p->metrics.overnights, 1);
+    assert_int_equal(p->metrics.travel_minutes, 300 + 10 + 5 + 5 + 10 + 300);
+    assert_true(fabs(p->objective - (2130 + 2 * 120)) < 1e-6);
+    const struct sched_appt *a = appt_of(p, 0), *h = appt_of(p, 1);
+    assert_non_null(a);
+    assert_non_null(h);
+    assert_true(h->start >= a->end && h->start <= a->end + 1140 * 60);
+    sched_plan_free(p);
+    free_case(c);
+}
+
 /* A provider with no time in the window: unscheduled, with that reason. */
 static void test_impossible_visit_reason(void **state)
 {
@@ -510,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_two_places_never_revisited),
         cmocka_unit_test(test_same_day_pair),
         cmocka_unit_test(test_arrive_early),
+        cmocka_unit_test(test_lag_across_a_night),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     solver_global_cleanup();

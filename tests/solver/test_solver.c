@@ -210,6 +210,44 @@ static void test_write_mps(void **state)
     solver_model_free(m);
 }
 
+/* A solve prints nothing, even in a program that never called
+ * solver_global_init (the scheduler's unit tests): GLPK's clique cuts used
+ * to write "Constructing conflict graph..." to stdout. */
+static void test_solve_is_silent(void **state)
+{
+    (void)state;
+    solver_global_cleanup(); /* a fresh GLPK environment talks by default */
+    fflush(stdout);
+    char path[] = "/tmp/careday-test-solver-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    int saved = dup(1);
+    assert_true(saved >= 0);
+    assert_true(dup2(fd, 1) >= 0);
+    solver_model *m = knapsack();
+    /* a few clique rows so that the conflict graph is built */
+    int cols[] = {0, 1, 2};
+    double ones[] = {1, 1, 1};
+    assert_true(solver_add_row(m, 2, cols, ones, -SOLVER_INF, 1, "clq_ab") >= 0);
+    assert_true(solver_add_row(m, 2, cols + 1, ones, -SOLVER_INF, 1, "clq_bc") >= 0);
+    struct solver_params p;
+    solver_params_init(&p);
+    struct solver_result r;
+    int rc = solver_solve(m, &p, &r);
+    fflush(stdout);
+    assert_true(dup2(saved, 1) >= 0);
+    close(saved);
+    off_t size = lseek(fd, 0, SEEK_END);
+    close(fd);
+    unlink(path);
+    assert_int_equal(rc, SOLVER_OK);
+    assert_int_equal(r.outcome, SOLVER_OPTIMAL);
+    assert_int_equal((long)size, 0);
+    solver_result_free(&r);
+    solver_model_free(m);
+    solver_global_init();
+}
+
 int main(void)
 {
     solver_global_init();
@@ -222,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_fixed_binary_stays_fixed),
         cmocka_unit_test(test_empty_model),
         cmocka_unit_test(test_write_mps),
+        cmocka_unit_test(test_solve_is_silent),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     solver_global_cleanup();
