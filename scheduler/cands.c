@@ -63,14 +63,8 @@ bool ctx_away_ok(const struct sched_ctx *x, int day, int from, int to)
 
 static int push(struct sched_ctx *x, const struct cand *k)
 {
-    if (x->ncands == x->cap) {
-        size_t nc = x->cap ? x->cap * 2 : 1024;
-        struct cand *p = cal_realloc(x->cands, nc * sizeof(*p));
-        if (!p)
-            return SCHED_ENOMEM;
-        x->cands = p;
-        x->cap = nc;
-    }
+    if (cal_grow(&x->cands, &x->cap, x->ncands + 1, sizeof *x->cands))
+        return SCHED_ENOMEM;
     x->cands[x->ncands++] = *k;
     return SCHED_OK;
 }
@@ -356,6 +350,16 @@ static int ctx_days(struct sched_ctx *x, const struct sched_case *c, struct sche
     if (rc)
         ctx_free(x);
     return rc;
+}
+
+int ctx_for_case(struct sched_ctx *x, const struct sched_case *c, struct careday_error *err)
+{
+    int rc = sched_case_validate(c, err);
+    if (rc)
+        return rc;
+    if ((rc = ctx_init(x, c)))
+        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
+    return SCHED_OK;
 }
 
 int ctx_init(struct sched_ctx *x, const struct sched_case *c)
