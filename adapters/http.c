@@ -238,17 +238,8 @@ static size_t sink_write(char *ptr, size_t size, size_t nmemb, void *ud)
         b->too_big = true;
         return 0;
     }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 16384;
-        char *p;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        p = cal_realloc(b->data, cap);
-        if (!p)
-            return 0;
-        b->data = p;
-        b->cap = cap;
-    }
+    if (cal_grow(&b->data, &b->cap, b->len + n + 1, 1))
+        return 0;
     memcpy(b->data + b->len, ptr, n);
     b->len += n;
     b->data[b->len] = '\0';

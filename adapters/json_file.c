@@ -34,3 +34,21 @@ int adapt_json_file(const char *path, const char *what, json_t **root, struct ca
                             je.column, je.text, what);
     return 0;
 }
+
+const char *adapt_plan_appt(const json_t *a, const char **visit, enum sched_mode *mode,
+                            cal_time *start, cal_time *end)
+{
+    const char *m = json_string_value(json_object_get(a, "mode"));
+    const char *s = json_string_value(json_object_get(a, "start"));
+    const char *e = json_string_value(json_object_get(a, "end"));
+    *visit = json_string_value(json_object_get(a, "visit"));
+    if (!*visit)
+        return "visit";
+    if (!m || sched_mode_parse(m, mode) != 0)
+        return "mode";
+    if (!s || cal_parse_rfc3339(s, start) != 0)
+        return "start";
+    if (!e || cal_parse_rfc3339(e, end) != 0)
+        return "end";
+    return NULL;
+}

@@ -21,4 +21,12 @@
  * to fix; ADAPT_EINTERNAL when out of memory. */
 int adapt_json_file(const char *path, const char *what, json_t **root, struct careday_error *err);
 
+/* The placement of appointment a of an earlier careday plan.json, as both
+ * re-planning (input/previous.c) and the calendar writer (output/
+ * sequence.c) read it back: its visit id, mode, start and end. NULL when
+ * all four are there and well-formed, else the name of the first one that
+ * is not ("visit", "mode", "start", "end"). */
+const char *adapt_plan_appt(const json_t *a, const char **visit, enum sched_mode *mode,
+                            cal_time *start, cal_time *end);
+
 #endif

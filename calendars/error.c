@@ -122,14 +122,9 @@ void careday_notes_add(struct careday_notes *notes, const char *file, int line, 
 {
     if (notes == NULL)
         return;
-    if (notes->n == notes->cap) {
-        size_t cap = notes->cap ? notes->cap * 2 : 8;
-        struct careday_error *v = cal_realloc(notes->v, cap * sizeof *v);
-        if (v == NULL)
-            return; /* a warning lost to memory exhaustion is not worth failing for */
-        notes->v = v;
-        notes->cap = cap;
-    }
+    /* A warning lost to memory exhaustion is not worth failing for. */
+    if (cal_grow(&notes->v, &notes->cap, notes->n + 1, sizeof *notes->v))
+        return;
     va_list ap;
     va_start(ap, fmt);
     fill_error(&notes->v[notes->n], file, line, path, fmt, ap);

@@ -64,14 +64,8 @@ void cal_import_free(struct cal_import *im)
 /* Append one event to im->events (strings copied), leaving the sets alone. */
 static int import_append(struct cal_import *im, const struct cal_event *e)
 {
-    if (im->nevents == im->cap) {
-        size_t cap = im->cap ? im->cap * 2 : 16;
-        struct cal_event *v = cal_realloc(im->events, cap * sizeof *v);
-        if (v == NULL)
-            return CAL_ENOMEM;
-        im->events = v;
-        im->cap = cap;
-    }
+    if (cal_grow(&im->events, &im->cap, im->nevents + 1, sizeof *im->events))
+        return CAL_ENOMEM;
     struct cal_event c = *e;
     c.summary = cal_strdup(e->summary);
     c.uid = cal_strdup(e->uid);
@@ -193,20 +187,16 @@ static void fail_nomem(struct reader *r)
         r->rc = CAL_ENOMEM;
 }
 
-/* Make room for element n of the array *v (element size sz). Capacities
- * are 8, 16, 32...: growth is due when n is 0 or a power of two from 8. */
+/* Make room for element n of the array *v (element size sz), whose
+ * capacity the count implies: none for 0, else the smallest of 8, 16, 32...
+ * that holds n (cal_grow's sizes), so these arrays need no capacity field. */
 static bool grow(void *v, size_t n, size_t sz)
 {
-    void **pv = v;
-    bool full = n == 0 || (n >= 8 && (n & (n - 1)) == 0);
-    if (!full)
-        return true;
-    size_t cap = n == 0 ? 8 : n * 2;
-    void *nv = cal_realloc(*pv, cap * sz);
-    if (nv == NULL)
-        return false;
-    *pv = nv;
-    return true;
+    size_t cap = 0;
+    if (n > 0)
+        for (cap = 8; cap < n; cap *= 2)
+            ;
+    return cal_grow(v, &cap, n + 1, sz) == 0;
 }
 
 /* ---------------------------------------------------------------------------

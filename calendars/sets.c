@@ -27,17 +27,7 @@ void cal_set_clear(struct cal_set *s)
 /* Make room for at least need intervals. */
 static int reserve(struct cal_set *s, size_t need)
 {
-    if (need <= s->cap)
-        return CAL_OK;
-    size_t cap = s->cap ? s->cap : 8;
-    while (cap < need)
-        cap *= 2;
-    struct cal_interval *iv = cal_realloc(s->iv, cap * sizeof *iv);
-    if (iv == NULL)
-        return CAL_ENOMEM;
-    s->iv = iv;
-    s->cap = cap;
-    return CAL_OK;
+    return cal_grow(&s->iv, &s->cap, need, sizeof *s->iv) ? CAL_ENOMEM : CAL_OK;
 }
 
 /* First index whose end >= t (intervals that touch or follow t), or n. */

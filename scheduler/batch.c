@@ -269,22 +269,24 @@ struct holds {
     size_t n, cap;
 };
 
+/* Append x to h. */
+static int holds_push(struct holds *h, struct sched_hold x)
+{
+    if (cal_grow(&h->v, &h->cap, h->n + 1, sizeof *h->v))
+        return SCHED_ENOMEM;
+    h->v[h->n++] = x;
+    return SCHED_OK;
+}
+
 static int holds_add_plan(const sched_batch *b, struct holds *h, size_t f,
                           const struct sched_plan *p)
 {
     const struct sched_case *c = b->cases[f];
     for (size_t i = 0; i < p->nappts; i++) {
-        if (h->n == h->cap) {
-            size_t nc = h->cap ? h->cap * 2 : 256;
-            struct sched_hold *v = cal_realloc(h->v, nc * sizeof *v);
-            if (!v)
-                return SCHED_ENOMEM;
-            h->v = v;
-            h->cap = nc;
-        }
         const struct sched_appt *a = &p->appts[i];
-        h->v[h->n++] =
-            (struct sched_hold){b->pmap[f][c->visits[a->visit].provider], (int)f, a->start, a->end};
+        if (holds_push(h, (struct sched_hold){b->pmap[f][c->visits[a->visit].provider], (int)f,
+                                              a->start, a->end}))
+            return SCHED_ENOMEM;
     }
     return SCHED_OK;
 }
@@ -542,16 +544,9 @@ static int holds_add_fixed(const sched_batch *b, struct holds *h, size_t f)
         const struct sched_visit *w = &c->visits[v];
         if (!w->booked || w->movable)
             continue;
-        if (h->n == h->cap) {
-            size_t nc = h->cap ? h->cap * 2 : 256;
-            struct sched_hold *x = cal_realloc(h->v, nc * sizeof *x);
-            if (!x)
-                return SCHED_ENOMEM;
-            h->v = x;
-            h->cap = nc;
-        }
-        h->v[h->n++] = (struct sched_hold){b->pmap[f][w->provider], (int)f, w->booked_start,
-                                           w->booked_start + (cal_time)w->minutes * 60};
+        if (holds_push(h, (struct sched_hold){b->pmap[f][w->provider], (int)f, w->booked_start,
+                                              w->booked_start + (cal_time)w->minutes * 60}))
+            return SCHED_ENOMEM;
     }
     return SCHED_OK;
 }
@@ -643,17 +638,10 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
     for (size_t i = 0; i < nholds; i++) {
         if (excluded[holds[i].family])
             continue;
-        if (h.n == h.cap) {
-            size_t nc = h.cap ? h.cap * 2 : 256;
-            struct sched_hold *v = cal_realloc(h.v, nc * sizeof *v);
-            if (!v) {
-                rc = SCHED_ENOMEM;
-                goto done;
-            }
-            h.v = v;
-            h.cap = nc;
+        if (holds_push(&h, holds[i])) {
+            rc = SCHED_ENOMEM;
+            goto done;
         }
-        h.v[h.n++] = holds[i];
     }
     struct sched_options so;
     sched_options_init(&so);

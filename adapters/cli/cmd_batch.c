@@ -24,6 +24,7 @@
 #include <ftw.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,29 +279,12 @@ static int publish(const char *staging, const char *out, struct careday_error *e
 
 static int copy_file(const char *from, const char *to, struct careday_error *err)
 {
-    FILE *f = NULL;
-    if (cal_open_regular(from, "a file to copy", &f, err) != 0)
-        return ADAPT_EINPUT;
     char *data = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *p = cal_realloc(data, cap);
-            if (!p) {
-                free(data);
-                fclose(f);
-                return careday_fail(err, ADAPT_EINTERNAL, from, 0, NULL, "out of memory");
-            }
-            data = p;
-        }
-        size_t k = fread(data + n, 1, cap - n, f);
-        n += k;
-        if (k == 0)
-            break;
-    }
-    fclose(f);
-    int rc = adapt_write_atomic(to, data ? data : "", n, err);
+    size_t n = 0;
+    int rc = cal_read_regular(from, "a file to copy", SIZE_MAX / 4, &data, &n, err);
+    if (rc)
+        return rc == CAL_ENOMEM ? ADAPT_EINTERNAL : ADAPT_EINPUT;
+    rc = adapt_write_atomic(to, data, n, err);
     free(data);
     return rc;
 }

@@ -83,25 +83,18 @@ static void local(const cal_tz *tz, cal_time t, char *buf, size_t size)
 /* Whole standard input, or a file read by the reader itself. */
 static char *read_stdin(size_t *len)
 {
-    size_t cap = 1 << 16, n = 0;
-    char *buf = cal_malloc(cap);
-    while (buf != NULL) {
-        size_t got = fread(buf + n, 1, cap - n, stdin);
-        n += got;
-        if (got == 0)
-            break;
-        if (n == cap) {
-            char *more = cal_realloc(buf, cap * 2);
-            if (more == NULL) {
-                free(buf);
-                return NULL;
-            }
-            buf = more;
-            cap *= 2;
-        }
+    struct cal_buf b = {0};
+    char chunk[1 << 16];
+    size_t got;
+    cal_buf_reserve(&b, 0); /* empty input is an empty text, not a failure */
+    while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+        cal_buf_addn(&b, chunk, got);
+    if (b.oom) {
+        cal_buf_free(&b);
+        return NULL;
     }
-    *len = n;
-    return buf;
+    *len = b.len;
+    return b.s;
 }
 
 struct expand_args {

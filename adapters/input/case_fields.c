@@ -156,50 +156,53 @@ int case_get_id(const struct adapt_ctx *x, const json_t *obj, const char *parent
     return 0;
 }
 
-int case_get_link(const struct adapt_ctx *x, const json_t *obj, const char *parent, const char *key,
-                  bool required, const char **out, struct careday_error *err)
+/* The string at key (case_get_str) when none of its characters is a control
+ * character, a space or one of forbid; otherwise "expected <expected>,
+ * found one with <what> at character N", what naming the character (a
+ * character <kind> cannot hold). */
+static int get_clean_str(const struct adapt_ctx *x, const json_t *obj, const char *parent,
+                         const char *key, bool required, const char *forbid, const char *expected,
+                         const char *kind, const char **out, struct careday_error *err)
 {
-    char p[256];
-    const char *s = NULL, *q;
+    char p[256], cannot[64];
+    const char *s = NULL;
     int rc = case_get_str(x, obj, parent, key, required, &s, err);
 
     if (rc || !s)
         return rc;
-    for (q = s; *q; q++) {
+    for (const char *q = s; *q; q++) {
         unsigned char c = (unsigned char)*q;
-        if (c <= 0x20 || c == 0x7F || strchr("\"<>\\`{}|^", c))
-            return adapt_bad(x, err, adapt_jp_key(p, sizeof p, parent, key),
-                             "expected a link such as https://video.example.org/room, found one "
-                             "with %s at character %zu",
-                             c < 0x20 || c == 0x7F ? "a control character (a line break?)"
-                             : c == ' '            ? "a space"
-                                                   : "a character links cannot hold",
-                             (size_t)(q - s) + 1);
+        if (c > 0x20 && c != 0x7F && !strchr(forbid, c))
+            continue;
+        snprintf(cannot, sizeof cannot, "a character %s cannot hold", kind);
+        return adapt_bad(x, err, adapt_jp_key(p, sizeof p, parent, key),
+                         "expected %s, found one with %s at character %zu", expected,
+                         c < 0x20 || c == 0x7F ? "a control character (a line break?)"
+                         : c == ' '            ? "a space"
+                                               : cannot,
+                         (size_t)(q - s) + 1);
     }
     *out = s;
     return 0;
+}
+
+int case_get_link(const struct adapt_ctx *x, const json_t *obj, const char *parent, const char *key,
+                  bool required, const char **out, struct careday_error *err)
+{
+    return get_clean_str(x, obj, parent, key, required, "\"<>\\`{}|^",
+                         "a link such as https://video.example.org/room", "links", out, err);
 }
 
 int case_get_email(const struct adapt_ctx *x, const json_t *obj, const char *parent,
                    const char *key, bool required, const char **out, struct careday_error *err)
 {
     char p[256];
-    const char *s = NULL, *q, *at;
-    int rc = case_get_str(x, obj, parent, key, required, &s, err);
+    const char *s = NULL, *at;
+    int rc = get_clean_str(x, obj, parent, key, required, "()<>[],;:\\\"",
+                           "one e-mail address such as name@example.org", "addresses", &s, err);
 
     if (rc || !s)
         return rc;
-    for (q = s; *q; q++) {
-        unsigned char c = (unsigned char)*q;
-        if (c <= 0x20 || c == 0x7F || strchr("()<>[],;:\\\"", c))
-            return adapt_bad(x, err, adapt_jp_key(p, sizeof p, parent, key),
-                             "expected one e-mail address such as name@example.org, found one "
-                             "with %s at character %zu",
-                             c < 0x20 || c == 0x7F ? "a control character (a line break?)"
-                             : c == ' '            ? "a space"
-                                                   : "a character addresses cannot hold",
-                             (size_t)(q - s) + 1);
-    }
     at = strchr(s, '@');
     if (!at || at == s || !at[1] || strchr(at + 1, '@'))
         return adapt_bad(x, err, adapt_jp_key(p, sizeof p, parent, key),

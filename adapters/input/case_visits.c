@@ -63,6 +63,24 @@ static int new_visit_id(struct loader *l, size_t upto, const char *id, const cha
     return 0;
 }
 
+/* The provider (its "provider" id) of the visit or booking at jp. */
+static int read_provider(struct loader *l, const json_t *o, const char *jp, int *provider,
+                         struct careday_error *err)
+{
+    char q[128];
+    const char *prov = NULL;
+    int rc = case_get_id(&l->x, o, jp, "provider", true, &prov, err);
+    if (rc)
+        return rc;
+    *provider = case_find_provider(l->c, prov);
+    if (*provider < 0)
+        return adapt_bad(&l->x, err, adapt_jp_key(q, sizeof q, jp, "provider"),
+                         "unknown provider id \"%s\"; expected the id of a provider in "
+                         "\"providers\"",
+                         prov);
+    return 0;
+}
+
 static int read_window(struct loader *l, const json_t *o, const char *jp, struct sched_visit *v,
                        struct careday_error *err)
 {
@@ -145,7 +163,7 @@ static int read_visit(struct loader *l, const json_t *o, size_t i, struct careda
     struct sched_case *c = l->c;
     struct sched_visit *v = &c->visits[i];
     const struct sched_provider *pr;
-    const char *id = NULL, *prov = NULL, *prefer = NULL, *purpose = NULL, *prepare = NULL;
+    const char *id = NULL, *prefer = NULL, *purpose = NULL, *prepare = NULL;
     json_t *modes;
     char jp[64], q[128];
     size_t k;
@@ -159,14 +177,8 @@ static int read_visit(struct loader *l, const json_t *o, size_t i, struct careda
     if ((rc = case_get_id(&l->x, o, jp, "id", true, &id, err)) ||
         (rc = new_visit_id(l, i, id, jp, err)) || (rc = case_dup_str(id, &v->id, err)))
         return rc;
-    if ((rc = case_get_id(&l->x, o, jp, "provider", true, &prov, err)))
+    if ((rc = read_provider(l, o, jp, &v->provider, err)))
         return rc;
-    v->provider = case_find_provider(c, prov);
-    if (v->provider < 0)
-        return adapt_bad(&l->x, err, adapt_jp_key(q, sizeof q, jp, "provider"),
-                         "unknown provider id \"%s\"; expected the id of a provider in "
-                         "\"providers\"",
-                         prov);
     pr = &c->providers[v->provider];
     if ((rc = case_get_int(&l->x, o, jp, "minutes", true, 1, 720,
                            "a duration in whole minutes from 1 to 720", &v->minutes, err)) ||
@@ -277,7 +289,7 @@ static int read_booking(struct loader *l, const json_t *o, size_t k, size_t *n,
     struct sched_case *c = l->c;
     struct sched_visit *v = &c->visits[*n];
     const struct sched_provider *pr;
-    const char *id = NULL, *prov = NULL, *start = NULL, *purpose = NULL, *prepare = NULL;
+    const char *id = NULL, *start = NULL, *purpose = NULL, *prepare = NULL;
     json_t *mode;
     char jp[64], q[128];
     cal_time t;
@@ -292,14 +304,8 @@ static int read_booking(struct loader *l, const json_t *o, size_t k, size_t *n,
     if ((rc = case_get_id(&l->x, o, jp, "id", true, &id, err)) ||
         (rc = new_visit_id(l, *n, id, jp, err)))
         return rc;
-    if ((rc = case_get_id(&l->x, o, jp, "provider", true, &prov, err)))
+    if ((rc = read_provider(l, o, jp, &v->provider, err)))
         return rc;
-    v->provider = case_find_provider(c, prov);
-    if (v->provider < 0)
-        return adapt_bad(&l->x, err, adapt_jp_key(q, sizeof q, jp, "provider"),
-                         "unknown provider id \"%s\"; expected the id of a provider in "
-                         "\"providers\"",
-                         prov);
     pr = &c->providers[v->provider];
     if ((rc = case_get_str(&l->x, o, jp, "start", true, &start, err)))
         return rc;

@@ -26,16 +26,8 @@ struct ndjson {
 
 static int nd_add(struct ndjson *b, const char *s, size_t n)
 {
-    if (b->len + n + 2 > b->cap) {
-        size_t cap = b->cap ? b->cap : 65536;
-        char *p;
-        while (cap < b->len + n + 2)
-            cap *= 2;
-        if (!(p = cal_realloc(b->data, cap)))
-            return -1;
-        b->data = p;
-        b->cap = cap;
-    }
+    if (cal_grow(&b->data, &b->cap, b->len + n + 2, 1))
+        return -1;
     memcpy(b->data + b->len, s, n);
     b->len += n;
     if (n && s[n - 1] != '\n')

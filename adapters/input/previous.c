@@ -41,23 +41,12 @@ int adapt_previous_load(const char *path, struct sched_case *c, struct careday_e
     size_t got = 0;
     for (size_t i = 0; i < n; i++) {
         json_t *a = json_array_get(appts, i);
-        const char *visit = json_string_value(json_object_get(a, "visit"));
-        const char *mode = json_string_value(json_object_get(a, "mode"));
-        const char *start = json_string_value(json_object_get(a, "start"));
-        const char *end = json_string_value(json_object_get(a, "end"));
         json_t *state = json_object_get(a, "state");
         json_t *seq = json_object_get(a, "sequence");
         struct sched_prev_appt *p = &v[got];
-        const char *bad = !visit   ? "visit"
-                          : !mode  ? "mode"
-                          : !start ? "start"
-                          : !end   ? "end"
-                                   : NULL;
-        if (!bad && sched_mode_parse(mode, &p->mode) != 0)
-            bad = "mode";
-        if (!bad && cal_parse_rfc3339(start, &p->start) != 0)
-            bad = "start";
-        if (!bad && (cal_parse_rfc3339(end, &p->end) != 0 || p->end <= p->start))
+        const char *visit = NULL;
+        const char *bad = adapt_plan_appt(a, &visit, &p->mode, &p->start, &p->end);
+        if (!bad && p->end <= p->start)
             bad = "end";
         if (!bad && state && sched_state_parse(json_string_value(state), &p->state) != 0)
             bad = "state";

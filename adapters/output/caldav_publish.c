@@ -85,17 +85,8 @@ void pub_log_free(struct pub_log *l)
 static void log_add(struct pub_log *l, const char *what, const char *label, const char *name)
 {
     size_t need = strlen(what) + strlen(label) + strlen(name) + 8;
-    char *p;
-
-    if (l->len + need + 1 > l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 1024;
-        while (cap < l->len + need + 1)
-            cap *= 2;
-        if (!(p = cal_realloc(l->text, cap)))
-            return;
-        l->text = p;
-        l->cap = cap;
-    }
+    if (cal_grow(&l->text, &l->cap, l->len + need + 1, 1))
+        return;
     l->len += (size_t)snprintf(l->text + l->len, l->cap - l->len, "%s%s %s/%s", l->len ? ", " : "",
                                what, label, name);
     l->n++;

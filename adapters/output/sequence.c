@@ -64,23 +64,10 @@ static int prev_load(const char *path, struct prev_plan *out, struct careday_err
     }
     for (size_t i = 0; i < n; i++) {
         json_t *a = json_array_get(appts, i);
-        const char *visit = json_string_value(json_object_get(a, "visit"));
-        const char *mode = json_string_value(json_object_get(a, "mode"));
-        const char *start = json_string_value(json_object_get(a, "start"));
-        const char *end = json_string_value(json_object_get(a, "end"));
         json_t *seq = json_object_get(a, "sequence");
         struct prev_appt *p = &out->v[out->n];
-        const char *bad = !visit   ? "visit"
-                          : !mode  ? "mode"
-                          : !start ? "start"
-                          : !end   ? "end"
-                                   : NULL;
-        if (!bad && sched_mode_parse(mode, &p->mode) != 0)
-            bad = "mode";
-        if (!bad && cal_parse_rfc3339(start, &p->start) != 0)
-            bad = "start";
-        if (!bad && cal_parse_rfc3339(end, &p->end) != 0)
-            bad = "end";
+        const char *visit = NULL;
+        const char *bad = adapt_plan_appt(a, &visit, &p->mode, &p->start, &p->end);
         if (!bad && seq && !json_is_integer(seq))
             bad = "sequence";
         if (bad) {
