@@ -75,10 +75,10 @@ int gen_cases(const char *dir, uint64_t seed, int nfamilies, const struct gen_kn
             break;
         }
         snprintf(rel, sizeof rel, "calendars/%s/busy.ics", f->id);
-        rc = gen_write_text(&o, rel, f->busy_ics.s, f->busy_ics.len);
+        rc = gen_ics_write(&o, rel, &f->busy_ics);
         if (rc == 0) {
             snprintf(rel, sizeof rel, "calendars/%s/home-nursing.ics", f->id);
-            rc = gen_write_text(&o, rel, f->nursing_ics.s, f->nursing_ics.len);
+            rc = gen_ics_write(&o, rel, &f->nursing_ics);
         }
         if (rc == 0) {
             snprintf(rel, sizeof rel, "%s.json", f->id);

@@ -17,8 +17,8 @@ void gen_family_free(struct family *f)
 {
     cal_set_free(&f->busy);
     cal_set_free(&f->nursing);
-    cal_buf_free(&f->busy_ics);
-    cal_buf_free(&f->nursing_ics);
+    gen_ics_free(&f->busy_ics);
+    gen_ics_free(&f->nursing_ics);
 }
 
 /* Add a busy interval to the family and its calendar. */
@@ -26,7 +26,7 @@ static int family_busy(struct family *f, const struct world *w, int32_t day, int
                        const char *summary, int *n)
 {
     cal_time s = gen_local_time(w, f->zone, day, from), e = gen_local_time(w, f->zone, day, to);
-    gen_ics_event(&f->busy_ics, w, f->id, (*n)++, s, e, summary);
+    gen_ics_event(&f->busy_ics, f->id, (*n)++, s, e, summary);
     return cal_set_add(&f->busy, s, e);
 }
 
@@ -91,7 +91,7 @@ static int family_calendars(struct family *f, const struct world *w)
     char cal[96];
 
     snprintf(cal, sizeof cal, "%s family calendar", f->child);
-    gen_ics_begin(&f->busy_ics, cal);
+    gen_ics_begin(&f->busy_ics, w, cal);
     if (gen_rng_chance(&f->r, 0.60))
         day_off = gen_rng_int(&f->r, 0, 4);
     for (int32_t day = w->h0; day <= w->h1; day++) {
@@ -114,7 +114,6 @@ static int family_calendars(struct family *f, const struct world *w)
                         &n))
             return -1;
     }
-    gen_ics_end(&f->busy_ics);
 
     /* Home nursing: 3-5 weekdays a week; day shifts long enough to ride
      * along for a family whose child cannot travel without a nurse. */
@@ -127,7 +126,7 @@ static int family_calendars(struct family *f, const struct world *w)
         for (k = 0; k < nd; k++)
             on[days[k]] = true;
         snprintf(cal, sizeof cal, "Home nursing for %s", f->child);
-        gen_ics_begin(&f->nursing_ics, cal);
+        gen_ics_begin(&f->nursing_ics, w, cal);
         for (int32_t day = w->h0; day <= w->h1; day++) {
             int wd = cal_weekday(day);
             if (wd > 4 || !on[wd] || gen_rng_chance(&f->r, 0.10))
@@ -136,13 +135,12 @@ static int family_calendars(struct family *f, const struct world *w)
                      e = gen_local_time(w, f->zone, day, to);
             char uid[48];
             snprintf(uid, sizeof uid, "%s-nursing", f->id);
-            gen_ics_event(&f->nursing_ics, w, uid, m++, s, e, "Home nursing shift (RN)");
+            gen_ics_event(&f->nursing_ics, uid, m++, s, e, "Home nursing shift (RN)");
             if (cal_set_add(&f->nursing, s, e))
                 return -1;
         }
-        gen_ics_end(&f->nursing_ics);
     }
-    return f->busy_ics.oom || f->nursing_ics.oom ? -1 : 0;
+    return f->busy_ics.failed || f->nursing_ics.failed ? -1 : 0;
 }
 
 /* Starts on the 15-minute grid in [d0, d1] where a visit of the given

@@ -159,6 +159,12 @@ struct gvisit {
     bool dropped;
 };
 
+/* A calendar being generated (gen_write.c). */
+struct gen_ics {
+    cal_writer *w;
+    bool failed;
+};
+
 struct family {
     int index;
     char id[32];
@@ -178,7 +184,7 @@ struct family {
     const char *child;
     struct cal_set busy;
     struct cal_set nursing;
-    struct cal_buf busy_ics, nursing_ics;
+    struct gen_ics busy_ics, nursing_ics;
     struct gvisit visits[GEN_MAX_VISITS + 4];
     int nvisits;
     bool has_booking;
@@ -189,7 +195,6 @@ struct family {
 };
 
 /* gen_world.c */
-void gen_ics_utc(cal_time t, char *buf, size_t size);
 cal_time gen_local_time(const struct world *w, int zone, int32_t day, int minute);
 void gen_date_text(int32_t day, char *buf, size_t size);
 void gen_hhmm_text(int minute, char *buf, size_t size);
@@ -208,10 +213,15 @@ struct out {
     struct careday_error *err;
 };
 
-void gen_ics_begin(struct cal_buf *b, const char *calname);
-void gen_ics_event(struct cal_buf *b, const struct world *w, const char *uid_prefix, int n,
-                   cal_time s, cal_time e, const char *summary);
-void gen_ics_end(struct cal_buf *b);
+/* Start g, a calendar named calname written by the project's writer
+ * (calendars/ics_write.c); add events to it; write it to rel under the
+ * output folder; free it. A failure sticks: the events after it are
+ * dropped and gen_ics_write reports it. */
+void gen_ics_begin(struct gen_ics *g, const struct world *w, const char *calname);
+void gen_ics_event(struct gen_ics *g, const char *uid_prefix, int n, cal_time s, cal_time e,
+                   const char *summary);
+int gen_ics_write(const struct out *o, const char *rel, const struct gen_ics *g);
+void gen_ics_free(struct gen_ics *g);
 int gen_write_text(const struct out *o, const char *rel, const char *text, size_t len);
 json_t *gen_case_json(struct world *w, const struct family *f);
 int gen_write_json(const struct out *o, const char *rel, json_t *doc);

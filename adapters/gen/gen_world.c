@@ -172,15 +172,6 @@ cal_time gen_local_time(const struct world *w, int zone, int32_t day, int minute
     return cal_tz_local_to_utc(w->tz[zone], day, minute);
 }
 
-void gen_ics_utc(cal_time t, char *buf, size_t size)
-{
-    int32_t day = (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
-    int64_t sec = t - (int64_t)day * 86400;
-    struct cal_date d = cal_civil_from_days(day);
-    snprintf(buf, size, "%04d%02d%02dT%02d%02d%02dZ", d.year, d.month, d.day, (int)(sec / 3600),
-             (int)(sec / 60 % 60), (int)(sec % 60));
-}
-
 void gen_date_text(int32_t day, char *buf, size_t size)
 {
     cal_format_date(day, buf, size);

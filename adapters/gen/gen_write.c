@@ -1,6 +1,7 @@
 /*
- * Writing a generated case: the family's and providers' iCalendar files and
- * the case file itself.
+ * Writing a generated case: the family's and providers' iCalendar files
+ * (through the project's own writer, calendars/ics_write.c) and the case
+ * file itself.
  */
 #include "adapters/gen/gen_internal.h"
 #include "calendars/util.h"
@@ -17,30 +18,48 @@
  * Writing.
  */
 
-void gen_ics_begin(struct cal_buf *b, const char *calname)
+void gen_ics_begin(struct gen_ics *g, const struct world *w, const char *calname)
 {
-    cal_buf_addf(b,
-                 "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//careday//case generator//EN\r\n"
-                 "CALSCALE:GREGORIAN\r\nX-WR-CALNAME:%s\r\n",
-                 calname);
+    struct cal_writer_options wo = {
+        .method = "PUBLISH",
+        .prodid = "-//careday//case generator//EN",
+        .calname = calname,
+        .dtstamp = w->dtstamp,
+    };
+    g->w = cal_writer_new(&wo);
+    g->failed = g->w == NULL;
 }
 
-void gen_ics_event(struct cal_buf *b, const struct world *w, const char *uid_prefix, int n,
-                   cal_time s, cal_time e, const char *summary)
+void gen_ics_event(struct gen_ics *g, const char *uid_prefix, int n, cal_time s, cal_time e,
+                   const char *summary)
 {
-    char ts[24], te[24], st[24];
-    gen_ics_utc(s, ts, sizeof ts);
-    gen_ics_utc(e, te, sizeof te);
-    gen_ics_utc(w->dtstamp, st, sizeof st);
-    cal_buf_addf(b,
-                 "BEGIN:VEVENT\r\nUID:%s-%04d@cases.careday.invalid\r\nDTSTAMP:%s\r\nDTSTART:%s\r\n"
-                 "DTEND:%s\r\nSUMMARY:%s\r\nEND:VEVENT\r\n",
-                 uid_prefix, n, st, ts, te, summary);
+    char uid[160];
+    snprintf(uid, sizeof uid, "%s-%04d@cases.careday.invalid", uid_prefix, n);
+    struct cal_event_out ev = {
+        .uid = uid,
+        .start = s,
+        .end = e,
+        .summary = summary,
+        .alarm_minutes = -1,
+    };
+    if (!g->failed && cal_writer_add(g->w, &ev) != 0)
+        g->failed = true;
 }
 
-void gen_ics_end(struct cal_buf *b)
+int gen_ics_write(const struct out *o, const char *rel, const struct gen_ics *g)
 {
-    cal_buf_addf(b, "END:VCALENDAR\r\n");
+    char *text = NULL;
+    if (g->failed || cal_writer_serialize(g->w, &text) != 0)
+        return careday_fail(o->err, ADAPT_EINTERNAL, rel, 0, NULL, "cannot write the calendar");
+    int rc = gen_write_text(o, rel, text, strlen(text));
+    free(text);
+    return rc;
+}
+
+void gen_ics_free(struct gen_ics *g)
+{
+    cal_writer_free(g->w);
+    g->w = NULL;
 }
 
 int gen_write_text(const struct out *o, const char *rel, const char *text, size_t len)
@@ -80,17 +99,12 @@ static int write_set_ics(const struct out *o, const struct world *w, const char 
                          const char *calname, const char *uid, const struct cal_interval *iv,
                          size_t n, const char *summary)
 {
-    struct cal_buf b = {0};
-    int rc;
-    gen_ics_begin(&b, calname);
+    struct gen_ics g;
+    gen_ics_begin(&g, w, calname);
     for (size_t i = 0; i < n; i++)
-        gen_ics_event(&b, w, uid, (int)i, iv[i].start, iv[i].end, summary);
-    gen_ics_end(&b);
-    if (b.oom)
-        rc = careday_fail(o->err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
-    else
-        rc = gen_write_text(o, rel, b.s, b.len);
-    cal_buf_free(&b);
+        gen_ics_event(&g, uid, (int)i, iv[i].start, iv[i].end, summary);
+    int rc = gen_ics_write(o, rel, &g);
+    gen_ics_free(&g);
     return rc;
 }
 
