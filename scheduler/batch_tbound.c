@@ -258,7 +258,10 @@ static int capacity_rows(struct tbuild *t, solver_model *m, const struct titem *
 }
 
 /* The LP of provider g: the weighted visits it can place at most, in
- * *placed (all of them when it cannot be solved). */
+ * *placed (all of them when it cannot be solved). Long on purpose: the
+ * model's four row families (one start per visit, links, capacity at
+ * every instant, the aggregate time columns) share the column numbering
+ * built in the first loop, and the model is solved once at the end. */
 static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double *placed)
 {
     solver_model *m = solver_model_new();

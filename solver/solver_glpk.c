@@ -171,8 +171,10 @@ static void callback(glp_tree *T, void *info)
     }
 }
 
-/* Nothing this function modifies before setjmp may be used after a longjmp;
- * its parameters are never reassigned. */
+/* Long on purpose: GLPK reports a fatal error by a longjmp back into the
+ * frame that called setjmp, so everything from setjmp to the last GLPK call
+ * stays in this one frame. Nothing this function modifies before setjmp may
+ * be used after a longjmp; its parameters are never reassigned. */
 static int solve_guarded(solver_model *m, const struct solver_params *p, struct solver_result *out)
 {
     memset(out, 0, sizeof(*out));
