@@ -66,34 +66,6 @@ struct batch_args {
     size_t nmerge;
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "careday: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n\n%s", usage_batch);
-    return CLI_EXIT_BAD_INPUT;
-}
-
-static void print_error(const struct careday_error *e)
-{
-    char buf[2048];
-    careday_error_format(e, buf, sizeof buf);
-    fprintf(stderr, "careday: error: %s\n", buf);
-}
-
-static void print_warnings(const struct careday_notes *n)
-{
-    char buf[2048];
-    for (size_t i = 0; i < n->n; i++) {
-        careday_error_format(&n->v[i], buf, sizeof buf);
-        fprintf(stderr, "careday: warning: %s\n", buf);
-    }
-}
-
 static bool parse_long(const char *s, long lo, long hi, long *out)
 {
     char *end;
@@ -134,10 +106,11 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
                 i++;
             }
             if (a->nmerge == 0)
-                return usage_error("--merge needs the output folders of the parts");
+                return cli_usage_error(usage_batch,
+                                       "--merge needs the output folders of the parts");
         } else if ((r = cli_opt_value(argc, argv, &i, "--out", "-o", &v)) != 0) {
             if (r < 0 || !*v)
-                return usage_error("%s needs a folder name", argv[i]);
+                return cli_usage_error(usage_batch, "%s needs a folder name", argv[i]);
             a->out = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--time-limit", NULL, &v)) != 0) {
             char *end;
@@ -145,30 +118,35 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
             a->time_limit_s = r < 0 ? 0 : strtod(v, &end);
             if (r < 0 || errno || end == v || *end || !(a->time_limit_s > 0) ||
                 a->time_limit_s > 86400)
-                return usage_error("--time-limit: expected seconds (more than 0, at most 86400)");
+                return cli_usage_error(
+                    usage_batch, "--time-limit: expected seconds (more than 0, at most 86400)");
         } else if ((r = cli_opt_value(argc, argv, &i, "--jobs", "-j", &v)) != 0) {
             if (r < 0 || !parse_long(v, 1, 64, &a->jobs))
-                return usage_error("--jobs: expected a number of processes from 1 to 64");
+                return cli_usage_error(usage_batch,
+                                       "--jobs: expected a number of processes from 1 to 64");
         } else if ((r = cli_opt_value(argc, argv, &i, "--seed", NULL, &v)) != 0) {
             long s;
             if (r < 0 || !parse_long(v, 0, 2147483647L, &s))
-                return usage_error("--seed: expected a whole number from 0 to 2147483647");
+                return cli_usage_error(usage_batch,
+                                       "--seed: expected a whole number from 0 to 2147483647");
             a->seed = (unsigned long long)s;
         } else if ((r = cli_opt_value(argc, argv, &i, "--component", NULL, &v)) != 0) {
             if (r < 0 || !parse_long(v, 0, 1000000, &a->component))
-                return usage_error("--component: expected a component number (see --components)");
+                return cli_usage_error(
+                    usage_batch, "--component: expected a component number (see --components)");
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("unknown option %s", argv[i]);
+            return cli_usage_error(usage_batch, "unknown option %s", argv[i]);
         } else if (!a->caseload) {
             a->caseload = argv[i];
         } else {
-            return usage_error("one caseload at a time; extra argument \"%s\"", argv[i]);
+            return cli_usage_error(usage_batch, "one caseload at a time; extra argument \"%s\"",
+                                   argv[i]);
         }
     }
     if (a->merge && (a->caseload || a->components || a->component >= 0))
-        return usage_error("--merge takes only the parts' folders and -o OUT");
+        return cli_usage_error(usage_batch, "--merge takes only the parts' folders and -o OUT");
     if (!a->merge && !a->caseload)
-        return usage_error("missing the caseload file");
+        return cli_usage_error(usage_batch, "missing the caseload file");
     return 0;
 }
 
@@ -501,7 +479,7 @@ done:
     free(paths);
     free(docs);
     if (rc) {
-        print_error(&err);
+        cli_print_error(&err);
         return adapt_exit_code(rc);
     }
     return CLI_EXIT_OK;
@@ -729,7 +707,7 @@ int cli_batch(int argc, char **argv)
     rc = adapt_caseload_read(a.caseload, &cl, &warn, &err);
     if (!rc)
         rc = adapt_caseload_load(&cl, NULL, &warn, &err);
-    print_warnings(&warn);
+    cli_print_warnings(&warn);
     if (rc)
         goto fail;
     load_ms = (long)((mono_s() - t0) * 1000 + 0.5);
@@ -833,7 +811,7 @@ int cli_batch(int argc, char **argv)
     goto done;
 
 fail:
-    print_error(&err);
+    cli_print_error(&err);
     code = adapt_exit_code(rc);
 done:
     if (staging[0])

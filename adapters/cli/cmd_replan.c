@@ -9,6 +9,7 @@
  * found before anything is touched.
  */
 #include "adapters/adapters.h"
+#include "adapters/cli/cli_internal.h"
 #include "adapters/cli/commands.h"
 #include "adapters/output/outputs.h"
 #include "calendars/util.h"
@@ -58,36 +59,6 @@ struct edit_args {
     bool invite, quiet;
 };
 
-static int usage_error(const char *usage, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int usage_error(const char *usage, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "careday: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n\n%s", usage);
-    return CLI_EXIT_BAD_INPUT;
-}
-
-static void print_error(const struct careday_error *e)
-{
-    char buf[2048];
-    careday_error_format(e, buf, sizeof buf);
-    fprintf(stderr, "careday: error: %s\n", buf);
-}
-
-static void print_warnings(const struct careday_notes *n)
-{
-    char buf[2048];
-    for (size_t i = 0; i < n->n; i++) {
-        careday_error_format(&n->v[i], buf, sizeof buf);
-        fprintf(stderr, "careday: warning: %s\n", buf);
-    }
-}
-
 static int parse_args(int argc, char **argv, bool cancel, struct edit_args *a)
 {
     const char *usage = cancel ? usage_cancel : usage_confirm;
@@ -95,7 +66,7 @@ static int parse_args(int argc, char **argv, bool cancel, struct edit_args *a)
     a->cancel = cancel;
     a->visits = cal_calloc((size_t)argc + 1, sizeof *a->visits);
     if (!a->visits)
-        return usage_error(usage, "out of memory");
+        return cli_usage_error(usage, "out of memory");
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         const char **slot = NULL;
@@ -113,7 +84,7 @@ static int parse_args(int argc, char **argv, bool cancel, struct edit_args *a)
         } else if (cancel && strcmp(s, "--reason") == 0) {
             slot = &a->reason;
         } else if (s[0] == '-' && s[1]) {
-            return usage_error(usage, "unknown option %s", s);
+            return cli_usage_error(usage, "unknown option %s", s);
         } else if (!a->out) {
             a->out = s;
         } else {
@@ -121,16 +92,16 @@ static int parse_args(int argc, char **argv, bool cancel, struct edit_args *a)
         }
         if (slot) {
             if (i + 1 >= argc || !*argv[i + 1])
-                return usage_error(usage, "%s needs a value", s);
+                return cli_usage_error(usage, "%s needs a value", s);
             *slot = argv[++i];
         }
     }
     if (a->lang && strcmp(a->lang, "en") != 0 && strcmp(a->lang, "es") != 0)
-        return usage_error(usage, "--lang: expected en or es, found \"%s\"", a->lang);
+        return cli_usage_error(usage, "--lang: expected en or es, found \"%s\"", a->lang);
     if (!a->out)
-        return usage_error(usage, "missing the plan folder OUT");
+        return cli_usage_error(usage, "missing the plan folder OUT");
     if (a->nvisits == 0)
-        return usage_error(usage, "name at least one visit of the plan");
+        return cli_usage_error(usage, "name at least one visit of the plan");
     return 0;
 }
 
@@ -263,7 +234,7 @@ static int run(const struct edit_args *a)
         goto fail;
     }
     rc = adapt_case_load(case_path, &c, &warn, &err);
-    print_warnings(&warn);
+    cli_print_warnings(&warn);
     careday_notes_free(&warn);
     if (rc)
         goto fail;
@@ -361,7 +332,7 @@ static int run(const struct edit_args *a)
     rc = 0;
     goto done;
 fail:
-    print_error(&err);
+    cli_print_error(&err);
 done:
     sched_changes_free(&changes);
     sched_plan_free(plan);

@@ -60,6 +60,14 @@ int ics_serialize_to(const cal_writer *w, const char *path, struct careday_error
     return rc;
 }
 
+int ics_finish(const cal_writer *w, int built, const char *path, struct careday_error *err)
+{
+    if (built)
+        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
+                            cal_strerror(built));
+    return ics_serialize_to(w, path, err);
+}
+
 int ics_add_event(cal_writer *w, const struct cal_event_out *ev, struct cal_buf *const *texts,
                   size_t n)
 {
@@ -165,6 +173,25 @@ static void provider_path(const char *dir, const struct sched_provider *p, const
     ics_add_raw(buf, size, &len, suffix);
 }
 
+/* The writer of a provider's feed of count events (NULL when out of memory);
+ * *calname, its name, is for the caller to free. A file of one event is an
+ * appointment, not a calendar: Outlook wants no X-WR-CALNAME then
+ * ([MS-OXCICAL] 2.1.3.1.1.17), nor a refresh interval. */
+static cal_writer *provider_feed_new(const struct sched_provider *p, size_t count,
+                                     const i18n_catalog *cat, cal_time now, char **calname)
+{
+    struct i18n_arg args[] = {{"provider", sched_provider_name(p)}};
+    *calname = count > 1 ? i18n_format(cat, "provider.calendar.name", args, 1) : NULL;
+    struct cal_writer_options wo = {
+        .method = "PUBLISH",
+        .prodid = OUT_PRODID,
+        .calname = *calname,
+        .refresh_hours = count > 1 ? 1 : 0,
+        .dtstamp = now,
+    };
+    return count == 1 || *calname ? cal_writer_new(&wo) : NULL;
+}
+
 static int write_provider(const char *dir, const struct sched_case *c,
                           const struct sched_plan *plan, size_t pi, const i18n_catalog *cat,
                           const int *seq, const struct out_withdrawn *gone, cal_time now,
@@ -178,20 +205,10 @@ static int write_provider(const char *dir, const struct sched_case *c,
 
     char path[OUT_PATH_MAX];
     provider_path(dir, p, ".ics", path, sizeof path);
-    struct i18n_arg args[] = {{"provider", sched_provider_name(p)}};
-    /* A file of one event is an appointment, not a calendar: Outlook wants
-     * no X-WR-CALNAME then ([MS-OXCICAL] 2.1.3.1.1.17). */
-    char *calname = count > 1 ? i18n_format(cat, "provider.calendar.name", args, 1) : NULL;
-    struct cal_writer_options wo = {
-        .method = "PUBLISH",
-        .prodid = OUT_PRODID,
-        .calname = calname,
-        .refresh_hours = count > 1 ? 1 : 0,
-        .dtstamp = now,
-    };
+    char *calname = NULL;
     struct cal_attendee organizer = {.name = OUT_ORGANIZER_NAME, .email = OUT_ORGANIZER_EMAIL};
     int rc = 0;
-    cal_writer *w = (count == 1 || calname) ? cal_writer_new(&wo) : NULL;
+    cal_writer *w = provider_feed_new(p, count, cat, now, &calname);
     if (!w) {
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto done;
@@ -206,12 +223,7 @@ static int write_provider(const char *dir, const struct sched_case *c,
     if (rc == 0)
         rc = out_withdrawn_add_provider(w, c, gone, pi, false, cat, "feed", uid_key, &organizer,
                                         NULL, 0);
-    if (rc) {
-        rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
-                          cal_strerror(rc));
-        goto done;
-    }
-    rc = ics_serialize_to(w, path, err);
+    rc = ics_finish(w, rc, path, err);
 done:
     cal_writer_free(w);
     free(calname);
@@ -409,18 +421,10 @@ static int write_batch_provider(const char *dir, const struct sched_case *const 
     qsort(ev, count, sizeof *ev, cmp_batch_event);
     char path[OUT_PATH_MAX];
     provider_path(dir, prov, ".ics", path, sizeof path);
-    struct i18n_arg args[] = {{"provider", sched_provider_name(prov)}};
-    char *calname = count > 1 ? i18n_format(cat, "provider.calendar.name", args, 1) : NULL;
-    struct cal_writer_options wo = {
-        .method = "PUBLISH",
-        .prodid = OUT_PRODID,
-        .calname = calname,
-        .refresh_hours = count > 1 ? 1 : 0,
-        .dtstamp = o->now,
-    };
+    char *calname = NULL;
     struct cal_attendee organizer = {.name = OUT_ORGANIZER_NAME, .email = OUT_ORGANIZER_EMAIL};
     int rc = 0;
-    cal_writer *w = (count == 1 || calname) ? cal_writer_new(&wo) : NULL;
+    cal_writer *w = provider_feed_new(prov, count, cat, o->now, &calname);
     if (!w) {
         rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
         goto done;
@@ -428,12 +432,7 @@ static int write_batch_provider(const char *dir, const struct sched_case *const 
     for (size_t k = 0; k < count && rc == 0; k++)
         rc = add_provider_event(w, cases[ev[k].family], &plans[ev[k].family]->appts[ev[k].appt],
                                 cat, "feed", o->uid_key, 0, &organizer, NULL, 0);
-    if (rc) {
-        rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
-                          cal_strerror(rc));
-        goto done;
-    }
-    rc = ics_serialize_to(w, path, err);
+    rc = ics_finish(w, rc, path, err);
 done:
     cal_writer_free(w);
     free(calname);

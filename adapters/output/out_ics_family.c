@@ -420,12 +420,7 @@ int ics_write_family(const char *dir, const struct sched_case *c, const struct s
         if (rc == 0 && plan->trips[t].overnight_after)
             rc = add_overnight(&x, t);
     }
-    if (rc) {
-        rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
-                          cal_strerror(rc));
-        goto done;
-    }
-    rc = ics_serialize_to(x.w, path, err);
+    rc = ics_finish(x.w, rc, path, err);
 done:
     cal_writer_free(x.w);
     free(calname);
