@@ -275,12 +275,10 @@ out:
 
 int sched_baseline(const struct sched_case *c, struct sched_plan **out, struct careday_error *err)
 {
-    int rc = sched_case_validate(c, err);
+    struct sched_ctx x;
+    int rc = ctx_for_case(&x, c, err);
     if (rc)
         return rc;
-    struct sched_ctx x;
-    if ((rc = ctx_init(&x, c)))
-        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     rc = sched_baseline_ctx(&x, out);
     ctx_free(&x);
     if (rc)

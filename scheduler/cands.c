@@ -358,6 +358,16 @@ static int ctx_days(struct sched_ctx *x, const struct sched_case *c, struct sche
     return rc;
 }
 
+int ctx_for_case(struct sched_ctx *x, const struct sched_case *c, struct careday_error *err)
+{
+    int rc = sched_case_validate(c, err);
+    if (rc)
+        return rc;
+    if ((rc = ctx_init(x, c)))
+        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
+    return SCHED_OK;
+}
+
 int ctx_init(struct sched_ctx *x, const struct sched_case *c)
 {
     int rc = ctx_days(x, c, NULL, NULL, NULL);

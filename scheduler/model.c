@@ -1217,13 +1217,10 @@ const struct tm_route *tm_routes(const struct tmodel *t, size_t *n)
 
 int sched_time_model(const struct sched_case *c, solver_model **out, struct careday_error *err)
 {
-    int rc = sched_case_validate(c, err);
+    struct sched_ctx x;
+    int rc = ctx_for_case(&x, c, err);
     if (rc)
         return rc;
-    struct sched_ctx x;
-    rc = ctx_init(&x, c);
-    if (rc)
-        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     struct mb b;
     rc = build_model(&b, &x, false, true);
     if (rc == SCHED_OK) {

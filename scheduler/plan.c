@@ -207,12 +207,10 @@ int sched_impossible(const struct sched_case *c, struct sched_unscheduled **out,
 {
     *out = NULL;
     *n = 0;
-    int rc = sched_case_validate(c, err);
+    struct sched_ctx x;
+    int rc = ctx_for_case(&x, c, err);
     if (rc)
         return rc;
-    struct sched_ctx x;
-    if ((rc = ctx_init(&x, c)))
-        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     /* No candidate at all, then (to a fixed point) every visit that must
      * follow, or share a day with, one that cannot be placed. */
     bool *bad = cal_calloc(c->nvisits + 1, sizeof(bool));

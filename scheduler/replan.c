@@ -297,12 +297,10 @@ int sched_plan_from_appts(const struct sched_case *c, const struct sched_appt *a
                           const bool *nights, const bool *cancelled, struct sched_plan **out,
                           struct careday_error *err)
 {
-    int rc = sched_case_validate(c, err);
+    struct sched_ctx x;
+    int rc = ctx_for_case(&x, c, err);
     if (rc)
         return rc;
-    struct sched_ctx x;
-    if ((rc = ctx_init(&x, c)))
-        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     size_t nd = (size_t)x.ndays;
     struct sched_plan *p = plan_new();
     bool *placed = cal_calloc(c->nvisits + 1, sizeof(bool));

@@ -67,13 +67,10 @@ int sched_plan_case(const struct sched_case *c, const struct sched_options *o,
         o = &defaults;
     }
     double t0 = sched_now_s();
-    int rc = sched_case_validate(c, err);
+    struct sched_ctx x;
+    int rc = ctx_for_case(&x, c, err);
     if (rc)
         return rc;
-    struct sched_ctx x;
-    rc = ctx_init(&x, c);
-    if (rc)
-        return careday_fail(err, rc, NULL, 0, NULL, "out of memory while building candidates");
     struct sched_plan *base = NULL, *plan = NULL;
     if ((rc = sched_baseline_ctx(&x, &base))) {
         careday_fail(err, rc, NULL, 0, NULL, "out of memory in the baseline");

@@ -10,35 +10,12 @@
 #include "adapters/output/outputs.h"
 #include "adapters/output/reasons.h"
 
+#include "adapters/output/json_tree.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct tree {
-    bool failed;
-};
-
-static json_t *add(struct tree *t, json_t *obj, const char *key, json_t *v)
-{
-    if (!v || json_object_set_new(obj, key, v) != 0)
-        t->failed = true;
-    return v;
-}
-
-static json_t *push(struct tree *t, json_t *arr, json_t *v)
-{
-    if (!v || json_array_append_new(arr, v) != 0)
-        t->failed = true;
-    return v;
-}
-
-static json_t *local_time(const struct sched_case *c, int place, cal_time t)
-{
-    char buf[40];
-    cal_format_rfc3339(t, cal_tz_offset(sched_place_tz(c, place), t), false, buf, sizeof buf);
-    return json_string(buf);
-}
 
 static int place_index(const struct sched_case *c, const char *id)
 {
@@ -58,12 +35,12 @@ static json_t *from_json(struct tree *t, const struct sched_case *c,
         t->failed = true;
         return NULL;
     }
-    add(t, o, "start", local_time(c, place, q->start));
-    add(t, o, "end", local_time(c, place, q->end));
-    add(t, o, "mode", json_string(sched_mode_name(q->mode)));
-    add(t, o, "provider", q->provider_id ? json_string(q->provider_id) : json_null());
-    add(t, o, "place", q->place_id ? json_string(q->place_id) : json_null());
-    add(t, o, "state", json_string(sched_state_name(q->state)));
+    tree_add(t, o, "start", tree_local_time(c, place, q->start));
+    tree_add(t, o, "end", tree_local_time(c, place, q->end));
+    tree_add(t, o, "mode", json_string(sched_mode_name(q->mode)));
+    tree_add(t, o, "provider", q->provider_id ? json_string(q->provider_id) : json_null());
+    tree_add(t, o, "place", q->place_id ? json_string(q->place_id) : json_null());
+    tree_add(t, o, "state", json_string(sched_state_name(q->state)));
     return o;
 }
 
@@ -75,12 +52,12 @@ static json_t *to_json(struct tree *t, const struct sched_case *c, const struct 
         t->failed = true;
         return NULL;
     }
-    add(t, o, "start", local_time(c, a->place, a->start));
-    add(t, o, "end", local_time(c, a->place, a->end));
-    add(t, o, "mode", json_string(sched_mode_name(a->mode)));
-    add(t, o, "provider", json_string(c->providers[c->visits[a->visit].provider].id));
-    add(t, o, "place", json_string(a->place >= 0 ? c->places[a->place].id : "home"));
-    add(t, o, "state", json_string(sched_state_name(a->state)));
+    tree_add(t, o, "start", tree_local_time(c, a->place, a->start));
+    tree_add(t, o, "end", tree_local_time(c, a->place, a->end));
+    tree_add(t, o, "mode", json_string(sched_mode_name(a->mode)));
+    tree_add(t, o, "provider", json_string(c->providers[c->visits[a->visit].provider].id));
+    tree_add(t, o, "place", json_string(a->place >= 0 ? c->places[a->place].id : "home"));
+    tree_add(t, o, "state", json_string(sched_state_name(a->state)));
     return o;
 }
 
@@ -106,15 +83,16 @@ int out_write_changes_json(const char *dir, const struct sched_case *c,
         json_decref(added);
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     }
-    add(&t, root, "careday", json_integer(1));
-    add(&t, root, "case", json_string(c->id ? c->id : ""));
-    add(&t, root, "previous", o && o->previous_plan ? json_string(o->previous_plan) : json_null());
+    tree_add(&t, root, "careday", json_integer(1));
+    tree_add(&t, root, "case", json_string(c->id ? c->id : ""));
+    tree_add(&t, root, "previous",
+             o && o->previous_plan ? json_string(o->previous_plan) : json_null());
     cal_format_rfc3339(o ? o->now : 0, 0, true, now, sizeof now);
-    add(&t, root, "now", json_string(now));
-    add(&t, root, "moved", moved);
-    add(&t, root, "cancelled", cancelled);
-    add(&t, root, "added", added);
-    add(&t, root, "kept", json_integer((json_int_t)ch->kept));
+    tree_add(&t, root, "now", json_string(now));
+    tree_add(&t, root, "moved", moved);
+    tree_add(&t, root, "cancelled", cancelled);
+    tree_add(&t, root, "added", added);
+    tree_add(&t, root, "kept", json_integer((json_int_t)ch->kept));
     for (size_t i = 0; i < ch->n; i++) {
         const struct sched_change *e = &ch->v[i];
         const struct sched_prev_appt *q = e->prev >= 0 ? &c->previous[e->prev] : NULL;
@@ -122,19 +100,19 @@ int out_write_changes_json(const char *dir, const struct sched_case *c,
         json_t *arr = e->kind == SCHED_CHANGE_MOVED       ? moved
                       : e->kind == SCHED_CHANGE_CANCELLED ? cancelled
                                                           : added;
-        json_t *x = push(&t, arr, json_object());
+        json_t *x = tree_push(&t, arr, json_object());
         if (!x)
             break;
-        add(&t, x, "visit", json_string(q ? q->visit_id : c->visits[a->visit].id));
+        tree_add(&t, x, "visit", json_string(q ? q->visit_id : c->visits[a->visit].id));
         if (q)
-            add(&t, x, "from", from_json(&t, c, q));
+            tree_add(&t, x, "from", from_json(&t, c, q));
         if (a)
-            add(&t, x, "to", to_json(&t, c, a));
+            tree_add(&t, x, "to", to_json(&t, c, a));
         if (e->kind != SCHED_CHANGE_ADDED) {
             struct cal_buf why = {0};
             change_words(&why, cat, c, plan, e, o ? o->cancel_reason : NULL);
-            add(&t, x, "why", why.oom || !why.s ? NULL : json_string(why.s));
-            add(&t, x, "why_code", json_string(sched_why_name(e->why)));
+            tree_add(&t, x, "why", why.oom || !why.s ? NULL : json_string(why.s));
+            tree_add(&t, x, "why_code", json_string(sched_why_name(e->why)));
             cal_buf_free(&why);
         }
     }

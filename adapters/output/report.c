@@ -11,6 +11,8 @@
 #include "adapters/output/outputs.h"
 #include "calendars/util.h"
 
+#include "adapters/output/json_tree.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -29,11 +31,6 @@ static json_t *metrics_obj(const struct sched_metrics *m)
                      m->in_person, "telehealth", m->telehealth, "home", m->home, "travel_minutes",
                      m->travel_minutes, "overnights", m->overnights, "unscheduled", m->unscheduled,
                      "days_with_care", m->days_with_care);
-}
-
-static json_t *number(double d)
-{
-    return isfinite(d) ? json_real(d) : json_null();
 }
 
 static long long geti(const json_t *o, const char *k)
@@ -519,8 +516,9 @@ int out_write_caseload(const char *dir, const struct out_batch *ob, struct cared
             fams, json_pack("{s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "case", f->listed,
                             "index", (json_int_t)f->index, "id", f->c->id, "plan", f->plan_path,
                             "status", sched_status_name(f->plan->status), "objective",
-                            number(f->plan->objective), "bound", number(f->plan->bound), "metrics",
-                            fm, "baseline", fb, "unscheduled", unscheduled_arr(f->c, f->plan)));
+                            tree_number(f->plan->objective), "bound", tree_number(f->plan->bound),
+                            "metrics", fm, "baseline", fb, "unscheduled",
+                            unscheduled_arr(f->c, f->plan)));
         count_plan(providers, f->c, f->plan, false);
         count_plan(providers, f->c, f->baseline, true);
     }
@@ -528,9 +526,9 @@ int out_write_caseload(const char *dir, const struct out_batch *ob, struct cared
     json_object_set_new(doc, "caseload", json_string(ob->caseload));
     json_object_set_new(doc, "name", json_string(ob->name ? ob->name : ""));
     json_object_set_new(doc, "status", json_string(sched_status_name(ob->status)));
-    json_object_set_new(doc, "objective", number(ob->objective));
-    json_object_set_new(doc, "bound", number(ob->bound));
-    json_object_set_new(doc, "gap", number(gap_of(ob->objective, ob->bound)));
+    json_object_set_new(doc, "objective", tree_number(ob->objective));
+    json_object_set_new(doc, "bound", tree_number(ob->bound));
+    json_object_set_new(doc, "gap", tree_number(gap_of(ob->objective, ob->bound)));
     json_object_set_new(doc, "solve_ms", json_integer(ob->solve_ms));
     json_object_set_new(doc, "conflicts", json_integer((json_int_t)ob->conflicts));
     json_object_set_new(doc, "metrics", tm);
@@ -660,9 +658,9 @@ int out_merge_caseloads(const char *dir, const char *const *paths, size_t n,
         json_array_append(sorted, fs[j]);
     free(fs);
     json_object_set_new(out, "status", json_string(status));
-    json_object_set_new(out, "objective", number(obj));
-    json_object_set_new(out, "bound", number(bound));
-    json_object_set_new(out, "gap", number(gap_of(obj, bound)));
+    json_object_set_new(out, "objective", tree_number(obj));
+    json_object_set_new(out, "bound", tree_number(bound));
+    json_object_set_new(out, "gap", tree_number(gap_of(obj, bound)));
     json_object_set_new(out, "solve_ms", json_integer(ms));
     json_object_set_new(out, "conflicts", json_integer(conflicts));
     json_object_set_new(out, "metrics", tm);
