@@ -258,15 +258,9 @@ static enum dc_result check(struct bd *b, const struct zlist *groups, const stru
             *out = &b->memo[i];
             return b->memo[i].r;
         }
-    if (b->nmemo == b->memocap) {
-        size_t nc = b->memocap ? b->memocap * 2 : 64;
-        struct memo *p = cal_realloc(b->memo, nc * sizeof(*p));
-        if (!p) {
-            free(key);
-            return DC_ERROR;
-        }
-        b->memo = p;
-        b->memocap = nc;
+    if (cal_grow(&b->memo, &b->memocap, b->nmemo + 1, sizeof *b->memo)) {
+        free(key);
+        return DC_ERROR;
     }
     struct dc_query q = {groups->v,   groups->n,   s->nights.v, s->nights.n,
                          s->routes.v, s->routes.n, left_s(b),   0};

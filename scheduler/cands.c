@@ -63,14 +63,8 @@ bool ctx_away_ok(const struct sched_ctx *x, int day, int from, int to)
 
 static int push(struct sched_ctx *x, const struct cand *k)
 {
-    if (x->ncands == x->cap) {
-        size_t nc = x->cap ? x->cap * 2 : 1024;
-        struct cand *p = cal_realloc(x->cands, nc * sizeof(*p));
-        if (!p)
-            return SCHED_ENOMEM;
-        x->cands = p;
-        x->cap = nc;
-    }
+    if (cal_grow(&x->cands, &x->cap, x->ncands + 1, sizeof *x->cands))
+        return SCHED_ENOMEM;
     x->cands[x->ncands++] = *k;
     return SCHED_OK;
 }

@@ -54,15 +54,9 @@ static int add_col(struct dmaster *dm, double lb, double ub, double obj, bool in
         dm->rc = j == SOLVER_ENOMEM ? SCHED_ENOMEM : SCHED_ESOLVER;
         return j;
     }
-    if ((size_t)j >= dm->ccap) {
-        size_t nc = dm->ccap ? dm->ccap * 2 : 1024;
-        double *p = cal_realloc(dm->colcost, nc * sizeof(double));
-        if (!p) {
-            dm->rc = SCHED_ENOMEM;
-            return -1;
-        }
-        dm->colcost = p;
-        dm->ccap = nc;
+    if (cal_grow(&dm->colcost, &dm->ccap, (size_t)j + 1, sizeof *dm->colcost)) {
+        dm->rc = SCHED_ENOMEM;
+        return -1;
     }
     dm->colcost[j] = obj;
     return j;
@@ -72,15 +66,9 @@ static int add_col(struct dmaster *dm, double lb, double ub, double obj, bool in
 
 static struct dgroup *new_group(struct dmaster *dm)
 {
-    if (dm->ng == dm->gcap) {
-        size_t nc = dm->gcap ? dm->gcap * 2 : 256;
-        struct dgroup *p = cal_realloc(dm->g, nc * sizeof(*p));
-        if (!p) {
-            dm->rc = SCHED_ENOMEM;
-            return NULL;
-        }
-        dm->g = p;
-        dm->gcap = nc;
+    if (cal_grow(&dm->g, &dm->gcap, dm->ng + 1, sizeof *dm->g)) {
+        dm->rc = SCHED_ENOMEM;
+        return NULL;
     }
     struct dgroup *g = &dm->g[dm->ng++];
     memset(g, 0, sizeof(*g));
@@ -200,15 +188,9 @@ static int route_minutes(const struct sched_ctx *x, int a, int b)
 
 static void add_route(struct dmaster *dm, int d, int a, int b)
 {
-    if (dm->nr == dm->rcap) {
-        size_t nc = dm->rcap ? dm->rcap * 2 : 128;
-        struct droute *p = cal_realloc(dm->r, nc * sizeof(*p));
-        if (!p) {
-            dm->rc = SCHED_ENOMEM;
-            return;
-        }
-        dm->r = p;
-        dm->rcap = nc;
+    if (cal_grow(&dm->r, &dm->rcap, dm->nr + 1, sizeof *dm->r)) {
+        dm->rc = SCHED_ENOMEM;
+        return;
     }
     const struct sched_weights *w = &dm->x->c->weights;
     double cost = w->trip + w->travel_minute * route_minutes(dm->x, a, b);

@@ -429,15 +429,9 @@ static void build_day_capacity(struct mb *b, int d, int nplaces_day)
 static void push_route(struct mb *b, int d, int p1, int p2)
 {
     const struct sched_case *c = b->c;
-    if (b->nw == b->wcap) {
-        size_t nc = b->wcap ? b->wcap * 2 : 256;
-        struct tm_route *p = cal_realloc(b->w, nc * sizeof(*p));
-        if (!p) {
-            b->rc = SCHED_ENOMEM;
-            return;
-        }
-        b->w = p;
-        b->wcap = nc;
+    if (cal_grow(&b->w, &b->wcap, b->nw + 1, sizeof *b->w)) {
+        b->rc = SCHED_ENOMEM;
+        return;
     }
     struct tm_route *w = &b->w[b->nw];
     *w = (struct tm_route){d, p1, p2, -1};
@@ -750,14 +744,8 @@ static void build_routes(struct mb *b)
 
 static int ivl_push(struct ivl **v, size_t *n, size_t *cap, struct ivl e)
 {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 256;
-        struct ivl *p = cal_realloc(*v, nc * sizeof(*p));
-        if (!p)
-            return SCHED_ENOMEM;
-        *v = p;
-        *cap = nc;
-    }
+    if (cal_grow(v, cap, *n + 1, sizeof **v))
+        return SCHED_ENOMEM;
     (*v)[(*n)++] = e;
     return 0;
 }

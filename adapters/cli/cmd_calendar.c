@@ -75,9 +75,17 @@ static int parse_when(const char *s, const cal_tz *tz, cal_time *t)
     return cal_parse_rfc3339(s, t);
 }
 
-static void local(const cal_tz *tz, cal_time t, char *buf, size_t size)
+/* An interval's start and end in UTC and in the zone tz, as RFC 3339. */
+struct times {
+    char su[40], eu[40], sl[40], el[40];
+};
+
+static void times_of(const cal_tz *tz, const struct cal_event *e, struct times *t)
 {
-    cal_format_rfc3339(t, cal_tz_offset(tz, t), false, buf, size);
+    cal_format_rfc3339(e->start, 0, true, t->su, sizeof t->su);
+    cal_format_rfc3339(e->end, 0, true, t->eu, sizeof t->eu);
+    cal_format_rfc3339(e->start, cal_tz_offset(tz, e->start), false, t->sl, sizeof t->sl);
+    cal_format_rfc3339(e->end, cal_tz_offset(tz, e->end), false, t->el, sizeof t->el);
 }
 
 /* Whole standard input, or a file read by the reader itself. */
@@ -111,13 +119,10 @@ static void print_table(const struct expand_args *a, const cal_tz *tz, const str
                "start local", "end local", "line", "summary [origin]");
     for (size_t i = 0; i < im->nevents; i++) {
         const struct cal_event *e = &im->events[i];
-        char su[40], eu[40], sl[40], el[40];
-        cal_format_rfc3339(e->start, 0, true, su, sizeof su);
-        cal_format_rfc3339(e->end, 0, true, eu, sizeof eu);
-        local(tz, e->start, sl, sizeof sl);
-        local(tz, e->end, el, sizeof el);
-        printf("%-9s  %-20s  %-20s  %-25s  %-25s  %5d  ", e->busy ? "busy" : "available", su, eu,
-               sl, el, e->line);
+        struct times t;
+        times_of(tz, e, &t);
+        printf("%-9s  %-20s  %-20s  %-25s  %-25s  %5d  ", e->busy ? "busy" : "available", t.su,
+               t.eu, t.sl, t.el, e->line);
         /* A summary is one line here, whatever it holds. */
         for (const char *p = e->summary ? e->summary : ""; *p; p++)
             putchar((unsigned char)*p < 0x20 ? ' ' : *p);
@@ -149,17 +154,14 @@ static int print_json(const struct expand_args *a, const cal_tz *tz, const struc
     json_t *intervals = json_array(), *warnings = json_array();
     for (size_t i = 0; intervals != NULL && i < im->nevents; i++) {
         const struct cal_event *e = &im->events[i];
-        char su[40], eu[40], sl[40], el[40];
-        cal_format_rfc3339(e->start, 0, true, su, sizeof su);
-        cal_format_rfc3339(e->end, 0, true, eu, sizeof eu);
-        local(tz, e->start, sl, sizeof sl);
-        local(tz, e->end, el, sizeof el);
+        struct times t;
+        times_of(tz, e, &t);
         json_array_append_new(intervals,
                               json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s?, s:s?, s:s?, s:i}",
-                                        "kind", e->busy ? "busy" : "available", "start", su, "end",
-                                        eu, "start_local", sl, "end_local", el, "all_day",
-                                        e->all_day, "summary", e->summary, "uid", e->uid, "origin",
-                                        e->origin, "line", e->line));
+                                        "kind", e->busy ? "busy" : "available", "start", t.su,
+                                        "end", t.eu, "start_local", t.sl, "end_local", t.el,
+                                        "all_day", e->all_day, "summary", e->summary, "uid", e->uid,
+                                        "origin", e->origin, "line", e->line));
     }
     for (size_t i = 0; warnings != NULL && i < warn->n; i++) {
         const struct careday_error *w = &warn->v[i];
