@@ -56,7 +56,8 @@ done:
 
 /* Long on purpose: one LP per provider, built and solved in a loop whose steps (supply, columns,
  * day rows, week rows) share the column map built just before them. */
-int batch_capacity_bound(const sched_batch *b, const bool *active, double *out)
+int batch_capacity_bound(const sched_batch *b, const bool *active, struct batch_forced *bf,
+                         double *out)
 {
     size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b);
     struct bvisit *v = NULL;
@@ -121,6 +122,7 @@ int batch_capacity_bound(const sched_batch *b, const bool *active, double *out)
 
     /* One LP per provider. */
     for (size_t g = 0; g < np && !rc; g++) {
+        double placed0 = placed;
         int64_t lo = INT64_MAX, hi = INT64_MIN;
         int maxmin = 0;
         size_t count = 0;
@@ -245,6 +247,13 @@ int batch_capacity_bound(const sched_batch *b, const bool *active, double *out)
             solver_result_free(&res);
         }
     next:
+        if (bf) {
+            double tg = 0;
+            for (size_t i = 0; i < nv; i++)
+                if (v[i].g == (int)g && !v[i].fixed)
+                    tg += v[i].factor;
+            bf->provider[g] = fmax(0, tg - (placed - placed0));
+        }
         free(supply);
         free(row);
         free(cols);
@@ -255,6 +264,8 @@ int batch_capacity_bound(const sched_batch *b, const bool *active, double *out)
     free(v);
     if (rc)
         return rc;
+    if (bf)
+        bf->never = never;
     double left = total - placed;
     *out = never + (left > 1e-6 ? ceil(left - 1e-6) : 0);
     return SCHED_OK;

@@ -470,6 +470,32 @@ done:
     return rc;
 }
 
+/* Weighted visits every plan leaves out: the per-day and the time-indexed
+ * bounds (docs/batch.md), the larger of the two for each provider (visits
+ * belong to one provider each, so the counts add up). The time-indexed one
+ * gets a sixth of the time limit, at most 10 s. */
+static int forced_out(const sched_batch *b, const bool *active, double time_limit_s, double *out)
+{
+    size_t np = sched_batch_nproviders(b);
+    double *fd = cal_calloc(np + 1, sizeof *fd), *ft = cal_calloc(np + 1, sizeof *ft);
+    struct batch_forced d = {0, fd}, t = {0, ft};
+    double day = 0, timed = 0, sum = 0;
+    int rc = fd && ft ? SCHED_OK : SCHED_ENOMEM;
+    if (!rc)
+        rc = batch_capacity_bound(b, active, &d, &day);
+    if (!rc)
+        rc = batch_time_bound(b, active, fmin(10.0, time_limit_s / 6), &t, &timed);
+    if (!rc) {
+        for (size_t g = 0; g < np; g++)
+            sum += fmax(fd[g], ft[g]);
+        double both = fmax(d.never, t.never) + (sum > 1e-6 ? ceil(sum - 1e-6) : 0);
+        *out = fmax(both, fmax(day, timed));
+    }
+    free(fd);
+    free(ft);
+    return rc;
+}
+
 int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
                       const struct sched_batch_runner *r, struct sched_batch_result *out,
                       struct careday_error *err)
@@ -511,17 +537,8 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
             goto fail;
         }
     out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
-    if ((rc = batch_capacity_bound(b, s.active, &s.left_out)))
+    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out)))
         goto fail;
-    {
-        /* The time-indexed bound is stronger (docs/batch.md); it gets a
-         * sixth of the time limit, at most 10 s. */
-        double tb = 0;
-        if ((rc = batch_time_bound(b, s.active, fmin(10.0, o->time_limit_s / 6), &tb)))
-            goto fail;
-        if (tb > s.left_out)
-            s.left_out = tb;
-    }
     report(&s);
 
     bool complete;

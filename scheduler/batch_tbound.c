@@ -70,21 +70,6 @@ struct tbuild {
     double never, total;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return SCHED_OK;
-    size_t nc = *cap ? *cap * 2 : 1024;
-    while (nc < need)
-        nc *= 2;
-    void *q = cal_realloc(*p, nc * size);
-    if (!q)
-        return SCHED_ENOMEM;
-    *p = q;
-    *cap = nc;
-    return SCHED_OK;
-}
-
 /* Room for n entries of a row in cols and vals. */
 static int need_nz(struct tbuild *t, size_t n)
 {
@@ -125,7 +110,8 @@ static int add_family(struct tbuild *t, const sched_batch *b, size_t f)
     size_t v0 = t->nvis;
     const struct cand **tmp = NULL;
     size_t captmp = 0;
-    if ((rc = grow((void **)&t->vis, &t->capvis, t->nvis + c->nvisits, sizeof *t->vis)))
+    if ((rc = cal_grow(&t->vis, &t->capvis, t->nvis + c->nvisits, sizeof *t->vis) ? SCHED_ENOMEM
+                                                                                  : SCHED_OK))
         goto done;
     for (size_t i = 0; i < c->nvisits && !rc; i++) {
         const struct sched_visit *w = &c->visits[i];
@@ -134,7 +120,8 @@ static int add_family(struct tbuild *t, const sched_batch *b, size_t f)
         struct tvis *tv = &t->vis[t->nvis++];
         *tv = (struct tvis){t->ncol, 0, factor, g};
         if (w->booked && !w->movable) {
-            if ((rc = grow((void **)&t->fix, &t->capfix, t->nfix + 1, sizeof *t->fix)))
+            if ((rc = cal_grow(&t->fix, &t->capfix, t->nfix + 1, sizeof *t->fix) ? SCHED_ENOMEM
+                                                                                 : SCHED_OK))
                 break;
             t->fix[t->nfix++] =
                 (struct tfix){g, w->booked_start, w->booked_start + (cal_time)w->minutes * 60};
@@ -146,7 +133,7 @@ static int add_family(struct tbuild *t, const sched_batch *b, size_t f)
             continue;
         }
         t->total += factor;
-        if ((rc = grow((void **)&tmp, &captmp, nk, sizeof *tmp)))
+        if ((rc = cal_grow(&tmp, &captmp, nk, sizeof *tmp) ? SCHED_ENOMEM : SCHED_OK))
             break;
         for (size_t k = 0; k < nk; k++)
             tmp[k] = &x.cands[x.vfirst[i] + k];
@@ -155,7 +142,8 @@ static int add_family(struct tbuild *t, const sched_batch *b, size_t f)
             const struct cand *cd = tmp[k];
             if (k > 0 && tmp[k - 1]->ustart == cd->ustart && tmp[k - 1]->uend == cd->uend)
                 continue;
-            if ((rc = grow((void **)&t->col, &t->capcol, t->ncol + 1, sizeof *t->col)))
+            if ((rc = cal_grow(&t->col, &t->capcol, t->ncol + 1, sizeof *t->col) ? SCHED_ENOMEM
+                                                                                 : SCHED_OK))
                 break;
             t->col[t->ncol++] = (struct tcol){g, (int)(v0 + i), cd->ustart, cd->uend, -1};
         }
@@ -175,7 +163,8 @@ static int add_family(struct tbuild *t, const sched_batch *b, size_t f)
             if (w >= c->nvisits || t->vis[v0 + w].count == 0 ||
                 c->visits[w].provider != c->visits[i].provider)
                 continue;
-            if ((rc = grow((void **)&t->link, &t->caplink, t->nlink + 1, sizeof *t->link)))
+            if ((rc = cal_grow(&t->link, &t->caplink, t->nlink + 1, sizeof *t->link) ? SCHED_ENOMEM
+                                                                                     : SCHED_OK))
                 break;
             t->link[t->nlink++] = (struct tlink){(int)(v0 + i), (int)(v0 + w)};
         }
@@ -311,13 +300,13 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
     /* Capacity at every instant. */
     for (size_t k = 0; k < t->ncol && !rc; k++)
         if (t->col[k].g == g) {
-            if ((rc = grow((void **)&it, &capit, nit + 1, sizeof *it)))
+            if ((rc = cal_grow(&it, &capit, nit + 1, sizeof *it) ? SCHED_ENOMEM : SCHED_OK))
                 break;
             it[nit++] = (struct titem){t->col[k].s, t->col[k].e, (long)k};
         }
     for (size_t k = 0; k < t->nfix && !rc; k++)
         if (t->fix[k].g == g) {
-            if ((rc = grow((void **)&it, &capit, nit + 1, sizeof *it)))
+            if ((rc = cal_grow(&it, &capit, nit + 1, sizeof *it) ? SCHED_ENOMEM : SCHED_OK))
                 break;
             it[nit++] = (struct titem){t->fix[k].s, t->fix[k].e, -1 - (long)k};
         }
@@ -377,7 +366,8 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
     return rc;
 }
 
-int batch_time_bound(const sched_batch *b, const bool *active, double budget_s, double *out)
+int batch_time_bound(const sched_batch *b, const bool *active, double budget_s,
+                     struct batch_forced *bf, double *out)
 {
     struct tbuild t = {0};
     size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b);
@@ -398,7 +388,16 @@ int batch_time_bound(const sched_batch *b, const bool *active, double budget_s, 
             rc = solve_provider(&t, b, (int)g, &p);
         }
         placed += p;
+        if (bf) {
+            double tg = 0;
+            for (size_t v = 0; v < t.nvis; v++)
+                if (t.vis[v].count > 0 && t.vis[v].g == (int)g)
+                    tg += t.vis[v].factor;
+            bf->provider[g] = fmax(0, tg - p);
+        }
     }
+    if (bf)
+        bf->never = t.never;
     if (!rc) {
         double left = t.total - placed;
         *out = t.never + (left > 1e-6 ? ceil(left - 1e-6) : 0);

@@ -165,11 +165,20 @@ bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,
 /* batch_bound.c: a lower bound on the weighted number of visits (priority
  * factors) that every plan of the active families leaves out, from the
  * providers' time alone. */
-int batch_capacity_bound(const sched_batch *b, const bool *active, double *out);
+/* What a bound proves per provider (bf->provider: np entries, the weighted
+ * visits of that provider every plan leaves out, fractional) and in all
+ * (never: visits with no candidate at all); may be NULL. */
+struct batch_forced {
+    double never;
+    double *provider;
+};
+int batch_capacity_bound(const sched_batch *b, const bool *active, struct batch_forced *bf,
+                         double *out);
 /* The time-indexed bound (batch_tbound.c): at least *out weighted visits
  * are left out by every plan. Providers not reached within budget_s
  * seconds count as placing every visit (a weaker, still valid bound). */
-int batch_time_bound(const sched_batch *b, const bool *active, double budget_s, double *out);
+int batch_time_bound(const sched_batch *b, const bool *active, double budget_s,
+                     struct batch_forced *bf, double *out);
 
 /* batch.c: in family f's final plan, a visit left out although its own case
  * has times for it lost them to other families: its reason becomes

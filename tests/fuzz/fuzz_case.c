@@ -15,16 +15,26 @@
 
 #include "adapters/adapters.h"
 
-static char dir[64], path[96];
+static char dir[4096], path[4200];
+
+/* The scratch folder goes when the run ends (run.sh also gives it a TMPDIR
+ * of its own and removes that, for runs that stop on a finding). */
+static void remove_scratch(void)
+{
+    unlink(path);
+    rmdir(dir);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    snprintf(dir, sizeof dir, "/tmp/careday-fuzz-case-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/careday-fuzz-case-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir))
         abort();
     snprintf(path, sizeof path, "%s/case.json", dir);
+    atexit(remove_scratch);
     return 0;
 }
 

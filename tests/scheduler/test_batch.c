@@ -174,8 +174,8 @@ static void test_time_bound_sees_family_times(void **state)
     sched_batch *b = NULL;
     assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
     double per_day = -1, timed = -1;
-    assert_int_equal(batch_capacity_bound(b, NULL, &per_day), 0);
-    assert_int_equal(batch_time_bound(b, NULL, 60, &timed), 0);
+    assert_int_equal(batch_capacity_bound(b, NULL, NULL, &per_day), 0);
+    assert_int_equal(batch_time_bound(b, NULL, 60, NULL, &timed), 0);
     assert_true(per_day == 0);
     assert_true(timed == 1);
     struct sched_batch_result res;
