@@ -362,6 +362,25 @@ int ctx_for_case(struct sched_ctx *x, const struct sched_case *c, struct careday
     return SCHED_OK;
 }
 
+int ctx_day_span(const struct sched_ctx *x, int longest, const int *places, int n)
+{
+    const struct sched_case *c = x->c;
+    int span = longest * SCHED_SLOT;
+    if (span > x->win1 - x->win0)
+        span = x->win1 - x->win0;
+    int legs = -1;
+    for (int i = 0; i < n; i++) {
+        int p = places[i], l = ctx_leg_in(x, -1, p) + sched_travel(c, p, -1);
+        if (x->lodging >= 0) {
+            int ll = ctx_leg_in(x, x->lodging, p) + sched_travel(c, p, x->lodging);
+            l = ll < l ? ll : l;
+        }
+        if (legs < 0 || l < legs)
+            legs = l;
+    }
+    return span - (legs > 0 ? legs : 0);
+}
+
 int ctx_init(struct sched_ctx *x, const struct sched_case *c)
 {
     int rc = ctx_days(x, c, NULL, NULL, NULL);

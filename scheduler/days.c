@@ -234,20 +234,7 @@ static void day_capacity(struct dmaster *dm, int d, const int *pl, int np)
         run = x->blocked[(size_t)d * x->nslots + k] ? 0 : run + 1;
         longest = run > longest ? run : longest;
     }
-    int span = longest * SCHED_SLOT;
-    if (span > x->win1 - x->win0)
-        span = x->win1 - x->win0;
-    int legs = -1;
-    for (int i = 0; i < np; i++) {
-        int p = pl[i], l = ctx_leg_in(x, -1, p) + sched_travel(c, p, -1);
-        if (x->lodging >= 0) {
-            int ll = ctx_leg_in(x, x->lodging, p) + sched_travel(c, p, x->lodging);
-            l = ll < l ? ll : l;
-        }
-        if (legs < 0 || l < legs)
-            legs = l;
-    }
-    span -= legs > 0 ? legs : 0;
+    int span = ctx_day_span(x, longest, pl, np);
     row_begin(dm);
     for (size_t k = dm->dg0[d]; k < dm->dg0[d] + dm->dgn[d]; k++) {
         const struct dgroup *g = &dm->g[dm->dg[k]];

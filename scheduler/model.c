@@ -380,21 +380,7 @@ static void build_day_capacity(struct mb *b, int d, int nplaces_day)
         if (run > longest)
             longest = run;
     }
-    int span = longest * SCHED_SLOT;
-    if (span > x->win1 - x->win0)
-        span = x->win1 - x->win0;
-    int legs = -1;
-    for (int i = 0; i < nplaces_day; i++) {
-        int p = b->dpl[i];
-        int l = ctx_leg_in(x, -1, p) + sched_travel(c, p, -1);
-        if (x->lodging >= 0) {
-            int ll = ctx_leg_in(x, x->lodging, p) + sched_travel(c, p, x->lodging);
-            l = ll < l ? ll : l;
-        }
-        if (legs < 0 || l < legs)
-            legs = l;
-    }
-    span -= legs > 0 ? legs : 0;
+    int span = ctx_day_span(x, longest, b->dpl, nplaces_day);
     bool any_fixed = false;
     for (size_t k = b->day0[d]; k < b->day0[d] + b->dayn[d]; k++)
         any_fixed |= cand_at(b, k)->fixed;

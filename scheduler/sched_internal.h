@@ -62,6 +62,10 @@ int ctx_init(struct sched_ctx *x, const struct sched_case *c);
 /* Validate c (sched_case_validate) and build its context (ctx_init),
  * saying in err what went wrong; the caller frees x with ctx_free. */
 int ctx_for_case(struct sched_ctx *x, const struct sched_case *c, struct careday_error *err);
+/* The minutes of a day's window that visits can fill when the longest run
+ * of slots is longest: the window, less the shortest way out and back
+ * (from home or the lodging) to any of the day's n places. */
+int ctx_day_span(const struct sched_ctx *x, int longest, const int *places, int n);
 void ctx_free(struct sched_ctx *x);
 /* UTC of local minute `minute` of day (0-based); minutes before 0 or
  * after 24:00 are read with the offset of midnight or of 24:00. */

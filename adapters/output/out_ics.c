@@ -60,10 +60,11 @@ int ics_serialize_to(const cal_writer *w, const char *path, struct careday_error
     return rc;
 }
 
-int ics_finish(const cal_writer *w, int built, const char *path, struct careday_error *err)
+int ics_finish(const cal_writer *w, int built, const char *what, const char *path,
+               struct careday_error *err)
 {
     if (built)
-        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the calendar: %s",
+        return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the %s: %s", what,
                             cal_strerror(built));
     return ics_serialize_to(w, path, err);
 }
@@ -223,11 +224,25 @@ static int write_provider(const char *dir, const struct sched_case *c,
     if (rc == 0)
         rc = out_withdrawn_add_provider(w, c, gone, pi, false, cat, "feed", uid_key, &organizer,
                                         NULL, 0);
-    rc = ics_finish(w, rc, path, err);
+    rc = ics_finish(w, rc, "calendar", path, err);
 done:
     cal_writer_free(w);
     free(calname);
     return rc;
+}
+
+/* The writer of an iTIP message (method REQUEST or CANCEL) from the case's
+ * coordinator (*organizer) to provider p, the one attendee (*attendee);
+ * NULL when out of memory. */
+static cal_writer *itip_new(const char *method, const struct sched_case *c,
+                            const struct sched_provider *p, cal_time now,
+                            struct cal_attendee *organizer, struct cal_attendee *attendee)
+{
+    struct cal_writer_options wo = {.method = method, .prodid = OUT_PRODID, .dtstamp = now};
+    *organizer = (struct cal_attendee){.name = c->coordinator_name, .email = c->coordinator_email};
+    *attendee = (struct cal_attendee){
+        .name = sched_provider_name(p), .email = p->email, .role = "REQ-PARTICIPANT"};
+    return cal_writer_new(&wo);
 }
 
 /* providers/<id>-invite.ics: the same appointments as iTIP METHOD:REQUEST,
@@ -243,11 +258,8 @@ static int write_provider_invite(const char *dir, const struct sched_case *c,
         return 0;
     char path[OUT_PATH_MAX];
     provider_path(dir, p, "-invite.ics", path, sizeof path);
-    struct cal_writer_options wo = {.method = "REQUEST", .prodid = OUT_PRODID, .dtstamp = now};
-    struct cal_attendee organizer = {.name = c->coordinator_name, .email = c->coordinator_email};
-    struct cal_attendee attendee = {
-        .name = sched_provider_name(p), .email = p->email, .role = "REQ-PARTICIPANT"};
-    cal_writer *w = cal_writer_new(&wo);
+    struct cal_attendee organizer, attendee;
+    cal_writer *w = itip_new("REQUEST", c, p, now, &organizer, &attendee);
     if (!w)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     int rc = 0;
@@ -257,11 +269,7 @@ static int write_provider_invite(const char *dir, const struct sched_case *c,
             continue;
         rc = add_provider_event(w, c, a, cat, "invite", uid_key, seq[i], &organizer, &attendee, 1);
     }
-    if (rc)
-        rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the invitation: %s",
-                          cal_strerror(rc));
-    else
-        rc = ics_serialize_to(w, path, err);
+    rc = ics_finish(w, rc, "invitation", path, err);
     cal_writer_free(w);
     return rc;
 }
@@ -277,20 +285,13 @@ static int write_provider_cancel(const char *dir, const struct sched_case *c, si
         return 0;
     char path[OUT_PATH_MAX];
     provider_path(dir, p, "-cancel.ics", path, sizeof path);
-    struct cal_writer_options wo = {.method = "CANCEL", .prodid = OUT_PRODID, .dtstamp = now};
-    struct cal_attendee organizer = {.name = c->coordinator_name, .email = c->coordinator_email};
-    struct cal_attendee attendee = {
-        .name = sched_provider_name(p), .email = p->email, .role = "REQ-PARTICIPANT"};
-    cal_writer *w = cal_writer_new(&wo);
+    struct cal_attendee organizer, attendee;
+    cal_writer *w = itip_new("CANCEL", c, p, now, &organizer, &attendee);
     if (!w)
         return careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     int rc = out_withdrawn_add_provider(w, c, gone, pi, true, cat, "invite", uid_key, &organizer,
                                         &attendee, 1);
-    if (rc)
-        rc = careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot build the cancellation: %s",
-                          cal_strerror(rc));
-    else
-        rc = ics_serialize_to(w, path, err);
+    rc = ics_finish(w, rc, "cancellation", path, err);
     cal_writer_free(w);
     return rc;
 }
@@ -432,7 +433,7 @@ static int write_batch_provider(const char *dir, const struct sched_case *const 
     for (size_t k = 0; k < count && rc == 0; k++)
         rc = add_provider_event(w, cases[ev[k].family], &plans[ev[k].family]->appts[ev[k].appt],
                                 cat, "feed", o->uid_key, 0, &organizer, NULL, 0);
-    rc = ics_finish(w, rc, path, err);
+    rc = ics_finish(w, rc, "calendar", path, err);
 done:
     cal_writer_free(w);
     free(calname);

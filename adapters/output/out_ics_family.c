@@ -420,7 +420,7 @@ int ics_write_family(const char *dir, const struct sched_case *c, const struct s
         if (rc == 0 && plan->trips[t].overnight_after)
             rc = add_overnight(&x, t);
     }
-    rc = ics_finish(x.w, rc, path, err);
+    rc = ics_finish(x.w, rc, "calendar", path, err);
 done:
     cal_writer_free(x.w);
     free(calname);

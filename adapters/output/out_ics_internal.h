@@ -55,8 +55,10 @@ int ics_add_event(cal_writer *w, const struct cal_event_out *ev, struct cal_buf 
 /* Serialise the calendar into the file path (replaced whole, atomically). */
 int ics_serialize_to(const cal_writer *w, const char *path, struct careday_error *err);
 /* The end of building the calendar of path: built, the code of adding its
- * events, as a failure naming the file, else ics_serialize_to. */
-int ics_finish(const cal_writer *w, int built, const char *path, struct careday_error *err);
+ * events, as a failure naming the file and what it is ("calendar",
+ * "invitation"), else ics_serialize_to. */
+int ics_finish(const cal_writer *w, int built, const char *what, const char *path,
+               struct careday_error *err);
 
 struct out_withdrawn;
 /* OUT/family.ics in dir: the plan's appointments (seq: their SEQUENCE),
