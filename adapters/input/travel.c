@@ -62,6 +62,18 @@ static int matrix_bad(struct careday_error *err, const char *file, const char *p
                         what, jpath, case_file);
 }
 
+/* The index of key ("home" or a place id) in the matrix; -1 when it is
+ * neither, with what is wrong in text. */
+static int matrix_key(const struct sched_case *c, const char *key, char *text, size_t size)
+{
+    int i = key_index(c, key);
+    if (i < 0)
+        snprintf(text, size,
+                 "unknown place id \"%s\"; expected \"home\" or the id of a place in the case",
+                 key);
+    return i;
+}
+
 /* Read the matrix file into given[] (-1 where it says nothing). */
 static int read_matrix(const struct sched_case *c, const char *path, const char *shown,
                        const char *case_file, const char *jpath, int *given,
@@ -102,13 +114,9 @@ static int read_matrix(const struct sched_case *c, const char *path, const char 
     }
     json_object_foreach(minutes, from, row)
     {
-        int a = key_index(c, from);
+        int a = matrix_key(c, from, text, sizeof text);
         snprintf(p, sizeof p, "minutes.%s", from);
         if (a < 0) {
-            snprintf(text, sizeof text,
-                     "unknown place id \"%s\"; expected \"home\" or the id of a place in the "
-                     "case",
-                     from);
             rc = matrix_bad(err, shown, p, case_file, jpath, text);
             goto done;
         }
@@ -119,14 +127,10 @@ static int read_matrix(const struct sched_case *c, const char *path, const char 
         }
         json_object_foreach(row, to, v)
         {
-            int b = key_index(c, to);
+            int b = matrix_key(c, to, text, sizeof text);
             json_int_t m;
             snprintf(p, sizeof p, "minutes.%s.%s", from, to);
             if (b < 0) {
-                snprintf(text, sizeof text,
-                         "unknown place id \"%s\"; expected \"home\" or the id of a place in "
-                         "the case",
-                         to);
                 rc = matrix_bad(err, shown, p, case_file, jpath, text);
                 goto done;
             }

@@ -31,6 +31,7 @@
 #include <cmocka.h>
 
 #include "tmp_files.h"
+#include "ics_back.h"
 
 #define PATH_SIZE 4096
 
@@ -40,21 +41,7 @@ static icalcomponent *parse_ics(const char *dir, const char *name)
 {
     char path[PATH_SIZE];
     snprintf(path, sizeof path, "%.3000s/%.500s", dir, name);
-    char *text = read_back(path, NULL);
-    if (!text)
-        return NULL;
-    icalcomponent *cal = icalparser_parse_string(text);
-    free(text);
-    return cal;
-}
-
-static icalcomponent *event_by_uid(icalcomponent *cal, const char *uid)
-{
-    for (icalcomponent *e = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); e;
-         e = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
-        if (icalcomponent_get_uid(e) && strcmp(icalcomponent_get_uid(e), uid) == 0)
-            return e;
-    return NULL;
+    return ics_back(path);
 }
 
 static size_t count_cancelled(icalcomponent *cal)

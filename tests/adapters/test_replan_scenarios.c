@@ -38,6 +38,7 @@
 #include <cmocka.h>
 
 #include "tmp_files.h"
+#include "ics_back.h"
 
 #define PATH_SIZE 4096
 
@@ -100,25 +101,6 @@ static json_t *change_of(const json_t *changes, const char *id)
     return NULL;
 }
 
-static icalcomponent *parse_ics(const char *path)
-{
-    char *text = read_back(path, NULL);
-    if (!text)
-        return NULL;
-    icalcomponent *cal = icalparser_parse_string(text);
-    free(text);
-    return cal;
-}
-
-static icalcomponent *event_by_uid(icalcomponent *cal, const char *uid)
-{
-    for (icalcomponent *e = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); e;
-         e = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
-        if (icalcomponent_get_uid(e) && strcmp(icalcomponent_get_uid(e), uid) == 0)
-            return e;
-    return NULL;
-}
-
 static cal_time utc_of(struct icaltimetype t)
 {
     return (cal_time)icaltime_as_timet_with_zone(t, icaltimezone_get_utc_timezone());
@@ -130,7 +112,7 @@ static void check_family(const char *name, const char *out, const struct sched_c
 {
     char path[PATH_SIZE];
     snprintf(path, sizeof path, "%.4000s/family.ics", out);
-    icalcomponent *cal = parse_ics(path);
+    icalcomponent *cal = ics_back(path);
     if (!cal)
         fail_msg("%s: family.ics missing or unreadable", name);
     size_t i;
@@ -182,7 +164,7 @@ static void check_family(const char *name, const char *out, const struct sched_c
         /* And the clinic gets an iTIP CANCEL. */
         const char *prov = json_string_value(json_object_get(p, "provider"));
         snprintf(path, sizeof path, "%.4000s/providers/%s-cancel.ics", out, prov);
-        icalcomponent *itip = parse_ics(path);
+        icalcomponent *itip = ics_back(path);
         if (!itip || icalcomponent_get_method(itip) != ICAL_METHOD_CANCEL)
             fail_msg("%s: %s is not an iTIP METHOD:CANCEL", name, path);
         icalcomponent *ce = icalcomponent_get_first_component(itip, ICAL_VEVENT_COMPONENT);
@@ -199,7 +181,7 @@ static void check_family(const char *name, const char *out, const struct sched_c
     {
         const char *prov = json_string_value(json_object_get(json_object_get(v, "to"), "provider"));
         snprintf(path, sizeof path, "%.4000s/providers/%s-invite.ics", out, prov);
-        icalcomponent *itip = parse_ics(path);
+        icalcomponent *itip = ics_back(path);
         if (!itip || icalcomponent_get_method(itip) != ICAL_METHOD_REQUEST)
             fail_msg("%s: %s is not an iTIP METHOD:REQUEST", name, path);
         bool raised = false;
