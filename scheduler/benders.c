@@ -318,7 +318,8 @@ static bool may_drop(const struct bd *b, const struct dayset *s, const struct zl
 static int cut_off(struct bd *b, const struct dayset *s, const struct memo *whole)
 {
     struct zlist cur = {0};
-    const struct memo *last = whole;
+    /* By index: each check may grow (move) the memo. */
+    size_t last = (size_t)(whole - b->memo);
     int rc = 0;
     for (size_t i = 0; i < s->groups.n && !rc; i++)
         rc = zpush(&cur, s->groups.v[i]);
@@ -336,7 +337,7 @@ static int cut_off(struct bd *b, const struct dayset *s, const struct memo *whol
         const struct memo *m;
         enum dc_result r = check(b, &cur, s, &m);
         if (r == DC_INFEASIBLE) {
-            last = m;
+            last = (size_t)(m - b->memo);
         } else {
             cur.v[cur.n++] = cur.v[i];
             cur.v[i] = removed;
@@ -347,8 +348,8 @@ static int cut_off(struct bd *b, const struct dayset *s, const struct memo *whol
     if (!rc) {
         /* Routes kept out and nights touching the days enter the cut. */
         struct ilist onl = {0};
-        for (size_t i = 0; i < last->ndis && !rc; i++)
-            rc = ipush(&onl, last->dis[i]);
+        for (size_t i = 0; i < b->memo[last].ndis && !rc; i++)
+            rc = ipush(&onl, b->memo[last].dis[i]);
         for (size_t i = 0; i < s->near_on.n && !rc; i++)
             rc = ipush(&onl, s->near_on.v[i]);
 #ifdef CAREDAY_DAYS_TRACE
@@ -435,9 +436,15 @@ static int round_checks(struct bd *b, double obj, enum round_end *end)
     const struct sched_ctx *x = b->x;
     int rc = 0;
     size_t ncut = 0, nparts = 0;
+    /* Memo entries by index while checking: a later check may grow (move)
+     * the memo; pointers are taken once every check is done. */
+    size_t *part = cal_calloc((size_t)x->ndays + 1, sizeof(*part));
     const struct memo **parts = cal_calloc((size_t)x->ndays + 1, sizeof(*parts));
-    if (!parts)
+    if (!part || !parts) {
+        free(part);
+        free(parts);
         return SCHED_ENOMEM;
+    }
     join_days(b);
     *end = ROUND_DONE;
     for (int d = 0; d < x->ndays && !rc; d++) {
@@ -452,7 +459,7 @@ static int round_checks(struct bd *b, double obj, enum round_end *end)
         const struct memo *m;
         enum dc_result r = check(b, &s.groups, &s, &m);
         if (r == DC_FEASIBLE) {
-            parts[nparts++] = m;
+            part[nparts++] = (size_t)(m - b->memo);
         } else if (r == DC_INFEASIBLE) {
             rc = cut_off(b, &s, m);
             ncut++;
@@ -465,6 +472,9 @@ static int round_checks(struct bd *b, double obj, enum round_end *end)
     }
     if (!rc && ncut)
         *end = ROUND_CUT;
+    for (size_t i = 0; i < nparts; i++)
+        parts[i] = &b->memo[part[i]];
+    free(part);
     if (!rc && *end == ROUND_DONE) {
         double cost = 0;
         for (size_t i = 0; i < nparts; i++)

@@ -162,8 +162,18 @@ void out_publish_abort(struct out_publish *p)
  * plan.json last. */
 struct names {
     char **v;
-    size_t n;
+    size_t n, cap;
 };
+
+/* Append name to s, which owns it from then on; -1 when out of memory (name
+ * is then still the caller's). */
+static int names_push(struct names *s, char *name)
+{
+    if (cal_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v))
+        return -1;
+    s->v[s->n++] = name;
+    return 0;
+}
 
 static void names_free(struct names *s)
 {
@@ -188,18 +198,14 @@ static int list_dir(const char *dir, const char *prefix, const char *skip, struc
             !S_ISREG(st.st_mode))
             continue;
         size_t k = strlen(prefix) + strlen(e->d_name) + 1;
-        char *name = cal_malloc(k);
-        char **v = s->n < PUB_MAX_FILES ? cal_realloc(s->v, (s->n + 1) * sizeof *v) : NULL;
-        if (!name || !v) {
+        char *name = s->n < PUB_MAX_FILES ? cal_malloc(k) : NULL;
+        if (name)
+            snprintf(name, k, "%s%s", prefix, e->d_name);
+        if (!name || names_push(s, name) != 0) {
             free(name);
-            if (v)
-                s->v = v;
             rc = -1;
             break;
         }
-        s->v = v;
-        snprintf(name, k, "%s%s", prefix, e->d_name);
-        s->v[s->n++] = name;
     }
     closedir(dp);
     return rc;
@@ -288,13 +294,10 @@ int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *h,
     snprintf(from, sizeof from, "%s/plan.json", p->staging);
     if (lstat(from, &st) == 0) {
         char *pj = cal_strdup("plan.json");
-        char **v = pj ? cal_realloc(s.v, (s.n + 1) * sizeof *v) : NULL;
-        if (!v) {
+        if (!pj || names_push(&s, pj) != 0) {
             free(pj);
             goto oom;
         }
-        s.v = v;
-        s.v[s.n++] = pj;
     }
     size_t nnew = s.n;
     snprintf(dir, sizeof dir, "%s/providers", p->target);
@@ -307,13 +310,10 @@ int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *h,
                 mine = strcmp(s.v[j], old_prov.v[i]) == 0;
             if (mine || k < 5 || strcmp(old_prov.v[i] + k - 4, ".ics") != 0)
                 continue;
-            char **v = cal_realloc(s.v, (s.n + 1) * sizeof *v);
-            if (!v) {
+            if (names_push(&s, old_prov.v[i]) != 0) {
                 names_free(&old_prov);
                 goto oom;
             }
-            s.v = v;
-            s.v[s.n++] = old_prov.v[i];
             old_prov.v[i] = NULL;
         }
     }
@@ -326,13 +326,10 @@ int out_publish_commit(struct out_publish *p, const struct out_publish_hooks *h,
         join(to, sizeof to, p->target, "changes.json");
         if (!staged && lstat(to, &st) == 0 && S_ISREG(st.st_mode)) {
             char *cj = cal_strdup("changes.json");
-            char **v = cj ? cal_realloc(s.v, (s.n + 1) * sizeof *v) : NULL;
-            if (!v) {
+            if (!cj || names_push(&s, cj) != 0) {
                 free(cj);
                 goto oom;
             }
-            s.v = v;
-            s.v[s.n++] = cj;
         }
     }
     done = cal_calloc(s.n ? s.n : 1, sizeof *done);
