@@ -198,6 +198,7 @@ const char *const i18n_required_keys[] = {
     "changes.moved",
     "changes.cancelled",
     "changes.added",
+    "changes.why",
     "why.provider_time",
     "why.mode",
     "why.pin",

@@ -851,6 +851,15 @@ static void section_changes(struct cal_buf *b, const struct sched_case *c,
                                                               : "changes.added";
         cal_buf_add(b, "<li>");
         msg(b, cat, key, args, 3);
+        if (e->kind != SCHED_CHANGE_ADDED) {
+            /* Why, in the family's words (the coordinator's --reason stays in changes.json). */
+            struct cal_buf why = {0};
+            change_words(&why, cat, c, plan, e, NULL);
+            struct i18n_arg wargs[] = {{"why", why.s ? why.s : ""}};
+            msg(b, cat, "changes.why", wargs, 1);
+            b->oom |= why.oom;
+            cal_buf_free(&why);
+        }
         cal_buf_add(b, "</li>\n");
     }
     if (ch->n)

@@ -348,6 +348,14 @@ static void test_why_in_the_familys_language(void **state)
     snprintf(prev, sizeof prev, "%.4000s/pinned-visit/previous.json", dir);
     assert_why(why_of(cs, prev, "pin-en", "en", "diet"), "pin", "it is pinned to 2026-12-11");
     assert_why(why_of(cs, prev, "pin-es", "es", "diet"), "pin", "está fijada para el 2026-12-11");
+    /* The itinerary's "What changed" says it too, in the family's language. */
+    char html_path[PATH_SIZE], out[PATH_SIZE];
+    out_path("pin-es", out);
+    snprintf(html_path, sizeof html_path, "%.4000s/itinerary.html", out);
+    char *html = read_back(html_path, NULL);
+    assert_non_null(html);
+    assert_non_null(strstr(html, " — está fijada para el 2026-12-11</li>"));
+    free(html);
     assert_why(why_of(cs, prev, "avoid-es", "es", "gi-fu"), "avoid_date",
                "el 2026-12-09 es ahora una fecha a evitar");
     snprintf(cs, sizeof cs, "%.4000s/cancelled-under-proposed/case.json", dir);
