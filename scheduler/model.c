@@ -351,8 +351,15 @@ static void build_columns(struct mb *b)
         if (vi->booked && !vi->movable)
             continue;
         double pen = c->weights.unscheduled * (vi->priority_factor > 0 ? vi->priority_factor : 1);
-        if (x->vcount[v] == 0)
-            continue; /* nothing to choose: unscheduled by construction */
+        if (x->vcount[v] == 0) {
+            /* Nothing to choose: unscheduled by construction, its penalty a
+             * constant of the objective. The exported model carries it as
+             * u_<visit> fixed at 1, so a solver reading the file finds the
+             * objective careday reports (MPS has no portable constant). */
+            if (b->named)
+                add_col(b, 1, 1, pen, false, "u_%s", vi->id);
+            continue;
+        }
         b->ucol[v] = add_col(b, 0, b->restricted ? 0 : 1, pen, false, "u_%s", vi->id);
         row_begin(b);
         for (size_t k = x->vfirst[v]; k < x->vfirst[v] + x->vcount[v]; k++)
