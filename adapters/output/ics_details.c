@@ -164,3 +164,16 @@ void ics_place_text(const struct sched_case *c, int place, const i18n_catalog *c
         cal_buf_add(b, pl->name ? pl->name : pl->id);
     }
 }
+
+void ics_location_text(const struct sched_case *c, const struct sched_appt *a, const char *link,
+                       const i18n_catalog *cat, const char *home_key, const struct i18n_arg *args,
+                       size_t nargs, struct cal_buf *b)
+{
+    if (a->mode == SCHED_IN_PERSON)
+        ics_place_text(c, a->place, cat, b);
+    else if (a->mode == SCHED_TELEHEALTH)
+        i18n_buf_add_msg(b, cat, link ? "event.location.video" : "event.location.video_nolink",
+                         args, nargs);
+    else
+        i18n_buf_add_msg(b, cat, home_key, args, nargs);
+}

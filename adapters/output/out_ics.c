@@ -119,17 +119,10 @@ static int add_provider_event(cal_writer *w, const struct sched_case *c, const s
         cal_buf_add(&desc, "\n");
     }
     i18n_buf_add_msg(&desc, cat, "provider.description", args, nargs);
-    if (a->mode == SCHED_IN_PERSON)
-        ics_place_text(c, a->place, cat, &location);
-    else if (a->mode == SCHED_TELEHEALTH)
-        i18n_buf_add_msg(&location, cat,
-                         link ? "event.location.video" : "event.location.video_nolink", args,
-                         nargs);
-    else
-        i18n_buf_add_msg(&location, cat,
-                         c->family.home_address ? "provider.location.home_address"
-                                                : "provider.location.home",
-                         args, nargs);
+    ics_location_text(c, a, link, cat,
+                      c->family.home_address ? "provider.location.home_address"
+                                             : "provider.location.home",
+                      args, nargs, &location);
 
     struct cal_event_out ev = {
         .status = a->state == SCHED_BOOKED ? CAL_STATUS_CONFIRMED : CAL_STATUS_TENTATIVE,

@@ -110,14 +110,7 @@ static int add_appointment(struct family_ctx *x, size_t index)
     struct cal_buf summary = {0}, location = {0}, desc = {0}, alarm = {0};
     i18n_buf_add_msg(&summary, cat, summary_key[a->mode], args, nargs);
 
-    if (a->mode == SCHED_IN_PERSON)
-        ics_place_text(c, a->place, cat, &location);
-    else if (a->mode == SCHED_TELEHEALTH)
-        i18n_buf_add_msg(&location, cat,
-                         link ? "event.location.video" : "event.location.video_nolink", args,
-                         nargs);
-    else
-        i18n_buf_add_msg(&location, cat, "event.location.home", NULL, 0);
+    ics_location_text(c, a, link, cat, "event.location.home", args, nargs, &location);
 
     if (link) {
         i18n_buf_add_msg(&desc, cat, "event.description.video", args, nargs);

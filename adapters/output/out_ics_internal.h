@@ -42,6 +42,12 @@ const char *ics_provider_what(const struct sched_case *c, const struct sched_vis
 /* The LOCATION of a place: its name, with its address when it has one. */
 void ics_place_text(const struct sched_case *c, int place, const i18n_catalog *cat,
                     struct cal_buf *b);
+/* The LOCATION of appointment a in its mode: the place in person, the video
+ * link (or that one will come) for telehealth, the message home_key at home
+ * (each calendar says home its own way). */
+void ics_location_text(const struct sched_case *c, const struct sched_appt *a, const char *link,
+                       const i18n_catalog *cat, const char *home_key, const struct i18n_arg *args,
+                       size_t nargs, struct cal_buf *b);
 
 #define OUT_PRODID "-//careday//careday 0.1//EN"
 #define OUT_ORGANIZER_NAME "careday"
