@@ -7,6 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+json_t *adapt_json_loadb(const char *data, size_t len, size_t flags, json_error_t *je, bool *nomem)
+{
+    long failures = cal_alloc_failures();
+    json_t *root = json_loadb(data, len, flags, je);
+    *nomem = !root && cal_alloc_failures() != failures;
+    return root;
+}
+
+json_t *adapt_json_load_file(const char *path, size_t flags, json_error_t *je, bool *nomem)
+{
+    long failures = cal_alloc_failures();
+    json_t *root = json_load_file(path, flags, je);
+    *nomem = !root && cal_alloc_failures() != failures;
+    return root;
+}
+
 int adapt_json_file(const char *path, const char *what, json_t **root, struct careday_error *err)
 {
     char *data = NULL;
@@ -23,10 +39,10 @@ int adapt_json_file(const char *path, const char *what, json_t **root, struct ca
         free(data);
         return careday_fail(err, ADAPT_EINPUT, path, 0, NULL, "%s (expected %s)", enc, what);
     }
-    long failures = cal_alloc_failures();
-    *root = json_loadb(data + skip, len - skip, JSON_REJECT_DUPLICATES, &je);
+    bool nomem;
+    *root = adapt_json_loadb(data + skip, len - skip, JSON_REJECT_DUPLICATES, &je, &nomem);
     free(data);
-    if (!*root && cal_alloc_failures() != failures) /* jansson says "invalid token" */
+    if (nomem)
         return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "out of memory reading %s", what);
     if (!*root)
         return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,

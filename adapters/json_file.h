@@ -21,6 +21,12 @@
  * to fix; ADAPT_EINTERNAL when out of memory. */
 int adapt_json_file(const char *path, const char *what, json_t **root, struct careday_error *err);
 
+/* json_loadb and json_load_file that tell a NULL result for want of memory
+ * (*nomem true) from bad text: jansson reports both as a parse error
+ * ("invalid token"), the allocation wrapper's failure count tells them apart. */
+json_t *adapt_json_loadb(const char *data, size_t len, size_t flags, json_error_t *je, bool *nomem);
+json_t *adapt_json_load_file(const char *path, size_t flags, json_error_t *je, bool *nomem);
+
 /* The placement of appointment a of an earlier careday plan.json, as both
  * re-planning (input/previous.c) and the calendar writer (output/
  * sequence.c) read it back: its visit id, mode, start and end. NULL when

@@ -11,6 +11,7 @@
 #include "adapters/adapters.h"
 #include "adapters/cli/cli_internal.h"
 #include "adapters/cli/commands.h"
+#include "adapters/json_file.h"
 #include "adapters/output/outputs.h"
 #include "calendars/util.h"
 
@@ -133,9 +134,9 @@ static int read_old(const char *path, const struct edit_args *a, struct old_plan
 {
     json_error_t je;
     memset(p, 0, sizeof *p);
-    long failures = cal_alloc_failures();
-    p->root = json_load_file(path, 0, &je);
-    if (!p->root && cal_alloc_failures() != failures) /* jansson says "invalid token" */
+    bool nomem;
+    p->root = adapt_json_load_file(path, 0, &je, &nomem);
+    if (nomem)
         return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "out of memory");
     if (!p->root)
         return careday_fail(err, ADAPT_EINPUT, path, je.line > 0 ? je.line : 0, NULL,

@@ -160,13 +160,11 @@ static void test_home_blocked_by_nurse(void **state)
     free_case(c);
 }
 
-/* A far hospital (300 min each way) with one provider free only on 12-07
- * 13:00-15:00 and another only on 12-08 12:00-14:00; lodging 5 min away.
- * Two day trips cost 2 * (600 + 610) = 2420 (trip + travel); with a night:
- * 600 + 310 + 5 and 600 + 5 + 10 + 300, plus 300 for the night = 2130. */
-static void test_overnight_beats_two_day_trips(void **state)
+/* A far hospital (place 0, 300 min each way) and a lodging (place 1) 5 min
+ * from it; the family may leave at 06:00, be back by 21:00 and stay up to
+ * two nights. */
+static struct sched_case *far_hospital(void)
 {
-    (void)state;
     struct sched_case *c = new_case(2, 2);
     c->places[1].lodging = true;
     set_travel(c, -1, 0, 300);
@@ -177,6 +175,17 @@ static void test_overnight_beats_two_day_trips(void **state)
     c->family.overnight_allowed = true;
     c->family.lodging = 1;
     c->family.max_nights = 2;
+    return c;
+}
+
+/* A far hospital (300 min each way) with one provider free only on 12-07
+ * 13:00-15:00 and another only on 12-08 12:00-14:00; lodging 5 min away.
+ * Two day trips cost 2 * (600 + 610) = 2420 (trip + travel); with a night:
+ * 600 + 310 + 5 and 600 + 5 + 10 + 300, plus 300 for the night = 2130. */
+static void test_overnight_beats_two_day_trips(void **state)
+{
+    (void)state;
+    struct sched_case *c = far_hospital();
     day_hours(c, 0, SCHED_IN_PERSON, D(12, 7), 13, 15);
     day_hours(c, 1, SCHED_IN_PERSON, D(12, 8), 12, 14);
     add_visit(c, "cardio", 0, 60, D(12, 1), D(12, 14));
@@ -207,16 +216,7 @@ static void test_overnight_beats_two_day_trips(void **state)
 static void test_lag_across_a_night(void **state)
 {
     (void)state;
-    struct sched_case *c = new_case(2, 2);
-    c->places[1].lodging = true;
-    set_travel(c, -1, 0, 300);
-    set_travel(c, -1, 1, 300);
-    set_travel(c, 0, 1, 5);
-    c->family.earliest_departure = 6 * 60;
-    c->family.latest_return = 21 * 60;
-    c->family.overnight_allowed = true;
-    c->family.lodging = 1;
-    c->family.max_nights = 2;
+    struct sched_case *c = far_hospital();
     day_hours(c, 0, SCHED_IN_PERSON, D(12, 7), 13, 15);
     day_hours(c, 1, SCHED_IN_PERSON, D(12, 8), 8, 16);
     add_visit(c, "lab", 0, 20, D(12, 1), D(12, 14));
