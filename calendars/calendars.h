@@ -142,6 +142,8 @@ int cal_tz_offset(const cal_tz *tz, cal_time t);
 cal_time cal_tz_local_to_utc(const cal_tz *tz, int32_t day, int minute);
 /* UTC to local wall clock. */
 void cal_tz_to_local(const cal_tz *tz, cal_time t, int32_t *day, int *minute);
+/* Writes "YYYY-MM-DD HH:MM", instant t in zone tz, as messages show it (buf >= 17). */
+void cal_format_local(const cal_tz *tz, cal_time t, char *buf, size_t size);
 
 /* ---------------------------------------------------------------------------
  * Reading iCalendar.

@@ -404,3 +404,13 @@ void cal_tz_to_local(const cal_tz *tz, cal_time t, int32_t *day, int *minute)
     if (minute != NULL)
         *minute = (int)(cal_floor_mod(local, CAL_SECONDS_PER_DAY) / 60);
 }
+
+void cal_format_local(const cal_tz *tz, cal_time t, char *buf, size_t size)
+{
+    int32_t day;
+    int minute;
+    char date[16];
+    cal_tz_to_local(tz, t, &day, &minute);
+    cal_format_date(day, date, sizeof date);
+    snprintf(buf, size, "%s %02d:%02d", date, minute / 60 % 100, minute % 60);
+}

@@ -73,17 +73,6 @@ void case_busy_free(struct loader *l)
     l->nbsrc = l->bsrc_cap = 0;
 }
 
-/* "2026-12-08 07:45" in the case's zone. */
-static void local_words(const struct sched_case *c, cal_time t, char *buf, size_t size)
-{
-    int32_t day;
-    int minute;
-    char date[16];
-    cal_tz_to_local(c->tz, t, &day, &minute);
-    cal_format_date(day, date, sizeof date);
-    snprintf(buf, size, "%s %02d:%02d", date, minute / 60, minute % 60);
-}
-
 /* The JSON path of the first source whose busy time meets [a, b), else the
  * family's busy time as a whole (time outside an availability source). */
 static const char *source_of(const struct loader *l, cal_time a, cal_time b)
@@ -106,14 +95,14 @@ int case_booking_notes(struct loader *l, struct careday_error *err)
         const char *jp = (size_t)b->visit < l->nvpath ? l->vpath[b->visit] : NULL;
         const char *id = c->visits[b->visit].id;
         char dep[32], back_day[32], from[32], to[32];
-        local_words(c, b->depart, dep, sizeof dep);
-        local_words(c, b->back, back_day, sizeof back_day);
+        cal_format_local(c->tz, b->depart, dep, sizeof dep);
+        cal_format_local(c->tz, b->back, back_day, sizeof back_day);
         /* "back at 13:10" on the same day, with the date otherwise. */
         const char *back = strncmp(dep, back_day, 10) == 0 ? back_day + 11 : back_day;
         switch (b->code) {
         case SCHED_BOOKING_TRIP_BUSY:
-            local_words(c, b->busy_start, from, sizeof from);
-            local_words(c, b->busy_end, to, sizeof to);
+            cal_format_local(c->tz, b->busy_start, from, sizeof from);
+            cal_format_local(c->tz, b->busy_end, to, sizeof to);
             careday_notes_add(l->x.warn, l->x.file, 0, jp,
                               "the trip to booking \"%s\" (leaving at %s, back at %s) meets the "
                               "family's busy time from %s to %s (%s); it is kept as booked: "

@@ -148,18 +148,6 @@ void out_check_language(const struct sched_case *c, const struct out_options *o,
                       lang);
 }
 
-/* "2026-12-08 10:00": an instant in the case's zone, as the coordinator
- * reads dates elsewhere. */
-static void case_when(const struct sched_case *c, cal_time t, char *buf, size_t size)
-{
-    int32_t day;
-    int minute;
-    char date[16];
-    cal_tz_to_local(c->tz, t, &day, &minute);
-    cal_format_date(day, date, sizeof date);
-    snprintf(buf, size, "%s %02d:%02d", date, minute / 60 % 100, minute % 60);
-}
-
 void change_words(struct cal_buf *b, const i18n_catalog *cat, const struct sched_case *c,
                   const struct sched_plan *plan, const struct sched_change *e, const char *note)
 {
@@ -178,7 +166,7 @@ void change_words(struct cal_buf *b, const i18n_catalog *cat, const struct sched
     cal_format_date(e->day, date, sizeof date);
     if (q) {
         int minute;
-        case_when(c, q->start, when, sizeof when);
+        cal_format_local(c->tz, q->start, when, sizeof when);
         cal_tz_to_local(c->tz, q->start, &prev_day, &minute);
         if (q->visit >= 0)
             provider = sched_provider_name(&c->providers[c->visits[q->visit].provider]);
