@@ -11,7 +11,6 @@
  */
 #include "calendars/util.h"
 #include "adapters/input/fhir_doc.h"
-#include "adapters/json_file.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -351,10 +350,9 @@ static int load_ndjson(struct doc *d, const char *data, size_t len)
         line++;
         if (!blank(data + pos, end - pos)) {
             json_error_t je;
-            bool nomem;
-            json_t *v =
-                adapt_json_loadb(data + pos, end - pos, JSON_REJECT_DUPLICATES, &je, &nomem);
-            if (nomem)
+            long failures = cal_alloc_failures();
+            json_t *v = json_loadb(data + pos, end - pos, JSON_REJECT_DUPLICATES, &je);
+            if (!v && cal_alloc_failures() != failures)
                 return careday_fail(d->err, CAL_ENOMEM, d->name, line, NULL, "out of memory");
             if (!v)
                 return fdoc_fail(
@@ -396,9 +394,9 @@ int fdoc_doc_load(struct doc *d, const char *data, size_t len)
         rc = load_ndjson(d, data, len);
     } else {
         json_error_t je;
-        bool nomem;
-        json_t *root = adapt_json_loadb(data, len, JSON_REJECT_DUPLICATES, &je, &nomem);
-        if (nomem)
+        long failures = cal_alloc_failures();
+        json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+        if (!root && cal_alloc_failures() != failures) /* jansson says "invalid token" */
             return careday_fail(d->err, CAL_ENOMEM, d->name, 0, NULL, "out of memory");
         if (!root)
             return fdoc_fail(d, je.line > 0 ? je.line : 0, NULL,
