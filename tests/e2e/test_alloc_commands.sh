@@ -6,9 +6,11 @@
 #     answered in two pages, each padded with entries that carry no resource
 #     so that reading the pages' JSON makes most of the run's allocations;
 #   - `careday publish` over a large publish state (a server that is not
-#     there: the state is read before any request).
+#     there: the state is read before any request);
 # CAREDAY_FAIL_ALLOC=N fails allocation N and every later one; N is taken at
-# even steps through the run, so most fall inside those JSON reads.
+# even steps through the run, so most fall inside those JSON reads. And
+# every N of `careday calendar expand --tz` (its time zone was "unknown",
+# exit 2, when opening it ran out of memory).
 # Skips (77) when careday was built without allocation-failure injection (a
 # Release build) or python3 is missing.
 . "$(dirname "$0")/lib.sh"
@@ -46,18 +48,20 @@ PY
 net_http web "$tmp/www" || exit 1
 sed -i "s#BASE/fhir#http://127.0.0.1:$web_port/fhir#" "$tmp/ex/live.json"
 
-# steps NAME CMD...: run CMD with CAREDAY_FAIL_ALLOC at 24 even steps
-# through its count; each run must exit 1 saying "out of memory", with no
-# sanitizer report and nothing that blames the input.
+# steps NAME K CMD...: run CMD with CAREDAY_FAIL_ALLOC at K even steps
+# through its count (every N when the count is at most K); each run must
+# exit 1 saying "out of memory", with no sanitizer report and nothing that
+# blames the input.
 steps() {
-    local name=$1 total n i code
-    shift
+    local name=$1 k=$2 total n i code
+    shift 2
     CAREDAY_FAIL_ALLOC=count "$@" >/dev/null 2>"$tmp/$name.count"
     total=$(sed -n 's/^careday: \([0-9][0-9]*\) allocations$/\1/p' "$tmp/$name.count")
     expect "$name: the run counts its allocations: $(tail -2 "$tmp/$name.count")" [ -n "$total" ]
     [ -n "$total" ] || return
-    for i in $(seq 1 24); do
-        n=$((total * i / 25))
+    [ "$total" -gt "$k" ] || k=$total
+    for i in $(seq 1 "$k"); do
+        n=$((total <= k ? i : total * i / (k + 1)))
         CAREDAY_FAIL_ALLOC=$n "$@" >/dev/null 2>"$tmp/$name.err"
         code=$?
         if grep -qE 'Sanitizer|runtime error' "$tmp/$name.err"; then
@@ -78,7 +82,7 @@ steps() {
 code=$?
 expect "fhir: check exits 0 without injection, got $code: $(tail -3 "$tmp/live.check")" [ "$code" = 0 ]
 expect "fhir: both pages were fetched" [ "$(grep -c '^GET /fhir/Slot' "$tmp/web.log")" = 2 ]
-steps fhir "$CAREDAY" check "$tmp/ex/live.json"
+steps fhir 24 "$CAREDAY" check "$tmp/ex/live.json"
 
 # The publish state: one of 4000 resources, written as careday names it
 # (FNV-1a of the collection URL, and of the user and the URL).
@@ -107,6 +111,14 @@ export CAREDAY_TEST_DAV_PW=pw-unused
 code=$?
 expect "publish: without injection the state is read and the absent server is exit 4, got $code: $(cat "$tmp/pub.err")" \
     [ "$code" = 4 ]
-steps publish "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
+steps publish 24 "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
     --password-env CAREDAY_TEST_DAV_PW
+
+# `calendar expand` in a zone of the user's choice: every N.
+"$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" --from 2026-12-01 \
+    --to 2026-12-08 --tz America/Chicago >/dev/null 2>"$tmp/expand.err"
+code=$?
+expect "expand: exits 0 without injection, got $code: $(cat "$tmp/expand.err")" [ "$code" = 0 ]
+steps expand 200 "$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" \
+    --from 2026-12-01 --to 2026-12-08 --tz America/Chicago
 finish
