@@ -10,7 +10,8 @@
 # CAREDAY_FAIL_ALLOC=N fails allocation N and every later one; N is taken at
 # even steps through the run, so most fall inside those JSON reads. And
 # every N of `careday calendar expand --tz` (its time zone was "unknown",
-# exit 2, when opening it ran out of memory).
+# exit 2, when opening it ran out of memory); the last N of `careday check`
+# as text and --json (its hours table said 0.0 hours, exit 0).
 # Skips (77) when careday was built without allocation-failure injection (a
 # Release build) or python3 is missing.
 . "$(dirname "$0")/lib.sh"
@@ -48,22 +49,32 @@ PY
 net_http web "$tmp/www" || exit 1
 sed -i "s#BASE/fhir#http://127.0.0.1:$web_port/fhir#" "$tmp/ex/live.json"
 
-# steps NAME K CMD...: run CMD with CAREDAY_FAIL_ALLOC at K even steps
-# through its count (every N when the count is at most K); each run must
-# exit 1 saying "out of memory", with no sanitizer report and nothing that
-# blames the input.
+# steps NAME K T CMD...: run CMD with CAREDAY_FAIL_ALLOC at K even steps
+# through its count (every N when the count is at most K) and at each of
+# the last T; each run must exit 1 saying "out of memory" (on stderr; with
+# --json, in the JSON error on stdout), with no sanitizer report and
+# nothing that blames the input.
 steps() {
-    local name=$1 k=$2 total n i code
-    shift 2
+    local name=$1 k=$2 t=$3 total n code json=
+    shift 3
+    case " $* " in *" --json "*) json=1 ;; esac
     CAREDAY_FAIL_ALLOC=count "$@" >/dev/null 2>"$tmp/$name.count"
     total=$(sed -n 's/^careday: \([0-9][0-9]*\) allocations$/\1/p' "$tmp/$name.count")
     expect "$name: the run counts its allocations: $(tail -2 "$tmp/$name.count")" [ -n "$total" ]
     [ -n "$total" ] || return
     [ "$total" -gt "$k" ] || k=$total
-    for i in $(seq 1 "$k"); do
-        n=$((total <= k ? i : total * i / (k + 1)))
-        CAREDAY_FAIL_ALLOC=$n "$@" >/dev/null 2>"$tmp/$name.err"
+    for n in $( (for i in $(seq 1 "$k"); do echo $((total <= k ? i : total * i / (k + 1))); done
+        seq $((total - t + 1)) "$total") | awk '$1 >= 1' | sort -n | uniq); do
+        CAREDAY_FAIL_ALLOC=$n "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
         code=$?
+        [ -z "$json" ] || "$net_python" - "$tmp/$name.out" >>"$tmp/$name.err" 2>&1 <<'PY'
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+    print("careday: json: exit %s, error: %s" % (d.get("exit"), d.get("error", {}).get("text")))
+except Exception as e:
+    print("careday: json: not one JSON object on stdout: %s" % e)
+PY
         if grep -qE 'Sanitizer|runtime error' "$tmp/$name.err"; then
             bad "$name: N=$n of $total: sanitizer report" "$(head -20 "$tmp/$name.err")"
         elif [ "$code" != 1 ] || ! grep -q 'out of memory' "$tmp/$name.err"; then
@@ -82,7 +93,12 @@ steps() {
 code=$?
 expect "fhir: check exits 0 without injection, got $code: $(tail -3 "$tmp/live.check")" [ "$code" = 0 ]
 expect "fhir: both pages were fetched" [ "$(grep -c '^GET /fhir/Slot' "$tmp/web.log")" = 2 ]
-steps fhir 24 "$CAREDAY" check "$tmp/ex/live.json"
+steps fhir 24 0 "$CAREDAY" check "$tmp/ex/live.json"
+
+# `careday check` of the example, as text and as JSON: its last
+# allocations (the hours table, the reasons) printed 0.0 hours and exit 0.
+steps check 12 40 "$CAREDAY" check "$SRC/examples/rivera-winter.json"
+steps check-json 12 40 "$CAREDAY" check --json "$SRC/examples/rivera-winter.json"
 
 # The publish state: one of 4000 resources, written as careday names it
 # (FNV-1a of the collection URL, and of the user and the URL).
@@ -111,7 +127,7 @@ export CAREDAY_TEST_DAV_PW=pw-unused
 code=$?
 expect "publish: without injection the state is read and the absent server is exit 4, got $code: $(cat "$tmp/pub.err")" \
     [ "$code" = 4 ]
-steps publish 24 "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
+steps publish 24 0 "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
     --password-env CAREDAY_TEST_DAV_PW
 
 # `calendar expand` in a zone of the user's choice: every N.
@@ -119,6 +135,6 @@ steps publish 24 "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
     --to 2026-12-08 --tz America/Chicago >/dev/null 2>"$tmp/expand.err"
 code=$?
 expect "expand: exits 0 without injection, got $code: $(cat "$tmp/expand.err")" [ "$code" = 0 ]
-steps expand 200 "$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" \
+steps expand 200 0 "$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" \
     --from 2026-12-01 --to 2026-12-08 --tz America/Chicago
 finish
