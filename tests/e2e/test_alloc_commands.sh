@@ -11,7 +11,8 @@
 # even steps through the run, so most fall inside those JSON reads. And
 # every N of `careday calendar expand --tz` (its time zone was "unknown",
 # exit 2, when opening it ran out of memory); the last N of `careday check`
-# as text and --json (its hours table said 0.0 hours, exit 0).
+# as text and --json (its hours table said 0.0 hours, exit 0); the first N
+# of `careday confirm` (a usage error, exit 2).
 # Skips (77) when careday was built without allocation-failure injection (a
 # Release build) or python3 is missing.
 . "$(dirname "$0")/lib.sh"
@@ -49,24 +50,29 @@ PY
 net_http web "$tmp/www" || exit 1
 sed -i "s#BASE/fhir#http://127.0.0.1:$web_port/fhir#" "$tmp/ex/live.json"
 
-# steps NAME K T CMD...: run CMD with CAREDAY_FAIL_ALLOC at K even steps
-# through its count (every N when the count is at most K) and at each of
-# the last T; each run must exit 1 saying "out of memory" (on stderr; with
+# steps NAME K T CMD...: run CMD (after eval "$setup", if set) with CAREDAY_FAIL_ALLOC at K even steps
+# through its count (every N when the count is at most K), at the first 3
+# and at each of the last T; each run must exit 1 saying "out of memory" (on stderr; with
 # --json, in the JSON error on stdout), with no sanitizer report and
 # nothing that blames the input.
 steps() {
     local name=$1 k=$2 t=$3 total n code json=
     shift 3
     case " $* " in *" --json "*) json=1 ;; esac
+    eval "${setup:-}"
     CAREDAY_FAIL_ALLOC=count "$@" >/dev/null 2>"$tmp/$name.count"
     total=$(sed -n 's/^careday: \([0-9][0-9]*\) allocations$/\1/p' "$tmp/$name.count")
     expect "$name: the run counts its allocations: $(tail -2 "$tmp/$name.count")" [ -n "$total" ]
     [ -n "$total" ] || return
     [ "$total" -gt "$k" ] || k=$total
     for n in $( (for i in $(seq 1 "$k"); do echo $((total <= k ? i : total * i / (k + 1))); done
-        seq $((total - t + 1)) "$total") | awk '$1 >= 1' | sort -n | uniq); do
+        seq 1 3; seq $((total - t + 1)) "$total") | awk -v t="$total" '$1 >= 1 && $1 <= t' |
+        sort -n | uniq); do
+        eval "${setup:-}"
         CAREDAY_FAIL_ALLOC=$n "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
         code=$?
+        [ -z "${unchanged:-}" ] || diff -r $unchanged >/dev/null ||
+            echo "careday: test: $unchanged differ: the run changed the plan" >>"$tmp/$name.err"
         [ -z "$json" ] || "$net_python" - "$tmp/$name.out" >>"$tmp/$name.err" 2>&1 <<'PY'
 import json, sys
 try:
@@ -80,8 +86,8 @@ PY
         elif [ "$code" != 1 ] || ! grep -q 'out of memory' "$tmp/$name.err"; then
             bad "$name: N=$n of $total: exit $code, expected 1 with \"out of memory\"" \
                 "$(cat "$tmp/$name.err")"
-        elif grep -qE 'not FHIR JSON|damaged' "$tmp/$name.err"; then
-            bad "$name: N=$n of $total: blames the input" "$(cat "$tmp/$name.err")"
+        elif grep -qE 'not FHIR JSON|damaged|changed the plan' "$tmp/$name.err"; then
+            bad "$name: N=$n of $total: blames the input or changed the plan" "$(cat "$tmp/$name.err")"
         else
             ok
         fi
@@ -129,6 +135,11 @@ expect "publish: without injection the state is read and the absent server is ex
     [ "$code" = 4 ]
 steps publish 24 0 "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
     --password-env CAREDAY_TEST_DAV_PW
+
+# `careday confirm` (its first allocation failing was a usage error, exit 2);
+# the plan it edits is left as it was.
+setup='rm -rf "$tmp/out-c"; cp -a "$tmp/out" "$tmp/out-c"' unchanged="$tmp/out $tmp/out-c" \
+    steps confirm 12 10 "$CAREDAY" confirm "$tmp/out-c" eeg
 
 # `calendar expand` in a zone of the user's choice: every N.
 "$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" --from 2026-12-01 \
