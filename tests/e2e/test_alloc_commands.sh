@@ -12,7 +12,9 @@
 # every N of `careday calendar expand --tz` (its time zone was "unknown",
 # exit 2, when opening it ran out of memory); the last N of `careday check`
 # as text and --json (its hours table said 0.0 hours, exit 0); the first N
-# of `careday confirm` (a usage error, exit 2).
+# of `careday confirm` (a usage error, exit 2); the last N of `careday plan
+# --json` (nothing printed, exit 0); the first N of writing --export-model
+# (exit 2, "cannot produce the data").
 # Skips (77) when careday was built without allocation-failure injection (a
 # Release build) or python3 is missing.
 . "$(dirname "$0")/lib.sh"
@@ -99,12 +101,12 @@ PY
 code=$?
 expect "fhir: check exits 0 without injection, got $code: $(tail -3 "$tmp/live.check")" [ "$code" = 0 ]
 expect "fhir: both pages were fetched" [ "$(grep -c '^GET /fhir/Slot' "$tmp/web.log")" = 2 ]
-steps fhir 24 0 "$CAREDAY" check "$tmp/ex/live.json"
+steps fhir 16 0 "$CAREDAY" check "$tmp/ex/live.json"
 
 # `careday check` of the example, as text and as JSON: its last
 # allocations (the hours table, the reasons) printed 0.0 hours and exit 0.
-steps check 12 40 "$CAREDAY" check "$SRC/examples/rivera-winter.json"
-steps check-json 12 40 "$CAREDAY" check --json "$SRC/examples/rivera-winter.json"
+steps check 8 30 "$CAREDAY" check "$SRC/examples/rivera-winter.json"
+steps check-json 8 30 "$CAREDAY" check --json "$SRC/examples/rivera-winter.json"
 
 # The publish state: one of 4000 resources, written as careday names it
 # (FNV-1a of the collection URL, and of the user and the URL).
@@ -133,13 +135,42 @@ export CAREDAY_TEST_DAV_PW=pw-unused
 code=$?
 expect "publish: without injection the state is read and the absent server is exit 4, got $code: $(cat "$tmp/pub.err")" \
     [ "$code" = 4 ]
-steps publish 24 0 "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
+steps publish 16 0 "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
     --password-env CAREDAY_TEST_DAV_PW
 
 # `careday confirm` (its first allocation failing was a usage error, exit 2);
 # the plan it edits is left as it was.
 setup='rm -rf "$tmp/out-c"; cp -a "$tmp/out" "$tmp/out-c"' unchanged="$tmp/out $tmp/out-c" \
     steps confirm 12 10 "$CAREDAY" confirm "$tmp/out-c" eeg
+
+# `careday plan --json`: its last allocations (the JSON summary, after the
+# plan is written) printed nothing and exited 0.
+setup='rm -rf "$tmp/pj"' steps plan-json 0 8 "$CAREDAY" plan "$SRC/examples/rivera-winter.json" \
+    -o "$tmp/pj" --json --now 2026-11-22T09:00:00Z
+
+# `careday plan --export-model`: the first allocations of writing the model
+# (those after a run whose model path cannot be created stops) were "cannot
+# produce the data", exit 2 (bad input).
+"$CAREDAY" plan "$SRC/examples/rivera-winter.json" -o "$tmp/px" --now 2026-11-22T09:00:00Z \
+    --export-model "$tmp/no-such-folder/m.mps" >/dev/null 2>"$tmp/mps.err"
+code=$?
+expect "mps: a model path that cannot be created is exit 2, got $code: $(cat "$tmp/mps.err")" [ "$code" = 2 ]
+CAREDAY_FAIL_ALLOC=count "$CAREDAY" plan "$SRC/examples/rivera-winter.json" -o "$tmp/px" \
+    --now 2026-11-22T09:00:00Z --export-model "$tmp/no-such-folder/m.mps" >/dev/null 2>"$tmp/mps.err"
+before=$(sed -n 's/^careday: \([0-9][0-9]*\) allocations$/\1/p' "$tmp/mps.err")
+expect "mps: counted the run up to the model: $(cat "$tmp/mps.err")" [ -n "$before" ]
+for n in $(seq $((${before:-0} + 1)) $((${before:-0} + 4))); do
+    rm -rf "$tmp/px" "$tmp/m.mps"
+    CAREDAY_FAIL_ALLOC=$n "$CAREDAY" plan "$SRC/examples/rivera-winter.json" -o "$tmp/px" \
+        --now 2026-11-22T09:00:00Z --export-model "$tmp/m.mps" >/dev/null 2>"$tmp/mps.err"
+    code=$?
+    if [ "$code" = 1 ] && grep -q "out of memory" "$tmp/mps.err"; then ok; else
+        bad "mps: N=$n: exit $code, expected 1 saying out of memory" "$(cat "$tmp/mps.err")"
+    fi
+    if [ ! -e "$tmp/m.mps" ] && [ ! -e "$tmp/px" ]; then ok; else
+        bad "mps: N=$n: a model file or a plan was left"
+    fi
+done
 
 # `calendar expand` in a zone of the user's choice: every N.
 "$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" --from 2026-12-01 \
