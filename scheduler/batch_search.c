@@ -3,10 +3,14 @@
  * plan; then construction, every family planned once with the model, alone
  * (its own lower bound; kept when it fits) or else against the residual
  * capacity; then large-neighbourhood search: a family above its own bound
- * is re-planned first, together with one or two families that hold the
- * providers it needs, re-planned after it. A move is accepted only when the
- * families' total objective goes down and no provider goes over capacity,
- * so no move makes the plan worse.
+ * is re-planned first, together with one to three families that hold the
+ * providers it needs, re-planned after it; or, for a visit left out, one of
+ * its possible times is freed: the families holding it are re-planned
+ * without it (with others whose time they may take), the family last. A
+ * move is accepted only when the families' total objective goes down and no
+ * provider goes over capacity, so no move makes the plan worse. When every
+ * family has failed its moves, another pass starts while the last one found
+ * a better plan.
  *
  * Determinism: moves are chosen by a seeded generator from the state only;
  * a round of moves is run against one snapshot and applied in task order,
@@ -23,6 +27,7 @@
 #include <time.h>
 
 #define MAX_FAILS 12     /* failed moves before a family is left as it is */
+#define SLOT_SHARE 0.5   /* of the moves for a family with a visit left out: slot-freeing */
 #define MAX_ROUNDS 20000 /* a safety stop; the search converges long before */
 
 static double now_s(void)
@@ -111,6 +116,8 @@ struct search {
     struct sched_hold *holds;
     size_t nholds;
     double left_out; /* at least this weighted number of visits is left out */
+    double *forced;  /* per provider: weighted visits every plan leaves out there */
+    double *excess;  /* per provider: weighted visits left out beyond that */
     struct batch_guide guide;
 };
 
@@ -253,6 +260,13 @@ static int apply(struct search *s, const struct sched_batch_task *t, struct sche
     return SCHED_OK;
 }
 
+/* The family a move is for: the one re-planned last when it frees a slot,
+ * else the first. */
+static int needy(const struct sched_batch_task *t)
+{
+    return t->free_end > t->free_start ? t->fam[t->nfam - 1] : t->fam[0];
+}
+
 static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt)
 {
     struct sched_batch_answer *ans = cal_calloc(nt, sizeof *ans);
@@ -276,7 +290,7 @@ static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt
             for (int k = 0; k < tasks[i].nfam; k++)
                 s->fails[tasks[i].fam[k]] = 0;
         } else if (!tasks[i].alone) {
-            s->fails[tasks[i].fam[0]]++;
+            s->fails[needy(&tasks[i])]++;
         }
     }
     for (size_t i = 0; i < nt; i++)
@@ -546,12 +560,169 @@ static long pick(uint64_t *rng, const double *w, size_t n)
     return -1;
 }
 
+/* The holds of provider g: [*lo, return value). */
+static size_t holds_of(const struct search *s, int g, size_t *lo)
+{
+    size_t a = 0, z = s->nholds;
+    while (a < z) {
+        size_t mid = (a + z) / 2;
+        if (s->holds[mid].provider < g)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    *lo = a;
+    while (z < s->nholds && s->holds[z].provider == g)
+        z++;
+    return z;
+}
+
+/* A visit of family f left out that has times of its own (not one waiting
+ * for another visit), at random; -1 when none. */
+static int left_out_visit(struct search *s, size_t f, const struct sched_ctx *x)
+{
+    const struct sched_plan *p = s->cur[f];
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    int v = -1;
+    double total = 0;
+    for (size_t i = 0; i < p->nunscheduled; i++) {
+        const struct sched_unscheduled *u = &p->unscheduled[i];
+        if (u->visit < 0 || (size_t)u->visit >= c->nvisits || x->vcount[u->visit] == 0 ||
+            u->code == SCHED_REASON_PREDECESSOR || u->code == SCHED_REASON_PAIR ||
+            u->code == SCHED_REASON_CANCELLED)
+            continue;
+        /* Where the plan leaves out more than provider time forces, likelier. */
+        int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[u->visit].provider);
+        double w = s->excess[g] > 0.5 ? 1.0 : 0.1;
+        total += w;
+        if (rnd01(&s->rng) * total < w)
+            v = u->visit;
+    }
+    return v;
+}
+
+/* A slot-freeing move for family f (an ejection chain): one of its visits
+ * left out, one of that visit's own possible times at its provider g where
+ * the families holding g leave no room. As many of them as must leave are
+ * re-planned first without g's time then, maybe with other families
+ * holding g near that time re-planned after them (whose time they may
+ * take), and f last. False when f has no such visit or time. */
+static bool slot_move(struct search *s, size_t f, struct sched_batch_task *t)
+{
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    struct sched_ctx x;
+    bool made = false;
+    if (s->cur[f]->nunscheduled == 0 || ctx_init(&x, c) != SCHED_OK)
+        return false;
+    int v = left_out_visit(s, f, &x);
+    double *w = v >= 0 ? cal_calloc(x.vcount[v], sizeof *w) : NULL;
+    if (!w)
+        goto done;
+    int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider);
+    int cap = sched_batch_capacity(s->b, (size_t)g);
+    size_t lo, hi = holds_of(s, g, &lo);
+    const struct cand *cand = &x.cands[x.vfirst[v]];
+    for (size_t k = 0; k < x.vcount[v]; k++) {
+        int count = 0;
+        bool stuck = false;
+        for (size_t j = lo; j < hi && s->holds[j].start < cand[k].uend; j++) {
+            const struct sched_hold *h = &s->holds[j];
+            if (h->end <= cand[k].ustart || (size_t)h->family == f)
+                continue;
+            stuck |= !s->active[h->family] || s->used[h->family];
+            count++;
+        }
+        int m = count - cap + 1;
+        w[k] = !stuck && m >= 1 && m < SCHED_BATCH_MAXN ? 1.0 / (m * m) : 0;
+    }
+    long k = pick(&s->rng, w, x.vcount[v]);
+    if (k < 0)
+        goto done;
+    cal_time us = cand[k].ustart, ue = cand[k].uend;
+    /* Those that must leave, at random among the holders then. */
+    int holder[SCHED_BATCH_MAXN * 4], nh = 0, count = 0;
+    for (size_t j = lo; j < hi && s->holds[j].start < ue; j++) {
+        const struct sched_hold *h = &s->holds[j];
+        if (h->end <= us || (size_t)h->family == f)
+            continue;
+        count++;
+        if (nh < (int)(sizeof holder / sizeof *holder))
+            holder[nh++] = h->family;
+    }
+    int m = count - cap + 1;
+    if (m > nh)
+        goto done;
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < m; i++) {
+        int j = i + (int)(rnd(&s->rng) % (uint64_t)(nh - i));
+        int tmp = holder[i];
+        holder[i] = holder[j];
+        holder[j] = tmp;
+        t->fam[t->nfam++] = holder[i];
+        s->used[holder[i]] = true;
+    }
+    /* Others holding g, those near that time likelier: the ones leaving may
+     * take their time, and they move on (a longer chain). */
+    for (size_t i = 0; i < s->n; i++)
+        s->weight[i] = 0;
+    for (size_t j = lo; j < hi; j++) {
+        const struct sched_hold *h = &s->holds[j];
+        if ((size_t)h->family == f || !s->active[h->family] || s->used[h->family])
+            continue;
+        double days = fabs((double)(h->start - us)) / 86400.0;
+        s->weight[h->family] += days < 7 ? 1.0 : 0.1;
+    }
+    /* More of them as the family's moves keep failing. */
+    int room = SCHED_BATCH_MAXN - 1 - t->nfam;
+    int extra = s->fails[f] / 3 + (int)(rnd(&s->rng) % 2);
+    for (int i = 0; i < extra && i < room; i++) {
+        long e = pick(&s->rng, s->weight, s->n);
+        if (e < 0)
+            break;
+        t->fam[t->nfam++] = (int)e;
+        s->used[e] = true;
+        s->weight[e] = 0;
+    }
+    t->fam[t->nfam++] = (int)f;
+    t->free_provider = g;
+    t->free_start = us;
+    t->free_end = ue;
+    made = true;
+done:
+    free(w);
+    ctx_free(&x);
+    return made;
+}
+
+/* Per provider: the weighted visits the plan leaves out beyond those that
+ * provider time forces out of every plan. */
+static void count_excess(struct search *s)
+{
+    size_t np = sched_batch_nproviders(s->b);
+    for (size_t g = 0; g < np; g++)
+        s->excess[g] = -s->forced[g];
+    for (size_t f = 0; f < s->n; f++) {
+        if (!s->active[f])
+            continue;
+        const struct sched_case *c = sched_batch_case(s->b, f);
+        const struct sched_plan *p = s->cur[f];
+        for (size_t i = 0; i < p->nunscheduled; i++) {
+            int v = p->unscheduled[i].visit;
+            if (v < 0 || (size_t)v >= c->nvisits)
+                continue;
+            int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider);
+            s->excess[g] += c->visits[v].priority_factor > 0 ? c->visits[v].priority_factor : 1;
+        }
+    }
+}
+
 /* Choose up to `round` moves with disjoint families; returns how many. */
 static size_t choose_moves(struct search *s, struct sched_batch_task *tasks, size_t round,
                            bool *need)
 {
     size_t nt = 0, np = sched_batch_nproviders(s->b);
     memset(s->used, 0, s->n * sizeof *s->used);
+    count_excess(s);
     while (nt < round) {
         for (size_t f = 0; f < s->n; f++) {
             double sl = s->active[f] && !s->used[f] ? slack(s, f) : 0;
@@ -563,9 +734,12 @@ static size_t choose_moves(struct search *s, struct sched_batch_task *tasks, siz
         if (f < 0)
             break;
         struct sched_batch_task *t = &tasks[nt++];
+        s->used[f] = true;
+        if (s->cur[f]->nunscheduled > 0 && rnd01(&s->rng) < SLOT_SHARE &&
+            slot_move(s, (size_t)f, t))
+            continue;
         memset(t, 0, sizeof *t);
         t->fam[t->nfam++] = (int)f;
-        s->used[f] = true;
         int want = 1 + (int)(rnd(&s->rng) % 3);
         for (size_t g = 0; g < s->n; g++)
             s->weight[g] = 0;
@@ -602,6 +776,7 @@ static int improve(struct search *s)
         rc = SCHED_ENOMEM;
         goto done;
     }
+    size_t since = s->out->accepted;
     while (!rc && s->out->rounds < MAX_ROUNDS) {
         if (out_of_time(s)) {
             s->out->stopped_by_time = true;
@@ -610,8 +785,15 @@ static int improve(struct search *s)
         if ((rc = snapshot(s)))
             break;
         size_t nt = choose_moves(s, tasks, round, need);
-        if (nt == 0)
-            break;
+        if (nt == 0) {
+            /* Every family has failed its moves: another pass while the
+             * last one found a better plan. */
+            if (s->out->accepted == since)
+                break;
+            since = s->out->accepted;
+            memset(s->fails, 0, s->n * sizeof *s->fails);
+            continue;
+        }
         rc = run_round(s, tasks, nt);
     }
 done:
@@ -625,7 +807,7 @@ done:
  * belong to one provider each, so the counts add up). The time-indexed one
  * gets a sixth of the time limit, at most 10 s. */
 static int forced_out(const sched_batch *b, const bool *active, double time_limit_s, double *out,
-                      struct batch_guide *guide)
+                      double *per_provider, struct batch_guide *guide)
 {
     size_t np = sched_batch_nproviders(b);
     double *fd = cal_calloc(np + 1, sizeof *fd), *ft = cal_calloc(np + 1, sizeof *ft);
@@ -637,13 +819,13 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
     if (!rc)
         rc = batch_time_bound(b, active, fmin(10.0, time_limit_s / 6), &t, &timed);
     if (!rc) {
-        for (size_t g = 0; g < np; g++)
-            fd[g] = fmax(fd[g], ft[g]);
-        rc = batch_guide_solve(b, active, fd, fmin(10.0, time_limit_s / 6), guide);
+        for (size_t g = 0; g < np; g++) {
+            sum += fmax(fd[g], ft[g]);
+            per_provider[g] = fmax(fd[g], ft[g]);
+        }
+        rc = batch_guide_solve(b, active, per_provider, fmin(10.0, time_limit_s / 6), guide);
     }
     if (!rc) {
-        for (size_t g = 0; g < np; g++)
-            sum += fd[g];
         double both = fmax(d.never, t.never) + (sum > 1e-6 ? ceil(sum - 1e-6) : 0);
         *out = fmax(both, fmax(day, timed));
     }
@@ -676,8 +858,10 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     s.fails = cal_calloc(n, sizeof(int));
     s.weight = cal_calloc(n, sizeof(double));
     s.scratch = cal_calloc(n, sizeof(double));
+    s.forced = cal_calloc(sched_batch_nproviders(b) + 1, sizeof(double));
+    s.excess = cal_calloc(sched_batch_nproviders(b) + 1, sizeof(double));
     if (!out->plans || !out->baseline || !out->bound || !s.has_bound || !s.solved || !s.active ||
-        !s.used || !s.excl || !s.fails || !s.weight || !s.scratch) {
+        !s.used || !s.excl || !s.fails || !s.weight || !s.scratch || !s.forced || !s.excess) {
         rc = SCHED_ENOMEM;
         goto fail;
     }
@@ -693,7 +877,7 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
             goto fail;
         }
     out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
-    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, &s.guide)))
+    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced, &s.guide)))
         goto fail;
     report(&s);
 
@@ -746,5 +930,7 @@ done:
     free(s.fails);
     free(s.weight);
     free(s.scratch);
+    free(s.forced);
+    free(s.excess);
     return rc;
 }

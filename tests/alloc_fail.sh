@@ -11,12 +11,17 @@
 # Needs a build with CAREDAY_ALLOC_INJECTION (on in Debug builds, as the
 # ASan build of .ci/test), best under ASan so that leaks and crashes show.
 #
+# Then the same into an OUT that does not exist yet: the run must leave
+# neither OUT nor a staging folder, and no message may name the staging
+# folder (the user knows OUT, not it).
+#
 # usage: alloc_fail.sh [--full | --sample K S]
-#   --full      every N (a nightly run: about 11 000 runs of 0.3 s under ASan)
+#   --full      every N (a nightly run: about 2 x 11 000 runs of 0.3 s under ASan)
 #   --sample K S  (default, CI) every N up to K, every N in the K before the
 #               end, and every S-th N in between, from a start that moves
 #               with S so that strides of different runs do not line up
-#               (default K=15, S=250: about 80 runs, 30-60 s under ASan).
+#               (default K=15, S=250: about 80 runs, 30-60 s under ASan);
+#               into a new OUT, every N in the K before the end.
 # Environment: CAREDAY (the built binary), CAREDAY_SOURCE_DIR (the tree),
 # ALLOC_FAIL_CASE (a case file; default examples/rivera-winter.json).
 set -u
@@ -86,6 +91,8 @@ for n in $ns; do
         bad "$n" "no \"out of memory\" in the message"
     elif grep -qv '^careday: ' "$tmp/stderr"; then
         bad "$n" "a line on stderr that is not one of careday's messages"
+    elif grep -q '\.careday-' "$tmp/stderr"; then
+        bad "$n" "a message names the staging folder, not OUT"
     elif [ "$(snapshot)" != "$before" ]; then
         bad "$n" "OUT changed"
         diff <(echo "$before") <(snapshot) | head -10
@@ -102,5 +109,37 @@ plan $((total + 1))
 rc=$?
 runs=$((runs + 1))
 [ $rc = 0 ] || bad $((total + 1)) "exit $rc past the last allocation, expected 0"
+
+# A first plan into an OUT that does not exist yet (the staging folder is
+# renamed into place): the last allocations (writing plan.json, the very
+# last) fail with a message naming OUT, and neither OUT nor a staging
+# folder beside it is left.
+rm -rf "$out"
+CAREDAY_FAIL_ALLOC=count timeout 60 "$careday" plan "$case_file" -o "$out" \
+    --now 2026-11-22T09:00:00Z --quiet >/dev/null 2>"$tmp/stderr"
+fresh=$(sed -n 's/^careday: \([0-9][0-9]*\) allocations$/\1/p' "$tmp/stderr")
+[ -n "$fresh" ] || { echo "alloc_fail: no count for a new OUT"; cat "$tmp/stderr"; exit 1; }
+if [ $mode = full ]; then
+    ns=$(seq 1 "$fresh")
+else
+    ns=$(seq $((fresh - K + 1)) "$fresh" | awk '$1 >= 1')
+fi
+for n in $ns; do
+    runs=$((runs + 1))
+    rm -rf "$out"
+    plan "$n"
+    rc=$?
+    if grep -qE 'Sanitizer|runtime error' "$tmp/stderr"; then
+        bad "$n" "new OUT: sanitizer report (exit $rc)"
+    elif [ $rc != 1 ] || ! grep -q 'out of memory' "$tmp/stderr"; then
+        bad "$n" "new OUT: exit $rc, expected 1 with \"out of memory\""
+    elif grep -qv '^careday: ' "$tmp/stderr"; then
+        bad "$n" "new OUT: a line on stderr that is not one of careday's messages"
+    elif grep -q '\.careday-' "$tmp/stderr"; then
+        bad "$n" "new OUT: a message names the staging folder, not OUT"
+    elif [ -n "$(cd "$tmp" && find . -name 'out' -o -name '.out.*')" ]; then
+        bad "$n" "new OUT: OUT or a staging folder was left: $(cd "$tmp" && find . -name 'out' -o -name '.out.*')"
+    fi
+done
 echo "alloc_fail: $runs runs of $total allocations ($mode), $((runs - fail)) passed, $fail failed"
 [ $fail = 0 ]

@@ -184,9 +184,10 @@ static int expand(const struct expand_args *a)
 {
     struct careday_error err = {0};
     cal_tz *tz = NULL;
-    if (cal_tz_open(a->zone, &tz, &err) != CAL_OK) {
+    int tzrc = cal_tz_open(a->zone, &tz, &err);
+    if (tzrc != CAL_OK) {
         print_problem("error", &err);
-        return CLI_EXIT_BAD_INPUT;
+        return tzrc == CAL_ENOMEM ? CLI_EXIT_INTERNAL : CLI_EXIT_BAD_INPUT;
     }
     struct cal_read_options opt = {.floating_tz = tz};
     if (strcmp(a->meaning, "available") == 0) {

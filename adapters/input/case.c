@@ -68,7 +68,9 @@ static int read_head(struct loader *l, struct careday_error *err)
         return rc;
     if ((rc = case_get_str(&l->x, l->root, "", "timezone", true, &tzname, err)))
         return rc;
-    if (cal_tz_open(tzname, &c->tz, &tzerr) != 0)
+    if ((rc = cal_tz_open(tzname, &c->tz, &tzerr)) == CAL_ENOMEM)
+        return case_oom(err);
+    if (rc != 0)
         return adapt_bad(&l->x, err, "timezone",
                          "unknown time zone \"%s\"; expected an IANA name such as "
                          "\"America/New_York\"",
@@ -176,7 +178,9 @@ static int read_places(struct loader *l, struct careday_error *err)
         if (tz) {
             struct careday_error tzerr = {0};
             char q[64];
-            if (cal_tz_open(tz, &p->tz, &tzerr) != 0)
+            if ((rc = cal_tz_open(tz, &p->tz, &tzerr)) == CAL_ENOMEM)
+                return case_oom(err);
+            if (rc != 0)
                 return adapt_bad(&l->x, err, adapt_jp_key(q, sizeof q, jp, "timezone"),
                                  "unknown time zone \"%s\"; expected an IANA name such as "
                                  "\"America/Chicago\"",

@@ -10,6 +10,7 @@
 #include "adapters/input/case_internal.h"
 #include "adapters/input/fhir.h"
 #include "adapters/http.h"
+#include "adapters/json_file.h"
 #include "calendars/util.h"
 
 #include <stdio.h>
@@ -100,6 +101,7 @@ static int read_pages(struct live *l, const char *first, json_t *doc, struct ndj
         const char *next = NULL;
         struct http_response rs = {0};
         json_error_t je;
+        bool nomem;
         size_t i;
         char *abs;
 
@@ -166,8 +168,13 @@ static int read_pages(struct live *l, const char *first, json_t *doc, struct ndj
         doc = NULL;
         if ((rc = get(l, url, "the next page of the FHIR search", &rs, err)))
             break;
-        doc = json_loadb(rs.body, rs.len, 0, &je);
+        doc = adapt_json_loadb(rs.body, rs.len, 0, &je, &nomem);
         http_response_free(&rs);
+        if (nomem) {
+            rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL,
+                              "out of memory reading the next page of the FHIR search");
+            break;
+        }
         if (!json_is_object(doc)) {
             rc = not_json(url, "the next page of the FHIR search", err);
             break;
@@ -237,13 +244,16 @@ static int read_url(struct live *l, const char *url, bool search, const char *wh
     struct http_response rs = {0};
     json_error_t je;
     json_t *doc;
+    bool nomem;
     int rc;
 
     if ((rc = get(l, url, what, &rs, err)))
         return rc;
-    doc = json_loadb(rs.body, rs.len, 0, &je);
-    if (json_is_object(doc) && json_is_array(json_object_get(doc, "output")) &&
-        !json_object_get(doc, "resourceType"))
+    doc = adapt_json_loadb(rs.body, rs.len, 0, &je, &nomem);
+    if (nomem)
+        rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory reading %s", what);
+    else if (json_is_object(doc) && json_is_array(json_object_get(doc, "output")) &&
+             !json_object_get(doc, "resourceType"))
         rc = read_manifest(l, rs.final_url ? rs.final_url : url, doc, out, err);
     else if (json_is_object(doc))
         rc = read_pages(l, rs.final_url ? rs.final_url : url, doc, out, err);

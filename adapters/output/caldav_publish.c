@@ -15,6 +15,7 @@
  */
 #include "adapters/output/publish.h"
 #include "adapters/http.h"
+#include "adapters/json_file.h"
 #include "calendars/util.h"
 
 #include <errno.h>
@@ -99,7 +100,10 @@ static int save_state(struct pub *p, bool durable, struct careday_error *err)
     char *text = json_dumps(p->state, JSON_INDENT(1) | JSON_SORT_KEYS);
     int rc = 0;
 
-    if (!text || http_write_private(p->state_file, text, strlen(text), durable) != 0)
+    if (!text)
+        rc = careday_fail(err, ADAPT_EINTERNAL, p->state_file, 0, NULL,
+                          "out of memory saving what was published");
+    else if (http_write_private(p->state_file, text, strlen(text), durable) != 0)
         rc = careday_fail(err, ADAPT_EINTERNAL, p->state_file, 0, NULL,
                           "cannot save what was published: %s", strerror(errno));
     free(text);
@@ -383,6 +387,7 @@ int caldav_publish(const struct pub_target *t, const struct pub_options *o, stru
     struct cal_ics_object *v = NULL;
     struct pub p = {0};
     json_error_t je;
+    bool nomem;
     char *data = NULL;
     size_t n = 0, len = 0;
     int rc = 0;
@@ -413,7 +418,12 @@ int caldav_publish(const struct pub_target *t, const struct pub_options *o, stru
             goto done;
         }
     }
-    p.state = json_load_file(p.state_file, 0, &je);
+    p.state = adapt_json_load_file(p.state_file, 0, &je, &nomem);
+    if (nomem) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, p.state_file, 0, NULL,
+                          "out of memory reading the publish state");
+        goto done;
+    }
     if (!p.state && errno != ENOENT) {
         struct stat st;
         if (stat(p.state_file, &st) == 0) {
@@ -422,8 +432,10 @@ int caldav_publish(const struct pub_target *t, const struct pub_options *o, stru
             goto done;
         }
     }
-    if (!p.state)
-        p.state = json_pack("{s:s, s:{}}", "collection", p.shown, "resources");
+    if (!p.state && !(p.state = json_pack("{s:s, s:{}}", "collection", p.shown, "resources"))) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
     p.resources = json_object_get(p.state, "resources");
     if (!p.state || !json_is_object(p.resources)) {
         rc = careday_fail(err, ADAPT_EINTERNAL, p.state_file, 0, NULL,

@@ -461,6 +461,22 @@ static int settle_uid_key(const struct out_publish *p, const struct out_options 
     return out_uid_key_new(key, size, err);
 }
 
+/* A writer's message names the file it was writing in the staging folder,
+ * a name the user never sees: name the same file in OUT instead. */
+static void name_in_out(const struct out_publish *p, struct careday_error *err)
+{
+    size_t k = strlen(p->staging), n = strlen(p->out), rest;
+
+    if (!err || !k || strncmp(err->file, p->staging, k) != 0 ||
+        (err->file[k] != '/' && err->file[k] != '\0'))
+        return;
+    rest = strlen(err->file + k);
+    if (n + rest >= sizeof err->file)
+        return; /* too long to say with OUT: keep the full name */
+    memmove(err->file + n, err->file + k, rest + 1);
+    memcpy(err->file, p->out, n);
+}
+
 int out_publish(const char *out, const struct sched_case *c, const struct sched_plan *plan,
                 const struct sched_plan *baseline, const struct out_options *o,
                 struct careday_error *err)
@@ -485,6 +501,8 @@ int out_publish(const char *out, const struct sched_case *c, const struct sched_
     }
     rc = out_publish_commit(&p, NULL, err);
 done:
+    if (rc)
+        name_in_out(&p, err);
     out_publish_abort(&p);
     return rc;
 }

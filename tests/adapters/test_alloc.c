@@ -123,6 +123,37 @@ static void test_fhir_out_of_memory(void **state)
     }
 }
 
+/* Every allocation of loading a whole case (its time zone, a place's own
+ * time zone, hours, travel) fails in turn: each is out of memory, none bad
+ * input. A failed time zone was "unknown time zone \"America/Chicago\""
+ * (exit 2) before. */
+static void test_case_out_of_memory(void **state)
+{
+    (void)state;
+    const char *path = CAREDAY_SOURCE_DIR "/tests/data/cases/out-of-state-zone/case.json";
+    struct adapt_load_options o = {.offline = true};
+    struct sched_case c;
+    memset(&c, 0, sizeof c);
+    long n0 = cal_alloc_count();
+    assert_int_equal(adapt_case_load_with(path, &o, &c, NULL, NULL), 0);
+    long total = cal_alloc_count() - n0;
+    sched_case_free(&c);
+    assert_true(total > 50);
+    for (long n = 0; n < total; n++) {
+        struct careday_error err = {0};
+        memset(&c, 0, sizeof c);
+        cal_alloc_fail_after(n);
+        int rc = adapt_case_load_with(path, &o, &c, NULL, &err);
+        cal_alloc_fail_after(-1);
+        if (rc == 0)
+            sched_case_free(&c);
+        if (rc != ADAPT_EINTERNAL)
+            fail_msg("allocation %ld of %ld: %d (%s), expected ADAPT_EINTERNAL", n + 1, total, rc,
+                     err.text);
+        assert_non_null(strstr(err.text, "out of memory"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_libraries_use_the_wrapper),
         cmocka_unit_test(test_json_file_out_of_memory),
         cmocka_unit_test(test_fhir_out_of_memory),
+        cmocka_unit_test(test_case_out_of_memory),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

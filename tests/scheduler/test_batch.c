@@ -384,6 +384,97 @@ static void test_fixed_overbooked(void **state)
         free_case(c[i]);
 }
 
+/* An ejection chain: a can come only on Tuesday, b on Tuesday or Thursday,
+ * c on Thursday or the Tuesday after. In caseload order b, c, a the batch
+ * baseline gives b Tuesday and c Thursday and leaves a out. Re-planning a
+ * with b alone does not help (b's other day is c's); only the chain does:
+ * b to Thursday, c to the next Tuesday, a to Tuesday. All three placed,
+ * each at its own optimum: proven optimal. */
+static void test_chain_frees_slot(void **state)
+{
+    (void)state;
+    int32_t da[] = {D(12, 1)}, db[] = {D(12, 1), D(12, 3)}, dc[] = {D(12, 3), D(12, 8)};
+    struct sched_case *a = one_visit_family("a", da, 1, 1);
+    struct sched_case *bb = one_visit_family("b", db, 2, 1);
+    struct sched_case *cc = one_visit_family("c", dc, 2, 1);
+    /* One provider: the same hours in every case (Tue 1, Thu 3, Tue 8);
+     * each family can come only on its own days. */
+    int32_t all[] = {D(12, 1), D(12, 3), D(12, 8)};
+    struct sched_case *cs[] = {a, bb, cc};
+    for (int i = 0; i < 3; i++) {
+        struct sched_case *tmp = one_visit_family("t", all, 3, 1);
+        cal_set_free(&cs[i]->providers[0].mode[0].free);
+        cs[i]->providers[0].mode[0].free = tmp->providers[0].mode[0].free;
+        tmp->providers[0].mode[0].free = (struct cal_set){0};
+        free_case(tmp);
+    }
+    int32_t busy_a[] = {D(12, 3), D(12, 8)}, busy_b[] = {D(12, 8)}, busy_c[] = {D(12, 1)};
+    for (int i = 0; i < 2; i++)
+        cal_set_add(&a->family.busy, cal_tz_local_to_utc(a->tz, busy_a[i], 0),
+                    cal_tz_local_to_utc(a->tz, busy_a[i] + 1, 0));
+    cal_set_add(&bb->family.busy, cal_tz_local_to_utc(bb->tz, busy_b[0], 0),
+                cal_tz_local_to_utc(bb->tz, busy_b[0] + 1, 0));
+    cal_set_add(&cc->family.busy, cal_tz_local_to_utc(cc->tz, busy_c[0], 0),
+                cal_tz_local_to_utc(cc->tz, busy_c[0] + 1, 0));
+    const struct sched_case *cases[] = {bb, cc, a};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 3, &b, NULL, NULL), 0);
+    struct sched_plan *base[3];
+    assert_int_equal(sched_batch_baseline(b, NULL, base, NULL), 0);
+    assert_int_equal(base[0]->nappts + base[1]->nappts + base[2]->nappts, 2);
+    assert_int_equal(base[2]->nunscheduled, 1);
+
+    /* The slot-freeing move by hand: b and c re-planned without Tuesday
+     * 09:00-09:40, then a. */
+    struct sched_hold *h = NULL;
+    size_t nh = 0;
+    assert_int_equal(sched_batch_holds(b, base, &h, &nh), 0);
+    cal_time tue = cal_tz_local_to_utc(a->tz, D(12, 1), 9 * 60);
+    struct sched_batch_task t = {.fam = {0, 1, 2},
+                                 .nfam = 3,
+                                 .time_limit_s = 10,
+                                 .free_provider = 0,
+                                 .free_start = tue,
+                                 .free_end = tue + 40 * 60};
+    struct sched_batch_answer ans;
+    assert_int_equal(sched_batch_run_task(b, h, nh, &t, &ans, NULL), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_non_null(ans.plans[i]);
+        assert_int_equal(ans.plans[i]->nappts, 1);
+    }
+    assert_true(ans.plans[0]->appts[0].start == cal_tz_local_to_utc(a->tz, D(12, 3), 9 * 60));
+    assert_true(ans.plans[1]->appts[0].start == cal_tz_local_to_utc(a->tz, D(12, 8), 9 * 60));
+    assert_true(ans.plans[2]->appts[0].start == tue);
+    sched_batch_answer_clear(&ans);
+    /* Without the slot, b keeps Tuesday and a stays out. */
+    t.free_end = t.free_start;
+    assert_int_equal(sched_batch_run_task(b, h, nh, &t, &ans, NULL), 0);
+    assert_int_equal(ans.plans[2]->nappts, 0);
+    sched_batch_answer_clear(&ans);
+    /* A slot at an unknown provider is refused. */
+    t.free_end = tue + 40 * 60;
+    t.free_provider = 7;
+    assert_int_equal(sched_batch_run_task(b, h, nh, &t, &ans, NULL), SCHED_EINVAL);
+    free(h);
+
+    /* The search finds the chain by itself, for any seed. */
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        struct sched_batch_result res;
+        solve(b, seed, &res);
+        assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+        for (int f = 0; f < 3; f++)
+            assert_int_equal(res.plans[f]->nunscheduled, 0);
+        assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+        assert_true(res.objective == res.bound_total);
+        sched_batch_result_free(&res);
+    }
+    for (int f = 0; f < 3; f++)
+        sched_plan_free(base[f]);
+    sched_batch_free(b);
+    for (int i = 0; i < 3; i++)
+        free_case(cs[i]);
+}
+
 /* One provider id, two capacities: bad input naming both cases. */
 static void test_mismatch(void **state)
 {
@@ -460,7 +551,13 @@ static void test_pack(void **state)
     assert_int_equal(sched_batch_unpack_answer(buf, len, &back), SCHED_EINVAL);
     free(buf);
 
-    struct sched_batch_task t = {.fam = {1, 0}, .nfam = 2, .alone = true, .time_limit_s = 3};
+    struct sched_batch_task t = {.fam = {1, 0},
+                                 .nfam = 2,
+                                 .alone = true,
+                                 .time_limit_s = 3,
+                                 .free_provider = 0,
+                                 .free_start = 100,
+                                 .free_end = 140};
     struct sched_hold h[2] = {{0, 1, 100, 200}, {0, 0, 150, 300}}, *hb = NULL;
     struct sched_batch_task tb;
     size_t nh;
@@ -469,6 +566,7 @@ static void test_pack(void **state)
     assert_int_equal(nh, 2);
     assert_int_equal(tb.nfam, 2);
     assert_int_equal(tb.fam[0], 1);
+    assert_true(tb.free_provider == 0 && tb.free_start == 100 && tb.free_end == 140);
     assert_true(hb[1].start == 150 && hb[1].end == 300);
     free(hb);
     free(buf);
@@ -486,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_guide_reserves),
         cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_fixed_overbooked),
+        cmocka_unit_test(test_chain_frees_slot),
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_components),
         cmocka_unit_test(test_pack),

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Out of memory while reading JSON that came over the network or from the
+# publish state is reported as out of memory (exit 1), not as a server that
+# does not speak FHIR (exit 4) or a damaged publish state:
+#   - a FHIR search on a real HTTP server (tests/net/server.py) on 127.0.0.1
+#     answered in two pages, each padded with entries that carry no resource
+#     so that reading the pages' JSON makes most of the run's allocations;
+#   - `careday publish` over a large publish state (a server that is not
+#     there: the state is read before any request);
+# CAREDAY_FAIL_ALLOC=N fails allocation N and every later one; N is taken at
+# even steps through the run, so most fall inside those JSON reads. And
+# every N of `careday calendar expand --tz` (its time zone was "unknown",
+# exit 2, when opening it ran out of memory).
+# Skips (77) when careday was built without allocation-failure injection (a
+# Release build) or python3 is missing.
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/net/lib.sh"
+need_careday
+[ -n "$net_python" ] || { echo "SKIP: no python3"; exit 77; }
+if ! CAREDAY_FAIL_ALLOC=count "$CAREDAY" --version 2>&1 >/dev/null | grep -q ' allocations$'; then
+    echo "SKIP: $CAREDAY does not read CAREDAY_FAIL_ALLOC (a build without CAREDAY_ALLOC_INJECTION)"
+    exit 77
+fi
+export XDG_CACHE_HOME=$tmp/cache XDG_STATE_HOME=$tmp/state CAREDAY_NOW=2026-11-30T12:00:00Z
+export CAREDAY_FETCH_TIMEOUT=5 CAREDAY_CONNECT_TIMEOUT=2
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86:detect_leaks=1
+
+cp -r "$SRC/examples" "$tmp/ex"
+mkdir -p "$tmp/www/fhir"
+"$net_python" - "$tmp/ex/slots/home-draws.json" "$tmp/www" "$tmp/ex/rivera-winter.json" \
+    "$tmp/ex/live.json" <<'PY'
+import json, sys
+slots, www, case, live = sys.argv[1:5]
+entries = json.load(open(slots))["entry"]
+half = len(entries) // 2
+pad = [{"fullUrl": "urn:uuid:pad-%05d" % i, "search": {"mode": "outcome", "score": i}}
+       for i in range(3000)]
+p1 = {"resourceType": "Bundle", "type": "searchset", "entry": entries[:half] + pad,
+      "link": [{"relation": "next", "url": "{{BASE}}/fhir/Slot?page=2"}]}
+p2 = {"resourceType": "Bundle", "type": "searchset", "entry": entries[half:] + pad}
+json.dump(p1, open("%s/fhir/Slot.json" % www, "w"))
+json.dump(p2, open("%s/fhir/Slot?page=2.json" % www, "w"))
+c = json.load(open(case))
+lab = [p for p in c["providers"] if p["id"] == "lab"][0]
+lab["home"]["available"] = [{"fhir": {"base": "BASE/fhir", "query": "Slot?status=free"}}]
+json.dump(c, open(live, "w"), indent=1)
+PY
+net_http web "$tmp/www" || exit 1
+sed -i "s#BASE/fhir#http://127.0.0.1:$web_port/fhir#" "$tmp/ex/live.json"
+
+# steps NAME K CMD...: run CMD with CAREDAY_FAIL_ALLOC at K even steps
+# through its count (every N when the count is at most K); each run must
+# exit 1 saying "out of memory", with no sanitizer report and nothing that
+# blames the input.
+steps() {
+    local name=$1 k=$2 total n i code
+    shift 2
+    CAREDAY_FAIL_ALLOC=count "$@" >/dev/null 2>"$tmp/$name.count"
+    total=$(sed -n 's/^careday: \([0-9][0-9]*\) allocations$/\1/p' "$tmp/$name.count")
+    expect "$name: the run counts its allocations: $(tail -2 "$tmp/$name.count")" [ -n "$total" ]
+    [ -n "$total" ] || return
+    [ "$total" -gt "$k" ] || k=$total
+    for i in $(seq 1 "$k"); do
+        n=$((total <= k ? i : total * i / (k + 1)))
+        CAREDAY_FAIL_ALLOC=$n "$@" >/dev/null 2>"$tmp/$name.err"
+        code=$?
+        if grep -qE 'Sanitizer|runtime error' "$tmp/$name.err"; then
+            bad "$name: N=$n of $total: sanitizer report" "$(head -20 "$tmp/$name.err")"
+        elif [ "$code" != 1 ] || ! grep -q 'out of memory' "$tmp/$name.err"; then
+            bad "$name: N=$n of $total: exit $code, expected 1 with \"out of memory\"" \
+                "$(cat "$tmp/$name.err")"
+        elif grep -qE 'not FHIR JSON|damaged' "$tmp/$name.err"; then
+            bad "$name: N=$n of $total: blames the input" "$(cat "$tmp/$name.err")"
+        else
+            ok
+        fi
+    done
+}
+
+# The FHIR search: without injection it reads both pages.
+"$CAREDAY" check "$tmp/ex/live.json" >"$tmp/live.check" 2>&1
+code=$?
+expect "fhir: check exits 0 without injection, got $code: $(tail -3 "$tmp/live.check")" [ "$code" = 0 ]
+expect "fhir: both pages were fetched" [ "$(grep -c '^GET /fhir/Slot' "$tmp/web.log")" = 2 ]
+steps fhir 24 "$CAREDAY" check "$tmp/ex/live.json"
+
+# The publish state: one of 4000 resources, written as careday names it
+# (FNV-1a of the collection URL, and of the user and the URL).
+"$CAREDAY" plan "$SRC/examples/rivera-winter.json" -o "$tmp/out" --quiet 2>/dev/null
+expect "a plan to publish" [ -f "$tmp/out/family.ics" ]
+closed=$(net_closed_port)
+url="http://127.0.0.1:$closed/coord/family/"
+mkdir -p "$tmp/state/careday/publish"
+"$net_python" - "$url" coord "$tmp/state/careday/publish" <<'PY'
+import json, sys
+url, user, folder = sys.argv[1:4]
+def fnv(h, s):
+    for c in s.encode():
+        h = ((h ^ c) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return h
+a = fnv(14695981039346656037, url)
+b = fnv(fnv(0x9e3779b97f4a7c15, user), url)
+res = {"uid-%05d@careday" % i: {"href": "%suid-%05d.ics" % (url, i), "etag": '"e%d"' % i,
+                                 "hash": "%016x" % i} for i in range(4000)}
+json.dump({"collection": url, "resources": res},
+          open("%s/%016x%016x.json" % (folder, a, b), "w"), indent=1)
+PY
+export CAREDAY_TEST_DAV_PW=pw-unused
+"$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord --password-env CAREDAY_TEST_DAV_PW \
+    >/dev/null 2>"$tmp/pub.err"
+code=$?
+expect "publish: without injection the state is read and the absent server is exit 4, got $code: $(cat "$tmp/pub.err")" \
+    [ "$code" = 4 ]
+steps publish 24 "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
+    --password-env CAREDAY_TEST_DAV_PW
+
+# `calendar expand` in a zone of the user's choice: every N.
+"$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" --from 2026-12-01 \
+    --to 2026-12-08 --tz America/Chicago >/dev/null 2>"$tmp/expand.err"
+code=$?
+expect "expand: exits 0 without injection, got $code: $(cat "$tmp/expand.err")" [ "$code" = 0 ]
+steps expand 200 "$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" \
+    --from 2026-12-01 --to 2026-12-08 --tz America/Chicago
+finish
