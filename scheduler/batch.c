@@ -392,11 +392,13 @@ size_t sched_batch_conflicts(const sched_batch *b, struct sched_plan *const *pla
 
 /* A copy of case f that shares everything with it except the providers,
  * whose bookable time loses every interval where the holds of families not
- * excluded fill the capacity, and the visits: a movable booking whose booked
- * time is taken that way must move (it loses its booked time as a
- * candidate). Free with residual_free. */
+ * excluded fill the capacity (and the interval of `block`, when not NULL, at
+ * its provider), and the visits: a movable booking whose booked time is
+ * taken that way must move (it loses its booked time as a candidate). Free
+ * with residual_free. */
 static int residual_case(const sched_batch *b, size_t f, const struct sched_hold *h, size_t nh,
-                         const bool *excluded, struct sched_case *out)
+                         const bool *excluded, const struct sched_hold *block,
+                         struct sched_case *out)
 {
     const struct sched_case *c = b->cases[f];
     size_t np = c->nproviders ? c->nproviders : 1;
@@ -416,6 +418,9 @@ static int residual_case(const sched_batch *b, size_t f, const struct sched_hold
             memset(&q->mode[m].free, 0, sizeof q->mode[m].free);
         int g = b->pmap[f][p];
         if (over_level(h, nh, g, excluded, b->capacity[g], &full[p]) < 0)
+            rc = SCHED_ENOMEM;
+        if (!rc && block && block->provider == g && block->end > block->start &&
+            cal_set_add(&full[p], block->start, block->end))
             rc = SCHED_ENOMEM;
         for (int m = 0; m < SCHED_NMODES && !rc; m++)
             if (cal_set_subtract(&q->mode[m].free, &c->providers[p].mode[m].free, &full[p]))
@@ -585,7 +590,7 @@ int sched_batch_baseline(const sched_batch *b, const bool *active, struct sched_
             qsort(h.v, h.n, sizeof *h.v, cmp_hold);
         /* The family's own fixed bookings are in its plan, not in the way. */
         excluded[f] = true;
-        rc = residual_case(b, f, h.v, h.n, excluded, &r);
+        rc = residual_case(b, f, h.v, h.n, excluded, NULL, &r);
         excluded[f] = false;
         if (!rc)
             rc = drop_fixed_of(&h, f);
@@ -627,6 +632,12 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
     for (int i = 0; i < t->nfam; i++)
         if (t->fam[i] < 0 || (size_t)t->fam[i] >= b->n)
             return careday_fail(err, SCHED_EINVAL, NULL, 0, NULL, "unknown family %d", t->fam[i]);
+    bool slot = t->free_end > t->free_start;
+    if (slot && (t->free_provider < 0 || (size_t)t->free_provider >= b->np))
+        return careday_fail(err, SCHED_EINVAL, NULL, 0, NULL, "unknown provider %d",
+                            t->free_provider);
+    /* The slot to free, kept from the families re-planned before the last. */
+    struct sched_hold block = {t->free_provider, -1, t->free_start, t->free_end};
     bool *excluded = cal_calloc(b->n + 1, sizeof(bool));
     struct holds h = {0};
     int rc = SCHED_OK;
@@ -651,7 +662,7 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
         struct sched_plan *p = NULL;
         if (h.n > 1)
             qsort(h.v, h.n, sizeof *h.v, cmp_hold);
-        if (i == 0 && t->alone) {
+        if (i == 0 && t->alone && !slot) {
             rc = sched_plan_case(b->cases[f], &so, &p, NULL, err);
             if (rc)
                 break;
@@ -666,7 +677,7 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
         }
         if (!p) {
             struct sched_case r;
-            rc = residual_case(b, f, h.v, h.n, NULL, &r);
+            rc = residual_case(b, f, h.v, h.n, NULL, slot && i < t->nfam - 1 ? &block : NULL, &r);
             if (!rc)
                 rc = sched_plan_case(&r, &so, &p, NULL, err);
             residual_free(&r);

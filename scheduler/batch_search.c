@@ -3,16 +3,21 @@
  * plan; then construction, every family planned once with the model, alone
  * (its own lower bound; kept when it fits) or else against the residual
  * capacity; then large-neighbourhood search: a family above its own bound
- * is re-planned first, together with one or two families that hold the
- * providers it needs, re-planned after it. A move is accepted only when the
- * families' total objective goes down and no provider goes over capacity,
- * so no move makes the plan worse.
+ * is re-planned first, together with one to three families that hold the
+ * providers it needs, re-planned after it; or, for a visit left out, one of
+ * its possible times is freed: the families holding it are re-planned
+ * without it (with others whose time they may take), the family last. A
+ * move is accepted only when the families' total objective goes down and no
+ * provider goes over capacity, so no move makes the plan worse. When every
+ * family has failed its moves, another pass starts while the last one found
+ * a better plan.
  *
  * Determinism: moves are chosen by a seeded generator from the state only;
  * a round of moves is run against one snapshot and applied in task order,
  * so the runner may run them in parallel in any order. Time decides only
  * where the search stops when the time limit is reached.
  */
+#include "scheduler/batch_guide.h"
 #include "scheduler/sched_internal.h"
 #include "calendars/util.h"
 
@@ -22,6 +27,7 @@
 #include <time.h>
 
 #define MAX_FAILS 12     /* failed moves before a family is left as it is */
+#define SLOT_SHARE 0.5   /* of the moves for a family with a visit left out: slot-freeing */
 #define MAX_ROUNDS 20000 /* a safety stop; the search converges long before */
 
 static double now_s(void)
@@ -110,6 +116,9 @@ struct search {
     struct sched_hold *holds;
     size_t nholds;
     double left_out; /* at least this weighted number of visits is left out */
+    double *forced;  /* per provider: weighted visits every plan leaves out there */
+    double *excess;  /* per provider: weighted visits left out beyond that */
+    struct batch_guide guide;
 };
 
 static double elapsed(const struct search *s)
@@ -251,6 +260,13 @@ static int apply(struct search *s, const struct sched_batch_task *t, struct sche
     return SCHED_OK;
 }
 
+/* The family a move is for: the one re-planned last when it frees a slot,
+ * else the first. */
+static int needy(const struct sched_batch_task *t)
+{
+    return t->free_end > t->free_start ? t->fam[t->nfam - 1] : t->fam[0];
+}
+
 static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt)
 {
     struct sched_batch_answer *ans = cal_calloc(nt, sizeof *ans);
@@ -274,7 +290,7 @@ static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt
             for (int k = 0; k < tasks[i].nfam; k++)
                 s->fails[tasks[i].fam[k]] = 0;
         } else if (!tasks[i].alone) {
-            s->fails[tasks[i].fam[0]]++;
+            s->fails[needy(&tasks[i])]++;
         }
     }
     for (size_t i = 0; i < nt; i++)
@@ -309,6 +325,154 @@ static int construct(struct search *s, bool *complete)
         rc = run_round(s, tasks, nt);
     }
     free(tasks);
+    return rc;
+}
+
+/* ---- guided construction ------------------------------------------------- */
+
+static int push_hold(struct sched_hold **h, size_t *n, size_t *cap, struct sched_hold x)
+{
+    if (cal_grow(h, cap, *n + 1, sizeof **h))
+        return SCHED_ENOMEM;
+    (*h)[(*n)++] = x;
+    return SCHED_OK;
+}
+
+/* What a family planned in the guided construction sees of the others:
+ * the new plans of those planned before it (real = true: only these), and
+ * for the rest their current appointments, where the reservations stand in
+ * for their visits at the guided providers (fixed bookings stay). */
+static int guided_holds(const struct search *s, struct sched_plan *const *alt, bool real,
+                        struct sched_hold **out, size_t *n)
+{
+    size_t cap = 0;
+    int rc = SCHED_OK;
+    *out = NULL;
+    *n = 0;
+    for (size_t f = 0; f < s->n && !rc; f++) {
+        const struct sched_plan *p = alt[f] ? alt[f] : real ? NULL : s->cur[f];
+        if (!s->active[f] || !p)
+            continue;
+        const struct sched_case *c = sched_batch_case(s->b, f);
+        for (size_t i = 0; i < p->nappts && !rc; i++) {
+            const struct sched_appt *a = &p->appts[i];
+            const struct sched_visit *w = &c->visits[a->visit];
+            int g = sched_batch_provider_of(s->b, f, (size_t)w->provider);
+            if (!alt[f] && s->guide.guided[g] && !(w->booked && !w->movable))
+                continue;
+            rc = push_hold(out, n, &cap, (struct sched_hold){g, (int)f, a->start, a->end});
+        }
+    }
+    for (size_t i = 0; i < s->guide.nresv && !rc && !real; i++)
+        if (!alt[s->guide.resv[i].family])
+            rc = push_hold(out, n, &cap, s->guide.resv[i]);
+    return rc;
+}
+
+/* One round of the guided construction: tasks[0..nt) planned against the
+ * guided holds; a plan is kept when it fits beside the new plans kept so
+ * far (two families of one round may want the same free time: the second
+ * then goes again in the next round). */
+static int guided_round(struct search *s, struct sched_plan **alt, struct sched_batch_task *tasks,
+                        size_t nt, int *tries)
+{
+    struct sched_batch_answer *ans = cal_calloc(nt, sizeof *ans);
+    struct sched_hold *h = NULL;
+    size_t nh = 0;
+    int rc = ans ? guided_holds(s, alt, false, &h, &nh) : SCHED_ENOMEM;
+    for (size_t i = 0; i < nt; i++)
+        tasks[i].time_limit_s = s->o->solve_limit_s;
+    if (!rc)
+        rc = s->r->run(s->r->ud, h, nh, tasks, nt, ans);
+    for (size_t i = 0; i < nt && !rc; i++) {
+        size_t f = (size_t)tasks[i].fam[0];
+        struct sched_plan *p = ans[i].plans[0];
+        if (ans[i].has_bound && (!s->has_bound[f] || ans[i].bound > s->bound[f])) {
+            s->bound[f] = ans[i].bound;
+            s->has_bound[f] = true;
+        }
+        tries[f]++;
+        if (!p && tries[f] < 3)
+            continue;
+        if (!p && !(p = plan_copy(s->cur[f]))) /* its solve failed: its current plan */
+            rc = SCHED_ENOMEM;
+        else
+            ans[i].plans[0] = NULL;
+        struct sched_hold *r = NULL;
+        size_t nr = 0;
+        if (!rc)
+            rc = guided_holds(s, alt, true, &r, &nr);
+        if (!rc && batch_plan_fits(s->b, f, p, r, nr, NULL)) {
+            alt[f] = p;
+            s->solved[f] = true;
+            p = NULL;
+        }
+        sched_plan_free(p);
+        free(r);
+    }
+    for (size_t i = 0; i < nt; i++)
+        sched_batch_answer_clear(&ans[i]);
+    free(ans);
+    free(h);
+    s->out->rounds++;
+    return rc;
+}
+
+/* Every active family once, in caseload order, against the reservations of
+ * the families after it (batch_guide.c) and the new plans of those before:
+ * alone when its own best plan fits there, else against that residual. The
+ * new plans replace the current ones together, when they cost less in all.
+ * *complete: every family was planned in time. */
+static int construct_guided(struct search *s, bool *complete)
+{
+    size_t round = s->r->round ? s->r->round : 1;
+    struct sched_batch_task *tasks = cal_calloc(round, sizeof *tasks);
+    struct sched_plan **alt = cal_calloc(s->n + 1, sizeof *alt);
+    int *tries = cal_calloc(s->n + 1, sizeof *tries);
+    int rc = tasks && alt && tries ? SCHED_OK : SCHED_ENOMEM;
+    *complete = false;
+    while (!rc) {
+        size_t nt = 0;
+        for (size_t f = 0; f < s->n && nt < round; f++)
+            if (s->active[f] && !alt[f]) {
+                if (tries[f] >= 4) {
+                    rc = SCHED_EINVAL; /* cannot fit: keep the current plans */
+                    break;
+                }
+                tasks[nt++] =
+                    (struct sched_batch_task){.fam = {(int)f}, .nfam = 1, .alone = tries[f] == 0};
+            }
+        if (rc || nt == 0) {
+            *complete = nt == 0 && !rc;
+            break;
+        }
+        if (out_of_time(s))
+            break;
+        rc = guided_round(s, alt, tasks, nt, tries);
+    }
+    if (rc == SCHED_EINVAL)
+        rc = SCHED_OK;
+    double before = 0, after = 0;
+    for (size_t f = 0; f < s->n && *complete; f++)
+        if (s->active[f]) {
+            before += s->cur[f]->objective;
+            after += alt[f]->objective;
+        }
+    bool better = *complete && !rc && after < before - 1e-6;
+    *complete = better; /* else the ordinary construction */
+    for (size_t f = 0; f < s->n && alt; f++) {
+        if (better) {
+            sched_plan_free(s->cur[f]);
+            s->cur[f] = alt[f];
+        } else {
+            sched_plan_free(alt[f]);
+        }
+    }
+    free(alt);
+    free(tries);
+    free(tasks);
+    if (!rc)
+        report(s);
     return rc;
 }
 
@@ -396,12 +560,169 @@ static long pick(uint64_t *rng, const double *w, size_t n)
     return -1;
 }
 
+/* The holds of provider g: [*lo, return value). */
+static size_t holds_of(const struct search *s, int g, size_t *lo)
+{
+    size_t a = 0, z = s->nholds;
+    while (a < z) {
+        size_t mid = (a + z) / 2;
+        if (s->holds[mid].provider < g)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    *lo = a;
+    while (z < s->nholds && s->holds[z].provider == g)
+        z++;
+    return z;
+}
+
+/* A visit of family f left out that has times of its own (not one waiting
+ * for another visit), at random; -1 when none. */
+static int left_out_visit(struct search *s, size_t f, const struct sched_ctx *x)
+{
+    const struct sched_plan *p = s->cur[f];
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    int v = -1;
+    double total = 0;
+    for (size_t i = 0; i < p->nunscheduled; i++) {
+        const struct sched_unscheduled *u = &p->unscheduled[i];
+        if (u->visit < 0 || (size_t)u->visit >= c->nvisits || x->vcount[u->visit] == 0 ||
+            u->code == SCHED_REASON_PREDECESSOR || u->code == SCHED_REASON_PAIR ||
+            u->code == SCHED_REASON_CANCELLED)
+            continue;
+        /* Where the plan leaves out more than provider time forces, likelier. */
+        int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[u->visit].provider);
+        double w = s->excess[g] > 0.5 ? 1.0 : 0.1;
+        total += w;
+        if (rnd01(&s->rng) * total < w)
+            v = u->visit;
+    }
+    return v;
+}
+
+/* A slot-freeing move for family f (an ejection chain): one of its visits
+ * left out, one of that visit's own possible times at its provider g where
+ * the families holding g leave no room. As many of them as must leave are
+ * re-planned first without g's time then, maybe with other families
+ * holding g near that time re-planned after them (whose time they may
+ * take), and f last. False when f has no such visit or time. */
+static bool slot_move(struct search *s, size_t f, struct sched_batch_task *t)
+{
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    struct sched_ctx x;
+    bool made = false;
+    if (s->cur[f]->nunscheduled == 0 || ctx_init(&x, c) != SCHED_OK)
+        return false;
+    int v = left_out_visit(s, f, &x);
+    double *w = v >= 0 ? cal_calloc(x.vcount[v], sizeof *w) : NULL;
+    if (!w)
+        goto done;
+    int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider);
+    int cap = sched_batch_capacity(s->b, (size_t)g);
+    size_t lo, hi = holds_of(s, g, &lo);
+    const struct cand *cand = &x.cands[x.vfirst[v]];
+    for (size_t k = 0; k < x.vcount[v]; k++) {
+        int count = 0;
+        bool stuck = false;
+        for (size_t j = lo; j < hi && s->holds[j].start < cand[k].uend; j++) {
+            const struct sched_hold *h = &s->holds[j];
+            if (h->end <= cand[k].ustart || (size_t)h->family == f)
+                continue;
+            stuck |= !s->active[h->family] || s->used[h->family];
+            count++;
+        }
+        int m = count - cap + 1;
+        w[k] = !stuck && m >= 1 && m < SCHED_BATCH_MAXN ? 1.0 / (m * m) : 0;
+    }
+    long k = pick(&s->rng, w, x.vcount[v]);
+    if (k < 0)
+        goto done;
+    cal_time us = cand[k].ustart, ue = cand[k].uend;
+    /* Those that must leave, at random among the holders then. */
+    int holder[SCHED_BATCH_MAXN * 4], nh = 0, count = 0;
+    for (size_t j = lo; j < hi && s->holds[j].start < ue; j++) {
+        const struct sched_hold *h = &s->holds[j];
+        if (h->end <= us || (size_t)h->family == f)
+            continue;
+        count++;
+        if (nh < (int)(sizeof holder / sizeof *holder))
+            holder[nh++] = h->family;
+    }
+    int m = count - cap + 1;
+    if (m > nh)
+        goto done;
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < m; i++) {
+        int j = i + (int)(rnd(&s->rng) % (uint64_t)(nh - i));
+        int tmp = holder[i];
+        holder[i] = holder[j];
+        holder[j] = tmp;
+        t->fam[t->nfam++] = holder[i];
+        s->used[holder[i]] = true;
+    }
+    /* Others holding g, those near that time likelier: the ones leaving may
+     * take their time, and they move on (a longer chain). */
+    for (size_t i = 0; i < s->n; i++)
+        s->weight[i] = 0;
+    for (size_t j = lo; j < hi; j++) {
+        const struct sched_hold *h = &s->holds[j];
+        if ((size_t)h->family == f || !s->active[h->family] || s->used[h->family])
+            continue;
+        double days = fabs((double)(h->start - us)) / 86400.0;
+        s->weight[h->family] += days < 7 ? 1.0 : 0.1;
+    }
+    /* More of them as the family's moves keep failing. */
+    int room = SCHED_BATCH_MAXN - 1 - t->nfam;
+    int extra = s->fails[f] / 3 + (int)(rnd(&s->rng) % 2);
+    for (int i = 0; i < extra && i < room; i++) {
+        long e = pick(&s->rng, s->weight, s->n);
+        if (e < 0)
+            break;
+        t->fam[t->nfam++] = (int)e;
+        s->used[e] = true;
+        s->weight[e] = 0;
+    }
+    t->fam[t->nfam++] = (int)f;
+    t->free_provider = g;
+    t->free_start = us;
+    t->free_end = ue;
+    made = true;
+done:
+    free(w);
+    ctx_free(&x);
+    return made;
+}
+
+/* Per provider: the weighted visits the plan leaves out beyond those that
+ * provider time forces out of every plan. */
+static void count_excess(struct search *s)
+{
+    size_t np = sched_batch_nproviders(s->b);
+    for (size_t g = 0; g < np; g++)
+        s->excess[g] = -s->forced[g];
+    for (size_t f = 0; f < s->n; f++) {
+        if (!s->active[f])
+            continue;
+        const struct sched_case *c = sched_batch_case(s->b, f);
+        const struct sched_plan *p = s->cur[f];
+        for (size_t i = 0; i < p->nunscheduled; i++) {
+            int v = p->unscheduled[i].visit;
+            if (v < 0 || (size_t)v >= c->nvisits)
+                continue;
+            int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider);
+            s->excess[g] += c->visits[v].priority_factor > 0 ? c->visits[v].priority_factor : 1;
+        }
+    }
+}
+
 /* Choose up to `round` moves with disjoint families; returns how many. */
 static size_t choose_moves(struct search *s, struct sched_batch_task *tasks, size_t round,
                            bool *need)
 {
     size_t nt = 0, np = sched_batch_nproviders(s->b);
     memset(s->used, 0, s->n * sizeof *s->used);
+    count_excess(s);
     while (nt < round) {
         for (size_t f = 0; f < s->n; f++) {
             double sl = s->active[f] && !s->used[f] ? slack(s, f) : 0;
@@ -413,9 +734,12 @@ static size_t choose_moves(struct search *s, struct sched_batch_task *tasks, siz
         if (f < 0)
             break;
         struct sched_batch_task *t = &tasks[nt++];
+        s->used[f] = true;
+        if (s->cur[f]->nunscheduled > 0 && rnd01(&s->rng) < SLOT_SHARE &&
+            slot_move(s, (size_t)f, t))
+            continue;
         memset(t, 0, sizeof *t);
         t->fam[t->nfam++] = (int)f;
-        s->used[f] = true;
         int want = 1 + (int)(rnd(&s->rng) % 3);
         for (size_t g = 0; g < s->n; g++)
             s->weight[g] = 0;
@@ -452,6 +776,7 @@ static int improve(struct search *s)
         rc = SCHED_ENOMEM;
         goto done;
     }
+    size_t since = s->out->accepted;
     while (!rc && s->out->rounds < MAX_ROUNDS) {
         if (out_of_time(s)) {
             s->out->stopped_by_time = true;
@@ -460,8 +785,15 @@ static int improve(struct search *s)
         if ((rc = snapshot(s)))
             break;
         size_t nt = choose_moves(s, tasks, round, need);
-        if (nt == 0)
-            break;
+        if (nt == 0) {
+            /* Every family has failed its moves: another pass while the
+             * last one found a better plan. */
+            if (s->out->accepted == since)
+                break;
+            since = s->out->accepted;
+            memset(s->fails, 0, s->n * sizeof *s->fails);
+            continue;
+        }
         rc = run_round(s, tasks, nt);
     }
 done:
@@ -474,7 +806,8 @@ done:
  * bounds (docs/batch.md), the larger of the two for each provider (visits
  * belong to one provider each, so the counts add up). The time-indexed one
  * gets a sixth of the time limit, at most 10 s. */
-static int forced_out(const sched_batch *b, const bool *active, double time_limit_s, double *out)
+static int forced_out(const sched_batch *b, const bool *active, double time_limit_s, double *out,
+                      double *per_provider, struct batch_guide *guide)
 {
     size_t np = sched_batch_nproviders(b);
     double *fd = cal_calloc(np + 1, sizeof *fd), *ft = cal_calloc(np + 1, sizeof *ft);
@@ -486,8 +819,13 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
     if (!rc)
         rc = batch_time_bound(b, active, fmin(10.0, time_limit_s / 6), &t, &timed);
     if (!rc) {
-        for (size_t g = 0; g < np; g++)
+        for (size_t g = 0; g < np; g++) {
             sum += fmax(fd[g], ft[g]);
+            per_provider[g] = fmax(fd[g], ft[g]);
+        }
+        rc = batch_guide_solve(b, active, per_provider, fmin(10.0, time_limit_s / 6), guide);
+    }
+    if (!rc) {
         double both = fmax(d.never, t.never) + (sum > 1e-6 ? ceil(sum - 1e-6) : 0);
         *out = fmax(both, fmax(day, timed));
     }
@@ -520,8 +858,10 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     s.fails = cal_calloc(n, sizeof(int));
     s.weight = cal_calloc(n, sizeof(double));
     s.scratch = cal_calloc(n, sizeof(double));
+    s.forced = cal_calloc(sched_batch_nproviders(b) + 1, sizeof(double));
+    s.excess = cal_calloc(sched_batch_nproviders(b) + 1, sizeof(double));
     if (!out->plans || !out->baseline || !out->bound || !s.has_bound || !s.solved || !s.active ||
-        !s.used || !s.excl || !s.fails || !s.weight || !s.scratch) {
+        !s.used || !s.excl || !s.fails || !s.weight || !s.scratch || !s.forced || !s.excess) {
         rc = SCHED_ENOMEM;
         goto fail;
     }
@@ -537,12 +877,15 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
             goto fail;
         }
     out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
-    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out)))
+    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced, &s.guide)))
         goto fail;
     report(&s);
 
     bool complete;
-    if ((rc = construct(&s, &complete)))
+    complete = false;
+    if (s.guide.nresv > 0 && (rc = construct_guided(&s, &complete)))
+        goto fail_reported;
+    if (!complete && (rc = construct(&s, &complete)))
         goto fail_reported;
     out->construct_ms = complete ? (long)(elapsed(&s) * 1000 + 0.5) : -1;
     if (complete && (rc = improve(&s)))
@@ -577,6 +920,7 @@ fail:
 fail_reported:
     sched_batch_result_free(out);
 done:
+    batch_guide_free(&s.guide);
     free(s.holds);
     free(s.has_bound);
     free(s.solved);
@@ -586,5 +930,7 @@ done:
     free(s.fails);
     free(s.weight);
     free(s.scratch);
+    free(s.forced);
+    free(s.excess);
     return rc;
 }

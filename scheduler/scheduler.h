@@ -514,12 +514,17 @@ int sched_batch_baseline(const sched_batch *b, const bool *active, struct sched_
 /* One move: re-plan fam[0..nfam) in that order, each against the capacity
  * the holds of every other family leave (and of those re-planned before it).
  * With `alone`, fam[0] is first planned with capacity ignored: that proves
- * its own lower bound, and the plan is kept when it fits. */
+ * its own lower bound, and the plan is kept when it fits. With a slot
+ * (free_end > free_start), fam[0..nfam-1) are re-planned without provider
+ * free_provider's time in [free_start, free_end), so that fam[nfam-1],
+ * re-planned last, finds it free. */
 struct sched_batch_task {
     int fam[SCHED_BATCH_MAXN];
     int nfam;
     bool alone;
     double time_limit_s; /* per single-family solve */
+    int free_provider;   /* batch-wide */
+    cal_time free_start, free_end;
 };
 
 struct sched_batch_answer {
