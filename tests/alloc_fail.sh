@@ -109,6 +109,7 @@ plan $((total + 1))
 rc=$?
 runs=$((runs + 1))
 [ $rc = 0 ] || bad $((total + 1)) "exit $rc past the last allocation, expected 0"
+echo "alloc_fail: over an earlier plan: $runs runs of $total allocations, $((runs - fail)) passed, $fail failed"
 
 # A first plan into an OUT that does not exist yet (the staging folder is
 # renamed into place): the last allocations (writing plan.json, the very
@@ -141,5 +142,5 @@ for n in $ns; do
         bad "$n" "new OUT: OUT or a staging folder was left: $(cd "$tmp" && find . -name 'out' -o -name '.out.*')"
     fi
 done
-echo "alloc_fail: $runs runs of $total allocations ($mode), $((runs - fail)) passed, $fail failed"
+echo "alloc_fail: $runs runs ($mode; $total allocations over an earlier plan, $fresh into a new OUT), $((runs - fail)) passed, $fail failed"
 [ $fail = 0 ]
