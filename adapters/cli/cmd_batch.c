@@ -738,6 +738,8 @@ int cli_batch(int argc, char **argv)
             goto fail;
         }
         if (rc) {
+            if (rc == SCHED_ENOMEM && !err.text[0])
+                careday_fail(&err, rc, NULL, 0, NULL, "out of memory");
             rc = ADAPT_EINTERNAL;
             goto fail;
         }
@@ -783,6 +785,8 @@ int cli_batch(int argc, char **argv)
     batch_pool_free(pool);
     pool = NULL;
     if (rc) {
+        if (rc == SCHED_ENOMEM && !err.text[0]) /* not every step of the search says it */
+            careday_fail(&err, rc, NULL, 0, NULL, "out of memory");
         rc = rc == SCHED_EINVAL ? ADAPT_EINPUT : ADAPT_EINTERNAL;
         goto fail;
     }

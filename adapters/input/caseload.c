@@ -106,16 +106,17 @@ int adapt_caseload_read(const char *path, struct adapt_caseload *out, struct car
     out->path = cal_strdup(path);
     out->name = cal_strdup(name ? json_string_value(name) : "");
     dir = dir_of(path);
-    out->n = json_array_size(cases);
-    out->listed = cal_calloc(out->n, sizeof *out->listed);
-    out->resolved = cal_calloc(out->n, sizeof *out->resolved);
-    out->cases = cal_calloc(out->n, sizeof *out->cases);
-    out->loaded = cal_calloc(out->n, sizeof *out->loaded);
+    size_t n = json_array_size(cases);
+    out->listed = cal_calloc(n, sizeof *out->listed);
+    out->resolved = cal_calloc(n, sizeof *out->resolved);
+    out->cases = cal_calloc(n, sizeof *out->cases);
+    out->loaded = cal_calloc(n, sizeof *out->loaded);
     if (!out->path || !out->name || !dir || !out->listed || !out->resolved || !out->cases ||
         !out->loaded) {
-        rc = oom(err);
+        rc = oom(err); /* out->n is still 0: adapt_caseload_free frees the arrays only */
         goto done;
     }
+    out->n = n;
     for (size_t i = 0; i < out->n; i++) {
         json_t *e = json_array_get(cases, i);
         char jp[64];

@@ -154,6 +154,31 @@ static void test_case_out_of_memory(void **state)
     }
 }
 
+/* The same for reading a caseload file: a failure after its JSON was read
+ * freed arrays it had not made (UBSan: load of a null pointer). */
+static void test_caseload_out_of_memory(void **state)
+{
+    (void)state;
+    const char *path = CAREDAY_SOURCE_DIR "/tests/data/batch/one-slot/caseload.json";
+    struct adapt_caseload cl;
+    struct careday_error err;
+    long n0 = cal_alloc_count();
+    assert_int_equal(adapt_caseload_read(path, &cl, NULL, NULL), 0);
+    long total = cal_alloc_count() - n0;
+    adapt_caseload_free(&cl);
+    for (long n = 0; n < total; n++) {
+        memset(&err, 0, sizeof err);
+        cal_alloc_fail_after(n);
+        int rc = adapt_caseload_read(path, &cl, NULL, &err);
+        cal_alloc_fail_after(-1);
+        adapt_caseload_free(&cl);
+        if (rc != ADAPT_EINTERNAL)
+            fail_msg("allocation %ld of %ld: %d (%s), expected ADAPT_EINTERNAL", n + 1, total, rc,
+                     err.text);
+        assert_non_null(strstr(err.text, "out of memory"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +187,7 @@ int main(void)
         cmocka_unit_test(test_json_file_out_of_memory),
         cmocka_unit_test(test_fhir_out_of_memory),
         cmocka_unit_test(test_case_out_of_memory),
+        cmocka_unit_test(test_caseload_out_of_memory),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -14,7 +14,7 @@
 # as text and --json (its hours table said 0.0 hours, exit 0); the first N
 # of `careday confirm` (a usage error, exit 2); the last N of `careday plan
 # --json` (nothing printed, exit 0); the first N of writing --export-model
-# (exit 2, "cannot produce the data").
+# (exit 2, "cannot produce the data"); `careday batch` (an empty message).
 # Skips (77) when careday was built without allocation-failure injection (a
 # Release build) or python3 is missing.
 . "$(dirname "$0")/lib.sh"
@@ -171,6 +171,11 @@ for n in $(seq $((${before:-0} + 1)) $((${before:-0} + 4))); do
         bad "mps: N=$n: a model file or a plan was left"
     fi
 done
+
+# `careday batch` of a small caseload: its search said "careday: error: "
+# with no message when it ran out of memory.
+setup='rm -rf "$tmp/b" "$tmp"/b.careday-*' steps batch 40 0 "$CAREDAY" batch \
+    "$SRC/tests/data/batch/one-slot/caseload.json" -o "$tmp/b" --quiet --jobs 1
 
 # `calendar expand` in a zone of the user's choice: every N.
 "$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" --from 2026-12-01 \
