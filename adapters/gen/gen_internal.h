@@ -163,6 +163,7 @@ struct gvisit {
 struct gen_ics {
     cal_writer *w;
     bool failed;
+    int rc; /* why it failed (CAL_ENOMEM: out of memory) */
 };
 
 struct family {

@@ -28,6 +28,7 @@ void gen_ics_begin(struct gen_ics *g, const struct world *w, const char *calname
     };
     g->w = cal_writer_new(&wo);
     g->failed = g->w == NULL;
+    g->rc = g->failed ? CAL_ENOMEM : CAL_OK;
 }
 
 void gen_ics_event(struct gen_ics *g, const char *uid_prefix, int n, cal_time s, cal_time e,
@@ -42,16 +43,19 @@ void gen_ics_event(struct gen_ics *g, const char *uid_prefix, int n, cal_time s,
         .summary = summary,
         .alarm_minutes = -1,
     };
-    if (!g->failed && cal_writer_add(g->w, &ev) != 0)
+    if (!g->failed && (g->rc = cal_writer_add(g->w, &ev)) != CAL_OK)
         g->failed = true;
 }
 
 int gen_ics_write(const struct out *o, const char *rel, const struct gen_ics *g)
 {
     char *text = NULL;
-    if (g->failed || cal_writer_serialize(g->w, &text) != 0)
-        return careday_fail(o->err, ADAPT_EINTERNAL, rel, 0, NULL, "cannot write the calendar");
-    int rc = gen_write_text(o, rel, text, strlen(text));
+    int rc = g->failed ? g->rc : cal_writer_serialize(g->w, &text);
+    if (rc != CAL_OK)
+        return careday_fail(o->err, ADAPT_EINTERNAL, rel, 0, NULL, "%s",
+                            rc == CAL_ENOMEM ? "out of memory writing the calendar"
+                                             : "cannot write the calendar");
+    rc = gen_write_text(o, rel, text, strlen(text));
     free(text);
     return rc;
 }

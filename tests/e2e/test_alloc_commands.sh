@@ -14,7 +14,8 @@
 # as text and --json (its hours table said 0.0 hours, exit 0); the first N
 # of `careday confirm` (a usage error, exit 2); the last N of `careday plan
 # --json` (nothing printed, exit 0); the first N of writing --export-model
-# (exit 2, "cannot produce the data"); `careday batch` (an empty message).
+# (exit 2, "cannot produce the data"); `careday batch` (an empty message);
+# `careday gen` ("cannot write the calendar").
 # Skips (77) when careday was built without allocation-failure injection (a
 # Release build) or python3 is missing.
 . "$(dirname "$0")/lib.sh"
@@ -176,6 +177,10 @@ done
 # with no message when it ran out of memory.
 setup='rm -rf "$tmp/b" "$tmp"/b.careday-*' steps batch 40 0 "$CAREDAY" batch \
     "$SRC/tests/data/batch/one-slot/caseload.json" -o "$tmp/b" --quiet --jobs 1
+
+# `careday gen`: a calendar it could not build for want of memory was
+# "cannot write the calendar".
+setup='rm -rf "$tmp/g"' steps gen 16 0 "$CAREDAY" gen --families 2 --seed 3 -o "$tmp/g"
 
 # `calendar expand` in a zone of the user's choice: every N.
 "$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" --from 2026-12-01 \
