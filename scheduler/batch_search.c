@@ -17,6 +17,7 @@
  * so the runner may run them in parallel in any order. Time decides only
  * where the search stops when the time limit is reached.
  */
+#include "scheduler/batch_guide.h"
 #include "scheduler/sched_internal.h"
 #include "calendars/util.h"
 
@@ -118,6 +119,7 @@ struct search {
     double *forced;  /* per provider: weighted visits every plan leaves out there */
     double *excess;  /* per provider: weighted visits left out beyond that */
     int **vfails;    /* per family and visit: slot-freeing moves for it that failed */
+    struct batch_guide guide;
 };
 
 static double elapsed(const struct search *s)
@@ -329,6 +331,154 @@ static int construct(struct search *s, bool *complete)
         rc = run_round(s, tasks, nt);
     }
     free(tasks);
+    return rc;
+}
+
+/* ---- guided construction ------------------------------------------------- */
+
+static int push_hold(struct sched_hold **h, size_t *n, size_t *cap, struct sched_hold x)
+{
+    if (cal_grow(h, cap, *n + 1, sizeof **h))
+        return SCHED_ENOMEM;
+    (*h)[(*n)++] = x;
+    return SCHED_OK;
+}
+
+/* What a family planned in the guided construction sees of the others:
+ * the new plans of those planned before it (real = true: only these), and
+ * for the rest their current appointments, where the reservations stand in
+ * for their visits at the guided providers (fixed bookings stay). */
+static int guided_holds(const struct search *s, struct sched_plan *const *alt, bool real,
+                        struct sched_hold **out, size_t *n)
+{
+    size_t cap = 0;
+    int rc = SCHED_OK;
+    *out = NULL;
+    *n = 0;
+    for (size_t f = 0; f < s->n && !rc; f++) {
+        const struct sched_plan *p = alt[f] ? alt[f] : real ? NULL : s->cur[f];
+        if (!s->active[f] || !p)
+            continue;
+        const struct sched_case *c = sched_batch_case(s->b, f);
+        for (size_t i = 0; i < p->nappts && !rc; i++) {
+            const struct sched_appt *a = &p->appts[i];
+            const struct sched_visit *w = &c->visits[a->visit];
+            int g = sched_batch_provider_of(s->b, f, (size_t)w->provider);
+            if (!alt[f] && s->guide.guided[g] && !(w->booked && !w->movable))
+                continue;
+            rc = push_hold(out, n, &cap, (struct sched_hold){g, (int)f, a->start, a->end});
+        }
+    }
+    for (size_t i = 0; i < s->guide.nresv && !rc && !real; i++)
+        if (!alt[s->guide.resv[i].family])
+            rc = push_hold(out, n, &cap, s->guide.resv[i]);
+    return rc;
+}
+
+/* One round of the guided construction: tasks[0..nt) planned against the
+ * guided holds; a plan is kept when it fits beside the new plans kept so
+ * far (two families of one round may want the same free time: the second
+ * then goes again in the next round). */
+static int guided_round(struct search *s, struct sched_plan **alt, struct sched_batch_task *tasks,
+                        size_t nt, int *tries)
+{
+    struct sched_batch_answer *ans = cal_calloc(nt, sizeof *ans);
+    struct sched_hold *h = NULL;
+    size_t nh = 0;
+    int rc = ans ? guided_holds(s, alt, false, &h, &nh) : SCHED_ENOMEM;
+    for (size_t i = 0; i < nt; i++)
+        tasks[i].time_limit_s = s->o->solve_limit_s;
+    if (!rc)
+        rc = s->r->run(s->r->ud, h, nh, tasks, nt, ans);
+    for (size_t i = 0; i < nt && !rc; i++) {
+        size_t f = (size_t)tasks[i].fam[0];
+        struct sched_plan *p = ans[i].plans[0];
+        if (ans[i].has_bound && (!s->has_bound[f] || ans[i].bound > s->bound[f])) {
+            s->bound[f] = ans[i].bound;
+            s->has_bound[f] = true;
+        }
+        tries[f]++;
+        if (!p && tries[f] < 3)
+            continue;
+        if (!p && !(p = plan_copy(s->cur[f]))) /* its solve failed: its current plan */
+            rc = SCHED_ENOMEM;
+        else
+            ans[i].plans[0] = NULL;
+        struct sched_hold *r = NULL;
+        size_t nr = 0;
+        if (!rc)
+            rc = guided_holds(s, alt, true, &r, &nr);
+        if (!rc && batch_plan_fits(s->b, f, p, r, nr, NULL)) {
+            alt[f] = p;
+            s->solved[f] = true;
+            p = NULL;
+        }
+        sched_plan_free(p);
+        free(r);
+    }
+    for (size_t i = 0; i < nt; i++)
+        sched_batch_answer_clear(&ans[i]);
+    free(ans);
+    free(h);
+    s->out->rounds++;
+    return rc;
+}
+
+/* Every active family once, in caseload order, against the reservations of
+ * the families after it (batch_guide.c) and the new plans of those before:
+ * alone when its own best plan fits there, else against that residual. The
+ * new plans replace the current ones together, when they cost less in all.
+ * *complete: every family was planned in time. */
+static int construct_guided(struct search *s, bool *complete)
+{
+    size_t round = s->r->round ? s->r->round : 1;
+    struct sched_batch_task *tasks = cal_calloc(round, sizeof *tasks);
+    struct sched_plan **alt = cal_calloc(s->n + 1, sizeof *alt);
+    int *tries = cal_calloc(s->n + 1, sizeof *tries);
+    int rc = tasks && alt && tries ? SCHED_OK : SCHED_ENOMEM;
+    *complete = false;
+    while (!rc) {
+        size_t nt = 0;
+        for (size_t f = 0; f < s->n && nt < round; f++)
+            if (s->active[f] && !alt[f]) {
+                if (tries[f] >= 4) {
+                    rc = SCHED_EINVAL; /* cannot fit: keep the current plans */
+                    break;
+                }
+                tasks[nt++] =
+                    (struct sched_batch_task){.fam = {(int)f}, .nfam = 1, .alone = tries[f] == 0};
+            }
+        if (rc || nt == 0) {
+            *complete = nt == 0 && !rc;
+            break;
+        }
+        if (out_of_time(s))
+            break;
+        rc = guided_round(s, alt, tasks, nt, tries);
+    }
+    if (rc == SCHED_EINVAL)
+        rc = SCHED_OK;
+    double before = 0, after = 0;
+    for (size_t f = 0; f < s->n && *complete; f++)
+        if (s->active[f]) {
+            before += s->cur[f]->objective;
+            after += alt[f]->objective;
+        }
+    bool better = *complete && !rc && after < before - 1e-6;
+    *complete = better; /* else the ordinary construction */
+    for (size_t f = 0; f < s->n && alt; f++) {
+        if (better) {
+            sched_plan_free(s->cur[f]);
+            s->cur[f] = alt[f];
+        } else {
+            sched_plan_free(alt[f]);
+        }
+    }
+    free(alt);
+    free(tries);
+    free(tasks);
+    if (!rc)
+        report(s);
     return rc;
 }
 
@@ -782,7 +932,7 @@ done:
  * belong to one provider each, so the counts add up). The time-indexed one
  * gets a sixth of the time limit, at most 10 s. */
 static int forced_out(const sched_batch *b, const bool *active, double time_limit_s, double *out,
-                      double *per_provider)
+                      double *per_provider, struct batch_guide *guide)
 {
     size_t np = sched_batch_nproviders(b);
     double *fd = cal_calloc(np + 1, sizeof *fd), *ft = cal_calloc(np + 1, sizeof *ft);
@@ -798,6 +948,9 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
             sum += fmax(fd[g], ft[g]);
             per_provider[g] = fmax(fd[g], ft[g]);
         }
+        rc = batch_guide_solve(b, active, per_provider, fmin(10.0, time_limit_s / 6), guide);
+    }
+    if (!rc) {
         double both = fmax(d.never, t.never) + (sum > 1e-6 ? ceil(sum - 1e-6) : 0);
         *out = fmax(both, fmax(day, timed));
     }
@@ -856,12 +1009,15 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
             goto fail;
         }
     out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
-    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced)))
+    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced, &s.guide)))
         goto fail;
     report(&s);
 
     bool complete;
-    if ((rc = construct(&s, &complete)))
+    complete = false;
+    if (s.guide.nresv > 0 && (rc = construct_guided(&s, &complete)))
+        goto fail_reported;
+    if (!complete && (rc = construct(&s, &complete)))
         goto fail_reported;
     out->construct_ms = complete ? (long)(elapsed(&s) * 1000 + 0.5) : -1;
     if (complete && (rc = improve(&s)))
@@ -896,6 +1052,7 @@ fail:
 fail_reported:
     sched_batch_result_free(out);
 done:
+    batch_guide_free(&s.guide);
     free(s.holds);
     free(s.has_bound);
     free(s.solved);

@@ -18,6 +18,7 @@
  * (Rows for each family's own time and daily limits were measured on the
  * generated caseloads and changed nothing: providers are what binds.)
  */
+#include "scheduler/batch_tindex.h"
 #include "scheduler/sched_internal.h"
 #include "solver/solver.h"
 
@@ -33,45 +34,8 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-struct tcol {
-    int g;         /* batch-wide provider */
-    int vis;       /* batch-wide visit (index into tvis) */
-    cal_time s, e; /* UTC */
-    int lp;        /* column in its group's LP */
-};
-
-struct tvis {
-    size_t first, count; /* its columns */
-    int factor;
-    int g; /* batch-wide provider */
-};
-
-struct tlink {
-    int a, b; /* batch-wide visits: b only when a is placed */
-};
-
-struct tfix {
-    int g;
-    cal_time s, e;
-};
-
-struct tbuild {
-    struct tcol *col;
-    size_t ncol, capcol;
-    struct tvis *vis;
-    size_t nvis, capvis;
-    struct tlink *link;
-    size_t nlink, caplink;
-    struct tfix *fix;
-    size_t nfix, capfix;
-    int *cols;
-    double *vals;
-    size_t capnz;
-    double never, total;
-};
-
 /* Room for n entries of a row in cols and vals. */
-static int need_nz(struct tbuild *t, size_t n)
+int tix_need_nz(struct tbuild *t, size_t n)
 {
     if (n <= t->capnz)
         return SCHED_OK;
@@ -98,9 +62,44 @@ static int cmp_cand_time(const void *a, const void *b)
     return (x->uend > y->uend) - (x->uend < y->uend);
 }
 
+bool tix_gap_ok(const struct tlink *l, const struct tcol *a, const struct tcol *w)
+{
+    cal_time gap = w->s - a->e;
+    return gap >= (cal_time)l->min_gap * 60 && (l->max_gap < 0 || gap <= (cal_time)l->max_gap * 60);
+}
+
+/* Drop the starts of link l's later visit that no start of the earlier one
+ * (its na columns at ac) allows: every plan places a visit after those
+ * that must come before it, at their gaps. The block of the visit shrinks
+ * in place; the columns left behind belong to nobody (g -1). A visit left
+ * with no start is left out by every plan. True when a start was dropped. */
+static bool prune_starts(struct tbuild *t, const struct tlink *l, const struct tcol *ac, size_t na)
+{
+    struct tvis *w = &t->vis[l->b];
+    size_t keep = w->first, end = w->first + w->count;
+    for (size_t k = w->first; k < end; k++) {
+        bool ok = false;
+        for (size_t j = 0; j < na && !ok; j++)
+            ok = tix_gap_ok(l, &ac[j], &t->col[k]);
+        if (ok)
+            t->col[keep++] = t->col[k];
+    }
+    if (keep == end)
+        return false;
+    for (size_t k = keep; k < end; k++)
+        t->col[k].g = -1;
+    w->count = keep - w->first;
+    if (w->count == 0) {
+        t->total -= w->factor;
+        t->pruned += w->factor;
+        w->pruned = true;
+    }
+    return true;
+}
+
 /* One family's visits (columns: one per distinct start and end, modes
  * merged), fixed bookings and "after" links. */
-static int add_family(struct tbuild *t, const sched_batch *b, size_t f)
+int tix_add_family(struct tbuild *t, const sched_batch *b, size_t f)
 {
     const struct sched_case *c = sched_batch_case(b, f);
     struct sched_ctx x;
@@ -118,7 +117,7 @@ static int add_family(struct tbuild *t, const sched_batch *b, size_t f)
         int factor = w->priority_factor > 0 ? w->priority_factor : 1;
         int g = sched_batch_provider_of(b, f, (size_t)w->provider);
         struct tvis *tv = &t->vis[t->nvis++];
-        *tv = (struct tvis){t->ncol, 0, factor, g};
+        *tv = (struct tvis){t->ncol, 0, factor, g, (int)f, (int)i, false};
         if (w->booked && !w->movable) {
             if ((rc = cal_grow(&t->fix, &t->capfix, t->nfix + 1, sizeof *t->fix) ? SCHED_ENOMEM
                                                                                  : SCHED_OK))
@@ -145,28 +144,49 @@ static int add_family(struct tbuild *t, const sched_batch *b, size_t f)
             if ((rc = cal_grow(&t->col, &t->capcol, t->ncol + 1, sizeof *t->col) ? SCHED_ENOMEM
                                                                                  : SCHED_OK))
                 break;
-            t->col[t->ncol++] = (struct tcol){g, (int)(v0 + i), cd->ustart, cd->uend, -1};
+            t->col[t->ncol++] = (struct tcol){g, (int)(v0 + i), cd->ustart, cd->uend, -1, cd->day};
         }
         tv->count = t->ncol - tv->first;
     }
     /* Visit i before visit w of the same provider: w is placed only when i
      * is. A fixed booking is always there; a visit with no candidate never
-     * is (its followers then have a row with nothing on the right). Links
-     * between two providers are left out: they would join every provider
-     * into one large LP (lab tests before a specialist's visit) and changed
-     * nothing measurable on the generated caseloads. */
+     * is (its followers then have a row with nothing on the right). The
+     * per-provider LPs use only the links within their provider: links
+     * between two would join every provider into one large LP (lab tests
+     * before a specialist's visit) and changed nothing measurable on the
+     * generated caseloads; batch_guide.c uses them. Every link also drops
+     * the later visit's starts that no start of the earlier one allows
+     * (below). */
+    size_t l0 = t->nlink;
     for (size_t i = 0; i < c->nvisits && !rc; i++) {
-        if (c->visits[i].booked && !c->visits[i].movable)
-            continue;
         for (size_t l = 0; l < c->visits[i].nbefore && !rc; l++) {
             size_t w = (size_t)c->visits[i].before[l].visit;
-            if (w >= c->nvisits || t->vis[v0 + w].count == 0 ||
-                c->visits[w].provider != c->visits[i].provider)
+            if (w >= c->nvisits || t->vis[v0 + w].count == 0)
                 continue;
+            if (c->visits[i].booked && !c->visits[i].movable) {
+                struct tlink fl = {-1, (int)(v0 + w), c->visits[i].before[l].min_gap_minutes,
+                                   c->visits[i].before[l].max_gap_minutes};
+                struct tcol fc = {.s = c->visits[i].booked_start,
+                                  .e = c->visits[i].booked_start +
+                                       (cal_time)c->visits[i].minutes * 60};
+                prune_starts(t, &fl, &fc, 1);
+                continue;
+            }
             if ((rc = cal_grow(&t->link, &t->caplink, t->nlink + 1, sizeof *t->link) ? SCHED_ENOMEM
                                                                                      : SCHED_OK))
                 break;
-            t->link[t->nlink++] = (struct tlink){(int)(v0 + i), (int)(v0 + w)};
+            t->link[t->nlink++] =
+                (struct tlink){(int)(v0 + i), (int)(v0 + w), c->visits[i].before[l].min_gap_minutes,
+                               c->visits[i].before[l].max_gap_minutes};
+        }
+    }
+    /* Until nothing changes: a start of a visit with no start of its
+     * predecessor early and late enough before it is no start at all. */
+    for (bool changed = true; changed && !rc;) {
+        changed = false;
+        for (size_t l = l0; l < t->nlink; l++) {
+            const struct tvis *a = &t->vis[t->link[l].a];
+            changed |= prune_starts(t, &t->link[l], &t->col[a->first], a->count);
         }
     }
 done:
@@ -175,13 +195,7 @@ done:
     return rc;
 }
 
-/* Columns and fixed bookings of one provider, sorted by start. */
-struct titem {
-    cal_time s, e;
-    long idx; /* a column (of t->col, then of the LP), or -1 - fixed booking */
-};
-
-static int cmp_titem(const void *a, const void *b)
+int tix_cmp_item(const void *a, const void *b)
 {
     const struct titem *x = a, *y = b;
     if (x->s != y->s)
@@ -195,8 +209,8 @@ static int cmp_titem(const void *a, const void *b)
  * start; idx an LP column, or -1 - a fixed booking): one at each start after which an item ends
  * before the next start (a maximal set of overlapping items), fixed bookings taking their place
  * from cap. */
-static int capacity_rows(struct tbuild *t, solver_model *m, const struct titem *it, size_t n,
-                         int cap, size_t *act)
+int tix_capacity_rows(struct tbuild *t, solver_model *m, const struct titem *it, size_t n, int cap,
+                      size_t *act)
 {
     size_t na = 0;
     for (size_t i = 0; i < n;) {
@@ -230,7 +244,7 @@ static int capacity_rows(struct tbuild *t, solver_model *m, const struct titem *
             if (!fixed_next)
                 continue;
         }
-        int rc = need_nz(t, ncols);
+        int rc = tix_need_nz(t, ncols);
         if (rc)
             return rc;
         size_t nz = 0;
@@ -246,60 +260,19 @@ static int capacity_rows(struct tbuild *t, solver_model *m, const struct titem *
     return SCHED_OK;
 }
 
-/* The LP of provider g: the weighted visits it can place at most, in
- * *placed (all of them when it cannot be solved). Long on purpose: the
- * model's four row families (one start per visit, links, capacity at
- * every instant, the aggregate time columns) share the column numbering
- * built in the first loop, and the model is solved once at the end. */
-static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double *placed)
+/* Provider g's rows over the model columns already given to its
+ * candidates (t->col[k].lp): one aggregate column y per distinct time of
+ * the candidates (the visits started then sum to at most y) and capacity
+ * at every instant over the y's and the fixed bookings. The rows stay
+ * short however many families share the provider. */
+int tix_provider_rows(struct tbuild *t, solver_model *m, const sched_batch *b, int g)
 {
-    solver_model *m = solver_model_new();
     struct titem *it = NULL;
     size_t *act = NULL, nit = 0, capit = 0;
-    double all = 0;
-    int rc = m ? SCHED_OK : SCHED_ENOMEM;
-    /* Columns, and the visits' rows, in visit order. */
-    int ncol = 0;
-    for (size_t v = 0; v < t->nvis && !rc; v++) {
-        const struct tvis *tv = &t->vis[v];
-        if (tv->count == 0 || tv->g != g)
-            continue;
-        all += tv->factor;
-        if ((rc = need_nz(t, tv->count)))
-            break;
-        for (size_t k = 0; k < tv->count; k++) {
-            if (solver_add_col(m, 0, 1, -(double)tv->factor, false, NULL) < 0) {
-                rc = SCHED_ENOMEM;
-                break;
-            }
-            t->col[tv->first + k].lp = ncol;
-            t->cols[k] = ncol++;
-            t->vals[k] = 1;
-        }
-        if (!rc && solver_add_row(m, tv->count, t->cols, t->vals, -SOLVER_INF, 1, NULL) < 0)
-            rc = SCHED_ENOMEM;
-    }
-    for (size_t l = 0; l < t->nlink && !rc; l++) {
-        const struct tvis *a = &t->vis[t->link[l].a], *w = &t->vis[t->link[l].b];
-        if (w->g != g)
-            continue;
-        if ((rc = need_nz(t, a->count + w->count)))
-            break;
-        size_t nz = 0;
-        for (size_t k = 0; k < w->count; k++, nz++) {
-            t->cols[nz] = t->col[w->first + k].lp;
-            t->vals[nz] = 1;
-        }
-        for (size_t k = 0; k < a->count; k++, nz++) {
-            t->cols[nz] = t->col[a->first + k].lp;
-            t->vals[nz] = -1;
-        }
-        if (solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, 0, NULL) < 0)
-            rc = SCHED_ENOMEM;
-    }
+    int rc = SCHED_OK;
     /* Capacity at every instant. */
     for (size_t k = 0; k < t->ncol && !rc; k++)
-        if (t->col[k].g == g) {
+        if (t->col[k].g == g && t->col[k].lp >= 0) {
             if ((rc = cal_grow(&it, &capit, nit + 1, sizeof *it) ? SCHED_ENOMEM : SCHED_OK))
                 break;
             it[nit++] = (struct titem){t->col[k].s, t->col[k].e, (long)k};
@@ -310,13 +283,10 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
                 break;
             it[nit++] = (struct titem){t->fix[k].s, t->fix[k].e, -1 - (long)k};
         }
-    /* One aggregate column y per distinct time of the candidates: the
-     * visits started then sum to at most y, and the capacity rows hold the
-     * y's. The LP is the same; its rows stay short however many families
-     * share the provider. Fixed bookings stay items of their own. */
+    /* Fixed bookings stay items of their own. */
     size_t ny = 0;
     if (!rc && nit > 0) {
-        qsort(it, nit, sizeof *it, cmp_titem);
+        qsort(it, nit, sizeof *it, tix_cmp_item);
         if (!(act = cal_malloc(nit * sizeof *act)))
             rc = SCHED_ENOMEM;
     }
@@ -329,7 +299,7 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
         while (j < nit && it[j].idx >= 0 && it[j].s == it[i].s && it[j].e == it[i].e)
             j++;
         int y = solver_add_col(m, 0, SOLVER_INF, 0, false, NULL);
-        if (y < 0 || (rc = need_nz(t, j - i + 1))) {
+        if (y < 0 || (rc = tix_need_nz(t, j - i + 1))) {
             rc = SCHED_ENOMEM;
             break;
         }
@@ -348,7 +318,63 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
         i = j;
     }
     if (!rc && ny > 0)
-        rc = capacity_rows(t, m, it, ny, sched_batch_capacity(b, (size_t)g), act);
+        rc = tix_capacity_rows(t, m, it, ny, sched_batch_capacity(b, (size_t)g), act);
+    free(it);
+    free(act);
+    return rc;
+}
+
+/* The LP of provider g: the weighted visits it can place at most, in
+ * *placed (all of them when it cannot be solved). Long on purpose: the
+ * model's four row families (one start per visit, links, capacity at
+ * every instant, the aggregate time columns) share the column numbering
+ * built in the first loop, and the model is solved once at the end. */
+static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double *placed)
+{
+    solver_model *m = solver_model_new();
+    double all = 0;
+    int rc = m ? SCHED_OK : SCHED_ENOMEM;
+    /* Columns, and the visits' rows, in visit order. */
+    int ncol = 0;
+    for (size_t v = 0; v < t->nvis && !rc; v++) {
+        const struct tvis *tv = &t->vis[v];
+        if (tv->count == 0 || tv->g != g)
+            continue;
+        all += tv->factor;
+        if ((rc = tix_need_nz(t, tv->count)))
+            break;
+        for (size_t k = 0; k < tv->count; k++) {
+            if (solver_add_col(m, 0, 1, -(double)tv->factor, false, NULL) < 0) {
+                rc = SCHED_ENOMEM;
+                break;
+            }
+            t->col[tv->first + k].lp = ncol;
+            t->cols[k] = ncol++;
+            t->vals[k] = 1;
+        }
+        if (!rc && solver_add_row(m, tv->count, t->cols, t->vals, -SOLVER_INF, 1, NULL) < 0)
+            rc = SCHED_ENOMEM;
+    }
+    for (size_t l = 0; l < t->nlink && !rc; l++) {
+        const struct tvis *a = &t->vis[t->link[l].a], *w = &t->vis[t->link[l].b];
+        if (w->g != g || a->g != g)
+            continue;
+        if ((rc = tix_need_nz(t, a->count + w->count)))
+            break;
+        size_t nz = 0;
+        for (size_t k = 0; k < w->count; k++, nz++) {
+            t->cols[nz] = t->col[w->first + k].lp;
+            t->vals[nz] = 1;
+        }
+        for (size_t k = 0; k < a->count; k++, nz++) {
+            t->cols[nz] = t->col[a->first + k].lp;
+            t->vals[nz] = -1;
+        }
+        if (solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, 0, NULL) < 0)
+            rc = SCHED_ENOMEM;
+    }
+    if (!rc)
+        rc = tix_provider_rows(t, m, b, g);
     *placed = all; /* no proof: every visit counts as placed */
     if (!rc && ncol > 0) {
         struct solver_params sp;
@@ -360,8 +386,6 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
             *placed = fmin(all, floor(-res.objective + 1e-6));
         solver_result_free(&res);
     }
-    free(it);
-    free(act);
     solver_model_free(m);
     return rc;
 }
@@ -376,7 +400,7 @@ int batch_time_bound(const sched_batch *b, const bool *active, double budget_s,
     *out = 0;
     for (size_t f = 0; f < n && !rc; f++)
         if (!active || active[f])
-            rc = add_family(&t, b, f);
+            rc = tix_add_family(&t, b, f);
     for (size_t g = 0; g < np && !rc; g++) {
         double p = 0;
         if (now_s() - t0 > budget_s) {
@@ -389,24 +413,35 @@ int batch_time_bound(const sched_batch *b, const bool *active, double budget_s,
         }
         placed += p;
         if (bf) {
-            double tg = 0;
+            /* Visits whose every start lost its predecessor count here, at
+             * their provider: never lists only visits with no start at all,
+             * as the per-day bound's does, so the two add up per provider. */
+            double tg = 0, pruned = 0;
             for (size_t v = 0; v < t.nvis; v++)
                 if (t.vis[v].count > 0 && t.vis[v].g == (int)g)
                     tg += t.vis[v].factor;
-            bf->provider[g] = fmax(0, tg - p);
+                else if (t.vis[v].pruned && t.vis[v].g == (int)g)
+                    pruned += t.vis[v].factor;
+            bf->provider[g] = fmax(0, tg - p) + pruned;
         }
     }
     if (bf)
         bf->never = t.never;
     if (!rc) {
         double left = t.total - placed;
-        *out = t.never + (left > 1e-6 ? ceil(left - 1e-6) : 0);
+        *out = t.never + t.pruned + (left > 1e-6 ? ceil(left - 1e-6) : 0);
     }
-    free(t.col);
-    free(t.vis);
-    free(t.link);
-    free(t.fix);
-    free(t.cols);
-    free(t.vals);
+    tix_free(&t);
     return rc;
+}
+
+void tix_free(struct tbuild *t)
+{
+    free(t->col);
+    free(t->vis);
+    free(t->link);
+    free(t->fix);
+    free(t->cols);
+    free(t->vals);
+    memset(t, 0, sizeof *t);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "case_fixture.h"
+#include "scheduler/batch_guide.h"
 #include "scheduler/sched_internal.h"
 
 /* A family with one 40-minute in-person visit with dr0; dr0 works only the
@@ -188,6 +189,116 @@ static void test_time_bound_sees_family_times(void **state)
     sched_batch_free(b);
     for (int i = 0; i < 2; i++)
         free_case(c[i]);
+}
+
+/* Each family has a lab draw (dr1, every weekday, from Wednesday on) that
+ * must end 1 to 7 days before the neurologist's visit (dr0: Tuesday and
+ * Thursday 09:00-09:45). Tuesday is too early for every family: its draw
+ * cannot come a day before. So the two families share Thursday's one start,
+ * and one neurology visit is left out by every plan. The time-indexed bound
+ * drops the starts no predecessor allows and proves it (before, it counted
+ * two starts for two visits). */
+static struct sched_case *lab_first_family(const char *id)
+{
+    int32_t days[] = {D(12, 1), D(12, 3)};
+    struct sched_case *one = one_visit_family(id, days, 2, 1);
+    struct sched_case *c = new_case(1, 2);
+    free(c->id);
+    c->id = dup(id);
+    set_travel(c, -1, 0, 60);
+    cal_set_free(&c->providers[0].mode[0].free);
+    c->providers[0].mode[0].free = one->providers[0].mode[0].free;
+    one->providers[0].mode[0].free = (struct cal_set){0};
+    free_case(one);
+    weekday_hours(c, 1, SCHED_IN_PERSON, 7, 17);
+    c->providers[1].capacity = 2;
+    add_visit(c, "neuro-fu", 0, 40, D(12, 1), D(12, 14));
+    struct sched_visit *lab = add_visit(c, "lab", 1, 20, D(12, 2), D(12, 14));
+    lab->before = calloc(1, sizeof *lab->before);
+    lab->before[0] = (struct sched_lag){0, 1440, 10080};
+    lab->nbefore = 1;
+    return c;
+}
+
+static void test_time_bound_follows_links(void **state)
+{
+    (void)state;
+    struct sched_case *c[2] = {lab_first_family("a"), lab_first_family("b")};
+    const struct sched_case *cases[] = {c[0], c[1]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    double timed = -1;
+    assert_int_equal(batch_time_bound(b, NULL, 60, NULL, &timed), 0);
+    assert_true(timed == 1);
+    struct sched_batch_result res;
+    solve(b, 2, &res);
+    int out = 0;
+    for (int f = 0; f < 2; f++) {
+        out += (int)res.plans[f]->metrics.unscheduled;
+        for (size_t i = 0; i < res.plans[f]->nappts; i++)
+            if (res.plans[f]->appts[i].visit == 0)
+                assert_true(res.plans[f]->appts[i].start == T(c[f], 12, 3, 9, 0));
+    }
+    assert_int_equal(out, 1);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    /* The bound holds the visit left out (the family's lab trip it saves
+     * is all that is left between them). */
+    assert_true(res.bound_total >= 100000 && res.objective - res.bound_total < 2000);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    free_case(c[0]);
+    free_case(c[1]);
+}
+
+/* Three families, two starts (Tuesday and Thursday): "a" can come either
+ * day, "b" and "c" only on Tuesday. One visit is left out whatever is done;
+ * the reservations give Thursday to "a" and Tuesday to one of the others,
+ * so the guided construction places two visits where caseload order (a
+ * first, on Tuesday) places one. */
+static void test_guide_reserves(void **state)
+{
+    (void)state;
+    int32_t both[] = {D(12, 1), D(12, 3)};
+    struct sched_case *c[3] = {one_visit_family("a", both, 2, 1), one_visit_family("b", both, 2, 1),
+                               one_visit_family("c", both, 2, 1)};
+    for (int i = 1; i < 3; i++)
+        cal_set_add(&c[i]->family.busy, T(c[i], 12, 3, 0, 0), T(c[i], 12, 4, 0, 0));
+    const struct sched_case *cases[] = {c[0], c[1], c[2]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 3, &b, NULL, NULL), 0);
+    struct sched_plan *base[3];
+    assert_int_equal(sched_batch_baseline(b, NULL, base, NULL), 0);
+    assert_int_equal(base[0]->metrics.unscheduled + base[1]->metrics.unscheduled +
+                         base[2]->metrics.unscheduled,
+                     2);
+    double forced[1] = {1};
+    struct batch_guide g;
+    assert_int_equal(batch_guide_solve(b, NULL, forced, 60, &g), 0);
+    assert_int_equal(g.nguided, 1);
+    assert_true(g.total == 3 && g.placed == 2);
+    assert_int_equal(g.nresv, 2);
+    bool a_thursday = false, tuesday = false;
+    for (size_t i = 0; i < g.nresv; i++) {
+        if (g.resv[i].family == 0)
+            a_thursday = g.resv[i].start == T(c[0], 12, 3, 9, 0);
+        else
+            tuesday = g.resv[i].start == T(c[0], 12, 1, 9, 0);
+    }
+    assert_true(a_thursday && tuesday);
+    batch_guide_free(&g);
+    struct sched_batch_result res;
+    solve(b, 4, &res);
+    assert_int_equal(res.plans[0]->metrics.unscheduled + res.plans[1]->metrics.unscheduled +
+                         res.plans[2]->metrics.unscheduled,
+                     1);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+    sched_batch_result_free(&res);
+    for (int f = 0; f < 3; f++)
+        sched_plan_free(base[f]);
+    sched_batch_free(b);
+    for (int f = 0; f < 3; f++)
+        free_case(c[f]);
 }
 
 /* A later family's fixed booking holds its time from the start: the earlier
@@ -469,6 +580,8 @@ int main(void)
         cmocka_unit_test(test_two_families_two_slots),
         cmocka_unit_test(test_capacity_two),
         cmocka_unit_test(test_time_bound_sees_family_times),
+        cmocka_unit_test(test_time_bound_follows_links),
+        cmocka_unit_test(test_guide_reserves),
         cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_fixed_overbooked),
         cmocka_unit_test(test_chain_frees_slot),

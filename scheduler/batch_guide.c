@@ -1,0 +1,325 @@
+/*
+ * Reservations for the guided construction (docs/batch.md, "How it
+ * plans"): who gets the time of the providers that cannot see all their
+ * visits.
+ *
+ * The per-provider bounds (batch_tbound.c) show which providers must leave
+ * visits out, each alone. Their time is assigned here, provider after
+ * provider, most contested first, by one small integer programme each: the
+ * provider's visits on their own candidate starts (which encode each
+ * family's free time, window and notice), at most `capacity` patients at
+ * every instant less its fixed bookings, the family's one appointment at a
+ * time and daily visit limit, and "before" links with their gaps, counting
+ * what earlier providers were given. It maximises the weighted visits
+ * placed. Travel and trips are not in it: the families' own solves decide
+ * those, each planned against the others' reservations (batch_search.c),
+ * so a reservation is a strong hint, never a constraint on the result.
+ */
+#include "scheduler/batch_guide.h"
+
+#include "scheduler/batch_tindex.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void batch_guide_free(struct batch_guide *g)
+{
+    free(g->guided);
+    free(g->resv);
+    memset(g, 0, sizeof *g);
+}
+
+static int put_col(struct tbuild *t, size_t nz, int col, double val)
+{
+    int rc = tix_need_nz(t, nz + 1);
+    if (!rc) {
+        t->cols[nz] = col;
+        t->vals[nz] = val;
+    }
+    return rc;
+}
+
+/* What earlier providers were given. */
+struct chosen {
+    int *at;                       /* per visit of the build: its column, -1 none */
+    bool *done;                    /* per provider: assigned */
+    size_t *fam_first, *fam_count; /* per family: its visits in t->vis */
+};
+
+/* True when column k (provider being assigned) fits what earlier
+ * providers were given; *room: visits its family may still add that day. */
+static bool col_allowed(const struct tbuild *t, const sched_batch *b, const struct chosen *ch,
+                        size_t k, int *room)
+{
+    const struct tcol *c = &t->col[k];
+    const struct tvis *v = &t->vis[c->vis];
+    int limit = sched_batch_case(b, (size_t)v->f)->family.max_visits_per_day, same = 0;
+    for (size_t i = 0; i < ch->fam_count[v->f]; i++) {
+        size_t w = ch->fam_first[v->f] + i;
+        if (ch->at[w] < 0)
+            continue;
+        const struct tcol *o = &t->col[ch->at[w]];
+        if (o->s < c->e && c->s < o->e)
+            return false;
+        same += o->day == c->day;
+    }
+    *room = limit > 0 ? limit - same : INT32_MAX;
+    if (*room <= 0)
+        return false;
+    for (size_t l = 0; l < t->nlink; l++) {
+        const struct tlink *ln = &t->link[l];
+        if (ln->b == c->vis) {
+            const struct tvis *a = &t->vis[ln->a];
+            if (a->count == 0)
+                return false; /* its predecessor is never placed */
+            if (ch->done[a->g] && (ch->at[ln->a] < 0 || !tix_gap_ok(ln, &t->col[ch->at[ln->a]], c)))
+                return false;
+        } else if (ln->a == c->vis) {
+            const struct tvis *w = &t->vis[ln->b];
+            if (ch->at[ln->b] >= 0 && !tix_gap_ok(ln, c, &t->col[ch->at[ln->b]]))
+                return false;
+            /* A visit after it at a provider not assigned here keeps a
+             * start (a hint: a plan may also leave that one out). */
+            bool ok = ch->done[w->g] || w->count == 0;
+            for (size_t j = 0; j < w->count && !ok; j++)
+                ok = tix_gap_ok(ln, c, &t->col[w->first + j]);
+            if (!ok)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Rows of link l within one provider's programme: each start of b only
+ * when a start of a ends early and late enough before it. */
+static int link_rows(struct tbuild *t, solver_model *m, const struct tlink *l)
+{
+    const struct tvis *a = &t->vis[l->a], *w = &t->vis[l->b];
+    int rc = SCHED_OK;
+    for (size_t k = 0; k < w->count && !rc; k++) {
+        const struct tcol *cw = &t->col[w->first + k];
+        if (cw->lp < 0)
+            continue;
+        size_t nz = 0;
+        if ((rc = put_col(t, nz++, cw->lp, 1)))
+            break;
+        for (size_t j = 0; j < a->count && !rc; j++) {
+            const struct tcol *ca = &t->col[a->first + j];
+            if (ca->lp >= 0 && tix_gap_ok(l, ca, cw))
+                rc = put_col(t, nz++, ca->lp, -1);
+        }
+        if (!rc && solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, 0, NULL) < 0)
+            rc = SCHED_ENOMEM;
+    }
+    return rc;
+}
+
+/* One family's rows in provider g's programme over its columns cols[0..n):
+ * one appointment at a time, and the visits it may still add each day. */
+struct fcol {
+    size_t k; /* column of t->col */
+    int room; /* visits its family may still add on its day */
+};
+
+static int family_rows(struct tbuild *t, solver_model *m, const struct fcol *cols, size_t n)
+{
+    if (n < 2)
+        return SCHED_OK;
+    struct titem *it = cal_malloc(n * sizeof *it);
+    size_t *act = cal_malloc(n * sizeof *act);
+    int rc = it && act ? SCHED_OK : SCHED_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++)
+        it[i] = (struct titem){t->col[cols[i].k].s, t->col[cols[i].k].e, t->col[cols[i].k].lp};
+    if (!rc) {
+        qsort(it, n, sizeof *it, tix_cmp_item);
+        rc = tix_capacity_rows(t, m, it, n, 1, act);
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        int day = t->col[cols[i].k].day, nvis = 0, last = -1;
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = t->col[cols[j].k].day != day;
+        if (!first)
+            continue;
+        size_t nz = 0;
+        for (size_t j = i; j < n && !rc; j++) {
+            const struct tcol *cj = &t->col[cols[j].k];
+            if (cj->day != day)
+                continue;
+            nvis += cj->vis != last;
+            last = cj->vis;
+            rc = put_col(t, nz++, cj->lp, 1);
+        }
+        if (!rc && nvis > cols[i].room &&
+            solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, cols[i].room, NULL) < 0)
+            rc = SCHED_ENOMEM;
+    }
+    free(it);
+    free(act);
+    return rc;
+}
+
+/* Provider g's programme: columns, then rows. */
+static int build_provider(struct tbuild *t, const sched_batch *b, const struct chosen *ch, int g,
+                          solver_model *m, struct fcol **fc, size_t *fcap)
+{
+    int rc = SCHED_OK;
+    for (size_t k = 0; k < t->ncol; k++)
+        if (t->col[k].g == g)
+            t->col[k].lp = -1;
+    for (size_t v = 0; v < t->nvis && !rc; v++) {
+        const struct tvis *tv = &t->vis[v];
+        if (tv->g != g || tv->count == 0)
+            continue;
+        size_t nz = 0;
+        for (size_t k = tv->first; k < tv->first + tv->count && !rc; k++) {
+            int room;
+            if (!col_allowed(t, b, ch, k, &room))
+                continue;
+            int col = solver_add_col(m, 0, 1, -(double)tv->factor, true, NULL);
+            if (col < 0) {
+                rc = SCHED_ENOMEM;
+                break;
+            }
+            t->col[k].lp = col;
+            rc = put_col(t, nz++, col, 1);
+        }
+        if (!rc && nz > 0 && solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, 1, NULL) < 0)
+            rc = SCHED_ENOMEM;
+    }
+    if (!rc)
+        rc = tix_provider_rows(t, m, b, g);
+    for (size_t l = 0; l < t->nlink && !rc; l++)
+        if (t->vis[t->link[l].a].g == g && t->vis[t->link[l].b].g == g)
+            rc = link_rows(t, m, &t->link[l]);
+    /* Family rows: the visits of one family are consecutive in t->vis. */
+    for (size_t v = 0; v < t->nvis && !rc;) {
+        int f = t->vis[v].f;
+        size_t n = 0;
+        for (; v < t->nvis && t->vis[v].f == f && !rc; v++) {
+            const struct tvis *tv = &t->vis[v];
+            if (tv->g != g)
+                continue;
+            for (size_t k = tv->first; k < tv->first + tv->count; k++) {
+                int room;
+                if (t->col[k].lp < 0)
+                    continue;
+                if (cal_grow(fc, fcap, n + 1, sizeof **fc)) {
+                    rc = SCHED_ENOMEM;
+                    break;
+                }
+                col_allowed(t, b, ch, k, &room);
+                (*fc)[n++] = (struct fcol){k, room};
+            }
+        }
+        if (!rc)
+            rc = family_rows(t, m, *fc, n);
+    }
+    return rc;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Solve provider g's programme and record what it places. */
+static int assign_provider(struct tbuild *t, const sched_batch *b, struct chosen *ch, int g,
+                           double limit_s, struct fcol **fc, size_t *fcap, struct batch_guide *out,
+                           size_t *capr)
+{
+    solver_model *m = solver_model_new();
+    int rc = m ? build_provider(t, b, ch, g, m, fc, fcap) : SCHED_ENOMEM;
+    if (!rc && solver_ncols(m) > 0) {
+        struct solver_params sp;
+        struct solver_result res;
+        solver_params_init(&sp);
+        sp.time_limit_s = limit_s;
+        sp.cuts = false; /* measured: cuts and presolve cost more than they save here */
+        sp.presolve = false;
+        sp.abs_gap = 1.5; /* within one visit of the best: 8 s to 1 s on the largest */
+        memset(&res, 0, sizeof res);
+        if (solver_solve(m, &sp, &res) == SOLVER_OK && res.x &&
+            (res.outcome == SOLVER_OPTIMAL || res.outcome == SOLVER_FEASIBLE)) {
+            for (size_t k = 0; k < t->ncol && !rc; k++) {
+                const struct tcol *c = &t->col[k];
+                if (c->g != g || c->lp < 0 || res.x[c->lp] < 0.5)
+                    continue;
+                ch->at[c->vis] = (int)k;
+                out->placed += t->vis[c->vis].factor;
+                if (cal_grow(&out->resv, capr, out->nresv + 1, sizeof *out->resv))
+                    rc = SCHED_ENOMEM;
+                else
+                    out->resv[out->nresv++] = (struct sched_hold){g, t->vis[c->vis].f, c->s, c->e};
+            }
+        }
+        solver_result_free(&res);
+    }
+    ch->done[g] = true;
+    solver_model_free(m);
+    return rc;
+}
+
+int batch_guide_solve(const sched_batch *b, const bool *active, const double *forced,
+                      double budget_s, struct batch_guide *out)
+{
+    size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b), fcap = 0, capr = 0;
+    struct tbuild t = {0};
+    struct chosen ch = {0};
+    struct fcol *fc = NULL;
+    double t0 = now_s();
+    memset(out, 0, sizeof *out);
+    out->guided = cal_calloc(np + 1, sizeof *out->guided);
+    ch.done = cal_calloc(np + 1, sizeof *ch.done);
+    ch.fam_first = cal_calloc(n + 1, sizeof *ch.fam_first);
+    ch.fam_count = cal_calloc(n + 1, sizeof *ch.fam_count);
+    int rc = out->guided && ch.done && ch.fam_first && ch.fam_count ? SCHED_OK : SCHED_ENOMEM;
+    for (size_t g = 0; g < np && !rc; g++)
+        if (forced[g] > 1e-6) {
+            out->guided[g] = true;
+            out->nguided++;
+        }
+    if (rc || out->nguided == 0 || budget_s <= 0)
+        goto done;
+    for (size_t f = 0; f < n && !rc; f++)
+        if (!active || active[f])
+            rc = tix_add_family(&t, b, f);
+    if (!rc && !(ch.at = cal_malloc((t.nvis ? t.nvis : 1) * sizeof *ch.at)))
+        rc = SCHED_ENOMEM;
+    for (size_t v = 0; v < t.nvis && !rc; v++) {
+        ch.at[v] = -1;
+        if (ch.fam_count[t.vis[v].f]++ == 0)
+            ch.fam_first[t.vis[v].f] = v;
+        if (out->guided[t.vis[v].g] && t.vis[v].count > 0)
+            out->total += t.vis[v].factor;
+    }
+    /* Most contested first; ties by index. */
+    for (size_t left = out->nguided; left > 0 && !rc; left--) {
+        int g = -1;
+        for (size_t k = 0; k < np; k++)
+            if (out->guided[k] && !ch.done[k] && (g < 0 || forced[k] > forced[g] + 1e-9))
+                g = (int)k;
+        double budget = budget_s - (now_s() - t0);
+        if (budget <= 0.05)
+            break;
+        rc = assign_provider(&t, b, &ch, g, budget, &fc, &fcap, out, &capr);
+    }
+    out->solve_s = now_s() - t0;
+done:
+    free(fc);
+    free(ch.at);
+    free(ch.done);
+    free(ch.fam_first);
+    free(ch.fam_count);
+    tix_free(&t);
+    if (rc) {
+        free(out->resv);
+        out->resv = NULL;
+        out->nresv = 0;
+    }
+    return rc;
+}
