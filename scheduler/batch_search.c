@@ -959,6 +959,49 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
     return rc;
 }
 
+/* The search's own arrays (all zero); SCHED_ENOMEM when one is missing. */
+static int search_alloc(struct search *s)
+{
+    size_t n = s->n ? s->n : 1, np = sched_batch_nproviders(s->b) + 1;
+    s->has_bound = cal_calloc(n, sizeof(bool));
+    s->solved = cal_calloc(n, sizeof(bool));
+    s->active = cal_calloc(n, sizeof(bool));
+    s->used = cal_calloc(n, sizeof(bool));
+    s->excl = cal_calloc(n, sizeof(bool));
+    s->fails = cal_calloc(n, sizeof(int));
+    s->weight = cal_calloc(n, sizeof(double));
+    s->scratch = cal_calloc(n, sizeof(double));
+    s->forced = cal_calloc(np, sizeof(double));
+    s->excess = cal_calloc(np, sizeof(double));
+    s->vfails = cal_calloc(n, sizeof *s->vfails);
+    if (!s->has_bound || !s->solved || !s->active || !s->used || !s->excl || !s->fails ||
+        !s->weight || !s->scratch || !s->forced || !s->excess || !s->vfails)
+        return SCHED_ENOMEM;
+    for (size_t f = 0; f < s->n; f++)
+        if (!(s->vfails[f] = cal_calloc(sched_batch_case(s->b, f)->nvisits + 1, sizeof(int))))
+            return SCHED_ENOMEM;
+    return SCHED_OK;
+}
+
+static void search_free(struct search *s)
+{
+    batch_guide_free(&s->guide);
+    free(s->holds);
+    free(s->has_bound);
+    free(s->solved);
+    free(s->active);
+    free(s->used);
+    free(s->excl);
+    free(s->fails);
+    free(s->weight);
+    free(s->scratch);
+    free(s->forced);
+    free(s->excess);
+    for (size_t f = 0; s->vfails && f < s->n; f++)
+        free(s->vfails[f]);
+    free(s->vfails);
+}
+
 int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
                       const struct sched_batch_runner *r, struct sched_batch_result *out,
                       struct careday_error *err)
@@ -975,25 +1018,7 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     out->bound = cal_calloc(n, sizeof *out->bound);
     s.cur = out->plans;
     s.bound = out->bound;
-    s.has_bound = cal_calloc(n, sizeof(bool));
-    s.solved = cal_calloc(n, sizeof(bool));
-    s.active = cal_calloc(n, sizeof(bool));
-    s.used = cal_calloc(n, sizeof(bool));
-    s.excl = cal_calloc(n, sizeof(bool));
-    s.fails = cal_calloc(n, sizeof(int));
-    s.weight = cal_calloc(n, sizeof(double));
-    s.scratch = cal_calloc(n, sizeof(double));
-    s.forced = cal_calloc(sched_batch_nproviders(b) + 1, sizeof(double));
-    s.excess = cal_calloc(sched_batch_nproviders(b) + 1, sizeof(double));
-    s.vfails = cal_calloc(n, sizeof *s.vfails);
-    for (size_t f = 0; s.vfails && f < s.n; f++)
-        if (!(s.vfails[f] = cal_calloc(sched_batch_case(b, f)->nvisits + 1, sizeof(int)))) {
-            rc = SCHED_ENOMEM;
-            goto fail;
-        }
-    if (!out->plans || !out->baseline || !out->bound || !s.has_bound || !s.solved || !s.active ||
-        !s.used || !s.excl || !s.fails || !s.weight || !s.scratch || !s.forced || !s.excess ||
-        !s.vfails) {
+    if (!out->plans || !out->baseline || !out->bound || search_alloc(&s)) {
         rc = SCHED_ENOMEM;
         goto fail;
     }
@@ -1052,20 +1077,6 @@ fail:
 fail_reported:
     sched_batch_result_free(out);
 done:
-    batch_guide_free(&s.guide);
-    free(s.holds);
-    free(s.has_bound);
-    free(s.solved);
-    free(s.active);
-    free(s.used);
-    free(s.excl);
-    free(s.fails);
-    free(s.weight);
-    free(s.scratch);
-    free(s.forced);
-    free(s.excess);
-    for (size_t f = 0; s.vfails && f < s.n; f++)
-        free(s.vfails[f]);
-    free(s.vfails);
+    search_free(&s);
     return rc;
 }
