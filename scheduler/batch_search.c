@@ -816,15 +816,17 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
     int rc = fd && ft ? SCHED_OK : SCHED_ENOMEM;
     if (!rc)
         rc = batch_capacity_bound(b, active, &d, &day);
+    struct tbuild tb = {0};
     if (!rc)
-        rc = batch_time_bound(b, active, fmin(10.0, time_limit_s / 6), &t, &timed);
+        rc = tix_time_bound(b, active, fmin(10.0, time_limit_s / 6), &t, &timed, &tb);
     if (!rc) {
         for (size_t g = 0; g < np; g++) {
             sum += fmax(fd[g], ft[g]);
             per_provider[g] = fmax(fd[g], ft[g]);
         }
-        rc = batch_guide_solve(b, active, per_provider, fmin(10.0, time_limit_s / 6), guide);
+        rc = batch_guide_solve(b, &tb, per_provider, fmin(10.0, time_limit_s / 6), guide);
     }
+    tix_free(&tb);
     if (!rc) {
         double both = fmax(d.never, t.never) + (sum > 1e-6 ? ceil(sum - 1e-6) : 0);
         *out = fmax(both, fmax(day, timed));

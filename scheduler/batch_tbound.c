@@ -393,6 +393,12 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
 int batch_time_bound(const sched_batch *b, const bool *active, double budget_s,
                      struct batch_forced *bf, double *out)
 {
+    return tix_time_bound(b, active, budget_s, bf, out, NULL);
+}
+
+int tix_time_bound(const sched_batch *b, const bool *active, double budget_s,
+                   struct batch_forced *bf, double *out, struct tbuild *keep)
+{
     struct tbuild t = {0};
     size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b);
     double placed = 0, t0 = now_s();
@@ -431,7 +437,10 @@ int batch_time_bound(const sched_batch *b, const bool *active, double budget_s,
         double left = t.total - placed;
         *out = t.never + t.pruned + (left > 1e-6 ? ceil(left - 1e-6) : 0);
     }
-    tix_free(&t);
+    if (!rc && keep)
+        *keep = t; /* the caller's now */
+    else
+        tix_free(&t);
     return rc;
 }
 
