@@ -163,8 +163,10 @@ static int family_rows(struct tbuild *t, solver_model *m, const struct fcol *col
 }
 
 /* Provider g's programme: columns, then rows. */
+static double now_s(void);
+
 static int build_provider(struct tbuild *t, const sched_batch *b, const struct chosen *ch, int g,
-                          solver_model *m, struct fcol **fc, size_t *fcap)
+                          solver_model *m, struct fcol **fc, size_t *fcap, double deadline)
 {
     int rc = SCHED_OK;
     for (size_t k = 0; k < t->ncol; k++)
@@ -174,6 +176,8 @@ static int build_provider(struct tbuild *t, const sched_batch *b, const struct c
         const struct tvis *tv = &t->vis[v];
         if (tv->g != g || tv->count == 0)
             continue;
+        if (now_s() > deadline)
+            return SCHED_EINVAL; /* out of time: this provider gets no reservations */
         size_t nz = 0;
         for (size_t k = tv->first; k < tv->first + tv->count && !rc; k++) {
             int room;
@@ -234,7 +238,7 @@ static int assign_provider(struct tbuild *t, const sched_batch *b, struct chosen
                            size_t *capr)
 {
     solver_model *m = solver_model_new();
-    int rc = m ? build_provider(t, b, ch, g, m, fc, fcap) : SCHED_ENOMEM;
+    int rc = m ? build_provider(t, b, ch, g, m, fc, fcap, now_s() + limit_s) : SCHED_ENOMEM;
     if (!rc && solver_ncols(m) > 0) {
         struct solver_params sp;
         struct solver_result res;
@@ -262,7 +266,7 @@ static int assign_provider(struct tbuild *t, const sched_batch *b, struct chosen
     }
     ch->done[g] = true;
     solver_model_free(m);
-    return rc;
+    return rc == SCHED_EINVAL ? SCHED_OK : rc;
 }
 
 int batch_guide_solve(const sched_batch *b, struct tbuild *tb, const double *forced,
@@ -288,7 +292,9 @@ int batch_guide_solve(const sched_batch *b, struct tbuild *tb, const double *for
             out->guided[g] = true;
             out->nguided++;
         }
-    if (rc || out->nguided == 0 || budget_s <= 0)
+    /* When the bound could not even see every provider in its time, the
+     * caseload is too large for this (1000 families): no reservations. */
+    if (rc || out->nguided == 0 || budget_s <= 0 || t.cut)
         goto done;
     if (!rc && !(ch.at = cal_malloc((t.nvis ? t.nvis : 1) * sizeof *ch.at)))
         rc = SCHED_ENOMEM;

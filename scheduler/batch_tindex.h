@@ -53,6 +53,7 @@ struct tbuild {
     size_t capnz;
     double never, total; /* weighted visits with no start, and with some */
     double pruned;       /* ... whose starts all lost their predecessor */
+    bool cut;            /* the bound ran out of time before its last provider */
 };
 
 /* Columns and fixed bookings of one provider, sorted by start. */
