@@ -101,15 +101,18 @@ void cli_print_warnings(const struct careday_notes *n)
         print_note("warning", "\033[33m", &n->v[i]);
 }
 
-void cli_json_error(const struct careday_error *e, int code)
+int cli_json_error(const struct careday_error *e, int code)
 {
     json_t *root =
         json_pack("{s:i, s:{s:s, s:i, s:s, s:s}, s:i}", "careday", 1, "error", "file", e->file,
                   "line", e->line, "path", e->path, "text", e->text, "exit", code);
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-    printf("%s\n", text ? text : "{\"careday\": 1, \"exit\": 1}");
+    printf("%s\n", text ? text
+                        : "{\"careday\": 1, \"error\": {\"file\": \"\", \"line\": 0, \"path\": "
+                          "\"\", \"text\": \"out of memory\"}, \"exit\": 1}");
     free(text);
     json_decref(root);
+    return text ? code : CLI_EXIT_INTERNAL;
 }
 
 int cli_usage_error(const char *usage, const char *fmt, ...)
@@ -459,9 +462,10 @@ static json_t *metrics_json(const struct sched_metrics *m)
                      "days_with_care", m->days_with_care);
 }
 
-static void print_json_summary(const struct sched_case *c, const struct sched_plan *p,
-                               const struct sched_plan *base, const struct sched_changes *ch,
-                               const char *out, int exit_code)
+/* The --json summary on stdout; -1 (nothing printed) when out of memory. */
+static int print_json_summary(const struct sched_case *c, const struct sched_plan *p,
+                              const struct sched_plan *base, const struct sched_changes *ch,
+                              const char *out, int exit_code)
 {
     size_t due, booked, unsched, i;
     json_t *root, *un;
@@ -473,34 +477,40 @@ static void print_json_summary(const struct sched_case *c, const struct sched_pl
     for (i = 0; un && i < p->nunscheduled; i++) {
         const struct sched_unscheduled *u = &p->unscheduled[i];
         char *why = NULL;
-        if (out_reason_text(c, u, NULL, &why, NULL) != 0)
-            why = NULL;
-        json_array_append_new(un, json_pack("{s:s, s:s, s:s}", "visit", c->visits[u->visit].id,
-                                            "reason", why ? why : out_reason_code(u->code), "code",
-                                            out_reason_code(u->code)));
+        int rc = out_reason_text(c, u, NULL, &why, NULL);
+        if (rc == ADAPT_EINTERNAL ||
+            json_array_append_new(un, json_pack("{s:s, s:s, s:s}", "visit", c->visits[u->visit].id,
+                                                "reason", why ? why : out_reason_code(u->code),
+                                                "code", out_reason_code(u->code))) != 0) {
+            json_decref(un);
+            un = NULL;
+        }
         free(why);
     }
-    root = json_pack("{s:i, s:s, s:s, s:s, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
-                     "s:s, s:I, s:i}",
-                     "careday", 1, "case", c->id, "name", c->name, "status",
-                     sched_status_name(p->status), "objective",
-                     isfinite(p->objective) ? p->objective : 0.0, "bound",
-                     isfinite(p->bound) ? p->bound : 0.0, "gap", isfinite(p->gap) ? p->gap : 0.0,
-                     "solve_ms", (json_int_t)p->solve_ms, "visits", (json_int_t)due, "scheduled",
-                     (json_int_t)(due - unsched), "booked", (json_int_t)booked, "metrics",
-                     metrics_json(&p->metrics), "baseline", metrics_json(&base->metrics),
-                     "unscheduled", un ? un : json_array(), "out", out, "provider_files",
-                     (json_int_t)count_ics(prov), "exit", exit_code);
-    if (root && ch)
+    root = json_pack(
+        "{s:i, s:s, s:s, s:s, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
+        "s:s, s:I, s:i}",
+        "careday", 1, "case", c->id, "name", c->name, "status", sched_status_name(p->status),
+        "objective", isfinite(p->objective) ? p->objective : 0.0, "bound",
+        isfinite(p->bound) ? p->bound : 0.0, "gap", isfinite(p->gap) ? p->gap : 0.0, "solve_ms",
+        (json_int_t)p->solve_ms, "visits", (json_int_t)due, "scheduled",
+        (json_int_t)(due - unsched), "booked", (json_int_t)booked, "metrics",
+        metrics_json(&p->metrics), "baseline", metrics_json(&base->metrics), "unscheduled", un,
+        "out", out, "provider_files", (json_int_t)count_ics(prov), "exit", exit_code);
+    if (root && ch &&
         json_object_set_new(root, "changes",
                             json_pack("{s:I, s:I, s:I, s:I}", "moved", (json_int_t)ch->moved,
                                       "cancelled", (json_int_t)ch->cancelled, "added",
-                                      (json_int_t)ch->added, "kept", (json_int_t)ch->kept));
+                                      (json_int_t)ch->added, "kept", (json_int_t)ch->kept)) != 0) {
+        json_decref(root);
+        root = NULL;
+    }
     text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (text)
         printf("%s\n", text);
     free(text);
     json_decref(root);
+    return text ? 0 : -1;
 }
 
 /* An output folder name that can never work is bad input, found at once. */
@@ -555,8 +565,11 @@ static int export_model(const struct sched_case *c, const char *path, struct car
     int rc = sched_time_model(c, &m, err);
     if (rc)
         return sched_status_to_adapt(rc);
+    long failures = cal_alloc_failures();
     rc = adapt_write_atomic_stream(path, produce_mps, m, err);
     solver_model_free(m);
+    if (rc && cal_alloc_failures() != failures)
+        return ADAPT_EINTERNAL; /* out of memory, not an unwritable path */
     return rc ? ADAPT_EINPUT : 0;
 }
 
@@ -706,9 +719,11 @@ int cli_plan(int argc, char **argv)
         goto fail;
 
     code = plan->nunscheduled > 0 ? CLI_EXIT_UNSCHEDULED : CLI_EXIT_OK;
-    if (a.json)
-        print_json_summary(&c, plan, base, a.previous ? &changes : NULL, out, code);
-    else if (!a.quiet)
+    if (a.json && print_json_summary(&c, plan, base, a.previous ? &changes : NULL, out, code)) {
+        rc = careday_fail(&err, ADAPT_EINTERNAL, out, 0, NULL,
+                          "out of memory printing the JSON summary (the plan was written)");
+        goto fail;
+    } else if (!a.json && !a.quiet)
         print_summary(&c, plan, base, a.previous ? &changes : NULL, out);
     fflush(stdout);
     goto done;
@@ -717,7 +732,7 @@ fail:
     cli_print_error(&err);
     code = adapt_exit_code(rc);
     if (a.json)
-        cli_json_error(&err, code);
+        code = cli_json_error(&err, code);
 done:
     free(case_abs);
     sched_changes_free(&changes);

@@ -10,8 +10,9 @@
 void cli_print_error(const struct careday_error *e);
 void cli_print_warnings(const struct careday_notes *n);
 /* {"careday": 1, "error": {file, line, path, text}, "exit": code} on stdout
- * (--json runs report errors there too). */
-void cli_json_error(const struct careday_error *e, int code);
+ * (--json runs report errors there too). Returns code, or CLI_EXIT_INTERNAL
+ * when out of memory (an "out of memory" error object is printed instead). */
+int cli_json_error(const struct careday_error *e, int code);
 /* The message, then the usage text, on stderr; returns exit code 2. */
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "--name VALUE", "--name=VALUE", or the short form "-o VALUE" / "-oVALUE".

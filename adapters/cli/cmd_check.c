@@ -34,6 +34,7 @@ static const char usage_check[] =
 
 struct check {
     bool json;
+    bool oom; /* a report or a figure could not be made for want of memory */
     size_t nsources;
     json_t *sources; /* --json: the source reports */
 };
@@ -48,10 +49,10 @@ static void on_source(void *ud, const struct adapt_source_report *r)
                               r->kind, "given", r->given ? r->given : "", "meaning",
                               r->meaning ? r->meaning : "", "events", (json_int_t)r->nevents,
                               "busy", (json_int_t)r->nbusy, "available", (json_int_t)r->navailable);
-        if (o && r->age_s >= 0)
-            json_object_set_new(o, "cache_age_s", json_integer(r->age_s));
-        if (o)
-            json_array_append_new(k->sources, o);
+        if (!o ||
+            (r->age_s >= 0 && json_object_set_new(o, "cache_age_s", json_integer(r->age_s)) != 0) ||
+            json_array_append_new(k->sources, o) != 0)
+            k->oom = true; /* json_array_append_new took o, even on failure */
         return;
     }
     if (k->nsources++ == 0)
@@ -72,12 +73,13 @@ static void on_source(void *ud, const struct adapt_source_report *r)
     }
 }
 
-/* Hours of a set inside the visit's window (whole local days, case zone). */
+/* Hours of a set inside the visit's window (whole local days, case zone);
+ * -1 when out of memory. */
 static double window_hours(const struct sched_case *c, const struct sched_visit *v,
                            const struct cal_set *s)
 {
     struct cal_set w = {0}, in = {0};
-    double h = 0;
+    double h = -1;
 
     if (cal_set_add(&w, cal_tz_local_to_utc(c->tz, v->earliest, 0),
                     cal_tz_local_to_utc(c->tz, v->latest + 1, 0)) == 0 &&
@@ -94,60 +96,79 @@ static json_t *note_json(const struct careday_error *e)
                      "text", e->text);
 }
 
+/* NULL when out of memory (never a list with a warning missing). */
 static json_t *notes_json(const struct careday_notes *n)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < n->n; i++)
-        json_array_append_new(a, note_json(&n->v[i]));
+        if (json_array_append_new(a, note_json(&n->v[i])) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
     return a;
 }
 
-/* Print root (stolen) on stdout. */
-static void emit(json_t *root)
+/* Print root (stolen) on stdout; when it could not be made or printed (out
+ * of memory), an error object instead and CLI_EXIT_INTERNAL, else code. */
+static int emit(json_t *root, int code)
 {
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (text)
         printf("%s\n", text);
     else
-        printf("{\"careday\": 1, \"exit\": 1}\n");
+        printf("{\"careday\": 1, \"error\": {\"file\": \"\", \"line\": 0, \"path\": \"\", "
+               "\"text\": \"out of memory\"}, \"warnings\": [], \"exit\": 1}\n");
     free(text);
     json_decref(root);
+    return text ? code : CLI_EXIT_INTERNAL;
 }
 
 static int fail_json(const struct careday_error *err, const struct careday_notes *warn, int code)
 {
-    emit(json_pack("{s:i, s:o, s:o, s:i}", "careday", 1, "error", note_json(err), "warnings",
-                   notes_json(warn), "exit", code));
-    return code;
+    return emit(json_pack("{s:i, s:o, s:o, s:i}", "careday", 1, "error", note_json(err), "warnings",
+                          notes_json(warn), "exit", code),
+                code);
 }
 
-/* The hours table (text) or the "windows" array (JSON). */
-static json_t *provider_hours(const struct sched_case *c, bool json)
+/* The hours table (text) or the "windows" array (JSON); NULL (and k->oom)
+ * when out of memory. */
+static json_t *provider_hours(const struct sched_case *c, struct check *k)
 {
-    json_t *arr = json ? json_array() : NULL;
-    if (!json)
+    json_t *arr = k->json ? json_array() : NULL;
+    if (!k->json)
         printf("Provider time in each visit's window (hours, per mode):\n");
-    for (size_t i = 0; i < c->nvisits; i++) {
+    else if (!arr)
+        k->oom = true;
+    for (size_t i = 0; i < c->nvisits && !k->oom; i++) {
         const struct sched_visit *v = &c->visits[i];
         const struct sched_provider *p = &c->providers[v->provider];
-        json_t *modes = json ? json_object() : NULL;
+        json_t *modes = NULL;
         if (v->booked)
             continue;
-        if (!json)
+        if (k->json && !(modes = json_object()))
+            k->oom = true;
+        else if (!k->json)
             printf("  %s (%s):", v->id, p->id);
-        for (int k = 0; k < v->nmodes; k++) {
-            enum sched_mode m = v->order[k];
+        for (int j = 0; j < v->nmodes && !k->oom; j++) {
+            enum sched_mode m = v->order[j];
             double h = window_hours(c, v, &p->mode[m].free);
-            if (json)
-                json_object_set_new(modes, sched_mode_name(m), json_real(h));
+            if (h < 0)
+                k->oom = true;
+            else if (k->json)
+                k->oom = json_object_set_new(modes, sched_mode_name(m), json_real(h)) != 0;
             else
-                printf("%s %s %.1f", k ? "," : "", sched_mode_name(m), h);
+                printf("%s %s %.1f", j ? "," : "", sched_mode_name(m), h);
         }
-        if (json)
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:o}", "visit", v->id, "provider",
-                                                 p->id, "hours", modes));
-        else
+        if (k->json && !k->oom)
+            k->oom = json_array_append_new(arr, json_pack("{s:s, s:s, s:O}", "visit", v->id,
+                                                          "provider", p->id, "hours", modes)) != 0;
+        else if (!k->json)
             printf("\n");
+        json_decref(modes);
+    }
+    if (k->oom) {
+        json_decref(arr);
+        arr = NULL;
     }
     return arr;
 }
@@ -202,11 +223,13 @@ int cli_check(int argc, char **argv)
         out_check_language(&c, NULL, path, &warn);
     if (rc == 0 && (rc = sched_impossible(&c, &bad, &nbad, &err)) != 0)
         rc = ADAPT_EINTERNAL;
+    if (rc == 0 && (k.oom || (k.json && !k.sources)))
+        rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
     fflush(stdout);
     if (rc) {
         int code = adapt_exit_code(rc);
         if (k.json)
-            fail_json(&err, &warn, code);
+            code = fail_json(&err, &warn, code);
         else {
             cli_print_warnings(&warn);
             cli_print_error(&err);
@@ -231,19 +254,25 @@ int cli_check(int argc, char **argv)
                c.nvisits - nbooked == 1 ? "" : "s", nbooked, nbooked == 1 ? "" : "s", c.nproviders,
                c.nproviders == 1 ? "" : "s", c.nplaces, c.nplaces == 1 ? "" : "s");
     }
-    json_t *windows = provider_hours(&c, k.json);
-    for (size_t i = 0; i < nbad; i++) {
+    json_t *windows = provider_hours(&c, &k);
+    if (k.json && !cannot)
+        k.oom = true;
+    for (size_t i = 0; i < nbad && !k.oom; i++) {
         const struct sched_unscheduled *u = &bad[i];
         char *why = NULL;
-        if (out_reason_text(&c, u, NULL, &why, NULL) != 0)
-            why = NULL;
+        if (out_reason_text(&c, u, NULL, &why, NULL) == ADAPT_EINTERNAL) {
+            k.oom = true;
+            break;
+        }
         const char *reason = why ? why : out_reason_code(u->code);
         if (k.json) {
             json_t *o = json_pack("{s:s, s:s, s:s}", "visit", c.visits[u->visit].id, "code",
                                   out_reason_code(u->code), "reason", reason);
-            if (o && u->other >= 0)
-                json_object_set_new(o, "other", json_string(c.visits[u->other].id));
-            json_array_append_new(cannot, o);
+            if (!o ||
+                (u->other >= 0 &&
+                 json_object_set_new(o, "other", json_string(c.visits[u->other].id)) != 0) ||
+                json_array_append_new(cannot, o) != 0)
+                k.oom = true;
         } else {
             if (i == 0)
                 printf("Cannot be placed:\n");
@@ -251,15 +280,27 @@ int cli_check(int argc, char **argv)
         }
         free(why);
     }
-    if (k.json) {
-        emit(json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s}, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
-                       "s:o, s:b, s:i}",
-                       "careday", 1, "case", c.id, "name", c.name, "timezone", c.timezone,
-                       "horizon", "start", a, "end", b, "visits", (json_int_t)(c.nvisits - nbooked),
-                       "bookings", (json_int_t)nbooked, "providers", (json_int_t)c.nproviders,
-                       "places", (json_int_t)c.nplaces, "sources", k.sources, "windows", windows,
-                       "cannot_place", cannot, "warnings", notes_json(&warn), "clean", nbad == 0,
-                       "exit", code));
+    if (k.oom) {
+        json_decref(windows);
+        json_decref(cannot);
+        json_decref(k.sources);
+        careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+        code = CLI_EXIT_INTERNAL;
+        if (k.json)
+            fail_json(&err, &warn, code);
+        else
+            cli_print_error(&err);
+    } else if (k.json) {
+        code =
+            emit(json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s}, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
+                           "s:o, s:b, s:i}",
+                           "careday", 1, "case", c.id, "name", c.name, "timezone", c.timezone,
+                           "horizon", "start", a, "end", b, "visits",
+                           (json_int_t)(c.nvisits - nbooked), "bookings", (json_int_t)nbooked,
+                           "providers", (json_int_t)c.nproviders, "places", (json_int_t)c.nplaces,
+                           "sources", k.sources, "windows", windows, "cannot_place", cannot,
+                           "warnings", notes_json(&warn), "clean", nbad == 0, "exit", code),
+                 code);
     } else if (nbad) {
         printf("Problems: %zu visit%s cannot be placed (see above); a plan will leave %s "
                "unscheduled.\n",

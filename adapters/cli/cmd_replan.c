@@ -66,8 +66,12 @@ static int parse_args(int argc, char **argv, bool cancel, struct edit_args *a)
     memset(a, 0, sizeof *a);
     a->cancel = cancel;
     a->visits = cal_calloc((size_t)argc + 1, sizeof *a->visits);
-    if (!a->visits)
-        return cli_usage_error(usage, "out of memory");
+    if (!a->visits) {
+        struct careday_error err = {0};
+        careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+        cli_print_error(&err);
+        return CLI_EXIT_INTERNAL;
+    }
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         const char **slot = NULL;

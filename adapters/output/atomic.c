@@ -93,6 +93,7 @@ int adapt_write_atomic_stream(const char *path, adapt_producer produce, void *ud
     struct fd_sink *k = cal_malloc(sizeof *k);
     int fd, saved, prc;
     const char *step;
+    long failures = cal_alloc_failures();
 
     if (!tmp || !k) {
         free(tmp);
@@ -128,7 +129,9 @@ int adapt_write_atomic_stream(const char *path, adapt_producer produce, void *ud
             unlink(tmp);
             free(tmp);
             free(k);
-            return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "cannot produce the data");
+            return careday_fail(err, ADAPT_EINTERNAL, path, 0, NULL, "%s",
+                                cal_alloc_failures() != failures ? "out of memory"
+                                                                 : "cannot produce the data");
         }
         goto fail;
     }

@@ -10,7 +10,11 @@
 # CAREDAY_FAIL_ALLOC=N fails allocation N and every later one; N is taken at
 # even steps through the run, so most fall inside those JSON reads. And
 # every N of `careday calendar expand --tz` (its time zone was "unknown",
-# exit 2, when opening it ran out of memory).
+# exit 2, when opening it ran out of memory); the last N of `careday check`
+# as text and --json (its hours table said 0.0 hours, exit 0); the first N
+# of `careday confirm` (a usage error, exit 2); the last N of `careday plan
+# --json` (nothing printed, exit 0); the first N of writing --export-model
+# (exit 2, "cannot produce the data").
 # Skips (77) when careday was built without allocation-failure injection (a
 # Release build) or python3 is missing.
 . "$(dirname "$0")/lib.sh"
@@ -48,29 +52,44 @@ PY
 net_http web "$tmp/www" || exit 1
 sed -i "s#BASE/fhir#http://127.0.0.1:$web_port/fhir#" "$tmp/ex/live.json"
 
-# steps NAME K CMD...: run CMD with CAREDAY_FAIL_ALLOC at K even steps
-# through its count (every N when the count is at most K); each run must
-# exit 1 saying "out of memory", with no sanitizer report and nothing that
-# blames the input.
+# steps NAME K T CMD...: run CMD (after eval "$setup", if set) with CAREDAY_FAIL_ALLOC at K even steps
+# through its count (every N when the count is at most K), at the first 3
+# and at each of the last T; each run must exit 1 saying "out of memory" (on stderr; with
+# --json, in the JSON error on stdout), with no sanitizer report and
+# nothing that blames the input.
 steps() {
-    local name=$1 k=$2 total n i code
-    shift 2
+    local name=$1 k=$2 t=$3 total n code json=
+    shift 3
+    case " $* " in *" --json "*) json=1 ;; esac
+    eval "${setup:-}"
     CAREDAY_FAIL_ALLOC=count "$@" >/dev/null 2>"$tmp/$name.count"
     total=$(sed -n 's/^careday: \([0-9][0-9]*\) allocations$/\1/p' "$tmp/$name.count")
     expect "$name: the run counts its allocations: $(tail -2 "$tmp/$name.count")" [ -n "$total" ]
     [ -n "$total" ] || return
     [ "$total" -gt "$k" ] || k=$total
-    for i in $(seq 1 "$k"); do
-        n=$((total <= k ? i : total * i / (k + 1)))
-        CAREDAY_FAIL_ALLOC=$n "$@" >/dev/null 2>"$tmp/$name.err"
+    for n in $( (for i in $(seq 1 "$k"); do echo $((total <= k ? i : total * i / (k + 1))); done
+        seq 1 3; seq $((total - t + 1)) "$total") | awk -v t="$total" '$1 >= 1 && $1 <= t' |
+        sort -n | uniq); do
+        eval "${setup:-}"
+        CAREDAY_FAIL_ALLOC=$n "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
         code=$?
+        [ -z "${unchanged:-}" ] || diff -r $unchanged >/dev/null ||
+            echo "careday: test: $unchanged differ: the run changed the plan" >>"$tmp/$name.err"
+        [ -z "$json" ] || "$net_python" - "$tmp/$name.out" >>"$tmp/$name.err" 2>&1 <<'PY'
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+    print("careday: json: exit %s, error: %s" % (d.get("exit"), d.get("error", {}).get("text")))
+except Exception as e:
+    print("careday: json: not one JSON object on stdout: %s" % e)
+PY
         if grep -qE 'Sanitizer|runtime error' "$tmp/$name.err"; then
             bad "$name: N=$n of $total: sanitizer report" "$(head -20 "$tmp/$name.err")"
         elif [ "$code" != 1 ] || ! grep -q 'out of memory' "$tmp/$name.err"; then
             bad "$name: N=$n of $total: exit $code, expected 1 with \"out of memory\"" \
                 "$(cat "$tmp/$name.err")"
-        elif grep -qE 'not FHIR JSON|damaged' "$tmp/$name.err"; then
-            bad "$name: N=$n of $total: blames the input" "$(cat "$tmp/$name.err")"
+        elif grep -qE 'not FHIR JSON|damaged|changed the plan' "$tmp/$name.err"; then
+            bad "$name: N=$n of $total: blames the input or changed the plan" "$(cat "$tmp/$name.err")"
         else
             ok
         fi
@@ -82,7 +101,12 @@ steps() {
 code=$?
 expect "fhir: check exits 0 without injection, got $code: $(tail -3 "$tmp/live.check")" [ "$code" = 0 ]
 expect "fhir: both pages were fetched" [ "$(grep -c '^GET /fhir/Slot' "$tmp/web.log")" = 2 ]
-steps fhir 24 "$CAREDAY" check "$tmp/ex/live.json"
+steps fhir 16 0 "$CAREDAY" check "$tmp/ex/live.json"
+
+# `careday check` of the example, as text and as JSON: its last
+# allocations (the hours table, the reasons) printed 0.0 hours and exit 0.
+steps check 8 30 "$CAREDAY" check "$SRC/examples/rivera-winter.json"
+steps check-json 8 30 "$CAREDAY" check --json "$SRC/examples/rivera-winter.json"
 
 # The publish state: one of 4000 resources, written as careday names it
 # (FNV-1a of the collection URL, and of the user and the URL).
@@ -111,14 +135,48 @@ export CAREDAY_TEST_DAV_PW=pw-unused
 code=$?
 expect "publish: without injection the state is read and the absent server is exit 4, got $code: $(cat "$tmp/pub.err")" \
     [ "$code" = 4 ]
-steps publish 24 "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
+steps publish 16 0 "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
     --password-env CAREDAY_TEST_DAV_PW
+
+# `careday confirm` (its first allocation failing was a usage error, exit 2);
+# the plan it edits is left as it was.
+setup='rm -rf "$tmp/out-c"; cp -a "$tmp/out" "$tmp/out-c"' unchanged="$tmp/out $tmp/out-c" \
+    steps confirm 12 10 "$CAREDAY" confirm "$tmp/out-c" eeg
+
+# `careday plan --json`: its last allocations (the JSON summary, after the
+# plan is written) printed nothing and exited 0.
+setup='rm -rf "$tmp/pj"' steps plan-json 0 8 "$CAREDAY" plan "$SRC/examples/rivera-winter.json" \
+    -o "$tmp/pj" --json --now 2026-11-22T09:00:00Z
+
+# `careday plan --export-model`: the first allocations of writing the model
+# (those after a run whose model path cannot be created stops) were "cannot
+# produce the data", exit 2 (bad input).
+"$CAREDAY" plan "$SRC/examples/rivera-winter.json" -o "$tmp/px" --now 2026-11-22T09:00:00Z \
+    --export-model "$tmp/no-such-folder/m.mps" >/dev/null 2>"$tmp/mps.err"
+code=$?
+expect "mps: a model path that cannot be created is exit 2, got $code: $(cat "$tmp/mps.err")" [ "$code" = 2 ]
+CAREDAY_FAIL_ALLOC=count "$CAREDAY" plan "$SRC/examples/rivera-winter.json" -o "$tmp/px" \
+    --now 2026-11-22T09:00:00Z --export-model "$tmp/no-such-folder/m.mps" >/dev/null 2>"$tmp/mps.err"
+before=$(sed -n 's/^careday: \([0-9][0-9]*\) allocations$/\1/p' "$tmp/mps.err")
+expect "mps: counted the run up to the model: $(cat "$tmp/mps.err")" [ -n "$before" ]
+for n in $(seq $((${before:-0} + 1)) $((${before:-0} + 4))); do
+    rm -rf "$tmp/px" "$tmp/m.mps"
+    CAREDAY_FAIL_ALLOC=$n "$CAREDAY" plan "$SRC/examples/rivera-winter.json" -o "$tmp/px" \
+        --now 2026-11-22T09:00:00Z --export-model "$tmp/m.mps" >/dev/null 2>"$tmp/mps.err"
+    code=$?
+    if [ "$code" = 1 ] && grep -q "out of memory" "$tmp/mps.err"; then ok; else
+        bad "mps: N=$n: exit $code, expected 1 saying out of memory" "$(cat "$tmp/mps.err")"
+    fi
+    if [ ! -e "$tmp/m.mps" ] && [ ! -e "$tmp/px" ]; then ok; else
+        bad "mps: N=$n: a model file or a plan was left"
+    fi
+done
 
 # `calendar expand` in a zone of the user's choice: every N.
 "$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" --from 2026-12-01 \
     --to 2026-12-08 --tz America/Chicago >/dev/null 2>"$tmp/expand.err"
 code=$?
 expect "expand: exits 0 without injection, got $code: $(cat "$tmp/expand.err")" [ "$code" = 0 ]
-steps expand 200 "$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" \
+steps expand 200 0 "$CAREDAY" calendar expand "$SRC/examples/calendars/cumberland-gi.ics" \
     --from 2026-12-01 --to 2026-12-08 --tz America/Chicago
 finish
