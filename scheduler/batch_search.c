@@ -344,6 +344,19 @@ static int push_hold(struct sched_hold **h, size_t *n, size_t *cap, struct sched
     return SCHED_OK;
 }
 
+/* Holds by provider, start, end, family (as batch_plan_fits needs them). */
+static int cmp_hold(const void *a, const void *b)
+{
+    const struct sched_hold *x = a, *y = b;
+    if (x->provider != y->provider)
+        return x->provider < y->provider ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return (x->family > y->family) - (x->family < y->family);
+}
+
 /* What a family planned in the guided construction sees of the others:
  * the new plans of those planned before it (real = true: only these), and
  * for the rest their current appointments, where the reservations stand in
@@ -372,6 +385,9 @@ static int guided_holds(const struct search *s, struct sched_plan *const *alt, b
     for (size_t i = 0; i < s->guide.nresv && !rc && !real; i++)
         if (!alt[s->guide.resv[i].family])
             rc = push_hold(out, n, &cap, s->guide.resv[i]);
+    /* batch_plan_fits finds a provider's holds by bisection */
+    if (!rc && *n > 1)
+        qsort(*out, *n, sizeof **out, cmp_hold);
     return rc;
 }
 
