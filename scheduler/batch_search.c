@@ -480,7 +480,10 @@ static int construct_guided(struct search *s, bool *complete)
             before += s->cur[f]->objective;
             after += alt[f]->objective;
         }
-    bool better = *complete && !rc && after < before - 1e-6;
+    /* Each new plan was checked beside those before it; all of them
+     * together are checked once more before they replace the current ones. */
+    bool better =
+        *complete && !rc && after < before - 1e-6 && sched_batch_conflicts(s->b, alt) == 0;
     *complete = better; /* else the ordinary construction */
     for (size_t f = 0; f < s->n && alt; f++) {
         if (better) {
