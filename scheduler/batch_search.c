@@ -480,7 +480,10 @@ static int construct_guided(struct search *s, bool *complete)
             before += s->cur[f]->objective;
             after += alt[f]->objective;
         }
-    bool better = *complete && !rc && after < before - 1e-6;
+    /* Each new plan was checked beside those before it; all of them
+     * together are checked once more before they replace the current ones. */
+    bool better =
+        *complete && !rc && after < before - 1e-6 && sched_batch_conflicts(s->b, alt) == 0;
     *complete = better; /* else the ordinary construction */
     for (size_t f = 0; f < s->n && alt; f++) {
         if (better) {
@@ -957,15 +960,17 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
     int rc = fd && ft ? SCHED_OK : SCHED_ENOMEM;
     if (!rc)
         rc = batch_capacity_bound(b, active, &d, &day);
+    struct tbuild tb = {0};
     if (!rc)
-        rc = batch_time_bound(b, active, fmin(10.0, time_limit_s / 6), &t, &timed);
+        rc = tix_time_bound(b, active, fmin(10.0, time_limit_s / 6), &t, &timed, &tb);
     if (!rc) {
         for (size_t g = 0; g < np; g++) {
             sum += fmax(fd[g], ft[g]);
             per_provider[g] = fmax(fd[g], ft[g]);
         }
-        rc = batch_guide_solve(b, active, per_provider, fmin(10.0, time_limit_s / 6), guide);
+        rc = batch_guide_solve(b, &tb, per_provider, fmin(10.0, time_limit_s / 6), guide);
     }
+    tix_free(&tb);
     if (!rc) {
         double both = fmax(d.never, t.never) + (sum > 1e-6 ? ceil(sum - 1e-6) : 0);
         *out = fmax(both, fmax(day, timed));
