@@ -557,7 +557,7 @@ static int holds_add_fixed(const sched_batch *b, struct holds *h, size_t f)
 }
 
 /* Remove family f's holds (its fixed bookings come back with its plan). */
-static int drop_fixed_of(struct holds *h, size_t f)
+static int drop_holds_of(struct holds *h, size_t f)
 {
     size_t k = 0;
     for (size_t i = 0; i < h->n; i++)
@@ -593,7 +593,7 @@ int sched_batch_baseline(const sched_batch *b, const bool *active, struct sched_
         rc = residual_case(b, f, h.v, h.n, excluded, NULL, &r);
         excluded[f] = false;
         if (!rc)
-            rc = drop_fixed_of(&h, f);
+            rc = drop_holds_of(&h, f);
         if (!rc)
             rc = sched_baseline(&r, &plans[f], err);
         residual_free(&r);
@@ -645,6 +645,11 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
         return careday_fail(err, SCHED_ENOMEM, NULL, 0, NULL, "out of memory");
     for (int i = 0; i < t->nfam; i++)
         excluded[t->fam[i]] = true;
+    /* Freeing a slot, the last family keeps its times until it is re-planned:
+     * those before it make room for it, they do not take its place. */
+    int last = t->fam[t->nfam - 1];
+    if (slot && t->nfam > 1)
+        excluded[last] = false;
     /* The holds of the others, then those of the families re-planned so far. */
     for (size_t i = 0; i < nholds; i++) {
         if (excluded[holds[i].family])
@@ -660,6 +665,8 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
     for (int i = 0; i < t->nfam && !rc; i++) {
         size_t f = (size_t)t->fam[i];
         struct sched_plan *p = NULL;
+        if (slot && i == t->nfam - 1 && i > 0)
+            drop_holds_of(&h, (size_t)last);
         if (h.n > 1)
             qsort(h.v, h.n, sizeof *h.v, cmp_hold);
         if (i == 0 && t->alone && !slot) {

@@ -46,6 +46,7 @@ struct chosen {
     int *at;                       /* per visit of the build: its column, -1 none */
     bool *done;                    /* per provider: assigned */
     size_t *fam_first, *fam_count; /* per family: its visits in t->vis */
+    size_t *lnk_first, *lnk_count; /* ... and its links in t->link */
 };
 
 /* True when column k (provider being assigned) fits what earlier
@@ -68,7 +69,7 @@ static bool col_allowed(const struct tbuild *t, const sched_batch *b, const stru
     *room = limit > 0 ? limit - same : INT32_MAX;
     if (*room <= 0)
         return false;
-    for (size_t l = 0; l < t->nlink; l++) {
+    for (size_t l = ch->lnk_first[v->f]; l < ch->lnk_first[v->f] + ch->lnk_count[v->f]; l++) {
         const struct tlink *ln = &t->link[l];
         if (ln->b == c->vis) {
             const struct tvis *a = &t->vis[ln->a];
@@ -162,8 +163,10 @@ static int family_rows(struct tbuild *t, solver_model *m, const struct fcol *col
 }
 
 /* Provider g's programme: columns, then rows. */
+static double now_s(void);
+
 static int build_provider(struct tbuild *t, const sched_batch *b, const struct chosen *ch, int g,
-                          solver_model *m, struct fcol **fc, size_t *fcap)
+                          solver_model *m, struct fcol **fc, size_t *fcap, double deadline)
 {
     int rc = SCHED_OK;
     for (size_t k = 0; k < t->ncol; k++)
@@ -173,6 +176,8 @@ static int build_provider(struct tbuild *t, const sched_batch *b, const struct c
         const struct tvis *tv = &t->vis[v];
         if (tv->g != g || tv->count == 0)
             continue;
+        if (now_s() > deadline)
+            return SCHED_EINVAL; /* out of time: this provider gets no reservations */
         size_t nz = 0;
         for (size_t k = tv->first; k < tv->first + tv->count && !rc; k++) {
             int room;
@@ -233,7 +238,7 @@ static int assign_provider(struct tbuild *t, const sched_batch *b, struct chosen
                            size_t *capr)
 {
     solver_model *m = solver_model_new();
-    int rc = m ? build_provider(t, b, ch, g, m, fc, fcap) : SCHED_ENOMEM;
+    int rc = m ? build_provider(t, b, ch, g, m, fc, fcap, now_s() + limit_s) : SCHED_ENOMEM;
     if (!rc && solver_ncols(m) > 0) {
         struct solver_params sp;
         struct solver_result res;
@@ -261,14 +266,14 @@ static int assign_provider(struct tbuild *t, const sched_batch *b, struct chosen
     }
     ch->done[g] = true;
     solver_model_free(m);
-    return rc;
+    return rc == SCHED_EINVAL ? SCHED_OK : rc;
 }
 
-int batch_guide_solve(const sched_batch *b, const bool *active, const double *forced,
+int batch_guide_solve(const sched_batch *b, struct tbuild *tb, const double *forced,
                       double budget_s, struct batch_guide *out)
 {
     size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b), fcap = 0, capr = 0;
-    struct tbuild t = {0};
+    struct tbuild t = *tb;
     struct chosen ch = {0};
     struct fcol *fc = NULL;
     double t0 = now_s();
@@ -277,17 +282,20 @@ int batch_guide_solve(const sched_batch *b, const bool *active, const double *fo
     ch.done = cal_calloc(np + 1, sizeof *ch.done);
     ch.fam_first = cal_calloc(n + 1, sizeof *ch.fam_first);
     ch.fam_count = cal_calloc(n + 1, sizeof *ch.fam_count);
-    int rc = out->guided && ch.done && ch.fam_first && ch.fam_count ? SCHED_OK : SCHED_ENOMEM;
+    ch.lnk_first = cal_calloc(n + 1, sizeof *ch.lnk_first);
+    ch.lnk_count = cal_calloc(n + 1, sizeof *ch.lnk_count);
+    int rc = out->guided && ch.done && ch.fam_first && ch.fam_count && ch.lnk_first && ch.lnk_count
+                 ? SCHED_OK
+                 : SCHED_ENOMEM;
     for (size_t g = 0; g < np && !rc; g++)
         if (forced[g] > 1e-6) {
             out->guided[g] = true;
             out->nguided++;
         }
-    if (rc || out->nguided == 0 || budget_s <= 0)
+    /* When the bound could not even see every provider in its time, the
+     * caseload is too large for this (1000 families): no reservations. */
+    if (rc || out->nguided == 0 || budget_s <= 0 || t.cut)
         goto done;
-    for (size_t f = 0; f < n && !rc; f++)
-        if (!active || active[f])
-            rc = tix_add_family(&t, b, f);
     if (!rc && !(ch.at = cal_malloc((t.nvis ? t.nvis : 1) * sizeof *ch.at)))
         rc = SCHED_ENOMEM;
     for (size_t v = 0; v < t.nvis && !rc; v++) {
@@ -297,6 +305,10 @@ int batch_guide_solve(const sched_batch *b, const bool *active, const double *fo
         if (out->guided[t.vis[v].g] && t.vis[v].count > 0)
             out->total += t.vis[v].factor;
     }
+    /* A family's links follow one another (tix_add_family). */
+    for (size_t l = 0; l < t.nlink && !rc; l++)
+        if (ch.lnk_count[t.vis[t.link[l].a].f]++ == 0)
+            ch.lnk_first[t.vis[t.link[l].a].f] = l;
     /* Most contested first; ties by index. */
     for (size_t left = out->nguided; left > 0 && !rc; left--) {
         int g = -1;
@@ -315,7 +327,9 @@ done:
     free(ch.done);
     free(ch.fam_first);
     free(ch.fam_count);
-    tix_free(&t);
+    free(ch.lnk_first);
+    free(ch.lnk_count);
+    *tb = t; /* its scratch (cols, vals) may have grown */
     if (rc) {
         free(out->resv);
         out->resv = NULL;

@@ -5,6 +5,7 @@
 #ifndef CAREDAY_BATCH_GUIDE_H
 #define CAREDAY_BATCH_GUIDE_H
 
+#include "scheduler/batch_tindex.h"
 #include "scheduler/sched_internal.h"
 
 struct batch_guide {
@@ -17,11 +18,11 @@ struct batch_guide {
     size_t nresv;
 };
 
-/* Assign the time of the providers with forced[g] > 0 (weighted visits
- * each provider alone must leave out, np entries) within budget_s seconds
- * in all; a provider not reached in time gets no reservations. */
-int batch_guide_solve(const sched_batch *b, const bool *active, const double *forced,
-                      double budget_s, struct batch_guide *out);
+/* Over the time-indexed build t of the batch (batch_tindex.h, tix_time_bound), assign the time of
+ * the providers with forced[g] > 0 (weighted visits each provider alone must leave out, np entries)
+ * within budget_s seconds in all; a provider not reached in time gets no reservations. */
+int batch_guide_solve(const sched_batch *b, struct tbuild *t, const double *forced, double budget_s,
+                      struct batch_guide *out);
 void batch_guide_free(struct batch_guide *g);
 
 #endif

@@ -118,6 +118,7 @@ struct search {
     double left_out; /* at least this weighted number of visits is left out */
     double *forced;  /* per provider: weighted visits every plan leaves out there */
     double *excess;  /* per provider: weighted visits left out beyond that */
+    int **vfails;    /* per family and visit: slot-freeing moves for it that failed */
     struct batch_guide guide;
 };
 
@@ -287,10 +288,15 @@ static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt
         rc = apply(s, &tasks[i], &ans[i], &accepted);
         if (accepted) {
             s->out->accepted++;
-            for (int k = 0; k < tasks[i].nfam; k++)
-                s->fails[tasks[i].fam[k]] = 0;
+            for (int k = 0; k < tasks[i].nfam; k++) {
+                size_t f = (size_t)tasks[i].fam[k];
+                s->fails[f] = 0;
+                memset(s->vfails[f], 0, sched_batch_case(s->b, f)->nvisits * sizeof(int));
+            }
         } else if (!tasks[i].alone) {
             s->fails[needy(&tasks[i])]++;
+            if (tasks[i].free_end > tasks[i].free_start)
+                s->vfails[needy(&tasks[i])][tasks[i].free_visit]++;
         }
     }
     for (size_t i = 0; i < nt; i++)
@@ -338,6 +344,19 @@ static int push_hold(struct sched_hold **h, size_t *n, size_t *cap, struct sched
     return SCHED_OK;
 }
 
+/* Holds by provider, start, end, family (as batch_plan_fits needs them). */
+static int cmp_hold(const void *a, const void *b)
+{
+    const struct sched_hold *x = a, *y = b;
+    if (x->provider != y->provider)
+        return x->provider < y->provider ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return (x->family > y->family) - (x->family < y->family);
+}
+
 /* What a family planned in the guided construction sees of the others:
  * the new plans of those planned before it (real = true: only these), and
  * for the rest their current appointments, where the reservations stand in
@@ -366,6 +385,9 @@ static int guided_holds(const struct search *s, struct sched_plan *const *alt, b
     for (size_t i = 0; i < s->guide.nresv && !rc && !real; i++)
         if (!alt[s->guide.resv[i].family])
             rc = push_hold(out, n, &cap, s->guide.resv[i]);
+    /* batch_plan_fits finds a provider's holds by bisection */
+    if (!rc && *n > 1)
+        qsort(*out, *n, sizeof **out, cmp_hold);
     return rc;
 }
 
@@ -458,7 +480,10 @@ static int construct_guided(struct search *s, bool *complete)
             before += s->cur[f]->objective;
             after += alt[f]->objective;
         }
-    bool better = *complete && !rc && after < before - 1e-6;
+    /* Each new plan was checked beside those before it; all of them
+     * together are checked once more before they replace the current ones. */
+    bool better =
+        *complete && !rc && after < before - 1e-6 && sched_batch_conflicts(s->b, alt) == 0;
     *complete = better; /* else the ordinary construction */
     for (size_t f = 0; f < s->n && alt; f++) {
         if (better) {
@@ -591,14 +616,121 @@ static int left_out_visit(struct search *s, size_t f, const struct sched_ctx *x)
             u->code == SCHED_REASON_PREDECESSOR || u->code == SCHED_REASON_PAIR ||
             u->code == SCHED_REASON_CANCELLED)
             continue;
-        /* Where the plan leaves out more than provider time forces, likelier. */
+        /* Where the plan leaves out more than provider time forces, likelier;
+         * a soon or urgent visit weighs as 2 or 4 routine ones. */
         int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[u->visit].provider);
-        double w = s->excess[g] > 0.5 ? 1.0 : 0.1;
+        double w =
+            (s->excess[g] > 0.5 ? 1.0 : 0.1) *
+            (c->visits[u->visit].priority_factor > 1 ? c->visits[u->visit].priority_factor : 1);
+        /* Less likely each time freeing a slot for it failed. */
+        int vf = s->vfails[f][u->visit];
+        w /= (1.0 + vf) * (1.0 + vf);
         total += w;
         if (rnd01(&s->rng) * total < w)
             v = u->visit;
     }
     return v;
+}
+
+/* Family m leaves provider g's time [us, ue): add to s->weight the families
+ * that alone stand in the way of one of its own possible times at g for
+ * that appointment (holds lo..hi are g's; f is the family the move is for).
+ * True when some family was found. */
+static bool chain_weights(struct search *s, size_t m, int g, int cap, cal_time us, cal_time ue,
+                          size_t lo, size_t hi, size_t f)
+{
+    const struct sched_case *c = sched_batch_case(s->b, m);
+    const struct sched_plan *p = s->cur[m];
+    int v = -1;
+    for (size_t i = 0; i < p->nappts && v < 0; i++)
+        if (p->appts[i].start < ue && p->appts[i].end > us &&
+            sched_batch_provider_of(s->b, m, (size_t)c->visits[p->appts[i].visit].provider) == g)
+            v = p->appts[i].visit;
+    struct sched_ctx x;
+    bool any = false;
+    if (v < 0 || ctx_init(&x, c) != SCHED_OK)
+        return false;
+    const struct cand *cand = &x.cands[x.vfirst[v]];
+    for (size_t k = 0; k < x.vcount[v]; k++) {
+        if (cand[k].ustart < ue && cand[k].uend > us)
+            continue;
+        int count = 0;
+        bool stuck = false;
+        for (size_t j = lo; j < hi && s->holds[j].start < cand[k].uend; j++) {
+            const struct sched_hold *h = &s->holds[j];
+            if (h->end <= cand[k].ustart || (size_t)h->family == m || (size_t)h->family == f)
+                continue;
+            stuck |= !s->active[h->family] || s->used[h->family];
+            count++;
+        }
+        if (stuck || count != cap)
+            continue;
+        for (size_t j = lo; j < hi && s->holds[j].start < cand[k].uend; j++) {
+            const struct sched_hold *h = &s->holds[j];
+            if (h->end <= cand[k].ustart || (size_t)h->family == m || (size_t)h->family == f)
+                continue;
+            s->weight[h->family] += 1.0 / count;
+            any = true;
+        }
+    }
+    ctx_free(&x);
+    return any;
+}
+
+/* Would visit v of family f at [us, ue) keep its order with the visits of
+ * f's plan it is tied to (before / after gaps)? */
+static bool keeps_order(const struct search *s, size_t f, int v, cal_time us, cal_time ue)
+{
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    const struct sched_plan *p = s->cur[f];
+    for (size_t i = 0; i < p->nappts; i++) {
+        const struct sched_appt *a = &p->appts[i];
+        const struct sched_visit *x = &c->visits[a->visit];
+        for (size_t l = 0; l < x->nbefore; l++) /* a before v */
+            if (x->before[l].visit == v &&
+                (us < a->end + (cal_time)x->before[l].min_gap_minutes * 60 ||
+                 (x->before[l].max_gap_minutes >= 0 &&
+                  us > a->end + (cal_time)x->before[l].max_gap_minutes * 60)))
+                return false;
+        const struct sched_visit *w = &c->visits[v];
+        for (size_t l = 0; l < w->nbefore; l++) /* v before a */
+            if (w->before[l].visit == a->visit &&
+                (a->start < ue + (cal_time)w->before[l].min_gap_minutes * 60 ||
+                 (w->before[l].max_gap_minutes >= 0 &&
+                  a->start > ue + (cal_time)w->before[l].max_gap_minutes * 60)))
+                return false;
+    }
+    return true;
+}
+
+/* How easily the appointment of hold h can move elsewhere: 0 for a fixed
+ * booking or a past one; less when it is tied to other visits (before,
+ * after, same day), more when it may take another mode. */
+static double ease(const struct search *s, const struct sched_hold *h)
+{
+    const struct sched_case *c = sched_batch_case(s->b, (size_t)h->family);
+    const struct sched_plan *p = s->cur[h->family];
+    int v = -1;
+    for (size_t i = 0; i < p->nappts && v < 0; i++)
+        if (p->appts[i].start == h->start && p->appts[i].end == h->end &&
+            sched_batch_provider_of(s->b, (size_t)h->family,
+                                    (size_t)c->visits[p->appts[i].visit].provider) == h->provider)
+            v = p->appts[i].visit;
+    if (v < 0)
+        return 1;
+    const struct sched_visit *w = &c->visits[v];
+    if ((w->booked && !w->movable) || w->history)
+        return 0;
+    double e = w->nmodes > 1 ? 2 : 1;
+    if (w->pinned)
+        e *= 0.25;
+    if (w->nbefore > 0 || w->same_day_as >= 0)
+        e *= 0.25;
+    bool after = false;
+    for (size_t u = 0; u < c->nvisits && !after; u++)
+        for (size_t l = 0; l < c->visits[u].nbefore; l++)
+            after |= c->visits[u].before[l].visit == v;
+    return after ? e * 0.25 : e;
 }
 
 /* A slot-freeing move for family f (an ejection chain): one of its visits
@@ -623,49 +755,60 @@ static bool slot_move(struct search *s, size_t f, struct sched_batch_task *t)
     size_t lo, hi = holds_of(s, g, &lo);
     const struct cand *cand = &x.cands[x.vfirst[v]];
     for (size_t k = 0; k < x.vcount[v]; k++) {
-        int count = 0;
-        bool stuck = false;
+        int count = 0, movable = 0;
+        double sum = 0;
         for (size_t j = lo; j < hi && s->holds[j].start < cand[k].uend; j++) {
             const struct sched_hold *h = &s->holds[j];
             if (h->end <= cand[k].ustart || (size_t)h->family == f)
                 continue;
-            stuck |= !s->active[h->family] || s->used[h->family];
+            double e = s->active[h->family] && !s->used[h->family] ? ease(s, h) : 0;
+            movable += e > 0;
+            sum += e;
             count++;
         }
         int m = count - cap + 1;
-        w[k] = !stuck && m >= 1 && m < SCHED_BATCH_MAXN ? 1.0 / (m * m) : 0;
+        w[k] = m >= 1 && m <= movable && m < SCHED_BATCH_MAXN ? sum / count / (m * m) : 0;
+        if (!keeps_order(s, f, v, cand[k].ustart, cand[k].uend))
+            w[k] *= 0.05;
     }
     long k = pick(&s->rng, w, x.vcount[v]);
     if (k < 0)
         goto done;
     cal_time us = cand[k].ustart, ue = cand[k].uend;
-    /* Those that must leave, at random among the holders then. */
-    int holder[SCHED_BATCH_MAXN * 4], nh = 0, count = 0;
+    /* Those that must leave, at random among the holders then, the easier
+     * to move likelier. */
+    int count = 0;
+    for (size_t i = 0; i < s->n; i++)
+        s->weight[i] = 0;
     for (size_t j = lo; j < hi && s->holds[j].start < ue; j++) {
         const struct sched_hold *h = &s->holds[j];
         if (h->end <= us || (size_t)h->family == f)
             continue;
         count++;
-        if (nh < (int)(sizeof holder / sizeof *holder))
-            holder[nh++] = h->family;
+        if (s->active[h->family] && !s->used[h->family])
+            s->weight[h->family] += ease(s, h);
     }
-    int m = count - cap + 1;
-    if (m > nh)
-        goto done;
     memset(t, 0, sizeof *t);
-    for (int i = 0; i < m; i++) {
-        int j = i + (int)(rnd(&s->rng) % (uint64_t)(nh - i));
-        int tmp = holder[i];
-        holder[i] = holder[j];
-        holder[j] = tmp;
-        t->fam[t->nfam++] = holder[i];
-        s->used[holder[i]] = true;
+    for (int i = 0, m = count - cap + 1; i < m; i++) {
+        long e = pick(&s->rng, s->weight, s->n);
+        if (e < 0) {
+            for (int j = 0; j < t->nfam; j++)
+                s->used[t->fam[j]] = false;
+            goto done;
+        }
+        t->fam[t->nfam++] = (int)e;
+        s->used[e] = true;
+        s->weight[e] = 0;
     }
-    /* Others holding g, those near that time likelier: the ones leaving may
-     * take their time, and they move on (a longer chain). */
+    /* Others holding g whose time the ones leaving may take (a longer
+     * chain): those standing alone in the way of their own possible times
+     * at g, else those holding g near that time. */
     for (size_t i = 0; i < s->n; i++)
         s->weight[i] = 0;
-    for (size_t j = lo; j < hi; j++) {
+    bool chain = false;
+    for (int i = 0; i < t->nfam; i++)
+        chain |= chain_weights(s, (size_t)t->fam[i], g, cap, us, ue, lo, hi, f);
+    for (size_t j = lo; j < hi && !chain; j++) {
         const struct sched_hold *h = &s->holds[j];
         if ((size_t)h->family == f || !s->active[h->family] || s->used[h->family])
             continue;
@@ -685,6 +828,7 @@ static bool slot_move(struct search *s, size_t f, struct sched_batch_task *t)
     }
     t->fam[t->nfam++] = (int)f;
     t->free_provider = g;
+    t->free_visit = v;
     t->free_start = us;
     t->free_end = ue;
     made = true;
@@ -816,15 +960,17 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
     int rc = fd && ft ? SCHED_OK : SCHED_ENOMEM;
     if (!rc)
         rc = batch_capacity_bound(b, active, &d, &day);
+    struct tbuild tb = {0};
     if (!rc)
-        rc = batch_time_bound(b, active, fmin(10.0, time_limit_s / 6), &t, &timed);
+        rc = tix_time_bound(b, active, fmin(10.0, time_limit_s / 6), &t, &timed, &tb);
     if (!rc) {
         for (size_t g = 0; g < np; g++) {
             sum += fmax(fd[g], ft[g]);
             per_provider[g] = fmax(fd[g], ft[g]);
         }
-        rc = batch_guide_solve(b, active, per_provider, fmin(10.0, time_limit_s / 6), guide);
+        rc = batch_guide_solve(b, &tb, per_provider, fmin(10.0, time_limit_s / 6), guide);
     }
+    tix_free(&tb);
     if (!rc) {
         double both = fmax(d.never, t.never) + (sum > 1e-6 ? ceil(sum - 1e-6) : 0);
         *out = fmax(both, fmax(day, timed));
@@ -832,6 +978,49 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
     free(fd);
     free(ft);
     return rc;
+}
+
+/* The search's own arrays (all zero); SCHED_ENOMEM when one is missing. */
+static int search_alloc(struct search *s)
+{
+    size_t n = s->n ? s->n : 1, np = sched_batch_nproviders(s->b) + 1;
+    s->has_bound = cal_calloc(n, sizeof(bool));
+    s->solved = cal_calloc(n, sizeof(bool));
+    s->active = cal_calloc(n, sizeof(bool));
+    s->used = cal_calloc(n, sizeof(bool));
+    s->excl = cal_calloc(n, sizeof(bool));
+    s->fails = cal_calloc(n, sizeof(int));
+    s->weight = cal_calloc(n, sizeof(double));
+    s->scratch = cal_calloc(n, sizeof(double));
+    s->forced = cal_calloc(np, sizeof(double));
+    s->excess = cal_calloc(np, sizeof(double));
+    s->vfails = cal_calloc(n, sizeof *s->vfails);
+    if (!s->has_bound || !s->solved || !s->active || !s->used || !s->excl || !s->fails ||
+        !s->weight || !s->scratch || !s->forced || !s->excess || !s->vfails)
+        return SCHED_ENOMEM;
+    for (size_t f = 0; f < s->n; f++)
+        if (!(s->vfails[f] = cal_calloc(sched_batch_case(s->b, f)->nvisits + 1, sizeof(int))))
+            return SCHED_ENOMEM;
+    return SCHED_OK;
+}
+
+static void search_free(struct search *s)
+{
+    batch_guide_free(&s->guide);
+    free(s->holds);
+    free(s->has_bound);
+    free(s->solved);
+    free(s->active);
+    free(s->used);
+    free(s->excl);
+    free(s->fails);
+    free(s->weight);
+    free(s->scratch);
+    free(s->forced);
+    free(s->excess);
+    for (size_t f = 0; s->vfails && f < s->n; f++)
+        free(s->vfails[f]);
+    free(s->vfails);
 }
 
 int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
@@ -850,18 +1039,7 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     out->bound = cal_calloc(n, sizeof *out->bound);
     s.cur = out->plans;
     s.bound = out->bound;
-    s.has_bound = cal_calloc(n, sizeof(bool));
-    s.solved = cal_calloc(n, sizeof(bool));
-    s.active = cal_calloc(n, sizeof(bool));
-    s.used = cal_calloc(n, sizeof(bool));
-    s.excl = cal_calloc(n, sizeof(bool));
-    s.fails = cal_calloc(n, sizeof(int));
-    s.weight = cal_calloc(n, sizeof(double));
-    s.scratch = cal_calloc(n, sizeof(double));
-    s.forced = cal_calloc(sched_batch_nproviders(b) + 1, sizeof(double));
-    s.excess = cal_calloc(sched_batch_nproviders(b) + 1, sizeof(double));
-    if (!out->plans || !out->baseline || !out->bound || !s.has_bound || !s.solved || !s.active ||
-        !s.used || !s.excl || !s.fails || !s.weight || !s.scratch || !s.forced || !s.excess) {
+    if (!out->plans || !out->baseline || !out->bound || search_alloc(&s)) {
         rc = SCHED_ENOMEM;
         goto fail;
     }
@@ -920,17 +1098,6 @@ fail:
 fail_reported:
     sched_batch_result_free(out);
 done:
-    batch_guide_free(&s.guide);
-    free(s.holds);
-    free(s.has_bound);
-    free(s.solved);
-    free(s.active);
-    free(s.used);
-    free(s.excl);
-    free(s.fails);
-    free(s.weight);
-    free(s.scratch);
-    free(s.forced);
-    free(s.excess);
+    search_free(&s);
     return rc;
 }

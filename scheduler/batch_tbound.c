@@ -68,6 +68,12 @@ bool tix_gap_ok(const struct tlink *l, const struct tcol *a, const struct tcol *
     return gap >= (cal_time)l->min_gap * 60 && (l->max_gap < 0 || gap <= (cal_time)l->max_gap * 60);
 }
 
+static int cmp_time(const void *a, const void *b)
+{
+    cal_time x = *(const cal_time *)a, y = *(const cal_time *)b;
+    return (x > y) - (x < y);
+}
+
 /* Drop the starts of link l's later visit that no start of the earlier one
  * (its na columns at ac) allows: every plan places a visit after those
  * that must come before it, at their gaps. The block of the visit shrinks
@@ -77,13 +83,30 @@ static bool prune_starts(struct tbuild *t, const struct tlink *l, const struct t
 {
     struct tvis *w = &t->vis[l->b];
     size_t keep = w->first, end = w->first + w->count;
+    /* The earlier visit's ends, sorted: a start s needs one in
+     * [s - max, s - min]. */
+    cal_time *ends = cal_malloc((na ? na : 1) * sizeof *ends);
+    if (!ends)
+        return false; /* nothing dropped: weaker, still valid */
+    for (size_t j = 0; j < na; j++)
+        ends[j] = ac[j].e;
+    qsort(ends, na, sizeof *ends, cmp_time);
     for (size_t k = w->first; k < end; k++) {
-        bool ok = false;
-        for (size_t j = 0; j < na && !ok; j++)
-            ok = tix_gap_ok(l, &ac[j], &t->col[k]);
+        cal_time hi = t->col[k].s - (cal_time)l->min_gap * 60;
+        size_t lo = 0, n = na; /* first end > hi */
+        while (lo < n) {
+            size_t mid = lo + (n - lo) / 2;
+            if (ends[mid] <= hi)
+                lo = mid + 1;
+            else
+                n = mid;
+        }
+        bool ok =
+            lo > 0 && (l->max_gap < 0 || t->col[k].s - ends[lo - 1] <= (cal_time)l->max_gap * 60);
         if (ok)
             t->col[keep++] = t->col[k];
     }
+    free(ends);
     if (keep == end)
         return false;
     for (size_t k = keep; k < end; k++)
@@ -329,7 +352,8 @@ int tix_provider_rows(struct tbuild *t, solver_model *m, const sched_batch *b, i
  * model's four row families (one start per visit, links, capacity at
  * every instant, the aggregate time columns) share the column numbering
  * built in the first loop, and the model is solved once at the end. */
-static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double *placed)
+static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double limit_s,
+                          double *placed)
 {
     solver_model *m = solver_model_new();
     double all = 0;
@@ -380,6 +404,7 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
         struct solver_params sp;
         struct solver_result res;
         solver_params_init(&sp);
+        sp.time_limit_s = limit_s; /* stopped early: no proof, every visit placed */
         memset(&res, 0, sizeof res);
         /* Any plan places a whole weighted number (factors are whole). */
         if (solver_solve(m, &sp, &res) == SOLVER_OK && res.outcome == SOLVER_OPTIMAL)
@@ -393,6 +418,12 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
 int batch_time_bound(const sched_batch *b, const bool *active, double budget_s,
                      struct batch_forced *bf, double *out)
 {
+    return tix_time_bound(b, active, budget_s, bf, out, NULL);
+}
+
+int tix_time_bound(const sched_batch *b, const bool *active, double budget_s,
+                   struct batch_forced *bf, double *out, struct tbuild *keep)
+{
     struct tbuild t = {0};
     size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b);
     double placed = 0, t0 = now_s();
@@ -405,11 +436,12 @@ int batch_time_bound(const sched_batch *b, const bool *active, double budget_s,
         double p = 0;
         if (now_s() - t0 > budget_s) {
             /* Out of time: the providers left count every visit as placed. */
+            t.cut = true;
             for (size_t v = 0; v < t.nvis; v++)
                 if (t.vis[v].count > 0 && t.vis[v].g == (int)g)
                     p += t.vis[v].factor;
         } else {
-            rc = solve_provider(&t, b, (int)g, &p);
+            rc = solve_provider(&t, b, (int)g, fmax(0.05, budget_s - (now_s() - t0)), &p);
         }
         placed += p;
         if (bf) {
@@ -431,7 +463,10 @@ int batch_time_bound(const sched_batch *b, const bool *active, double budget_s,
         double left = t.total - placed;
         *out = t.never + t.pruned + (left > 1e-6 ? ceil(left - 1e-6) : 0);
     }
-    tix_free(&t);
+    if (!rc && keep)
+        *keep = t; /* the caller's now */
+    else
+        tix_free(&t);
     return rc;
 }
 

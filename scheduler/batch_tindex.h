@@ -53,6 +53,7 @@ struct tbuild {
     size_t capnz;
     double never, total; /* weighted visits with no start, and with some */
     double pruned;       /* ... whose starts all lost their predecessor */
+    bool cut;            /* the bound ran out of time before its last provider */
 };
 
 /* Columns and fixed bookings of one provider, sorted by start. */
@@ -77,6 +78,10 @@ int tix_capacity_rows(struct tbuild *t, solver_model *m, const struct titem *it,
                       size_t *act);
 /* Provider g's capacity rows over its columns with an lp index. */
 int tix_provider_rows(struct tbuild *t, solver_model *m, const sched_batch *b, int g);
+/* batch_time_bound (sched_internal.h) that hands its build to *keep
+ * (freed by the caller with tix_free) when keep is not NULL. */
+int tix_time_bound(const sched_batch *b, const bool *active, double budget_s,
+                   struct batch_forced *bf, double *out, struct tbuild *keep);
 /* Free what t holds. */
 void tix_free(struct tbuild *t);
 

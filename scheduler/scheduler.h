@@ -525,6 +525,7 @@ struct sched_batch_task {
     double time_limit_s; /* per single-family solve */
     int free_provider;   /* batch-wide */
     cal_time free_start, free_end;
+    int free_visit; /* the visit of fam[nfam-1] the slot is for (the search's, not used here) */
 };
 
 struct sched_batch_answer {

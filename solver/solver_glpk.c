@@ -253,6 +253,8 @@ static int solve_guarded(solver_model *m, const struct solver_params *p, struct 
         glp_smcp sp;
         glp_init_smcp(&sp);
         sp.msg_lev = GLP_MSG_OFF;
+        if (p->time_limit_s > 0) /* the relaxation counts against the limit too */
+            sp.tm_lim = (int)fmin(p->time_limit_s * 1000.0, 2e9);
         glp_scale_prob(P, GLP_SF_AUTO);
         int sret = glp_simplex(P, &sp);
         int s = glp_get_status(P);

@@ -335,6 +335,21 @@ else
     sed 's/^/    /' "$tmp/miss.err"
 fi
 
+# A generated caseload of 20 families (seed 11) with a short limit: the
+# construction that follows the reservations of contested providers must keep
+# capacity too (it once checked new plans against holds out of provider order
+# and booked a provider twice: exit 1, nothing written).
+"$CAREDAY" gen --families 20 --seed 11 -o "$tmp/gen20" >/dev/null 2>&1
+"$CAREDAY" batch "$tmp/gen20/caseload.json" -o "$tmp/gen20-out" --time-limit 6 --jobs 2 --seed 1 \
+    --quiet >/dev/null 2>"$tmp/gen20.err"
+rc=$?
+if { [ "$rc" = 0 ] || [ "$rc" = 3 ]; } && [ -f "$tmp/gen20-out/caseload-plan.json" ]; then
+    ok "generated 20-family caseload: planned within capacity (exit $rc)"
+else
+    bad "generated 20-family caseload: exit $rc"
+    grep -v warning "$tmp/gen20.err" | sed 's/^/    /'
+fi
+
 mkfifo "$tmp/pipe.json"
 timeout 20 "$CAREDAY" batch "$tmp/pipe.json" -o "$tmp/pipe-out" >/dev/null 2>"$tmp/pipe.err"
 rc=$?

@@ -271,9 +271,13 @@ static void test_guide_reserves(void **state)
     assert_int_equal(base[0]->metrics.unscheduled + base[1]->metrics.unscheduled +
                          base[2]->metrics.unscheduled,
                      2);
-    double forced[1] = {1};
+    double forced[1] = {1}, timed = -1;
+    struct tbuild tb = {0};
+    assert_int_equal(tix_time_bound(b, NULL, 60, NULL, &timed, &tb), 0);
+    assert_true(timed == 1);
     struct batch_guide g;
-    assert_int_equal(batch_guide_solve(b, NULL, forced, 60, &g), 0);
+    assert_int_equal(batch_guide_solve(b, &tb, forced, 60, &g), 0);
+    tix_free(&tb);
     assert_int_equal(g.nguided, 1);
     assert_true(g.total == 3 && g.placed == 2);
     assert_int_equal(g.nresv, 2);
