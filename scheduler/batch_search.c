@@ -10,7 +10,7 @@
  * move is accepted only when the families' total objective goes down and no
  * provider goes over capacity, so no move makes the plan worse. When every
  * family has failed its moves, another pass starts while the last one found
- * a better plan.
+ * a better plan, then one pass of the largest moves.
  *
  * Determinism: moves are chosen by a seeded generator from the state only;
  * a round of moves is run against one snapshot and applied in task order,
@@ -119,6 +119,7 @@ struct search {
     double *forced;  /* per provider: weighted visits every plan leaves out there */
     double *excess;  /* per provider: weighted visits left out beyond that */
     int **vfails;    /* per family and visit: slot-freeing moves for it that failed */
+    bool big;        /* a pass of the largest moves (after one that found nothing) */
     struct batch_guide guide;
 };
 
@@ -817,7 +818,7 @@ static bool slot_move(struct search *s, size_t f, struct sched_batch_task *t)
     }
     /* More of them as the family's moves keep failing. */
     int room = SCHED_BATCH_MAXN - 1 - t->nfam;
-    int extra = s->fails[f] / 3 + (int)(rnd(&s->rng) % 2);
+    int extra = s->big ? room : s->fails[f] / 3 + (int)(rnd(&s->rng) % 2);
     for (int i = 0; i < extra && i < room; i++) {
         long e = pick(&s->rng, s->weight, s->n);
         if (e < 0)
@@ -884,7 +885,7 @@ static size_t choose_moves(struct search *s, struct sched_batch_task *tasks, siz
             continue;
         memset(t, 0, sizeof *t);
         t->fam[t->nfam++] = (int)f;
-        int want = 1 + (int)(rnd(&s->rng) % 3);
+        int want = s->big ? SCHED_BATCH_MAXN - 1 : 1 + (int)(rnd(&s->rng) % 3);
         for (size_t g = 0; g < s->n; g++)
             s->weight[g] = 0;
         /* Those holding the times its visits left out could have, else
@@ -931,9 +932,13 @@ static int improve(struct search *s)
         size_t nt = choose_moves(s, tasks, round, need);
         if (nt == 0) {
             /* Every family has failed its moves: another pass while the
-             * last one found a better plan. */
-            if (s->out->accepted == since)
+             * last one found a better plan; after one that found nothing,
+             * one pass of the largest moves, and the end if that finds
+             * nothing either. */
+            bool found = s->out->accepted != since;
+            if (!found && s->big)
                 break;
+            s->big = !found;
             since = s->out->accepted;
             memset(s->fails, 0, s->n * sizeof *s->fails);
             continue;
