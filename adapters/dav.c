@@ -138,8 +138,12 @@ int dav_parse_multistatus(const char *body, size_t len, const char *name, struct
 
     if (len > (size_t)INT32_MAX)
         return careday_fail(err, ADAPT_EFETCH, name, 0, NULL, "the server's answer is too large");
+    long failures = cal_alloc_failures(); /* libxml2 allocates through the same wrapper */
     doc = xmlReadMemory(body, (int)len, NULL, NULL,
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc && cal_alloc_failures() != failures)
+        return careday_fail(err, ADAPT_EINTERNAL, name, 0, NULL,
+                            "out of memory reading the server's answer");
     if (!doc) {
         const xmlError *e = xmlGetLastError();
         return careday_fail(err, ADAPT_EFETCH, name, e ? e->line : 0, NULL,
@@ -190,6 +194,14 @@ int dav_parse_multistatus(const char *body, size_t len, const char *name, struct
             goto done;
         }
         d.v[d.n++] = it;
+    }
+    /* libxml2 answers NULL for a text or a property it could not copy, as for
+     * one that is not there: a failed allocation would read as a missing
+     * href or resourcetype. */
+    if (cal_alloc_failures() != failures) {
+        rc = careday_fail(err, ADAPT_EINTERNAL, name, 0, NULL,
+                          "out of memory reading the server's answer");
+        goto done;
     }
     *out = d;
     d.v = NULL;

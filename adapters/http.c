@@ -383,6 +383,15 @@ static int transfer_error(CURLcode cc, const char *errbuf, const struct sink *b,
 
 /* Long on purpose: one request with its redirects and authentication rounds, in one loop that
  * shares the handle and the scope the credentials were given for. */
+/* Append a header to *hl; false (and *hl as it was) when out of memory. */
+static bool add_header(struct curl_slist **hl, const char *h)
+{
+    struct curl_slist *n = curl_slist_append(*hl, h);
+    if (n)
+        *hl = n;
+    return n != NULL;
+}
+
 int http_perform(const struct http_request *rq, struct http_response *rs, struct careday_error *err)
 {
     long connect_s = env_long("CAREDAY_CONNECT_TIMEOUT", HTTP_DEFAULT_CONNECT_TIMEOUT_S, 1, 3600);
@@ -398,6 +407,7 @@ int http_perform(const struct http_request *rq, struct http_response *rs, struct
     bool creds = true, keep_body = true;
     CURL *c = NULL;
     int rc = 0, hops;
+    long failures = cal_alloc_failures(); /* libcurl allocates through the same wrapper */
 
     memset(rs, 0, sizeof *rs);
     adapt_redact_url(rq->url, shown, sizeof shown);
@@ -420,13 +430,15 @@ int http_perform(const struct http_request *rq, struct http_response *rs, struct
 
         curl_slist_free_all(hl);
         hl = NULL;
-        for (i = 0; rq->headers && rq->headers[i]; i++)
-            if (!(hl = curl_slist_append(hl, rq->headers[i])))
-                break;
-        if (creds && bearer)
-            hl = curl_slist_append(hl, bearer);
-        if (!(c = curl_easy_init())) {
-            rc = careday_fail(err, ADAPT_EINTERNAL, shown, 0, NULL, "could not start a download");
+        bool headers_ok = true;
+        for (i = 0; headers_ok && rq->headers && rq->headers[i]; i++)
+            headers_ok = add_header(&hl, rq->headers[i]);
+        if (headers_ok && creds && bearer)
+            headers_ok = add_header(&hl, bearer);
+        if (!headers_ok || !(c = curl_easy_init())) {
+            /* never a request without its headers (the token among them) */
+            rc = careday_fail(err, ADAPT_EINTERNAL, shown, 0, NULL, "out of memory fetching %s",
+                              what);
             goto done;
         }
         errbuf[0] = '\0';
@@ -471,6 +483,13 @@ int http_perform(const struct http_request *rq, struct http_response *rs, struct
             curl_easy_setopt(c, CURLOPT_PASSWORD, rq->password ? rq->password : "");
         }
         cc = curl_easy_perform(c);
+        if (cc != CURLE_OK && (cc == CURLE_OUT_OF_MEMORY || cal_alloc_failures() != failures)) {
+            /* not the server's fault: libcurl reports a failed allocation as whatever step
+             * it was in (a name that does not resolve, a write error, bad compression) */
+            rc = careday_fail(err, ADAPT_EINTERNAL, shown, 0, NULL, "out of memory fetching %s",
+                              what);
+            goto done;
+        }
         if (cc != CURLE_OK) {
             rc = transfer_error(cc, errbuf, &b, connect_s, total_s, max_mb, shown, what, err);
             goto done;

@@ -228,20 +228,22 @@ int cli_publish(int argc, char **argv)
         struct dirent *e;
         snprintf(path, sizeof path, "%s/providers", a.out);
         if ((d = opendir(path))) {
-            while ((e = readdir(d))) {
+            while (rc == 0 && (e = readdir(d))) {
                 size_t n = strlen(e->d_name);
                 char **v;
                 if (n <= 4 || strcmp(e->d_name + n - 4, ".ics") != 0)
                     continue;
-                if (!(v = cal_realloc(ids, (nids + 1) * sizeof *ids)))
-                    break;
-                ids = v;
-                if ((ids[nids] = cal_strdup(e->d_name)))
+                /* a provider left out would be left unpublished without a word */
+                if (!(v = cal_realloc(ids, (nids + 1) * sizeof *ids)) ||
+                    !((ids = v)[nids] = cal_strdup(e->d_name)))
+                    rc = careday_fail(&err, ADAPT_EINTERNAL, NULL, 0, NULL, "out of memory");
+                else
                     ids[nids++][n - 4] = '\0';
             }
             closedir(d);
         }
-        qsort(ids, nids, sizeof *ids, cmp_str);
+        if (nids)
+            qsort(ids, nids, sizeof *ids, cmp_str);
     }
     for (i = 0; i <= nids && rc == 0; i++) {
         struct pub_target t;

@@ -20,11 +20,20 @@
 #include <libxml/xmlmemory.h>
 #include <stdlib.h>
 
+/* libxml2 prints some errors (out of memory) on stderr whatever the parse
+ * options say: careday reports them itself, in one line. */
+static void xml_quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 int adapt_global_init(void)
 {
     /* Before any other call into these libraries, as each requires. */
     json_set_alloc_funcs(cal_malloc, free);
     xmlMemSetup(free, cal_malloc, cal_realloc, cal_strdup);
+    xmlSetGenericErrorFunc(NULL, xml_quiet);
     struct solver_allocator sa = {cal_malloc, cal_calloc, cal_realloc};
     solver_set_allocator(&sa);
     if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, cal_malloc, free, cal_realloc, cal_strdup,

@@ -10,7 +10,8 @@
 # CAREDAY_FAIL_ALLOC=N fails allocation N and every later one; N is taken at
 # even steps through the run, so most fall inside those JSON reads. And
 # every N of `careday calendar expand --tz` (its time zone was "unknown",
-# exit 2, when opening it ran out of memory); the last N of `careday check`
+# exit 2, when opening it ran out of memory); a publish to Radicale (libcurl
+# and libxml2 failures read as the server's); the last N of `careday check`
 # as text and --json (its hours table said 0.0 hours, exit 0); the first N
 # of `careday confirm` (a usage error, exit 2); the last N of `careday plan
 # --json` (nothing printed, exit 0); the first N of writing --export-model
@@ -89,6 +90,8 @@ PY
         elif [ "$code" != 1 ] || ! grep -q 'out of memory' "$tmp/$name.err"; then
             bad "$name: N=$n of $total: exit $code, expected 1 with \"out of memory\"" \
                 "$(cat "$tmp/$name.err")"
+        elif grep -v '^careday' "$tmp/$name.err" | grep -q .; then
+            bad "$name: N=$n of $total: a line on stderr that is not careday's" "$(cat "$tmp/$name.err")"
         elif grep -qE 'not FHIR JSON|damaged|changed the plan' "$tmp/$name.err"; then
             bad "$name: N=$n of $total: blames the input or changed the plan" "$(cat "$tmp/$name.err")"
         else
@@ -138,6 +141,27 @@ expect "publish: without injection the state is read and the absent server is ex
     [ "$code" = 4 ]
 steps publish 16 0 "$CAREDAY" publish "$tmp/out" --caldav "$url" --user coord \
     --password-env CAREDAY_TEST_DAV_PW
+
+# `careday publish` to a real Radicale (when installed), a second time (each
+# collection is read, nothing changes): libcurl's and libxml2's failed
+# allocations read as a server problem ("Out of memory", exit 4; "could not
+# resolve host"; "exists but is not a calendar collection"), and libxml2
+# printed "parser error : out of memory error" on stderr.
+if [ -x /usr/bin/radicale ]; then
+    printf 'coord:%s\n' "$CAREDAY_TEST_DAV_PW" >"$tmp/users"
+    net_radicale dav "$tmp/users" || exit 1
+    dav="http://127.0.0.1:$dav_port"
+    dav_publish() {
+        "$CAREDAY" publish "$tmp/out" --caldav "$dav/coord/family/" \
+            --providers-url "$dav/coord/p-{id}/" --user coord --password-env CAREDAY_TEST_DAV_PW
+    }
+    dav_publish >/dev/null 2>"$tmp/dav.err"
+    code=$?
+    expect "dav: a first publish exits 0, got $code: $(cat "$tmp/dav.err")" [ "$code" = 0 ]
+    steps dav 24 0 dav_publish
+else
+    echo "no /usr/bin/radicale: publish to a CalDAV server not tried"
+fi
 
 # `careday confirm` (its first allocation failing was a usage error, exit 2);
 # the plan it edits is left as it was.
