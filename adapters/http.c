@@ -381,8 +381,6 @@ static int transfer_error(CURLcode cc, const char *errbuf, const struct sink *b,
     }
 }
 
-/* Long on purpose: one request with its redirects and authentication rounds, in one loop that
- * shares the handle and the scope the credentials were given for. */
 /* Append a header to *hl; false (and *hl as it was) when out of memory. */
 static bool add_header(struct curl_slist **hl, const char *h)
 {
@@ -392,6 +390,8 @@ static bool add_header(struct curl_slist **hl, const char *h)
     return n != NULL;
 }
 
+/* Long on purpose: one request with its redirects and authentication rounds, in one loop that
+ * shares the handle and the scope the credentials were given for. */
 int http_perform(const struct http_request *rq, struct http_response *rs, struct careday_error *err)
 {
     long connect_s = env_long("CAREDAY_CONNECT_TIMEOUT", HTTP_DEFAULT_CONNECT_TIMEOUT_S, 1, 3600);
