@@ -264,6 +264,12 @@ static int cmp_hold(const void *a, const void *b)
     return (x->family > y->family) - (x->family < y->family);
 }
 
+void batch_sort_holds(struct sched_hold *h, size_t n)
+{
+    if (n > 1)
+        qsort(h, n, sizeof *h, cmp_hold);
+}
+
 struct holds {
     struct sched_hold *v;
     size_t n, cap;
@@ -300,8 +306,7 @@ int sched_batch_holds(const sched_batch *b, struct sched_plan *const *plans,
             free(h.v);
             return SCHED_ENOMEM;
         }
-    if (h.n > 1)
-        qsort(h.v, h.n, sizeof *h.v, cmp_hold);
+    batch_sort_holds(h.v, h.n);
     *out = h.v;
     *n = h.n;
     return SCHED_OK;
@@ -586,8 +591,7 @@ int sched_batch_baseline(const sched_batch *b, const bool *active, struct sched_
         if (active && !active[f])
             continue;
         struct sched_case r;
-        if (h.n > 1)
-            qsort(h.v, h.n, sizeof *h.v, cmp_hold);
+        batch_sort_holds(h.v, h.n);
         /* The family's own fixed bookings are in its plan, not in the way. */
         excluded[f] = true;
         rc = residual_case(b, f, h.v, h.n, excluded, NULL, &r);
@@ -667,8 +671,7 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
         struct sched_plan *p = NULL;
         if (slot && i == t->nfam - 1 && i > 0)
             drop_holds_of(&h, (size_t)last);
-        if (h.n > 1)
-            qsort(h.v, h.n, sizeof *h.v, cmp_hold);
+        batch_sort_holds(h.v, h.n);
         if (i == 0 && t->alone && !slot) {
             rc = sched_plan_case(b->cases[f], &so, &p, NULL, err);
             if (rc)

@@ -22,7 +22,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 void batch_guide_free(struct batch_guide *g)
 {
@@ -49,25 +48,34 @@ struct chosen {
     size_t *lnk_first, *lnk_count; /* ... and its links in t->link */
 };
 
-/* True when column k (provider being assigned) fits what earlier
- * providers were given; *room: visits its family may still add that day. */
-static bool col_allowed(const struct tbuild *t, const sched_batch *b, const struct chosen *ch,
-                        size_t k, int *room)
+/* Visits the family of column k may still add on the column's day, given
+ * what earlier providers gave it (INT32_MAX: no daily limit); 0 when the
+ * column overlaps one of its appointments. */
+static int day_room(const struct tbuild *t, const sched_batch *b, const struct chosen *ch, size_t k)
 {
     const struct tcol *c = &t->col[k];
-    const struct tvis *v = &t->vis[c->vis];
-    int limit = sched_batch_case(b, (size_t)v->f)->family.max_visits_per_day, same = 0;
-    for (size_t i = 0; i < ch->fam_count[v->f]; i++) {
-        size_t w = ch->fam_first[v->f] + i;
+    int f = t->vis[c->vis].f;
+    int limit = sched_batch_case(b, (size_t)f)->family.max_visits_per_day, same = 0;
+    for (size_t i = 0; i < ch->fam_count[f]; i++) {
+        size_t w = ch->fam_first[f] + i;
         if (ch->at[w] < 0)
             continue;
         const struct tcol *o = &t->col[ch->at[w]];
         if (o->s < c->e && c->s < o->e)
-            return false;
+            return 0;
         same += o->day == c->day;
     }
-    *room = limit > 0 ? limit - same : INT32_MAX;
-    if (*room <= 0)
+    return limit > 0 ? limit - same : INT32_MAX;
+}
+
+/* True when column k (provider being assigned) fits what earlier
+ * providers were given. */
+static bool col_allowed(const struct tbuild *t, const sched_batch *b, const struct chosen *ch,
+                        size_t k)
+{
+    const struct tcol *c = &t->col[k];
+    const struct tvis *v = &t->vis[c->vis];
+    if (day_room(t, b, ch, k) <= 0)
         return false;
     for (size_t l = ch->lnk_first[v->f]; l < ch->lnk_first[v->f] + ch->lnk_count[v->f]; l++) {
         const struct tlink *ln = &t->link[l];
@@ -163,8 +171,6 @@ static int family_rows(struct tbuild *t, solver_model *m, const struct fcol *col
 }
 
 /* Provider g's programme: columns, then rows. */
-static double now_s(void);
-
 static int build_provider(struct tbuild *t, const sched_batch *b, const struct chosen *ch, int g,
                           solver_model *m, struct fcol **fc, size_t *fcap, double deadline)
 {
@@ -176,12 +182,11 @@ static int build_provider(struct tbuild *t, const sched_batch *b, const struct c
         const struct tvis *tv = &t->vis[v];
         if (tv->g != g || tv->count == 0)
             continue;
-        if (now_s() > deadline)
+        if (sched_now_s() > deadline)
             return SCHED_EINVAL; /* out of time: this provider gets no reservations */
         size_t nz = 0;
         for (size_t k = tv->first; k < tv->first + tv->count && !rc; k++) {
-            int room;
-            if (!col_allowed(t, b, ch, k, &room))
+            if (!col_allowed(t, b, ch, k))
                 continue;
             int col = solver_add_col(m, 0, 1, -(double)tv->factor, true, NULL);
             if (col < 0) {
@@ -208,15 +213,13 @@ static int build_provider(struct tbuild *t, const sched_batch *b, const struct c
             if (tv->g != g)
                 continue;
             for (size_t k = tv->first; k < tv->first + tv->count; k++) {
-                int room;
                 if (t->col[k].lp < 0)
                     continue;
                 if (cal_grow(fc, fcap, n + 1, sizeof **fc)) {
                     rc = SCHED_ENOMEM;
                     break;
                 }
-                col_allowed(t, b, ch, k, &room);
-                (*fc)[n++] = (struct fcol){k, room};
+                (*fc)[n++] = (struct fcol){k, day_room(t, b, ch, k)};
             }
         }
         if (!rc)
@@ -225,20 +228,13 @@ static int build_provider(struct tbuild *t, const sched_batch *b, const struct c
     return rc;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Solve provider g's programme and record what it places. */
 static int assign_provider(struct tbuild *t, const sched_batch *b, struct chosen *ch, int g,
                            double limit_s, struct fcol **fc, size_t *fcap, struct batch_guide *out,
                            size_t *capr)
 {
     solver_model *m = solver_model_new();
-    int rc = m ? build_provider(t, b, ch, g, m, fc, fcap, now_s() + limit_s) : SCHED_ENOMEM;
+    int rc = m ? build_provider(t, b, ch, g, m, fc, fcap, sched_now_s() + limit_s) : SCHED_ENOMEM;
     if (!rc && solver_ncols(m) > 0) {
         struct solver_params sp;
         struct solver_result res;
@@ -276,7 +272,7 @@ int batch_guide_solve(const sched_batch *b, struct tbuild *tb, const double *for
     struct tbuild t = *tb;
     struct chosen ch = {0};
     struct fcol *fc = NULL;
-    double t0 = now_s();
+    double t0 = sched_now_s();
     memset(out, 0, sizeof *out);
     out->guided = cal_calloc(np + 1, sizeof *out->guided);
     ch.done = cal_calloc(np + 1, sizeof *ch.done);
@@ -315,12 +311,12 @@ int batch_guide_solve(const sched_batch *b, struct tbuild *tb, const double *for
         for (size_t k = 0; k < np; k++)
             if (out->guided[k] && !ch.done[k] && (g < 0 || forced[k] > forced[g] + 1e-9))
                 g = (int)k;
-        double budget = budget_s - (now_s() - t0);
+        double budget = budget_s - (sched_now_s() - t0);
         if (budget <= 0.05)
             break;
         rc = assign_provider(&t, b, &ch, g, budget, &fc, &fcap, out, &capr);
     }
-    out->solve_s = now_s() - t0;
+    out->solve_s = sched_now_s() - t0;
 done:
     free(fc);
     free(ch.at);

@@ -24,18 +24,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_FAILS 12     /* failed moves before a family is left as it is */
 #define SLOT_SHARE 0.5   /* of the moves for a family with a visit left out: slot-freeing */
 #define MAX_ROUNDS 20000 /* a safety stop; the search converges long before */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void sched_batch_options_init(struct sched_batch_options *o)
 {
@@ -125,7 +117,7 @@ struct search {
 
 static double elapsed(const struct search *s)
 {
-    return now_s() - s->t0;
+    return sched_now_s() - s->t0;
 }
 
 static bool out_of_time(const struct search *s)
@@ -345,19 +337,6 @@ static int push_hold(struct sched_hold **h, size_t *n, size_t *cap, struct sched
     return SCHED_OK;
 }
 
-/* Holds by provider, start, end, family (as batch_plan_fits needs them). */
-static int cmp_hold(const void *a, const void *b)
-{
-    const struct sched_hold *x = a, *y = b;
-    if (x->provider != y->provider)
-        return x->provider < y->provider ? -1 : 1;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return (x->family > y->family) - (x->family < y->family);
-}
-
 /* What a family planned in the guided construction sees of the others:
  * the new plans of those planned before it (real = true: only these), and
  * for the rest their current appointments, where the reservations stand in
@@ -386,9 +365,8 @@ static int guided_holds(const struct search *s, struct sched_plan *const *alt, b
     for (size_t i = 0; i < s->guide.nresv && !rc && !real; i++)
         if (!alt[s->guide.resv[i].family])
             rc = push_hold(out, n, &cap, s->guide.resv[i]);
-    /* batch_plan_fits finds a provider's holds by bisection */
-    if (!rc && *n > 1)
-        qsort(*out, *n, sizeof **out, cmp_hold);
+    if (!rc)
+        batch_sort_holds(*out, *n);
     return rc;
 }
 
@@ -1036,7 +1014,7 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     size_t n = s.n ? s.n : 1;
     int rc;
     memset(out, 0, sizeof *out);
-    s.t0 = now_s();
+    s.t0 = sched_now_s();
     s.rng = o->seed ^ 0x636172656461790aULL;
     out->n = s.n;
     out->plans = cal_calloc(n, sizeof *out->plans);

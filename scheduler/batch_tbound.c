@@ -25,14 +25,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Room for n entries of a row in cols and vals. */
 int tix_need_nz(struct tbuild *t, size_t n)
@@ -426,7 +418,7 @@ int tix_time_bound(const sched_batch *b, const bool *active, double budget_s,
 {
     struct tbuild t = {0};
     size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b);
-    double placed = 0, t0 = now_s();
+    double placed = 0, t0 = sched_now_s();
     int rc = SCHED_OK;
     *out = 0;
     for (size_t f = 0; f < n && !rc; f++)
@@ -434,14 +426,14 @@ int tix_time_bound(const sched_batch *b, const bool *active, double budget_s,
             rc = tix_add_family(&t, b, f);
     for (size_t g = 0; g < np && !rc; g++) {
         double p = 0;
-        if (now_s() - t0 > budget_s) {
+        if (sched_now_s() - t0 > budget_s) {
             /* Out of time: the providers left count every visit as placed. */
             t.cut = true;
             for (size_t v = 0; v < t.nvis; v++)
                 if (t.vis[v].count > 0 && t.vis[v].g == (int)g)
                     p += t.vis[v].factor;
         } else {
-            rc = solve_provider(&t, b, (int)g, fmax(0.05, budget_s - (now_s() - t0)), &p);
+            rc = solve_provider(&t, b, (int)g, fmax(0.05, budget_s - (sched_now_s() - t0)), &p);
         }
         placed += p;
         if (bf) {

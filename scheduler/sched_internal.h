@@ -166,6 +166,10 @@ int sched_plan_days(struct sched_ctx *x, const struct sched_options *o,
 bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,
                      const struct sched_hold *h, size_t nh, const bool *excluded);
 
+/* Sort holds by provider, start, end and family: the order
+ * batch_plan_fits and the residual cases find a provider's holds in. */
+void batch_sort_holds(struct sched_hold *h, size_t n);
+
 /* batch_bound.c: a lower bound on the weighted number of visits (priority
  * factors) that every plan of the active families leaves out, from the
  * providers' time alone. */
