@@ -588,6 +588,9 @@ struct sched_batch_result {
     long first_plan_ms; /* a complete plan (the batch baseline) */
     long construct_ms;  /* every family planned once with the model */
     size_t rounds, moves, accepted;
+    size_t masters, master_improved; /* master solves over the plan pool; those that gained */
+    double master_gain;              /* objective the master saved in all */
+    long master_ms;                  /* time of the master solves in all */
     bool stopped_by_time;
 };
 void sched_batch_result_free(struct sched_batch_result *r); /* contents, not r */

@@ -160,6 +160,9 @@ struct out_batch {
     uint64_t seed;
     int jobs, component; /* component -1: the whole caseload */
     size_t rounds, moves, accepted, conflicts;
+    size_t masters, master_improved; /* master solves over the plan pool; those that gained */
+    double master_gain;
+    long master_ms;
     bool stopped_by_time;
     const char *uid_key; /* the provider calendars' UID key (caseload-plan.json "uid_key") */
 };
