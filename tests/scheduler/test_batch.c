@@ -540,11 +540,15 @@ static void test_pack(void **state)
     ans.plans[0] = plan_with(a, SCHED_MODEL_DAYS);
     ans.has_bound = true;
     ans.bound = 1234;
+    ans.own = plan_with(a, SCHED_MODEL_DAYS);
+    ans.own->objective = 77;
     char *buf;
     size_t len;
     assert_int_equal(sched_batch_pack_answer(&ans, &buf, &len), 0);
     assert_int_equal(sched_batch_unpack_answer(buf, len, &back), 0);
     assert_true(back.has_bound && back.bound == 1234);
+    assert_non_null(back.own);
+    assert_true(back.own->objective == 77 && back.own->nappts == ans.own->nappts);
     assert_non_null(back.plans[0]);
     assert_null(back.plans[1]);
     assert_int_equal(back.plans[0]->nappts, ans.plans[0]->nappts);
@@ -664,6 +668,23 @@ static void test_master_combines_pool(void **state)
     }
     assert_false(changed[3]);
     assert_int_equal(sched_batch_conflicts(b, cur), 0);
+
+    /* A family planned alone whose best plan does not fit: the answer
+     * keeps that plan too (for the pool), beside the one that fits. */
+    struct sched_plan *hold[4] = {NULL, plan_at(c[1], T1, 20), NULL, NULL};
+    struct sched_hold *h = NULL;
+    size_t nh = 0;
+    assert_int_equal(sched_batch_holds(b, hold, &h, &nh), 0);
+    struct sched_batch_task t = {.fam = {0}, .nfam = 1, .alone = true, .time_limit_s = 10};
+    struct sched_batch_answer ans;
+    assert_int_equal(sched_batch_run_task(b, h, nh, &t, &ans, NULL), 0);
+    assert_non_null(ans.plans[0]);
+    assert_non_null(ans.own);
+    assert_true(ans.own->appts[0].start == cal_tz_local_to_utc(c[0]->tz, T1, 9 * 60));
+    assert_true(ans.plans[0]->appts[0].start != ans.own->appts[0].start);
+    sched_batch_answer_clear(&ans);
+    sched_plan_free(hold[1]);
+    free(h);
 
     /* Again: nothing better, nothing changes. */
     memset(changed, 0, sizeof changed);
