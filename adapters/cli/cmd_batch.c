@@ -615,6 +615,8 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
             .accepted = res->accepted,
             .conflicts = sched_batch_conflicts(b, res->plans),
             .stopped_by_time = res->stopped_by_time,
+            .drop_solves = res->drop_solves,
+            .drop_ms = res->drop_ms,
             .uid_key = uid_key,
         };
         rc = out_write_caseload(dir, &ob, err);

@@ -161,6 +161,8 @@ struct out_batch {
     int jobs, component; /* component -1: the whole caseload */
     size_t rounds, moves, accepted, conflicts;
     bool stopped_by_time;
+    size_t drop_solves; /* the drop bound's solves (docs/batch.md, step 6) */
+    long drop_ms;
     const char *uid_key; /* the provider calendars' UID key (caseload-plan.json "uid_key") */
 };
 
