@@ -10,7 +10,10 @@
  * move is accepted only when the families' total objective goes down and no
  * provider goes over capacity, so no move makes the plan worse. When every
  * family has failed its moves, another pass starts while the last one found
- * a better plan, then one pass of the largest moves.
+ * a better plan, then one pass of the largest moves. Every plan the search
+ * produces goes into a pool; now and then a set-partitioning master
+ * (batch_master.c) picks one pool plan per family, for combinations that
+ * no single move finds.
  *
  * Determinism: moves are chosen by a seeded generator from the state only;
  * a round of moves is run against one snapshot and applied in task order,
@@ -19,6 +22,7 @@
  */
 #include "scheduler/batch_drop.h"
 #include "scheduler/batch_guide.h"
+#include "scheduler/batch_master.h"
 #include "scheduler/sched_internal.h"
 #include "calendars/util.h"
 
@@ -26,9 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FAILS 12     /* failed moves before a family is left as it is */
-#define SLOT_SHARE 0.5   /* of the moves for a family with a visit left out: slot-freeing */
-#define MAX_ROUNDS 20000 /* a safety stop; the search converges long before */
+#define MAX_FAILS 12       /* failed moves before a family is left as it is */
+#define SLOT_SHARE 0.5     /* of the moves for a family with a visit left out: slot-freeing */
+#define MAX_ROUNDS 20000   /* a safety stop; the search converges long before */
+#define POOL_PER_FAMILY 16 /* plans the master may choose from, per family */
+#define MASTER_EVERY 20    /* rounds of moves between two master solves */
+#define MASTER_LIMIT_S 10  /* one master solve at most */
 
 void sched_batch_options_init(struct sched_batch_options *o)
 {
@@ -52,29 +59,6 @@ void sched_batch_result_free(struct sched_batch_result *r)
     free(r->baseline);
     free(r->bound);
     memset(r, 0, sizeof *r);
-}
-
-static struct sched_plan *plan_copy(const struct sched_plan *p)
-{
-    struct sched_plan *q = plan_new();
-    if (!q)
-        return NULL;
-    *q = *p;
-    q->appts = q->nappts ? cal_malloc(q->nappts * sizeof *q->appts) : NULL;
-    q->trips = q->ntrips ? cal_malloc(q->ntrips * sizeof *q->trips) : NULL;
-    q->unscheduled = q->nunscheduled ? cal_malloc(q->nunscheduled * sizeof *q->unscheduled) : NULL;
-    if ((q->nappts && !q->appts) || (q->ntrips && !q->trips) ||
-        (q->nunscheduled && !q->unscheduled)) {
-        sched_plan_free(q);
-        return NULL;
-    }
-    if (q->nappts)
-        memcpy(q->appts, p->appts, q->nappts * sizeof *q->appts);
-    if (q->ntrips)
-        memcpy(q->trips, p->trips, q->ntrips * sizeof *q->trips);
-    if (q->nunscheduled)
-        memcpy(q->unscheduled, p->unscheduled, q->nunscheduled * sizeof *q->unscheduled);
-    return q;
 }
 
 /* splitmix64: the same stream for the same seed everywhere. */
@@ -114,7 +98,13 @@ struct search {
     int **vfails;    /* per family and visit: slot-freeing moves for it that failed */
     bool big;        /* a pass of the largest moves (after one that found nothing) */
     struct batch_guide guide;
-    struct batch_drop drop; /* the families that lose the forced visits (batch_drop.c) */
+    struct batch_plans *pool; /* plans the search produced, for the master */
+    bool *changed;            /* per family: replaced by the master */
+    size_t master_round;      /* s->out->rounds at the last master solve */
+    size_t master_seen[2];    /* pool changes and accepted moves then (+1) */
+    double reserve;           /* seconds kept for the last master solve */
+    double master_s;          /* the longest master solve so far */
+    struct batch_drop drop;   /* the families that lose the forced visits (batch_drop.c) */
 };
 
 static double elapsed(const struct search *s)
@@ -228,6 +218,17 @@ static int snapshot(struct search *s)
     return sched_batch_holds(s->b, s->cur, &s->holds, &s->nholds);
 }
 
+/* Every plan of the answers into the master's pool. */
+static int pool_answers(struct search *s, const struct sched_batch_task *t, size_t nt,
+                        const struct sched_batch_answer *a)
+{
+    int rc = SCHED_OK;
+    for (size_t i = 0; i < nt && !rc; i++)
+        for (int k = 0; k < t[i].nfam && !rc; k++)
+            rc = batch_plans_add(s->pool, (size_t)t[i].fam[k], a[i].plans[k]);
+    return rc;
+}
+
 /* Apply one answer: keep it when the families' total objective goes down
  * and every new plan fits beside all the others (including each other). */
 static int apply(struct search *s, const struct sched_batch_task *t, struct sched_batch_answer *a,
@@ -292,7 +293,7 @@ static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt
     struct sched_batch_answer *ans = cal_calloc(nt, sizeof *ans);
     if (!ans)
         return SCHED_ENOMEM;
-    double left = s->o->time_limit_s - elapsed(s);
+    double left = s->o->time_limit_s - s->reserve - elapsed(s);
     for (size_t i = 0; i < nt; i++) {
         tasks[i].time_limit_s = s->o->solve_limit_s;
         if (left < tasks[i].time_limit_s)
@@ -301,6 +302,8 @@ static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt
     int rc = snapshot(s);
     if (!rc)
         rc = s->r->run(s->r->ud, s->holds, s->nholds, tasks, nt, ans);
+    if (!rc)
+        rc = pool_answers(s, tasks, nt, ans);
     for (size_t i = 0; i < nt && !rc; i++) {
         bool accepted;
         s->out->moves++;
@@ -411,6 +414,8 @@ static int guided_round(struct search *s, struct sched_plan **alt, struct sched_
         tasks[i].time_limit_s = s->o->solve_limit_s;
     if (!rc)
         rc = s->r->run(s->r->ud, h, nh, tasks, nt, ans);
+    if (!rc)
+        rc = pool_answers(s, tasks, nt, ans);
     for (size_t i = 0; i < nt && !rc; i++) {
         size_t f = (size_t)tasks[i].fam[0];
         struct sched_plan *p = ans[i].plans[0];
@@ -421,7 +426,7 @@ static int guided_round(struct search *s, struct sched_plan **alt, struct sched_
         tries[f]++;
         if (!p && tries[f] < 3)
             continue;
-        if (!p && !(p = plan_copy(s->cur[f]))) /* its solve failed: its current plan */
+        if (!p && !(p = batch_plan_copy(s->cur[f]))) /* its solve failed: its current plan */
             rc = SCHED_ENOMEM;
         else
             ans[i].plans[0] = NULL;
@@ -915,6 +920,36 @@ static size_t choose_moves(struct search *s, struct sched_batch_task *tasks, siz
     return nt;
 }
 
+/* The master over the pool (batch_master.c), within limit_s seconds: a
+ * family whose plan it replaces starts its moves afresh, as after a move. */
+static int master(struct search *s, double limit_s)
+{
+    struct batch_master_run mr;
+    memset(s->changed, 0, s->n * sizeof *s->changed);
+    s->master_round = s->out->rounds;
+    /* Nothing new since the last one: the same programme, the same answer. */
+    size_t seen[2] = {batch_plans_changes(s->pool) + 1, s->out->accepted};
+    if (!memcmp(seen, s->master_seen, sizeof seen))
+        return SCHED_OK;
+    memcpy(s->master_seen, seen, sizeof seen);
+    int rc = batch_master_solve(s->b, s->active, s->cur, s->pool, fmin(MASTER_LIMIT_S, limit_s),
+                                s->changed, &mr);
+    s->out->masters++;
+    s->out->master_ms += (long)(mr.seconds * 1000 + 0.5);
+    s->master_s = fmax(s->master_s, mr.seconds);
+    if (rc || mr.changed == 0)
+        return rc;
+    s->out->master_improved++;
+    s->out->master_gain += mr.gain;
+    for (size_t f = 0; f < s->n; f++)
+        if (s->changed[f]) {
+            s->fails[f] = 0;
+            memset(s->vfails[f], 0, sched_batch_case(s->b, f)->nvisits * sizeof(int));
+        }
+    report(s);
+    return SCHED_OK;
+}
+
 static int improve(struct search *s)
 {
     size_t round = s->r->round ? s->r->round : 1;
@@ -925,21 +960,35 @@ static int improve(struct search *s)
         rc = SCHED_ENOMEM;
         goto done;
     }
-    size_t since = s->out->accepted;
+    /* The master after construction, every MASTER_EVERY rounds, after
+     * each pass, and once more in the time kept for it before the limit. */
+    s->reserve = fmin(s->o->time_limit_s / 10, 2);
+    if ((rc = master(s, s->o->time_limit_s - elapsed(s))))
+        goto done;
+    size_t since = s->out->accepted, gained = s->out->master_improved;
     while (!rc && s->out->rounds < MAX_ROUNDS) {
-        if (out_of_time(s)) {
+        s->reserve = fmin(s->o->time_limit_s / 10, fmax(2, 1.5 * s->master_s));
+        if (elapsed(s) >= s->o->time_limit_s - s->reserve) {
             s->out->stopped_by_time = true;
+            if (!out_of_time(s))
+                rc = master(s, s->o->time_limit_s - elapsed(s));
             break;
         }
+        if (s->out->rounds - s->master_round >= MASTER_EVERY &&
+            (rc = master(s, s->o->time_limit_s - elapsed(s))))
+            break;
         if ((rc = snapshot(s)))
             break;
         size_t nt = choose_moves(s, tasks, round, need);
         if (nt == 0) {
-            /* Every family has failed its moves: another pass while the
-             * last one found a better plan; after one that found nothing,
-             * one pass of the largest moves, and the end if that finds
-             * nothing either. */
-            bool found = s->out->accepted != since;
+            /* Every family has failed its moves: the master, then another
+             * pass while the last one found a better plan; after one that
+             * found nothing, one pass of the largest moves, and the end if
+             * that finds nothing either. */
+            if ((rc = master(s, s->o->time_limit_s - elapsed(s))))
+                break;
+            bool found = s->out->accepted != since || s->out->master_improved != gained;
+            gained = s->out->master_improved;
             if (!found && s->big)
                 break;
             s->big = !found;
@@ -1006,8 +1055,11 @@ static int search_alloc(struct search *s)
     s->forced = cal_calloc(np, sizeof(double));
     s->excess = cal_calloc(np, sizeof(double));
     s->vfails = cal_calloc(n, sizeof *s->vfails);
-    if (!s->has_bound || !s->solved || !s->active || !s->used || !s->excl || !s->fails ||
-        !s->weight || !s->scratch || !s->forced || !s->excess || !s->vfails)
+    s->changed = cal_calloc(n, sizeof(bool));
+    s->pool = batch_plans_new(s->n, POOL_PER_FAMILY);
+    if (!s->changed || !s->pool || !s->has_bound || !s->solved || !s->active || !s->used ||
+        !s->excl || !s->fails || !s->weight || !s->scratch || !s->forced || !s->excess ||
+        !s->vfails)
         return SCHED_ENOMEM;
     for (size_t f = 0; f < s->n; f++)
         if (!(s->vfails[f] = cal_calloc(sched_batch_case(s->b, f)->nvisits + 1, sizeof(int))))
@@ -1018,6 +1070,8 @@ static int search_alloc(struct search *s)
 static void search_free(struct search *s)
 {
     batch_guide_free(&s->guide);
+    batch_plans_free(s->pool);
+    free(s->changed);
     batch_drop_free(&s->drop);
     free(s->holds);
     free(s->has_bound);
@@ -1062,10 +1116,13 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     if (rc)
         goto fail_reported;
     for (size_t f = 0; f < s.n; f++)
-        if (s.active[f] && !(out->plans[f] = plan_copy(out->baseline[f]))) {
+        if (s.active[f] && !(out->plans[f] = batch_plan_copy(out->baseline[f]))) {
             rc = SCHED_ENOMEM;
             goto fail;
         }
+    for (size_t f = 0; f < s.n; f++)
+        if (s.active[f] && (rc = batch_plans_add(s.pool, f, out->baseline[f])))
+            goto fail;
     out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
     if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced, &s.guide, &s.drop)))
         goto fail;

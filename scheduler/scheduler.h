@@ -592,8 +592,11 @@ struct sched_batch_result {
     long first_plan_ms; /* a complete plan (the batch baseline) */
     long construct_ms;  /* every family planned once with the model */
     size_t rounds, moves, accepted;
+    size_t masters, master_improved; /* master solves over the plan pool; those that gained */
+    double master_gain;              /* objective the master saved in all */
+    long master_ms;                  /* time of the master solves in all */
     bool stopped_by_time;
-    size_t drop_solves; /* the drop bound's solves (docs/batch.md, step 6) */
+    size_t drop_solves; /* the drop bound's solves (docs/batch.md, "Bound and gap") */
     long drop_ms;       /* and their time */
 };
 void sched_batch_result_free(struct sched_batch_result *r); /* contents, not r */

@@ -14,6 +14,7 @@
 #include "case_fixture.h"
 #include "scheduler/batch_drop.h"
 #include "scheduler/batch_guide.h"
+#include "scheduler/batch_master.h"
 #include "scheduler/sched_internal.h"
 
 /* A family with one 40-minute in-person visit with dr0; dr0 works only the
@@ -707,6 +708,106 @@ static void test_pack(void **state)
     free_case(a);
 }
 
+/* A plan of family c with its one visit at 09:00 on day, costing obj. */
+static struct sched_plan *plan_at(const struct sched_case *c, int32_t day, double obj)
+{
+    struct sched_plan *p = plan_new();
+    assert_non_null(p);
+    p->appts = calloc(1, sizeof *p->appts);
+    assert_non_null(p->appts);
+    p->nappts = 1;
+    p->appts[0] = (struct sched_appt){.visit = 0,
+                                      .mode = SCHED_IN_PERSON,
+                                      .start = cal_tz_local_to_utc(c->tz, day, 9 * 60),
+                                      .end = cal_tz_local_to_utc(c->tz, day, 9 * 60 + 40),
+                                      .place = 0,
+                                      .trip = -1};
+    p->objective = obj;
+    return p;
+}
+
+/* Three families in a cycle of preferences at dr0 (capacity 1): a holds
+ * Tuesday and would rather have Thursday, which b holds and would trade
+ * for Friday, which c holds and would trade for Tuesday. Each plan costs
+ * 20 where it is and 10 where it would rather be. No family alone, and no
+ * two, can change without a conflict; the three together save 30, the
+ * known optimum of the pool. A fourth family holds Tuesday 8 December
+ * with one plan only (fixed); c's cheaper plan there (5) must stay out.
+ * The pool keeps the cheaper of two plans with the same appointments and
+ * at most its cap. */
+static void test_master_combines_pool(void **state)
+{
+    (void)state;
+    const int32_t T1 = D(12, 1), T2 = D(12, 3), T3 = D(12, 4), T4 = D(12, 8);
+    int32_t days[] = {T1, T2, T3, T4};
+    struct sched_case *c[4];
+    const char *ids[] = {"a", "b", "c", "d"};
+    for (int i = 0; i < 4; i++)
+        c[i] = one_visit_family(ids[i], days, 4, 1);
+    const struct sched_case *cases[] = {c[0], c[1], c[2], c[3]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 4, &b, NULL, NULL), 0);
+    struct sched_plan *cur[4] = {plan_at(c[0], T1, 20), plan_at(c[1], T2, 20),
+                                 plan_at(c[2], T3, 20), plan_at(c[3], T4, 20)};
+    struct batch_plans *pool = batch_plans_new(4, 2);
+    assert_non_null(pool);
+    int32_t better[3] = {T2, T3, T1};
+    for (int f = 0; f < 3; f++) {
+        struct sched_plan *p = plan_at(c[f], better[f], 15), *q = plan_at(c[f], better[f], 10);
+        assert_int_equal(batch_plans_add(pool, (size_t)f, cur[f]), 0);
+        assert_int_equal(batch_plans_add(pool, (size_t)f, p), 0);
+        assert_int_equal(batch_plans_add(pool, (size_t)f, q), 0); /* same appointments, cheaper */
+        assert_int_equal(batch_plans_count(pool, (size_t)f), 2);
+        sched_plan_free(p);
+        sched_plan_free(q);
+    }
+    struct sched_plan *p = plan_at(c[2], T4, 5), *expensive = plan_at(c[2], T4, 30);
+    assert_int_equal(batch_plans_add(pool, 2, p), 0);         /* evicts c's 20 */
+    assert_int_equal(batch_plans_add(pool, 2, expensive), 0); /* dearer than all: dropped */
+    assert_int_equal(batch_plans_count(pool, 2), 2);
+    sched_plan_free(p);
+    sched_plan_free(expensive);
+    assert_int_equal(batch_plans_add(pool, 3, cur[3]), 0);
+    assert_int_equal(sched_batch_conflicts(b, cur), 0);
+
+    /* No single move: every other plan of one family conflicts. */
+    for (int f = 0; f < 3; f++) {
+        struct sched_plan *old = cur[f];
+        cur[f] = plan_at(c[f], better[f], 10);
+        assert_true(sched_batch_conflicts(b, cur) > 0);
+        sched_plan_free(cur[f]);
+        cur[f] = old;
+    }
+
+    bool changed[4] = {false};
+    struct batch_master_run run;
+    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 60, changed, &run), 0);
+    assert_true(run.gain > 30 - 1e-6 && run.gain < 30 + 1e-6);
+    assert_int_equal(run.changed, 3);
+    assert_false(run.stopped);
+    assert_int_equal(run.columns, 7); /* a, b, c: current and their pool plans; d fixed */
+    for (int f = 0; f < 3; f++) {
+        assert_true(changed[f]);
+        assert_true(cur[f]->objective == 10);
+        assert_true(cur[f]->appts[0].start == cal_tz_local_to_utc(c[f]->tz, better[f], 9 * 60));
+    }
+    assert_false(changed[3]);
+    assert_int_equal(sched_batch_conflicts(b, cur), 0);
+
+    /* Again: nothing better, nothing changes. */
+    memset(changed, 0, sizeof changed);
+    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 60, changed, &run), 0);
+    assert_true(run.gain == 0 && run.changed == 0);
+    for (int f = 0; f < 4; f++) {
+        assert_false(changed[f]);
+        sched_plan_free(cur[f]);
+    }
+    batch_plans_free(pool);
+    sched_batch_free(b);
+    for (int i = 0; i < 4; i++)
+        free_case(c[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -722,6 +823,7 @@ int main(void)
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_components),
         cmocka_unit_test(test_pack),
+        cmocka_unit_test(test_master_combines_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
