@@ -20,6 +20,7 @@
  * so the runner may run them in parallel in any order. Time decides only
  * where the search stops when the time limit is reached.
  */
+#include "scheduler/batch_drop.h"
 #include "scheduler/batch_guide.h"
 #include "scheduler/batch_master.h"
 #include "scheduler/sched_internal.h"
@@ -103,6 +104,7 @@ struct search {
     size_t master_seen[2];    /* pool changes and accepted moves then (+1) */
     double reserve;           /* seconds kept for the last master solve */
     double master_s;          /* the longest master solve so far */
+    struct batch_drop drop;   /* the families that lose the forced visits (batch_drop.c) */
 };
 
 static double elapsed(const struct search *s)
@@ -127,7 +129,22 @@ static int cmp_double(const void *a, const void *b)
  * first floor(a[f] / W) units of that count cost it nothing more, the next
  * costs W - (a[f] mod W), each further one W. The cheapest way to leave out
  * left_out units in all gives the bound. */
-static double batch_bound(const struct search *s)
+/* Every family's weights non-negative: a family then pays at least W
+ * times the weighted count of its visits left out. */
+static bool weights_usable(const struct search *s)
+{
+    for (size_t f = 0; f < s->n; f++) {
+        if (!s->active[f])
+            continue;
+        const struct sched_weights *w = &sched_batch_case(s->b, f)->weights;
+        if (!(w->unscheduled > 0) || w->trip < 0 || w->travel_minute < 0 || w->in_person < 0 ||
+            w->overnight < 0 || w->late_minute < 0 || w->moved < 0)
+            return false;
+    }
+    return true;
+}
+
+static double old_bound(const struct search *s)
 {
     double sum = 0, absorbed = 0, wmin = INFINITY;
     size_t k = 0;
@@ -157,6 +174,15 @@ static double batch_bound(const struct search *s)
     if (extra >= 0.5)
         sum += floor(extra + 0.5) * wmin;
     return sum;
+}
+
+/* The batch's lower bound: the larger of the one above and the drop bound
+ * (batch_drop.c), which knows which families can lose each provider's
+ * forced visits and what they still pay then. */
+static double batch_bound(const struct search *s)
+{
+    double old = old_bound(s);
+    return s->drop.have ? fmax(old, s->drop.base + s->drop.value) : old;
 }
 
 static void totals(const struct search *s, double *obj, double *bound)
@@ -985,7 +1011,7 @@ done:
  * belong to one provider each, so the counts add up). The time-indexed one
  * gets a sixth of the time limit, at most 10 s. */
 static int forced_out(const sched_batch *b, const bool *active, double time_limit_s, double *out,
-                      double *per_provider, struct batch_guide *guide)
+                      double *per_provider, struct batch_guide *guide, struct batch_drop *drop)
 {
     size_t np = sched_batch_nproviders(b);
     double *fd = cal_calloc(np + 1, sizeof *fd), *ft = cal_calloc(np + 1, sizeof *ft);
@@ -1004,6 +1030,8 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
         }
         rc = batch_guide_solve(b, &tb, per_provider, fmin(10.0, time_limit_s / 6), guide);
     }
+    if (!rc)
+        rc = batch_drop_init(b, &tb, per_provider, drop);
     tix_free(&tb);
     if (!rc) {
         double both = fmax(d.never, t.never) + (sum > 1e-6 ? ceil(sum - 1e-6) : 0);
@@ -1046,6 +1074,7 @@ static void search_free(struct search *s)
     batch_guide_free(&s->guide);
     batch_plans_free(s->pool);
     free(s->changed);
+    batch_drop_free(&s->drop);
     free(s->holds);
     free(s->has_bound);
     free(s->solved);
@@ -1097,7 +1126,7 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
         if (s.active[f] && (rc = batch_plans_add(s.pool, f, out->baseline[f])))
             goto fail;
     out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
-    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced, &s.guide)))
+    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced, &s.guide, &s.drop)))
         goto fail;
     report(&s);
 
@@ -1108,6 +1137,19 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     if (!complete && (rc = construct(&s, &complete)))
         goto fail_reported;
     out->construct_ms = complete ? (long)(elapsed(&s) * 1000 + 0.5) : -1;
+    /* The drop solves: a sixth of the time limit, at most 10 s, and at most
+     * a quarter of the time left for the search (the bound only; the plan
+     * does not depend on them). */
+    if (complete && !out_of_time(&s)) {
+        double budget = fmin(fmin(10.0, o->time_limit_s / 6), (o->time_limit_s - elapsed(&s)) / 4);
+        rc = batch_drop_run(&s.drop, b, r, s.active, s.bound, s.has_bound, weights_usable(&s),
+                            o->solve_limit_s, budget);
+        if (rc)
+            goto fail_or_reported;
+        out->drop_solves = s.drop.solves;
+        out->drop_ms = (long)(s.drop.solve_s * 1000 + 0.5);
+        report(&s);
+    }
     if (complete && (rc = improve(&s)))
         goto fail_reported;
     if (!complete)
@@ -1135,6 +1177,9 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     rc = SCHED_OK;
     goto done;
 
+fail_or_reported:
+    if (rc != SCHED_ENOMEM)
+        goto fail_reported;
 fail:
     careday_fail(err, rc, NULL, 0, NULL, "planning the batch failed: out of memory");
 fail_reported:

@@ -619,6 +619,8 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
             .master_ms = res->master_ms,
             .conflicts = sched_batch_conflicts(b, res->plans),
             .stopped_by_time = res->stopped_by_time,
+            .drop_solves = res->drop_solves,
+            .drop_ms = res->drop_ms,
             .uid_key = uid_key,
         };
         rc = out_write_caseload(dir, &ob, err);

@@ -164,6 +164,8 @@ struct out_batch {
     double master_gain;
     long master_ms;
     bool stopped_by_time;
+    size_t drop_solves; /* the drop bound's solves (docs/batch.md, "Bound and gap") */
+    long drop_ms;
     const char *uid_key; /* the provider calendars' UID key (caseload-plan.json "uid_key") */
 };
 

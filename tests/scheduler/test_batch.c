@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "case_fixture.h"
+#include "scheduler/batch_drop.h"
 #include "scheduler/batch_guide.h"
 #include "scheduler/batch_master.h"
 #include "scheduler/sched_internal.h"
@@ -50,6 +51,39 @@ static int run_here(void *ud, const struct sched_hold *holds, size_t nholds,
         if (sched_batch_run_task(b, holds, nholds, &tasks[i], &answers[i], NULL))
             sched_batch_answer_clear(&answers[i]);
     return 0;
+}
+
+/* The drop bound without the search's clamp to the objective: the
+ * per-day and time-indexed counts per provider, the families' own optima
+ * a[f], and the drop solves run here until the covering programme's
+ * solution is all known. */
+static double raw_drop_bound(const sched_batch *b, const double *a, size_t *solves)
+{
+    size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b);
+    double *fd = calloc(np, sizeof *fd), *ft = calloc(np, sizeof *ft), day, timed;
+    struct batch_forced d = {0, fd}, t = {0, ft};
+    struct tbuild tb = {0};
+    assert_int_equal(batch_capacity_bound(b, NULL, &d, &day), 0);
+    assert_int_equal(tix_time_bound(b, NULL, 60, &t, &timed, &tb), 0);
+    for (size_t g = 0; g < np; g++)
+        fd[g] = fmax(fd[g], ft[g]);
+    struct batch_drop dr;
+    assert_int_equal(batch_drop_init(b, &tb, fd, &dr), 0);
+    bool *has = calloc(n, sizeof *has);
+    for (size_t f = 0; f < n; f++)
+        has[f] = true;
+    struct sched_batch_runner r = {run_here, (void *)b, 2};
+    assert_int_equal(batch_drop_run(&dr, b, &r, NULL, a, has, true, 10, 60), 0);
+    for (size_t i = 0; i < dr.npair; i++)
+        assert_true(!dr.pair[i].chosen || dr.pair[i].known);
+    double v = dr.base + dr.value;
+    *solves = dr.solves;
+    batch_drop_free(&dr);
+    tix_free(&tb);
+    free(has);
+    free(fd);
+    free(ft);
+    return v;
 }
 
 static void solve(const sched_batch *b, uint64_t seed, struct sched_batch_result *res)
@@ -242,9 +276,85 @@ static void test_time_bound_follows_links(void **state)
     }
     assert_int_equal(out, 1);
     assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
-    /* The bound holds the visit left out (the family's lab trip it saves
-     * is all that is left between them). */
-    assert_true(res.bound_total >= 100000 && res.objective - res.bound_total < 2000);
+    /* Alone, each family draws on Wednesday and sees the neurologist on
+     * Thursday: a = 2 trips of 850. The loser of Thursday's start still
+     * goes for its lab draw: the optimum is a + W + 850 = 102 550. The
+     * drop bound proves it (the older one left that lab trip as a gap); the
+     * bound itself, not clamped to the plan, is not above it. */
+    double a[2];
+    for (int f = 0; f < 2; f++) {
+        struct sched_plan *p = plan(c[f]);
+        a[f] = p->objective;
+        sched_plan_free(p);
+    }
+    assert_true(a[0] == 1700 && a[1] == 1700);
+    size_t solves = 0;
+    assert_true(raw_drop_bound(b, a, &solves) == 102550);
+    assert_true(res.objective == 102550 && res.bound_total == 102550);
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    free_case(c[0]);
+    free_case(c[1]);
+}
+
+/* Two families need the neurologist (dr0, one start: Tuesday 09:00) and
+ * physiotherapy (dr1, Thursday 09:00-12:00, capacity 2): alone, each
+ * makes two trips, a = 2 x 850 (per trip day 600, 2 x 60 minutes driven
+ * and 10 parked, 120 for the visit). Together one loses the neurology visit
+ * and still drives on Thursday: the optimum is a + W + a / 2 = 101 700 +
+ * 850 = 102 550. The older bound let the loser's trips vanish inside W
+ * (a + W = 101 700, a gap); the drop bound knows that family f without
+ * its neurology visit costs W + 850 and proves the plan optimal. */
+static struct sched_case *neuro_and_pt_family(const char *id)
+{
+    int32_t days[] = {D(12, 1)};
+    struct sched_case *one = one_visit_family(id, days, 1, 1);
+    struct sched_case *c = new_case(1, 2);
+    free(c->id);
+    c->id = dup(id);
+    set_travel(c, -1, 0, 60);
+    cal_set_free(&c->providers[0].mode[0].free);
+    c->providers[0].mode[0].free = one->providers[0].mode[0].free;
+    one->providers[0].mode[0].free = (struct cal_set){0};
+    free_case(one);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 3), 9, 12);
+    c->providers[1].capacity = 2;
+    add_visit(c, "neuro-fu", 0, 40, D(12, 1), D(12, 14));
+    add_visit(c, "pt", 1, 45, D(12, 1), D(12, 14));
+    return c;
+}
+
+static void test_drop_bound_counts_trips(void **state)
+{
+    (void)state;
+    struct sched_case *c[2] = {neuro_and_pt_family("a"), neuro_and_pt_family("b")};
+    const struct sched_case *cases[] = {c[0], c[1]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    double a[2];
+    for (int f = 0; f < 2; f++) {
+        struct sched_plan *p = plan(c[f]);
+        assert_int_equal(p->metrics.trips, 2);
+        a[f] = p->objective;
+        sched_plan_free(p);
+    }
+    assert_true(a[0] == 1700 && a[1] == 1700);
+    double older = a[0] + 100000, optimum = a[0] + 100000 + a[0] / 2;
+    size_t solves = 0;
+    double raw = raw_drop_bound(b, a, &solves);
+    assert_true(raw == optimum); /* not above it, and above the older bound */
+    assert_true(raw > older);
+    assert_true(solves >= 1 && solves <= 2);
+
+    struct sched_batch_result res;
+    solve(b, 4, &res);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    assert_int_equal(res.plans[0]->metrics.unscheduled + res.plans[1]->metrics.unscheduled, 1);
+    assert_true(res.objective == optimum);
+    assert_true(res.bound_total == optimum);
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+    assert_true(res.drop_solves >= 1);
     sched_batch_result_free(&res);
     sched_batch_free(b);
     free_case(c[0]);
@@ -579,6 +689,25 @@ static void test_pack(void **state)
     assert_true(hb[1].start == 150 && hb[1].end == 300);
     free(hb);
     free(buf);
+
+    /* A drop task travels too; run here, it answers a bound and no plan:
+     * the family without its one visit pays W and nothing else. */
+    struct sched_batch_task d = {.fam = {0}, .nfam = 1, .drop = true, .drop_visit = 0};
+    assert_int_equal(sched_batch_pack_task(&d, NULL, 0, &buf, &len), 0);
+    assert_int_equal(sched_batch_unpack_task(buf, len, &tb, &hb, &nh), 0);
+    assert_true(tb.drop && tb.drop_visit == 0 && nh == 0);
+    free(hb);
+    free(buf);
+    const struct sched_case *one[] = {a};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(one, 1, &b, NULL, NULL), 0);
+    assert_int_equal(sched_batch_run_task(b, NULL, 0, &tb, &back, NULL), 0);
+    assert_true(back.has_bound && back.bound == 100000);
+    assert_null(back.plans[0]);
+    tb.drop_visit = 1; /* no such visit */
+    struct careday_error err;
+    assert_int_equal(sched_batch_run_task(b, NULL, 0, &tb, &back, &err), SCHED_EINVAL);
+    sched_batch_free(b);
     sched_batch_answer_clear(&ans);
     free_case(a);
 }
@@ -707,6 +836,7 @@ int main(void)
         cmocka_unit_test(test_capacity_two),
         cmocka_unit_test(test_time_bound_sees_family_times),
         cmocka_unit_test(test_time_bound_follows_links),
+        cmocka_unit_test(test_drop_bound_counts_trips),
         cmocka_unit_test(test_guide_reserves),
         cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_fixed_overbooked),
