@@ -75,6 +75,7 @@ def one(careday, n, seed, args, work):
               "gap": doc["gap"], "solve_ms": doc["solve_ms"], "load_ms": s.get("load_ms"),
               "first_plan_ms": s.get("first_plan_ms"), "construct_ms": s.get("construct_ms"),
               "rounds": s.get("rounds"), "moves": s.get("moves"), "accepted": s.get("accepted"),
+              "master": s.get("master"),
               "stopped_by_time": s.get("stopped_by_time"), "metrics": doc["metrics"],
               "baseline": doc["baseline"], "conflicts_reported": doc.get("conflicts")})
     r["at"] = {}

@@ -623,7 +623,51 @@ void sched_batch_answer_clear(struct sched_batch_answer *a)
 {
     for (int i = 0; i < SCHED_BATCH_MAXN; i++)
         sched_plan_free(a->plans[i]);
+    sched_plan_free(a->own);
     memset(a, 0, sizeof *a);
+}
+
+/* A drop task: family f alone (capacity ignored) on a copy of its case in
+ * which visit v avoids every day of the horizon. The model then has no
+ * candidate for v: it is left out at its penalty, counted once, and what
+ * must follow it is left out too, as in every plan of the real case that
+ * leaves v out; the model itself is not touched. The answer's bound is the
+ * optimum, or the solver's bound when the solve stopped at its limit. */
+static int drop_solve(const sched_batch *b, const struct sched_batch_task *t,
+                      struct sched_batch_answer *a, struct careday_error *err)
+{
+    const struct sched_case *c = b->cases[t->fam[0]];
+    int v = t->drop_visit;
+    if (t->nfam != 1 || v < 0 || (size_t)v >= c->nvisits ||
+        (c->visits[v].booked && !c->visits[v].movable))
+        return careday_fail(err, SCHED_EINVAL, NULL, 0, NULL, "no visit %d to leave out", v);
+    struct sched_case r = *c;
+    size_t ndays = (size_t)(c->horizon_end - c->horizon_start + 1);
+    r.visits = cal_malloc(c->nvisits * sizeof *r.visits);
+    int32_t *days = cal_malloc((ndays ? ndays : 1) * sizeof *days);
+    int rc = r.visits && days ? SCHED_OK : SCHED_ENOMEM;
+    if (!rc) {
+        memcpy(r.visits, c->visits, c->nvisits * sizeof *r.visits);
+        for (size_t d = 0; d < ndays; d++)
+            days[d] = c->horizon_start + (int32_t)d;
+        r.visits[v].avoid = days;
+        r.visits[v].navoid = ndays;
+        struct sched_options so;
+        sched_options_init(&so);
+        so.time_limit_s = t->time_limit_s > 0 ? t->time_limit_s : 10;
+        struct sched_plan *p = NULL;
+        rc = sched_plan_case(&r, &so, &p, NULL, err);
+        if (!rc) {
+            a->has_bound = p->status == SCHED_STATUS_OPTIMAL || p->status == SCHED_STATUS_FEASIBLE;
+            a->bound = p->status == SCHED_STATUS_OPTIMAL ? p->objective : p->bound;
+        }
+        sched_plan_free(p);
+    }
+    free(days);
+    free(r.visits);
+    if (rc == SCHED_ENOMEM)
+        careday_fail(err, rc, NULL, 0, NULL, "out of memory");
+    return rc;
 }
 
 int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, size_t nholds,
@@ -636,6 +680,8 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
     for (int i = 0; i < t->nfam; i++)
         if (t->fam[i] < 0 || (size_t)t->fam[i] >= b->n)
             return careday_fail(err, SCHED_EINVAL, NULL, 0, NULL, "unknown family %d", t->fam[i]);
+    if (t->drop)
+        return drop_solve(b, t, a, err);
     bool slot = t->free_end > t->free_start;
     if (slot && (t->free_provider < 0 || (size_t)t->free_provider >= b->np))
         return careday_fail(err, SCHED_EINVAL, NULL, 0, NULL, "unknown provider %d",
@@ -681,7 +727,7 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
                        : p->status == SCHED_STATUS_FEASIBLE ? p->bound
                                                             : 0;
             if (!plan_fits(b, f, p, h.v, h.n, NULL)) {
-                sched_plan_free(p);
+                a->own = p; /* for the master's pool (batch_master.c) */
                 p = NULL;
             }
         }
@@ -852,8 +898,8 @@ int sched_batch_pack_answer(const struct sched_batch_answer *a, char **buf, size
     put(&w, &ANSWER_MAGIC, sizeof ANSWER_MAGIC);
     put(&w, &a->has_bound, sizeof a->has_bound);
     put(&w, &a->bound, sizeof a->bound);
-    for (int i = 0; i < SCHED_BATCH_MAXN; i++) {
-        const struct sched_plan *p = a->plans[i];
+    for (int i = 0; i <= SCHED_BATCH_MAXN; i++) {
+        const struct sched_plan *p = i < SCHED_BATCH_MAXN ? a->plans[i] : a->own;
         uint8_t present = p != NULL;
         put(&w, &present, 1);
         if (!p)
@@ -880,7 +926,7 @@ int sched_batch_unpack_answer(const char *buf, size_t len, struct sched_batch_an
     get(&r, &a->bound, sizeof a->bound);
     if (r.bad || magic != ANSWER_MAGIC)
         return SCHED_EINVAL;
-    for (int i = 0; i < SCHED_BATCH_MAXN && !r.bad; i++) {
+    for (int i = 0; i <= SCHED_BATCH_MAXN && !r.bad; i++) {
         uint8_t present;
         get(&r, &present, 1);
         if (!present || r.bad)
@@ -899,7 +945,7 @@ int sched_batch_unpack_answer(const char *buf, size_t len, struct sched_batch_an
         p->nappts = na;
         p->ntrips = nt;
         p->nunscheduled = nu;
-        a->plans[i] = p;
+        *(i < SCHED_BATCH_MAXN ? &a->plans[i] : &a->own) = p;
     }
     if (r.bad || r.at != len) {
         sched_batch_answer_clear(a);

@@ -10,14 +10,19 @@
  * move is accepted only when the families' total objective goes down and no
  * provider goes over capacity, so no move makes the plan worse. When every
  * family has failed its moves, another pass starts while the last one found
- * a better plan, then one pass of the largest moves.
+ * a better plan, then one pass of the largest moves. Every plan the search
+ * produces goes into a pool; now and then a set-partitioning master
+ * (batch_master.c) picks one pool plan per family, for combinations that
+ * no single move finds.
  *
  * Determinism: moves are chosen by a seeded generator from the state only;
  * a round of moves is run against one snapshot and applied in task order,
  * so the runner may run them in parallel in any order. Time decides only
  * where the search stops when the time limit is reached.
  */
+#include "scheduler/batch_drop.h"
 #include "scheduler/batch_guide.h"
+#include "scheduler/batch_master.h"
 #include "scheduler/sched_internal.h"
 #include "calendars/util.h"
 
@@ -25,9 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FAILS 12     /* failed moves before a family is left as it is */
-#define SLOT_SHARE 0.5   /* of the moves for a family with a visit left out: slot-freeing */
-#define MAX_ROUNDS 20000 /* a safety stop; the search converges long before */
+#define MAX_FAILS 12       /* failed moves before a family is left as it is */
+#define SLOT_SHARE 0.5     /* of the moves for a family with a visit left out: slot-freeing */
+#define MAX_ROUNDS 20000   /* a safety stop; the search converges long before */
+#define POOL_PER_FAMILY 16 /* plans the master may choose from, per family */
+#define MASTER_EVERY 20    /* rounds of moves between two master solves */
+#define MASTER_LIMIT_S 10  /* one master solve at most */
 
 void sched_batch_options_init(struct sched_batch_options *o)
 {
@@ -51,29 +59,6 @@ void sched_batch_result_free(struct sched_batch_result *r)
     free(r->baseline);
     free(r->bound);
     memset(r, 0, sizeof *r);
-}
-
-static struct sched_plan *plan_copy(const struct sched_plan *p)
-{
-    struct sched_plan *q = plan_new();
-    if (!q)
-        return NULL;
-    *q = *p;
-    q->appts = q->nappts ? cal_malloc(q->nappts * sizeof *q->appts) : NULL;
-    q->trips = q->ntrips ? cal_malloc(q->ntrips * sizeof *q->trips) : NULL;
-    q->unscheduled = q->nunscheduled ? cal_malloc(q->nunscheduled * sizeof *q->unscheduled) : NULL;
-    if ((q->nappts && !q->appts) || (q->ntrips && !q->trips) ||
-        (q->nunscheduled && !q->unscheduled)) {
-        sched_plan_free(q);
-        return NULL;
-    }
-    if (q->nappts)
-        memcpy(q->appts, p->appts, q->nappts * sizeof *q->appts);
-    if (q->ntrips)
-        memcpy(q->trips, p->trips, q->ntrips * sizeof *q->trips);
-    if (q->nunscheduled)
-        memcpy(q->unscheduled, p->unscheduled, q->nunscheduled * sizeof *q->unscheduled);
-    return q;
 }
 
 /* splitmix64: the same stream for the same seed everywhere. */
@@ -113,6 +98,13 @@ struct search {
     int **vfails;    /* per family and visit: slot-freeing moves for it that failed */
     bool big;        /* a pass of the largest moves (after one that found nothing) */
     struct batch_guide guide;
+    struct batch_plans *pool; /* plans the search produced, for the master */
+    bool *changed;            /* per family: replaced by the master */
+    size_t master_round;      /* s->out->rounds at the last master solve */
+    size_t master_seen[2];    /* pool changes and accepted moves then (+1) */
+    double reserve;           /* seconds kept for the last master solve */
+    double master_s;          /* the longest master solve so far */
+    struct batch_drop drop;   /* the families that lose the forced visits (batch_drop.c) */
 };
 
 static double elapsed(const struct search *s)
@@ -137,7 +129,22 @@ static int cmp_double(const void *a, const void *b)
  * first floor(a[f] / W) units of that count cost it nothing more, the next
  * costs W - (a[f] mod W), each further one W. The cheapest way to leave out
  * left_out units in all gives the bound. */
-static double batch_bound(const struct search *s)
+/* Every family's weights non-negative: a family then pays at least W
+ * times the weighted count of its visits left out. */
+static bool weights_usable(const struct search *s)
+{
+    for (size_t f = 0; f < s->n; f++) {
+        if (!s->active[f])
+            continue;
+        const struct sched_weights *w = &sched_batch_case(s->b, f)->weights;
+        if (!(w->unscheduled > 0) || w->trip < 0 || w->travel_minute < 0 || w->in_person < 0 ||
+            w->overnight < 0 || w->late_minute < 0 || w->moved < 0)
+            return false;
+    }
+    return true;
+}
+
+static double old_bound(const struct search *s)
 {
     double sum = 0, absorbed = 0, wmin = INFINITY;
     size_t k = 0;
@@ -167,6 +174,15 @@ static double batch_bound(const struct search *s)
     if (extra >= 0.5)
         sum += floor(extra + 0.5) * wmin;
     return sum;
+}
+
+/* The batch's lower bound: the larger of the one above and the drop bound
+ * (batch_drop.c), which knows which families can lose each provider's
+ * forced visits and what they still pay then. */
+static double batch_bound(const struct search *s)
+{
+    double old = old_bound(s);
+    return s->drop.have ? fmax(old, s->drop.base + s->drop.value) : old;
 }
 
 static void totals(const struct search *s, double *obj, double *bound)
@@ -200,6 +216,19 @@ static int snapshot(struct search *s)
     free(s->holds);
     s->holds = NULL;
     return sched_batch_holds(s->b, s->cur, &s->holds, &s->nholds);
+}
+
+/* Every plan of the answers into the master's pool. */
+static int pool_answers(struct search *s, const struct sched_batch_task *t, size_t nt,
+                        const struct sched_batch_answer *a)
+{
+    int rc = SCHED_OK;
+    for (size_t i = 0; i < nt && !rc; i++) {
+        rc = batch_plans_add(s->pool, (size_t)t[i].fam[0], a[i].own);
+        for (int k = 0; k < t[i].nfam && !rc; k++)
+            rc = batch_plans_add(s->pool, (size_t)t[i].fam[k], a[i].plans[k]);
+    }
+    return rc;
 }
 
 /* Apply one answer: keep it when the families' total objective goes down
@@ -266,7 +295,7 @@ static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt
     struct sched_batch_answer *ans = cal_calloc(nt, sizeof *ans);
     if (!ans)
         return SCHED_ENOMEM;
-    double left = s->o->time_limit_s - elapsed(s);
+    double left = s->o->time_limit_s - s->reserve - elapsed(s);
     for (size_t i = 0; i < nt; i++) {
         tasks[i].time_limit_s = s->o->solve_limit_s;
         if (left < tasks[i].time_limit_s)
@@ -275,6 +304,8 @@ static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt
     int rc = snapshot(s);
     if (!rc)
         rc = s->r->run(s->r->ud, s->holds, s->nholds, tasks, nt, ans);
+    if (!rc)
+        rc = pool_answers(s, tasks, nt, ans);
     for (size_t i = 0; i < nt && !rc; i++) {
         bool accepted;
         s->out->moves++;
@@ -385,6 +416,8 @@ static int guided_round(struct search *s, struct sched_plan **alt, struct sched_
         tasks[i].time_limit_s = s->o->solve_limit_s;
     if (!rc)
         rc = s->r->run(s->r->ud, h, nh, tasks, nt, ans);
+    if (!rc)
+        rc = pool_answers(s, tasks, nt, ans);
     for (size_t i = 0; i < nt && !rc; i++) {
         size_t f = (size_t)tasks[i].fam[0];
         struct sched_plan *p = ans[i].plans[0];
@@ -395,7 +428,7 @@ static int guided_round(struct search *s, struct sched_plan **alt, struct sched_
         tries[f]++;
         if (!p && tries[f] < 3)
             continue;
-        if (!p && !(p = plan_copy(s->cur[f]))) /* its solve failed: its current plan */
+        if (!p && !(p = batch_plan_copy(s->cur[f]))) /* its solve failed: its current plan */
             rc = SCHED_ENOMEM;
         else
             ans[i].plans[0] = NULL;
@@ -889,6 +922,36 @@ static size_t choose_moves(struct search *s, struct sched_batch_task *tasks, siz
     return nt;
 }
 
+/* The master over the pool (batch_master.c), within limit_s seconds: a
+ * family whose plan it replaces starts its moves afresh, as after a move. */
+static int master(struct search *s, double limit_s)
+{
+    struct batch_master_run mr;
+    memset(s->changed, 0, s->n * sizeof *s->changed);
+    s->master_round = s->out->rounds;
+    /* Nothing new since the last one: the same programme, the same answer. */
+    size_t seen[2] = {batch_plans_changes(s->pool) + 1, s->out->accepted};
+    if (!memcmp(seen, s->master_seen, sizeof seen))
+        return SCHED_OK;
+    memcpy(s->master_seen, seen, sizeof seen);
+    int rc = batch_master_solve(s->b, s->active, s->cur, s->pool, fmin(MASTER_LIMIT_S, limit_s),
+                                s->changed, &mr);
+    s->out->masters++;
+    s->out->master_ms += (long)(mr.seconds * 1000 + 0.5);
+    s->master_s = fmax(s->master_s, mr.seconds);
+    if (rc || mr.changed == 0)
+        return rc;
+    s->out->master_improved++;
+    s->out->master_gain += mr.gain;
+    for (size_t f = 0; f < s->n; f++)
+        if (s->changed[f]) {
+            s->fails[f] = 0;
+            memset(s->vfails[f], 0, sched_batch_case(s->b, f)->nvisits * sizeof(int));
+        }
+    report(s);
+    return SCHED_OK;
+}
+
 static int improve(struct search *s)
 {
     size_t round = s->r->round ? s->r->round : 1;
@@ -899,21 +962,35 @@ static int improve(struct search *s)
         rc = SCHED_ENOMEM;
         goto done;
     }
-    size_t since = s->out->accepted;
+    /* The master after construction, every MASTER_EVERY rounds, after
+     * each pass, and once more in the time kept for it before the limit. */
+    s->reserve = fmin(s->o->time_limit_s / 10, 0.5);
+    if ((rc = master(s, s->o->time_limit_s - elapsed(s))))
+        goto done;
+    size_t since = s->out->accepted, gained = s->out->master_improved;
     while (!rc && s->out->rounds < MAX_ROUNDS) {
-        if (out_of_time(s)) {
+        s->reserve = fmin(s->o->time_limit_s / 10, fmax(0.5, 1.5 * s->master_s));
+        if (elapsed(s) >= s->o->time_limit_s - s->reserve) {
             s->out->stopped_by_time = true;
+            if (!out_of_time(s))
+                rc = master(s, s->o->time_limit_s - elapsed(s));
             break;
         }
+        if (s->out->rounds - s->master_round >= MASTER_EVERY &&
+            (rc = master(s, s->o->time_limit_s - elapsed(s))))
+            break;
         if ((rc = snapshot(s)))
             break;
         size_t nt = choose_moves(s, tasks, round, need);
         if (nt == 0) {
-            /* Every family has failed its moves: another pass while the
-             * last one found a better plan; after one that found nothing,
-             * one pass of the largest moves, and the end if that finds
-             * nothing either. */
-            bool found = s->out->accepted != since;
+            /* Every family has failed its moves: the master, then another
+             * pass while the last one found a better plan; after one that
+             * found nothing, one pass of the largest moves, and the end if
+             * that finds nothing either. */
+            if ((rc = master(s, s->o->time_limit_s - elapsed(s))))
+                break;
+            bool found = s->out->accepted != since || s->out->master_improved != gained;
+            gained = s->out->master_improved;
             if (!found && s->big)
                 break;
             s->big = !found;
@@ -934,7 +1011,7 @@ done:
  * belong to one provider each, so the counts add up). The time-indexed one
  * gets a sixth of the time limit, at most 10 s. */
 static int forced_out(const sched_batch *b, const bool *active, double time_limit_s, double *out,
-                      double *per_provider, struct batch_guide *guide)
+                      double *per_provider, struct batch_guide *guide, struct batch_drop *drop)
 {
     size_t np = sched_batch_nproviders(b);
     double *fd = cal_calloc(np + 1, sizeof *fd), *ft = cal_calloc(np + 1, sizeof *ft);
@@ -953,6 +1030,8 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
         }
         rc = batch_guide_solve(b, &tb, per_provider, fmin(10.0, time_limit_s / 6), guide);
     }
+    if (!rc)
+        rc = batch_drop_init(b, &tb, per_provider, drop);
     tix_free(&tb);
     if (!rc) {
         double both = fmax(d.never, t.never) + (sum > 1e-6 ? ceil(sum - 1e-6) : 0);
@@ -978,8 +1057,11 @@ static int search_alloc(struct search *s)
     s->forced = cal_calloc(np, sizeof(double));
     s->excess = cal_calloc(np, sizeof(double));
     s->vfails = cal_calloc(n, sizeof *s->vfails);
-    if (!s->has_bound || !s->solved || !s->active || !s->used || !s->excl || !s->fails ||
-        !s->weight || !s->scratch || !s->forced || !s->excess || !s->vfails)
+    s->changed = cal_calloc(n, sizeof(bool));
+    s->pool = batch_plans_new(s->n, POOL_PER_FAMILY);
+    if (!s->changed || !s->pool || !s->has_bound || !s->solved || !s->active || !s->used ||
+        !s->excl || !s->fails || !s->weight || !s->scratch || !s->forced || !s->excess ||
+        !s->vfails)
         return SCHED_ENOMEM;
     for (size_t f = 0; f < s->n; f++)
         if (!(s->vfails[f] = cal_calloc(sched_batch_case(s->b, f)->nvisits + 1, sizeof(int))))
@@ -990,6 +1072,9 @@ static int search_alloc(struct search *s)
 static void search_free(struct search *s)
 {
     batch_guide_free(&s->guide);
+    batch_plans_free(s->pool);
+    free(s->changed);
+    batch_drop_free(&s->drop);
     free(s->holds);
     free(s->has_bound);
     free(s->solved);
@@ -1033,12 +1118,15 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     if (rc)
         goto fail_reported;
     for (size_t f = 0; f < s.n; f++)
-        if (s.active[f] && !(out->plans[f] = plan_copy(out->baseline[f]))) {
+        if (s.active[f] && !(out->plans[f] = batch_plan_copy(out->baseline[f]))) {
             rc = SCHED_ENOMEM;
             goto fail;
         }
+    for (size_t f = 0; f < s.n; f++)
+        if (s.active[f] && (rc = batch_plans_add(s.pool, f, out->baseline[f])))
+            goto fail;
     out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
-    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced, &s.guide)))
+    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced, &s.guide, &s.drop)))
         goto fail;
     report(&s);
 
@@ -1049,6 +1137,19 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     if (!complete && (rc = construct(&s, &complete)))
         goto fail_reported;
     out->construct_ms = complete ? (long)(elapsed(&s) * 1000 + 0.5) : -1;
+    /* The drop solves: a sixth of the time limit, at most 10 s, and at most
+     * a quarter of the time left for the search (the bound only; the plan
+     * does not depend on them). */
+    if (complete && !out_of_time(&s)) {
+        double budget = fmin(fmin(10.0, o->time_limit_s / 6), (o->time_limit_s - elapsed(&s)) / 4);
+        rc = batch_drop_run(&s.drop, b, r, s.active, s.bound, s.has_bound, weights_usable(&s),
+                            o->solve_limit_s, budget);
+        if (rc)
+            goto fail_or_reported;
+        out->drop_solves = s.drop.solves;
+        out->drop_ms = (long)(s.drop.solve_s * 1000 + 0.5);
+        report(&s);
+    }
     if (complete && (rc = improve(&s)))
         goto fail_reported;
     if (!complete)
@@ -1076,6 +1177,9 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     rc = SCHED_OK;
     goto done;
 
+fail_or_reported:
+    if (rc != SCHED_ENOMEM)
+        goto fail_reported;
 fail:
     careday_fail(err, rc, NULL, 0, NULL, "planning the batch failed: out of memory");
 fail_reported:

@@ -526,12 +526,17 @@ struct sched_batch_task {
     int free_provider;   /* batch-wide */
     cal_time free_start, free_end;
     int free_visit; /* the visit of fam[nfam-1] the slot is for (the search's, not used here) */
+    /* A bound, not a move: fam[0] alone (capacity ignored) over the plans that
+     * leave visit drop_visit out; the answer has no plan, only the bound. */
+    bool drop;
+    int drop_visit;
 };
 
 struct sched_batch_answer {
     struct sched_plan *plans[SCHED_BATCH_MAXN]; /* NULL: the move failed */
-    bool has_bound;                             /* fam[0] alone: bound is its lower bound */
+    bool has_bound; /* fam[0] alone (or a drop task): bound is its lower bound */
     double bound;
+    struct sched_plan *own; /* fam[0] alone: its best plan when that did not fit (else NULL) */
 };
 void sched_batch_answer_clear(struct sched_batch_answer *a);
 
@@ -588,7 +593,12 @@ struct sched_batch_result {
     long first_plan_ms; /* a complete plan (the batch baseline) */
     long construct_ms;  /* every family planned once with the model */
     size_t rounds, moves, accepted;
+    size_t masters, master_improved; /* master solves over the plan pool; those that gained */
+    double master_gain;              /* objective the master saved in all */
+    long master_ms;                  /* time of the master solves in all */
     bool stopped_by_time;
+    size_t drop_solves; /* the drop bound's solves (docs/batch.md, "Bound and gap") */
+    long drop_ms;       /* and their time */
 };
 void sched_batch_result_free(struct sched_batch_result *r); /* contents, not r */
 

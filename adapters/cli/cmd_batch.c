@@ -613,8 +613,14 @@ static int write_all(const char *dir, const struct batch_args *a, const struct a
             .rounds = res->rounds,
             .moves = res->moves,
             .accepted = res->accepted,
+            .masters = res->masters,
+            .master_improved = res->master_improved,
+            .master_gain = res->master_gain,
+            .master_ms = res->master_ms,
             .conflicts = sched_batch_conflicts(b, res->plans),
             .stopped_by_time = res->stopped_by_time,
+            .drop_solves = res->drop_solves,
+            .drop_ms = res->drop_ms,
             .uid_key = uid_key,
         };
         rc = out_write_caseload(dir, &ob, err);

@@ -160,7 +160,12 @@ struct out_batch {
     uint64_t seed;
     int jobs, component; /* component -1: the whole caseload */
     size_t rounds, moves, accepted, conflicts;
+    size_t masters, master_improved; /* master solves over the plan pool; those that gained */
+    double master_gain;
+    long master_ms;
     bool stopped_by_time;
+    size_t drop_solves; /* the drop bound's solves (docs/batch.md, "Bound and gap") */
+    long drop_ms;
     const char *uid_key; /* the provider calendars' UID key (caseload-plan.json "uid_key") */
 };
 

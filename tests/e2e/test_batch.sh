@@ -33,6 +33,11 @@ for key in ("careday", "caseload", "status", "objective", "bound", "gap", "solve
             "baseline", "families"):
     if key not in doc:
         problems.append("caseload-plan.json has no %s" % key)
+search = doc.get("search", {})
+master = search.get("master")
+if "parts" not in search and not (isinstance(master, dict) and master.get("solves", 0) >= 1 and
+                                  all(k in master for k in ("improved", "gain", "ms"))):
+    problems.append("search.master (solves, improved, gain, ms) missing: %r" % (master,))
 if doc.get("status") != expected.get("status", "optimal"):
     problems.append("status %r, expected %r" % (doc.get("status"), expected.get("status")))
 for key in ("unscheduled", "trips", "in_person", "telehealth", "home"):

@@ -12,7 +12,9 @@
 #include <cmocka.h>
 
 #include "case_fixture.h"
+#include "scheduler/batch_drop.h"
 #include "scheduler/batch_guide.h"
+#include "scheduler/batch_master.h"
 #include "scheduler/sched_internal.h"
 
 /* A family with one 40-minute in-person visit with dr0; dr0 works only the
@@ -49,6 +51,39 @@ static int run_here(void *ud, const struct sched_hold *holds, size_t nholds,
         if (sched_batch_run_task(b, holds, nholds, &tasks[i], &answers[i], NULL))
             sched_batch_answer_clear(&answers[i]);
     return 0;
+}
+
+/* The drop bound without the search's clamp to the objective: the
+ * per-day and time-indexed counts per provider, the families' own optima
+ * a[f], and the drop solves run here until the covering programme's
+ * solution is all known. */
+static double raw_drop_bound(const sched_batch *b, const double *a, size_t *solves)
+{
+    size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b);
+    double *fd = calloc(np, sizeof *fd), *ft = calloc(np, sizeof *ft), day, timed;
+    struct batch_forced d = {0, fd}, t = {0, ft};
+    struct tbuild tb = {0};
+    assert_int_equal(batch_capacity_bound(b, NULL, &d, &day), 0);
+    assert_int_equal(tix_time_bound(b, NULL, 60, &t, &timed, &tb), 0);
+    for (size_t g = 0; g < np; g++)
+        fd[g] = fmax(fd[g], ft[g]);
+    struct batch_drop dr;
+    assert_int_equal(batch_drop_init(b, &tb, fd, &dr), 0);
+    bool *has = calloc(n, sizeof *has);
+    for (size_t f = 0; f < n; f++)
+        has[f] = true;
+    struct sched_batch_runner r = {run_here, (void *)b, 2};
+    assert_int_equal(batch_drop_run(&dr, b, &r, NULL, a, has, true, 10, 60), 0);
+    for (size_t i = 0; i < dr.npair; i++)
+        assert_true(!dr.pair[i].chosen || dr.pair[i].known);
+    double v = dr.base + dr.value;
+    *solves = dr.solves;
+    batch_drop_free(&dr);
+    tix_free(&tb);
+    free(has);
+    free(fd);
+    free(ft);
+    return v;
 }
 
 static void solve(const sched_batch *b, uint64_t seed, struct sched_batch_result *res)
@@ -241,9 +276,85 @@ static void test_time_bound_follows_links(void **state)
     }
     assert_int_equal(out, 1);
     assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
-    /* The bound holds the visit left out (the family's lab trip it saves
-     * is all that is left between them). */
-    assert_true(res.bound_total >= 100000 && res.objective - res.bound_total < 2000);
+    /* Alone, each family draws on Wednesday and sees the neurologist on
+     * Thursday: a = 2 trips of 850. The loser of Thursday's start still
+     * goes for its lab draw: the optimum is a + W + 850 = 102 550. The
+     * drop bound proves it (the older one left that lab trip as a gap); the
+     * bound itself, not clamped to the plan, is not above it. */
+    double a[2];
+    for (int f = 0; f < 2; f++) {
+        struct sched_plan *p = plan(c[f]);
+        a[f] = p->objective;
+        sched_plan_free(p);
+    }
+    assert_true(a[0] == 1700 && a[1] == 1700);
+    size_t solves = 0;
+    assert_true(raw_drop_bound(b, a, &solves) == 102550);
+    assert_true(res.objective == 102550 && res.bound_total == 102550);
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    free_case(c[0]);
+    free_case(c[1]);
+}
+
+/* Two families need the neurologist (dr0, one start: Tuesday 09:00) and
+ * physiotherapy (dr1, Thursday 09:00-12:00, capacity 2): alone, each
+ * makes two trips, a = 2 x 850 (per trip day 600, 2 x 60 minutes driven
+ * and 10 parked, 120 for the visit). Together one loses the neurology visit
+ * and still drives on Thursday: the optimum is a + W + a / 2 = 101 700 +
+ * 850 = 102 550. The older bound let the loser's trips vanish inside W
+ * (a + W = 101 700, a gap); the drop bound knows that family f without
+ * its neurology visit costs W + 850 and proves the plan optimal. */
+static struct sched_case *neuro_and_pt_family(const char *id)
+{
+    int32_t days[] = {D(12, 1)};
+    struct sched_case *one = one_visit_family(id, days, 1, 1);
+    struct sched_case *c = new_case(1, 2);
+    free(c->id);
+    c->id = dup(id);
+    set_travel(c, -1, 0, 60);
+    cal_set_free(&c->providers[0].mode[0].free);
+    c->providers[0].mode[0].free = one->providers[0].mode[0].free;
+    one->providers[0].mode[0].free = (struct cal_set){0};
+    free_case(one);
+    day_hours(c, 1, SCHED_IN_PERSON, D(12, 3), 9, 12);
+    c->providers[1].capacity = 2;
+    add_visit(c, "neuro-fu", 0, 40, D(12, 1), D(12, 14));
+    add_visit(c, "pt", 1, 45, D(12, 1), D(12, 14));
+    return c;
+}
+
+static void test_drop_bound_counts_trips(void **state)
+{
+    (void)state;
+    struct sched_case *c[2] = {neuro_and_pt_family("a"), neuro_and_pt_family("b")};
+    const struct sched_case *cases[] = {c[0], c[1]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    double a[2];
+    for (int f = 0; f < 2; f++) {
+        struct sched_plan *p = plan(c[f]);
+        assert_int_equal(p->metrics.trips, 2);
+        a[f] = p->objective;
+        sched_plan_free(p);
+    }
+    assert_true(a[0] == 1700 && a[1] == 1700);
+    double older = a[0] + 100000, optimum = a[0] + 100000 + a[0] / 2;
+    size_t solves = 0;
+    double raw = raw_drop_bound(b, a, &solves);
+    assert_true(raw == optimum); /* not above it, and above the older bound */
+    assert_true(raw > older);
+    assert_true(solves >= 1 && solves <= 2);
+
+    struct sched_batch_result res;
+    solve(b, 4, &res);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    assert_int_equal(res.plans[0]->metrics.unscheduled + res.plans[1]->metrics.unscheduled, 1);
+    assert_true(res.objective == optimum);
+    assert_true(res.bound_total == optimum);
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+    assert_true(res.drop_solves >= 1);
     sched_batch_result_free(&res);
     sched_batch_free(b);
     free_case(c[0]);
@@ -601,11 +712,15 @@ static void test_pack(void **state)
     ans.plans[0] = plan_with(a, SCHED_MODEL_DAYS);
     ans.has_bound = true;
     ans.bound = 1234;
+    ans.own = plan_with(a, SCHED_MODEL_DAYS);
+    ans.own->objective = 77;
     char *buf;
     size_t len;
     assert_int_equal(sched_batch_pack_answer(&ans, &buf, &len), 0);
     assert_int_equal(sched_batch_unpack_answer(buf, len, &back), 0);
     assert_true(back.has_bound && back.bound == 1234);
+    assert_non_null(back.own);
+    assert_true(back.own->objective == 77 && back.own->nappts == ans.own->nappts);
     assert_non_null(back.plans[0]);
     assert_null(back.plans[1]);
     assert_int_equal(back.plans[0]->nappts, ans.plans[0]->nappts);
@@ -636,8 +751,144 @@ static void test_pack(void **state)
     assert_true(hb[1].start == 150 && hb[1].end == 300);
     free(hb);
     free(buf);
+
+    /* A drop task travels too; run here, it answers a bound and no plan:
+     * the family without its one visit pays W and nothing else. */
+    struct sched_batch_task d = {.fam = {0}, .nfam = 1, .drop = true, .drop_visit = 0};
+    assert_int_equal(sched_batch_pack_task(&d, NULL, 0, &buf, &len), 0);
+    assert_int_equal(sched_batch_unpack_task(buf, len, &tb, &hb, &nh), 0);
+    assert_true(tb.drop && tb.drop_visit == 0 && nh == 0);
+    free(hb);
+    free(buf);
+    const struct sched_case *one[] = {a};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(one, 1, &b, NULL, NULL), 0);
+    assert_int_equal(sched_batch_run_task(b, NULL, 0, &tb, &back, NULL), 0);
+    assert_true(back.has_bound && back.bound == 100000);
+    assert_null(back.plans[0]);
+    tb.drop_visit = 1; /* no such visit */
+    struct careday_error err;
+    assert_int_equal(sched_batch_run_task(b, NULL, 0, &tb, &back, &err), SCHED_EINVAL);
+    sched_batch_free(b);
     sched_batch_answer_clear(&ans);
     free_case(a);
+}
+
+/* A plan of family c with its one visit at 09:00 on day, costing obj. */
+static struct sched_plan *plan_at(const struct sched_case *c, int32_t day, double obj)
+{
+    struct sched_plan *p = plan_new();
+    assert_non_null(p);
+    p->appts = calloc(1, sizeof *p->appts);
+    assert_non_null(p->appts);
+    p->nappts = 1;
+    p->appts[0] = (struct sched_appt){.visit = 0,
+                                      .mode = SCHED_IN_PERSON,
+                                      .start = cal_tz_local_to_utc(c->tz, day, 9 * 60),
+                                      .end = cal_tz_local_to_utc(c->tz, day, 9 * 60 + 40),
+                                      .place = 0,
+                                      .trip = -1};
+    p->objective = obj;
+    return p;
+}
+
+/* Three families in a cycle of preferences at dr0 (capacity 1): a holds
+ * Tuesday and would rather have Thursday, which b holds and would trade
+ * for Friday, which c holds and would trade for Tuesday. Each plan costs
+ * 20 where it is and 10 where it would rather be. No family alone, and no
+ * two, can change without a conflict; the three together save 30, the
+ * known optimum of the pool. A fourth family holds Tuesday 8 December
+ * with one plan only (fixed); c's cheaper plan there (5) must stay out.
+ * The pool keeps the cheaper of two plans with the same appointments and
+ * at most its cap. */
+static void test_master_combines_pool(void **state)
+{
+    (void)state;
+    const int32_t T1 = D(12, 1), T2 = D(12, 3), T3 = D(12, 4), T4 = D(12, 8);
+    int32_t days[] = {T1, T2, T3, T4};
+    struct sched_case *c[4];
+    const char *ids[] = {"a", "b", "c", "d"};
+    for (int i = 0; i < 4; i++)
+        c[i] = one_visit_family(ids[i], days, 4, 1);
+    const struct sched_case *cases[] = {c[0], c[1], c[2], c[3]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 4, &b, NULL, NULL), 0);
+    struct sched_plan *cur[4] = {plan_at(c[0], T1, 20), plan_at(c[1], T2, 20),
+                                 plan_at(c[2], T3, 20), plan_at(c[3], T4, 20)};
+    struct batch_plans *pool = batch_plans_new(4, 2);
+    assert_non_null(pool);
+    int32_t better[3] = {T2, T3, T1};
+    for (int f = 0; f < 3; f++) {
+        struct sched_plan *p = plan_at(c[f], better[f], 15), *q = plan_at(c[f], better[f], 10);
+        assert_int_equal(batch_plans_add(pool, (size_t)f, cur[f]), 0);
+        assert_int_equal(batch_plans_add(pool, (size_t)f, p), 0);
+        assert_int_equal(batch_plans_add(pool, (size_t)f, q), 0); /* same appointments, cheaper */
+        assert_int_equal(batch_plans_count(pool, (size_t)f), 2);
+        sched_plan_free(p);
+        sched_plan_free(q);
+    }
+    struct sched_plan *p = plan_at(c[2], T4, 5), *expensive = plan_at(c[2], T4, 30);
+    assert_int_equal(batch_plans_add(pool, 2, p), 0);         /* evicts c's 20 */
+    assert_int_equal(batch_plans_add(pool, 2, expensive), 0); /* dearer than all: dropped */
+    assert_int_equal(batch_plans_count(pool, 2), 2);
+    sched_plan_free(p);
+    sched_plan_free(expensive);
+    assert_int_equal(batch_plans_add(pool, 3, cur[3]), 0);
+    assert_int_equal(sched_batch_conflicts(b, cur), 0);
+
+    /* No single move: every other plan of one family conflicts. */
+    for (int f = 0; f < 3; f++) {
+        struct sched_plan *old = cur[f];
+        cur[f] = plan_at(c[f], better[f], 10);
+        assert_true(sched_batch_conflicts(b, cur) > 0);
+        sched_plan_free(cur[f]);
+        cur[f] = old;
+    }
+
+    bool changed[4] = {false};
+    struct batch_master_run run;
+    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 60, changed, &run), 0);
+    assert_true(run.gain > 30 - 1e-6 && run.gain < 30 + 1e-6);
+    assert_int_equal(run.changed, 3);
+    assert_false(run.stopped);
+    assert_int_equal(run.columns, 7); /* a, b, c: current and their pool plans; d fixed */
+    for (int f = 0; f < 3; f++) {
+        assert_true(changed[f]);
+        assert_true(cur[f]->objective == 10);
+        assert_true(cur[f]->appts[0].start == cal_tz_local_to_utc(c[f]->tz, better[f], 9 * 60));
+    }
+    assert_false(changed[3]);
+    assert_int_equal(sched_batch_conflicts(b, cur), 0);
+
+    /* A family planned alone whose best plan does not fit: the answer
+     * keeps that plan too (for the pool), beside the one that fits. */
+    struct sched_plan *hold[4] = {NULL, plan_at(c[1], T1, 20), NULL, NULL};
+    struct sched_hold *h = NULL;
+    size_t nh = 0;
+    assert_int_equal(sched_batch_holds(b, hold, &h, &nh), 0);
+    struct sched_batch_task t = {.fam = {0}, .nfam = 1, .alone = true, .time_limit_s = 10};
+    struct sched_batch_answer ans;
+    assert_int_equal(sched_batch_run_task(b, h, nh, &t, &ans, NULL), 0);
+    assert_non_null(ans.plans[0]);
+    assert_non_null(ans.own);
+    assert_true(ans.own->appts[0].start == cal_tz_local_to_utc(c[0]->tz, T1, 9 * 60));
+    assert_true(ans.plans[0]->appts[0].start != ans.own->appts[0].start);
+    sched_batch_answer_clear(&ans);
+    sched_plan_free(hold[1]);
+    free(h);
+
+    /* Again: nothing better, nothing changes. */
+    memset(changed, 0, sizeof changed);
+    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 60, changed, &run), 0);
+    assert_true(run.gain == 0 && run.changed == 0);
+    for (int f = 0; f < 4; f++) {
+        assert_false(changed[f]);
+        sched_plan_free(cur[f]);
+    }
+    batch_plans_free(pool);
+    sched_batch_free(b);
+    for (int i = 0; i < 4; i++)
+        free_case(c[i]);
 }
 
 int main(void)
@@ -648,6 +899,7 @@ int main(void)
         cmocka_unit_test(test_time_bound_sees_family_times),
         cmocka_unit_test(test_time_bound_follows_links),
         cmocka_unit_test(test_time_bound_link_windows),
+        cmocka_unit_test(test_drop_bound_counts_trips),
         cmocka_unit_test(test_guide_reserves),
         cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_fixed_overbooked),
@@ -655,6 +907,7 @@ int main(void)
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_components),
         cmocka_unit_test(test_pack),
+        cmocka_unit_test(test_master_combines_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
