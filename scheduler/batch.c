@@ -623,6 +623,7 @@ void sched_batch_answer_clear(struct sched_batch_answer *a)
 {
     for (int i = 0; i < SCHED_BATCH_MAXN; i++)
         sched_plan_free(a->plans[i]);
+    sched_plan_free(a->own);
     memset(a, 0, sizeof *a);
 }
 
@@ -732,7 +733,7 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
                        : p->status == SCHED_STATUS_FEASIBLE ? p->bound
                                                             : 0;
             if (!plan_fits(b, f, p, h.v, h.n, NULL)) {
-                sched_plan_free(p);
+                a->own = p; /* for the master's pool (batch_master.c) */
                 p = NULL;
             }
         }
@@ -903,8 +904,8 @@ int sched_batch_pack_answer(const struct sched_batch_answer *a, char **buf, size
     put(&w, &ANSWER_MAGIC, sizeof ANSWER_MAGIC);
     put(&w, &a->has_bound, sizeof a->has_bound);
     put(&w, &a->bound, sizeof a->bound);
-    for (int i = 0; i < SCHED_BATCH_MAXN; i++) {
-        const struct sched_plan *p = a->plans[i];
+    for (int i = 0; i <= SCHED_BATCH_MAXN; i++) {
+        const struct sched_plan *p = i < SCHED_BATCH_MAXN ? a->plans[i] : a->own;
         uint8_t present = p != NULL;
         put(&w, &present, 1);
         if (!p)
@@ -931,7 +932,7 @@ int sched_batch_unpack_answer(const char *buf, size_t len, struct sched_batch_an
     get(&r, &a->bound, sizeof a->bound);
     if (r.bad || magic != ANSWER_MAGIC)
         return SCHED_EINVAL;
-    for (int i = 0; i < SCHED_BATCH_MAXN && !r.bad; i++) {
+    for (int i = 0; i <= SCHED_BATCH_MAXN && !r.bad; i++) {
         uint8_t present;
         get(&r, &present, 1);
         if (!present || r.bad)
@@ -950,7 +951,7 @@ int sched_batch_unpack_answer(const char *buf, size_t len, struct sched_batch_an
         p->nappts = na;
         p->ntrips = nt;
         p->nunscheduled = nu;
-        a->plans[i] = p;
+        *(i < SCHED_BATCH_MAXN ? &a->plans[i] : &a->own) = p;
     }
     if (r.bad || r.at != len) {
         sched_batch_answer_clear(a);

@@ -223,9 +223,11 @@ static int pool_answers(struct search *s, const struct sched_batch_task *t, size
                         const struct sched_batch_answer *a)
 {
     int rc = SCHED_OK;
-    for (size_t i = 0; i < nt && !rc; i++)
+    for (size_t i = 0; i < nt && !rc; i++) {
+        rc = batch_plans_add(s->pool, (size_t)t[i].fam[0], a[i].own);
         for (int k = 0; k < t[i].nfam && !rc; k++)
             rc = batch_plans_add(s->pool, (size_t)t[i].fam[k], a[i].plans[k]);
+    }
     return rc;
 }
 
@@ -962,12 +964,12 @@ static int improve(struct search *s)
     }
     /* The master after construction, every MASTER_EVERY rounds, after
      * each pass, and once more in the time kept for it before the limit. */
-    s->reserve = fmin(s->o->time_limit_s / 10, 2);
+    s->reserve = fmin(s->o->time_limit_s / 10, 0.5);
     if ((rc = master(s, s->o->time_limit_s - elapsed(s))))
         goto done;
     size_t since = s->out->accepted, gained = s->out->master_improved;
     while (!rc && s->out->rounds < MAX_ROUNDS) {
-        s->reserve = fmin(s->o->time_limit_s / 10, fmax(2, 1.5 * s->master_s));
+        s->reserve = fmin(s->o->time_limit_s / 10, fmax(0.5, 1.5 * s->master_s));
         if (elapsed(s) >= s->o->time_limit_s - s->reserve) {
             s->out->stopped_by_time = true;
             if (!out_of_time(s))

@@ -538,6 +538,7 @@ struct sched_batch_answer {
     struct sched_plan *plans[SCHED_BATCH_MAXN]; /* NULL: the move failed */
     bool has_bound; /* fam[0] alone (or a drop task): bound is its lower bound */
     double bound;
+    struct sched_plan *own; /* fam[0] alone: its best plan when that did not fit (else NULL) */
 };
 void sched_batch_answer_clear(struct sched_batch_answer *a);
 

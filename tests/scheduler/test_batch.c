@@ -418,6 +418,68 @@ static void test_drop_bound_sets(void **state)
     free_case(c[1]);
 }
 
+/* A family whose dr0 (capacity 1, 60 minutes away) is open on Tuesday
+ * 09:00-09:45, 10:00-10:45 and 11:00-11:45 only: one 40-minute start
+ * each. */
+static struct sched_case *tuesday_family(const char *id)
+{
+    struct sched_case *c = new_case(1, 1);
+    free(c->id);
+    c->id = dup(id);
+    set_travel(c, -1, 0, 60);
+    struct sched_provider_mode *pm = &c->providers[0].mode[SCHED_IN_PERSON];
+    pm->offered = true;
+    for (int h = 9; h <= 11; h++)
+        cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, D(12, 1), h * 60),
+                    cal_tz_local_to_utc(c->tz, D(12, 1), h * 60 + 45));
+    c->providers[0].capacity = 1;
+    return c;
+}
+
+/* Family "a" has two visits with dr0, the second 10 to 30 minutes after
+ * the first ends: 09:00 then 10:00, or 10:00 then 11:00. Family "b" can
+ * come only at 10:00 (busy until 08:30 and from 12:00: it leaves at 09:00
+ * and is back at 11:40). Three visits, but 10:00 is either b's or one of
+ * a's, and a without 10:00 keeps only its first: every plan leaves one
+ * out. The LP that only asked the second visit to come when the first does
+ * placed all three (a at 09:00, its second at 11:00, b at 10:00); asking
+ * each start of the second for a start of the first at the right distance
+ * proves one left out. */
+static void test_time_bound_link_windows(void **state)
+{
+    (void)state;
+    struct sched_case *c[2] = {tuesday_family("a"), tuesday_family("b")};
+    cal_set_add(&c[1]->family.busy, cal_tz_local_to_utc(c[1]->tz, D(12, 1), 7 * 60),
+                cal_tz_local_to_utc(c[1]->tz, D(12, 1), 8 * 60 + 30));
+    cal_set_add(&c[1]->family.busy, cal_tz_local_to_utc(c[1]->tz, D(12, 1), 12 * 60),
+                cal_tz_local_to_utc(c[1]->tz, D(12, 1), 19 * 60));
+    struct sched_visit *first = add_visit(c[0], "first", 0, 40, D(12, 1), D(12, 14));
+    first->before = calloc(1, sizeof *first->before);
+    first->before[0] = (struct sched_lag){1, 10, 30};
+    first->nbefore = 1;
+    add_visit(c[0], "second", 0, 40, D(12, 1), D(12, 14));
+    add_visit(c[1], "only", 0, 40, D(12, 1), D(12, 14));
+    const struct sched_case *cases[] = {c[0], c[1]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    double per_day = -1, timed = -1;
+    assert_int_equal(batch_capacity_bound(b, NULL, NULL, &per_day), 0);
+    assert_int_equal(batch_time_bound(b, NULL, 60, NULL, &timed), 0);
+    assert_true(per_day == 0);
+    assert_true(timed == 1);
+    struct sched_batch_result res;
+    solve(b, 4, &res);
+    assert_int_equal(res.plans[0]->metrics.unscheduled + res.plans[1]->metrics.unscheduled, 1);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    /* The bound holds the visit left out (the families' own optima alone
+     * are far below W = 100 000). */
+    assert_true(res.bound_total >= 100000 && res.bound_total <= res.objective);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    free_case(c[0]);
+    free_case(c[1]);
+}
+
 /* Three families, two starts (Tuesday and Thursday): "a" can come either
  * day, "b" and "c" only on Tuesday. One visit is left out whatever is done;
  * the reservations give Thursday to "a" and Tuesday to one of the others,
@@ -707,11 +769,15 @@ static void test_pack(void **state)
     ans.plans[0] = plan_with(a, SCHED_MODEL_DAYS);
     ans.has_bound = true;
     ans.bound = 1234;
+    ans.own = plan_with(a, SCHED_MODEL_DAYS);
+    ans.own->objective = 77;
     char *buf;
     size_t len;
     assert_int_equal(sched_batch_pack_answer(&ans, &buf, &len), 0);
     assert_int_equal(sched_batch_unpack_answer(buf, len, &back), 0);
     assert_true(back.has_bound && back.bound == 1234);
+    assert_non_null(back.own);
+    assert_true(back.own->objective == 77 && back.own->nappts == ans.own->nappts);
     assert_non_null(back.plans[0]);
     assert_null(back.plans[1]);
     assert_int_equal(back.plans[0]->nappts, ans.plans[0]->nappts);
@@ -851,6 +917,23 @@ static void test_master_combines_pool(void **state)
     assert_false(changed[3]);
     assert_int_equal(sched_batch_conflicts(b, cur), 0);
 
+    /* A family planned alone whose best plan does not fit: the answer
+     * keeps that plan too (for the pool), beside the one that fits. */
+    struct sched_plan *hold[4] = {NULL, plan_at(c[1], T1, 20), NULL, NULL};
+    struct sched_hold *h = NULL;
+    size_t nh = 0;
+    assert_int_equal(sched_batch_holds(b, hold, &h, &nh), 0);
+    struct sched_batch_task t = {.fam = {0}, .nfam = 1, .alone = true, .time_limit_s = 10};
+    struct sched_batch_answer ans;
+    assert_int_equal(sched_batch_run_task(b, h, nh, &t, &ans, NULL), 0);
+    assert_non_null(ans.plans[0]);
+    assert_non_null(ans.own);
+    assert_true(ans.own->appts[0].start == cal_tz_local_to_utc(c[0]->tz, T1, 9 * 60));
+    assert_true(ans.plans[0]->appts[0].start != ans.own->appts[0].start);
+    sched_batch_answer_clear(&ans);
+    sched_plan_free(hold[1]);
+    free(h);
+
     /* Again: nothing better, nothing changes. */
     memset(changed, 0, sizeof changed);
     assert_int_equal(batch_master_solve(b, NULL, cur, pool, 60, changed, &run), 0);
@@ -872,6 +955,7 @@ int main(void)
         cmocka_unit_test(test_capacity_two),
         cmocka_unit_test(test_time_bound_sees_family_times),
         cmocka_unit_test(test_time_bound_follows_links),
+        cmocka_unit_test(test_time_bound_link_windows),
         cmocka_unit_test(test_drop_bound_counts_trips),
         cmocka_unit_test(test_drop_bound_sets),
         cmocka_unit_test(test_guide_reserves),
