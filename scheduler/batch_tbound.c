@@ -10,13 +10,16 @@
  *   - each visit at most once;
  *   - each provider at most `capacity` patients at every instant, less its
  *     fixed bookings (one row per maximal set of overlapping candidates);
- *   - a visit that must come after another only when that one is placed.
+ *   - a visit that must come after another only when that one is placed,
+ *     and its starts that the same window of the other's ends allows at
+ *     most as often as the other's starts ending in that window.
  * Its optimum is at least the weighted number of visits any plan places, so
  * the weighted count of visits left out is at least the total minus it.
  * Each provider is then independent: one small LP each, whose optimum is
  * rounded down (a plan places a whole weighted number of its visits).
- * (Rows for each family's own time and daily limits were measured on the
- * generated caseloads and changed nothing: providers are what binds.)
+ * (Rows for each family's own time, daily limits and links between two
+ * providers were measured on the generated caseloads, also all providers
+ * in one model, and proved nothing more: docs/batch.md.)
  */
 #include "scheduler/batch_tindex.h"
 #include "scheduler/sched_internal.h"
@@ -167,11 +170,10 @@ int tix_add_family(struct tbuild *t, const sched_batch *b, size_t f)
      * is. A fixed booking is always there; a visit with no candidate never
      * is (its followers then have a row with nothing on the right). The
      * per-provider LPs use only the links within their provider: links
-     * between two would join every provider into one large LP (lab tests
-     * before a specialist's visit) and changed nothing measurable on the
-     * generated caseloads; batch_guide.c uses them. Every link also drops
-     * the later visit's starts that no start of the earlier one allows
-     * (below). */
+     * between two (lab tests before a specialist's visit) proved nothing
+     * more on the generated caseloads; batch_guide.c uses them. Every link
+     * also drops the later visit's starts that no start of the earlier one
+     * allows (below). */
     size_t l0 = t->nlink;
     for (size_t i = 0; i < c->nvisits && !rc; i++) {
         for (size_t l = 0; l < c->visits[i].nbefore && !rc; l++) {
@@ -339,13 +341,92 @@ int tix_provider_rows(struct tbuild *t, solver_model *m, const sched_batch *b, i
     return rc;
 }
 
+struct tend {
+    cal_time e;
+    int lp;
+};
+
+static int cmp_tend(const void *a, const void *b)
+{
+    const struct tend *x = a, *y = b;
+    if (x->e != y->e)
+        return x->e < y->e ? -1 : 1;
+    return (x->lp > y->lp) - (x->lp < y->lp);
+}
+
+/* The window [*lo, *hi) of the earlier visit's ends (sorted) that allow
+ * a start s of the later one for link l; both only move forward as s
+ * grows. */
+static void link_window(const struct tlink *l, const struct tend *en, size_t na, cal_time s,
+                        size_t *lo, size_t *hi)
+{
+    while (*hi < na && en[*hi].e <= s - (cal_time)l->min_gap * 60)
+        (*hi)++;
+    if (l->max_gap >= 0)
+        while (*lo < *hi && s - en[*lo].e > (cal_time)l->max_gap * 60)
+            (*lo)++;
+}
+
+/* Link l's rows (both its visits in the LP): the later visit only when
+ * the earlier one is placed; and the later visit's starts that the same
+ * window of the earlier one's ends allows sum to at most the earlier
+ * one's starts ending in that window (else the LP could place the earlier
+ * visit early and the later one late, out of each other's reach). The
+ * later visit's starts are sorted, so a window's starts are consecutive. */
+static int link_rows(struct tbuild *t, solver_model *m, const struct tlink *l, struct tend **en,
+                     size_t *capen)
+{
+    const struct tvis *a = &t->vis[l->a], *w = &t->vis[l->b];
+    size_t na = a->count, nz = 0;
+    int rc = tix_need_nz(t, a->count + w->count);
+    if (rc || cal_grow(en, capen, na + 1, sizeof **en))
+        return rc ? rc : SCHED_ENOMEM;
+    for (size_t k = 0; k < w->count; k++, nz++) {
+        t->cols[nz] = t->col[w->first + k].lp;
+        t->vals[nz] = 1;
+    }
+    for (size_t k = 0; k < na; k++, nz++) {
+        t->cols[nz] = t->col[a->first + k].lp;
+        t->vals[nz] = -1;
+        (*en)[k] = (struct tend){t->col[a->first + k].e, t->col[a->first + k].lp};
+    }
+    if (solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, 0, NULL) < 0)
+        return SCHED_ENOMEM;
+    qsort(*en, na, sizeof **en, cmp_tend);
+    size_t lo = 0, hi = 0, k0 = 0;
+    for (size_t k = 0; k < w->count && !rc; k++) {
+        link_window(l, *en, na, t->col[w->first + k].s, &lo, &hi);
+        if (k + 1 < w->count) {
+            size_t nlo = lo, nhi = hi; /* the next start's window */
+            link_window(l, *en, na, t->col[w->first + k + 1].s, &nlo, &nhi);
+            if (nlo == lo && nhi == hi)
+                continue;
+        }
+        if ((rc = tix_need_nz(t, k + 1 - k0 + hi - lo)))
+            break;
+        nz = 0;
+        for (size_t j = k0; j <= k; j++, nz++) {
+            t->cols[nz] = t->col[w->first + j].lp;
+            t->vals[nz] = 1;
+        }
+        for (size_t j = lo; j < hi; j++, nz++) {
+            t->cols[nz] = (*en)[j].lp;
+            t->vals[nz] = -1;
+        }
+        if (solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, 0, NULL) < 0)
+            rc = SCHED_ENOMEM;
+        k0 = k + 1;
+    }
+    return rc;
+}
+
 /* The LP of provider g: the weighted visits it can place at most, in
  * *placed (all of them when it cannot be solved). Long on purpose: the
  * model's four row families (one start per visit, links, capacity at
  * every instant, the aggregate time columns) share the column numbering
  * built in the first loop, and the model is solved once at the end. */
 static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double limit_s,
-                          double *placed)
+                          struct tend **en, size_t *capen, double *placed)
 {
     solver_model *m = solver_model_new();
     double all = 0;
@@ -371,24 +452,9 @@ static int solve_provider(struct tbuild *t, const sched_batch *b, int g, double 
         if (!rc && solver_add_row(m, tv->count, t->cols, t->vals, -SOLVER_INF, 1, NULL) < 0)
             rc = SCHED_ENOMEM;
     }
-    for (size_t l = 0; l < t->nlink && !rc; l++) {
-        const struct tvis *a = &t->vis[t->link[l].a], *w = &t->vis[t->link[l].b];
-        if (w->g != g || a->g != g)
-            continue;
-        if ((rc = tix_need_nz(t, a->count + w->count)))
-            break;
-        size_t nz = 0;
-        for (size_t k = 0; k < w->count; k++, nz++) {
-            t->cols[nz] = t->col[w->first + k].lp;
-            t->vals[nz] = 1;
-        }
-        for (size_t k = 0; k < a->count; k++, nz++) {
-            t->cols[nz] = t->col[a->first + k].lp;
-            t->vals[nz] = -1;
-        }
-        if (solver_add_row(m, nz, t->cols, t->vals, -SOLVER_INF, 0, NULL) < 0)
-            rc = SCHED_ENOMEM;
-    }
+    for (size_t l = 0; l < t->nlink && !rc; l++)
+        if (t->vis[t->link[l].a].g == g && t->vis[t->link[l].b].g == g)
+            rc = link_rows(t, m, &t->link[l], en, capen);
     if (!rc)
         rc = tix_provider_rows(t, m, b, g);
     *placed = all; /* no proof: every visit counts as placed */
@@ -417,8 +483,9 @@ int tix_time_bound(const sched_batch *b, const bool *active, double budget_s,
                    struct batch_forced *bf, double *out, struct tbuild *keep)
 {
     struct tbuild t = {0};
-    size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b);
+    size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b), capen = 0;
     double placed = 0, t0 = sched_now_s();
+    struct tend *en = NULL;
     int rc = SCHED_OK;
     *out = 0;
     for (size_t f = 0; f < n && !rc; f++)
@@ -433,7 +500,8 @@ int tix_time_bound(const sched_batch *b, const bool *active, double budget_s,
                 if (t.vis[v].count > 0 && t.vis[v].g == (int)g)
                     p += t.vis[v].factor;
         } else {
-            rc = solve_provider(&t, b, (int)g, fmax(0.05, budget_s - (sched_now_s() - t0)), &p);
+            rc = solve_provider(&t, b, (int)g, fmax(0.05, budget_s - (sched_now_s() - t0)), &en,
+                                &capen, &p);
         }
         placed += p;
         if (bf) {
@@ -455,6 +523,7 @@ int tix_time_bound(const sched_batch *b, const bool *active, double budget_s,
         double left = t.total - placed;
         *out = t.never + t.pruned + (left > 1e-6 ? ceil(left - 1e-6) : 0);
     }
+    free(en);
     if (!rc && keep)
         *keep = t; /* the caller's now */
     else

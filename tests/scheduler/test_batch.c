@@ -74,8 +74,8 @@ static double raw_drop_bound(const sched_batch *b, const double *a, size_t *solv
         has[f] = true;
     struct sched_batch_runner r = {run_here, (void *)b, 2};
     assert_int_equal(batch_drop_run(&dr, b, &r, NULL, a, has, true, 10, 60), 0);
-    for (size_t i = 0; i < dr.npair; i++)
-        assert_true(!dr.pair[i].chosen || dr.pair[i].known);
+    for (size_t w = 0; w < dr.nwant; w++) /* the solution's sets are all known */
+        assert_true(dr.set[dr.want[w]].known);
     double v = dr.base + dr.value;
     *solves = dr.solves;
     batch_drop_free(&dr);
@@ -355,6 +355,125 @@ static void test_drop_bound_counts_trips(void **state)
     assert_true(res.bound_total == optimum);
     assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
     assert_true(res.drop_solves >= 1);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    free_case(c[0]);
+    free_case(c[1]);
+}
+
+/* As above, with a second contested visit: cardiology (dr1) has one start
+ * too, Tuesday 10:00, and physiotherapy moves to dr2. Alone, each family
+ * sees both doctors on one Tuesday trip (600 + 130 + 2 x 120 = 970) and
+ * physiotherapy on Thursday (850): a = 1 820. Sharing the two Tuesday starts
+ * would cost both families that trip; so one family takes both, the other
+ * loses both visits and still drives on Thursday: the optimum is a + 2 W +
+ * 850 = 202 670. Each visit's own drop solve leaves the other's trip in
+ * place, so only the solve that leaves out both proves the optimum (without
+ * it the bound was a + 2 W, the loser's Thursday trip inside its 2 W). */
+static struct sched_case *two_contested_family(const char *id)
+{
+    struct sched_case *c = new_case(1, 3);
+    free(c->id);
+    c->id = dup(id);
+    set_travel(c, -1, 0, 60);
+    for (int g = 0; g < 2; g++) { /* one 45-minute opening: one start */
+        struct sched_provider_mode *pm = &c->providers[g].mode[SCHED_IN_PERSON];
+        cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, D(12, 1), (9 + g) * 60),
+                    cal_tz_local_to_utc(c->tz, D(12, 1), (9 + g) * 60 + 45));
+    }
+    day_hours(c, 2, SCHED_IN_PERSON, D(12, 3), 9, 12);
+    c->providers[2].capacity = 2;
+    add_visit(c, "neuro-fu", 0, 40, D(12, 1), D(12, 14));
+    add_visit(c, "pt", 2, 45, D(12, 1), D(12, 14));
+    add_visit(c, "cardio", 1, 40, D(12, 1), D(12, 14));
+    return c;
+}
+
+static void test_drop_bound_sets(void **state)
+{
+    (void)state;
+    struct sched_case *c[2] = {two_contested_family("a"), two_contested_family("b")};
+    const struct sched_case *cases[] = {c[0], c[1]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    double a[2];
+    for (int f = 0; f < 2; f++) {
+        struct sched_plan *p = plan(c[f]);
+        assert_int_equal(p->metrics.trips, 2);
+        a[f] = p->objective;
+        sched_plan_free(p);
+    }
+    assert_true(a[0] == 1820 && a[1] == 1820);
+    size_t solves = 0;
+    assert_true(raw_drop_bound(b, a, &solves) == 202670);
+    struct sched_batch_result res;
+    solve(b, 6, &res);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    assert_int_equal(res.plans[0]->metrics.unscheduled + res.plans[1]->metrics.unscheduled, 2);
+    assert_true(res.objective == 202670 && res.bound_total == 202670);
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    free_case(c[0]);
+    free_case(c[1]);
+}
+
+/* A family whose dr0 (capacity 1, 60 minutes away) is open on Tuesday
+ * 09:00-09:45, 10:00-10:45 and 11:00-11:45 only: one 40-minute start
+ * each. */
+static struct sched_case *tuesday_family(const char *id)
+{
+    struct sched_case *c = new_case(1, 1);
+    free(c->id);
+    c->id = dup(id);
+    set_travel(c, -1, 0, 60);
+    struct sched_provider_mode *pm = &c->providers[0].mode[SCHED_IN_PERSON];
+    pm->offered = true;
+    for (int h = 9; h <= 11; h++)
+        cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, D(12, 1), h * 60),
+                    cal_tz_local_to_utc(c->tz, D(12, 1), h * 60 + 45));
+    c->providers[0].capacity = 1;
+    return c;
+}
+
+/* Family "a" has two visits with dr0, the second 10 to 30 minutes after
+ * the first ends: 09:00 then 10:00, or 10:00 then 11:00. Family "b" can
+ * come only at 10:00 (busy until 08:30 and from 12:00: it leaves at 09:00
+ * and is back at 11:40). Three visits, but 10:00 is either b's or one of
+ * a's, and a without 10:00 keeps only its first: every plan leaves one
+ * out. The LP that only asked the second visit to come when the first does
+ * placed all three (a at 09:00, its second at 11:00, b at 10:00); asking
+ * each start of the second for a start of the first at the right distance
+ * proves one left out. */
+static void test_time_bound_link_windows(void **state)
+{
+    (void)state;
+    struct sched_case *c[2] = {tuesday_family("a"), tuesday_family("b")};
+    cal_set_add(&c[1]->family.busy, cal_tz_local_to_utc(c[1]->tz, D(12, 1), 7 * 60),
+                cal_tz_local_to_utc(c[1]->tz, D(12, 1), 8 * 60 + 30));
+    cal_set_add(&c[1]->family.busy, cal_tz_local_to_utc(c[1]->tz, D(12, 1), 12 * 60),
+                cal_tz_local_to_utc(c[1]->tz, D(12, 1), 19 * 60));
+    struct sched_visit *first = add_visit(c[0], "first", 0, 40, D(12, 1), D(12, 14));
+    first->before = calloc(1, sizeof *first->before);
+    first->before[0] = (struct sched_lag){1, 10, 30};
+    first->nbefore = 1;
+    add_visit(c[0], "second", 0, 40, D(12, 1), D(12, 14));
+    add_visit(c[1], "only", 0, 40, D(12, 1), D(12, 14));
+    const struct sched_case *cases[] = {c[0], c[1]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    double per_day = -1, timed = -1;
+    assert_int_equal(batch_capacity_bound(b, NULL, NULL, &per_day), 0);
+    assert_int_equal(batch_time_bound(b, NULL, 60, NULL, &timed), 0);
+    assert_true(per_day == 0);
+    assert_true(timed == 1);
+    struct sched_batch_result res;
+    solve(b, 4, &res);
+    assert_int_equal(res.plans[0]->metrics.unscheduled + res.plans[1]->metrics.unscheduled, 1);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    /* The bound holds the visit left out (the families' own optima alone
+     * are far below W = 100 000). */
+    assert_true(res.bound_total >= 100000 && res.bound_total <= res.objective);
     sched_batch_result_free(&res);
     sched_batch_free(b);
     free_case(c[0]);
@@ -692,10 +811,10 @@ static void test_pack(void **state)
 
     /* A drop task travels too; run here, it answers a bound and no plan:
      * the family without its one visit pays W and nothing else. */
-    struct sched_batch_task d = {.fam = {0}, .nfam = 1, .drop = true, .drop_visit = 0};
+    struct sched_batch_task d = {.fam = {0}, .nfam = 1, .ndrop = 1, .drop = {0}};
     assert_int_equal(sched_batch_pack_task(&d, NULL, 0, &buf, &len), 0);
     assert_int_equal(sched_batch_unpack_task(buf, len, &tb, &hb, &nh), 0);
-    assert_true(tb.drop && tb.drop_visit == 0 && nh == 0);
+    assert_true(tb.ndrop == 1 && tb.drop[0] == 0 && nh == 0);
     free(hb);
     free(buf);
     const struct sched_case *one[] = {a};
@@ -704,7 +823,7 @@ static void test_pack(void **state)
     assert_int_equal(sched_batch_run_task(b, NULL, 0, &tb, &back, NULL), 0);
     assert_true(back.has_bound && back.bound == 100000);
     assert_null(back.plans[0]);
-    tb.drop_visit = 1; /* no such visit */
+    tb.drop[0] = 1; /* no such visit */
     struct careday_error err;
     assert_int_equal(sched_batch_run_task(b, NULL, 0, &tb, &back, &err), SCHED_EINVAL);
     sched_batch_free(b);
@@ -841,7 +960,9 @@ int main(void)
         cmocka_unit_test(test_capacity_two),
         cmocka_unit_test(test_time_bound_sees_family_times),
         cmocka_unit_test(test_time_bound_follows_links),
+        cmocka_unit_test(test_time_bound_link_windows),
         cmocka_unit_test(test_drop_bound_counts_trips),
+        cmocka_unit_test(test_drop_bound_sets),
         cmocka_unit_test(test_guide_reserves),
         cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_fixed_overbooked),
