@@ -628,19 +628,23 @@ void sched_batch_answer_clear(struct sched_batch_answer *a)
 }
 
 /* A drop task: family f alone (capacity ignored) on a copy of its case in
- * which visit v avoids every day of the horizon. The model then has no
- * candidate for v: it is left out at its penalty, counted once, and what
- * must follow it is left out too, as in every plan of the real case that
- * leaves v out; the model itself is not touched. The answer's bound is the
- * optimum, or the solver's bound when the solve stopped at its limit. */
+ * which the visits to leave out avoid every day of the horizon. The model
+ * then has no candidate for them: each is left out at its penalty, counted
+ * once, and what must follow it is left out too, as in every plan of the
+ * real case that leaves it out; the model itself is not touched. The
+ * answer's bound is the optimum, or the solver's bound when the solve
+ * stopped at its limit. */
 static int drop_solve(const sched_batch *b, const struct sched_batch_task *t,
                       struct sched_batch_answer *a, struct careday_error *err)
 {
     const struct sched_case *c = b->cases[t->fam[0]];
-    int v = t->drop_visit;
-    if (t->nfam != 1 || v < 0 || (size_t)v >= c->nvisits ||
-        (c->visits[v].booked && !c->visits[v].movable))
-        return careday_fail(err, SCHED_EINVAL, NULL, 0, NULL, "no visit %d to leave out", v);
+    if (t->nfam != 1 || t->ndrop < 1 || t->ndrop > SCHED_BATCH_MAXDROP)
+        return careday_fail(err, SCHED_EINVAL, NULL, 0, NULL, "a drop task of %d visits", t->ndrop);
+    for (int i = 0; i < t->ndrop; i++) {
+        int v = t->drop[i];
+        if (v < 0 || (size_t)v >= c->nvisits || (c->visits[v].booked && !c->visits[v].movable))
+            return careday_fail(err, SCHED_EINVAL, NULL, 0, NULL, "no visit %d to leave out", v);
+    }
     struct sched_case r = *c;
     size_t ndays = (size_t)(c->horizon_end - c->horizon_start + 1);
     r.visits = cal_malloc(c->nvisits * sizeof *r.visits);
@@ -650,8 +654,10 @@ static int drop_solve(const sched_batch *b, const struct sched_batch_task *t,
         memcpy(r.visits, c->visits, c->nvisits * sizeof *r.visits);
         for (size_t d = 0; d < ndays; d++)
             days[d] = c->horizon_start + (int32_t)d;
-        r.visits[v].avoid = days;
-        r.visits[v].navoid = ndays;
+        for (int i = 0; i < t->ndrop; i++) {
+            r.visits[t->drop[i]].avoid = days;
+            r.visits[t->drop[i]].navoid = ndays;
+        }
         struct sched_options so;
         sched_options_init(&so);
         so.time_limit_s = t->time_limit_s > 0 ? t->time_limit_s : 10;
@@ -680,7 +686,7 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
     for (int i = 0; i < t->nfam; i++)
         if (t->fam[i] < 0 || (size_t)t->fam[i] >= b->n)
             return careday_fail(err, SCHED_EINVAL, NULL, 0, NULL, "unknown family %d", t->fam[i]);
-    if (t->drop)
+    if (t->ndrop)
         return drop_solve(b, t, a, err);
     bool slot = t->free_end > t->free_start;
     if (slot && (t->free_provider < 0 || (size_t)t->free_provider >= b->np))

@@ -5,22 +5,23 @@
  * Provider g leaves out at least need[g] weighted visits in every plan
  * (the per-day and time-indexed bounds). A family f costs at least its own
  * bound a[f]; at least W times the weighted count of its visits left out;
- * and, when it leaves visit v out, at least c[f,v]: its own optimum over the
- * plans that leave v out (a drop solve, batch.c), so a family that loses a
- * visit still pays for the trips its other visits need. Every plan thus
- * gives a solution of
+ * and, when it leaves out a set T of those visits (or more), at least
+ * c[f,T]: its own optimum over the plans that leave T out (a drop solve,
+ * batch.c), so a family that loses visits still pays for the trips its
+ * other visits need. Every plan thus gives a solution of
  *
- *     min sum_f z_f   over y[f,v] in {0,1} (v of f at a provider with need),
- *                     z_f >= 0,
- *     sum_{v at g} factor_v y[f,v] >= need[g]                  for every g,
- *     z_f >= (c[f,v] - a[f]) y[f,v]                             (c known),
- *     z_f >= W_f (never_f + sum_v factor_v y[f,v]) - a[f]       (usable),
+ *     min sum_f z_f   over the set S_f of pairs (visits at a provider with
+ *                     need) each family leaves out,
+ *     sum_f |S_f at g| (weighted) >= need[g]                   for every g,
+ *     z_f = max(0, max over known T in S_f of c[f,T] - a[f],
+ *               W_f (never_f + |S_f| weighted) - a[f] (usable))
  *
  * with cost at most its objective minus sum a, and sum a plus any lower
- * bound of this programme bounds the batch. A pair whose c is not known
- * yet has only the W row: valid, weaker. The search asks drop solves for the
- * pairs the programme's solution leaves out, so the solves go where they
- * can raise the bound; once every pair of the solution is known, knowing the
+ * bound of this programme bounds the batch. A family's sets are columns
+ * (one per set, its cost exact: the LP is tight) when it has few pairs, else
+ * a binary per pair with rows for its cost. The search asks drop solves for
+ * the sets the programme's solution leaves out, so the solves go where they
+ * can raise the bound; once the solution's sets are all known, knowing
  * others would not change the optimum.
  */
 #include "scheduler/batch_drop.h"
@@ -29,9 +30,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A family with at most DROP_ENUM pairs has one column per set of them, as
+ * long as the programme has at most DROP_MAXCOLS such columns (1000
+ * families have about 9 000 pairs, up to 14 each); another has a column per
+ * pair and rows for its cost. */
+#define DROP_ENUM 10
+#define DROP_MAXCOLS 20000
+
 void batch_drop_free(struct batch_drop *d)
 {
     free(d->pair);
+    free(d->first);
+    free(d->count);
+    free(d->set);
+    free(d->want);
     free(d->need);
     free(d->never);
     memset(d, 0, sizeof *d);
@@ -45,12 +57,14 @@ int batch_drop_init(const sched_batch *b, const struct tbuild *t, const double *
     d->n = sched_batch_ncases(b);
     d->need = cal_calloc(d->np + 1, sizeof *d->need);
     d->never = cal_calloc(d->n + 1, sizeof *d->never);
-    if (!d->need || !d->never)
+    d->first = cal_calloc(d->n + 1, sizeof *d->first);
+    d->count = cal_calloc(d->n + 1, sizeof *d->count);
+    if (!d->need || !d->never || !d->first || !d->count)
         goto oom;
     for (size_t g = 0; g < d->np; g++)
         d->need[g] = forced[g] > 1e-6 ? ceil(forced[g] - 1e-6) : 0; /* counts are whole */
     size_t cap = 0;
-    for (size_t i = 0; i < t->nvis; i++) {
+    for (size_t i = 0; i < t->nvis; i++) { /* the build lists families in order */
         const struct tvis *w = &t->vis[i];
         const struct sched_visit *v = &sched_batch_case(b, (size_t)w->f)->visits[w->visit];
         if (v->booked && !v->movable)
@@ -63,6 +77,8 @@ int batch_drop_init(const sched_batch *b, const struct tbuild *t, const double *
             continue;
         if (cal_grow(&d->pair, &cap, d->npair + 1, sizeof *d->pair))
             goto oom;
+        if (d->count[w->f]++ == 0)
+            d->first[w->f] = d->npair;
         d->pair[d->npair++] =
             (struct drop_pair){.f = w->f, .visit = w->visit, .g = w->g, .factor = w->factor};
     }
@@ -72,96 +88,209 @@ oom:
     return SCHED_ENOMEM;
 }
 
-/* A family with at most this many pairs has one column per set of them
- * left out (its cost exact for the set, so the LP is tight); one with more
- * has a column per pair and rows for its cost. */
-#define DROP_ENUM 10
-
-/* What family f pays beyond af (at least) when it leaves out the pairs
- * i0 + k for the bits k of mask. */
-static double set_cost(const struct batch_drop *d, size_t i0, unsigned mask, double af, double W,
-                       bool usable, double never)
+/* The set (f, mask), added (not known) when it is not there yet; -1 when
+ * out of memory. */
+static long find_set(struct batch_drop *d, int f, uint64_t mask)
 {
-    double cost = 0, units = never;
-    for (int k = 0; mask >> k; k++) {
-        if (!(mask >> k & 1u))
+    for (size_t i = 0; i < d->nset; i++)
+        if (d->set[i].f == f && d->set[i].mask == mask)
+            return (long)i;
+    if (cal_grow(&d->set, &d->capset, d->nset + 1, sizeof *d->set))
+        return -1;
+    d->set[d->nset] = (struct drop_set){.f = f, .mask = mask};
+    return (long)d->nset++;
+}
+
+/* The pairs of a solution's set whose c is wanted: the set itself when a
+ * task can leave it out, else each of its pairs alone. */
+static int want_set(struct batch_drop *d, int f, uint64_t mask)
+{
+    int bits = __builtin_popcountll(mask);
+    for (int k = 0; k < 64; k++) {
+        uint64_t m = bits <= SCHED_BATCH_MAXDROP ? mask : mask & (1ull << k);
+        if (!m)
             continue;
-        const struct drop_pair *q = &d->pair[i0 + (size_t)k];
-        units += q->factor;
-        if (q->known)
-            cost = fmax(cost, q->c - af);
+        long i = find_set(d, f, m);
+        if (i < 0 || cal_grow(&d->want, &d->capwant, d->nwant + 1, sizeof *d->want))
+            return SCHED_ENOMEM;
+        if (!d->set[i].known && !d->set[i].asked)
+            d->want[d->nwant++] = (size_t)i;
+        if (bits <= SCHED_BATCH_MAXDROP)
+            break;
     }
+    return SCHED_OK;
+}
+
+static int cmp_set(const void *x, const void *y)
+{
+    const struct drop_set *a = x, *b = y;
+    return (a->f > b->f) - (a->f < b->f);
+}
+
+/* One column of the programme: family f's pairs of mask (a set column),
+ * or its one pair first[f] + single (single >= 0; mask holds it when it is
+ * among the first 64). */
+struct dcol {
+    int col, f;
+    uint64_t mask;
+    long single;
+};
+
+struct dmodel {
+    struct batch_drop *d;
+    solver_model *m;
+    struct dcol *dc;
+    size_t ndc, capdc;
+    int *cols;
+    double *vals;
+    size_t width;
+    const struct drop_set *known; /* the family's known sets */
+    size_t nknown;
+};
+
+static int push_col(struct dmodel *x, int col, int f, uint64_t mask, long single)
+{
+    if (col < 0 || cal_grow(&x->dc, &x->capdc, x->ndc + 1, sizeof *x->dc))
+        return SCHED_ENOMEM;
+    x->dc[x->ndc++] = (struct dcol){col, f, mask, single};
+    return SCHED_OK;
+}
+
+/* Whether column q leaves out the family's pair k. */
+static bool col_has(const struct dcol *q, size_t k)
+{
+    return q->single >= 0 ? (size_t)q->single == k : k < 64 && (q->mask >> k & 1u);
+}
+
+static int room(struct dmodel *x, size_t n)
+{
+    if (n <= x->width)
+        return SCHED_OK;
+    int *c = cal_realloc(x->cols, n * sizeof *c);
+    if (c)
+        x->cols = c;
+    double *v = cal_realloc(x->vals, n * sizeof *v);
+    if (v)
+        x->vals = v;
+    if (!c || !v)
+        return SCHED_ENOMEM;
+    x->width = n;
+    return SCHED_OK;
+}
+
+/* Family f's cost beyond af (at least) when it leaves out its pairs of mask. */
+static double set_cost(const struct dmodel *x, size_t f, uint64_t mask, double af, double W,
+                       bool usable)
+{
+    const struct batch_drop *d = x->d;
+    double cost = 0, units = d->never[f];
+    for (size_t k = 0; k < d->count[f]; k++)
+        if (mask >> k & 1u)
+            units += d->pair[d->first[f] + k].factor;
+    for (size_t i = 0; i < x->nknown; i++)
+        if (!(x->known[i].mask & ~mask))
+            cost = fmax(cost, x->known[i].c - af);
     if (usable)
         cost = fmax(cost, W * units - af);
     return fmax(cost, 0);
 }
 
-/* One column of the programme: the pairs i0 + k for the bits k of mask. */
-struct dcol {
-    int col;
-    size_t i0;
-    unsigned mask;
-};
-
-static int push_col(struct dcol **v, size_t *n, size_t *cap, struct dcol c)
+/* One family's columns and rows. */
+static int add_family(struct dmodel *x, size_t f, double af, double W, bool usable)
 {
-    if (cal_grow(v, cap, *n + 1, sizeof **v))
-        return SCHED_ENOMEM;
-    (*v)[(*n)++] = c;
-    return SCHED_OK;
-}
-
-/* One family's columns and rows; pairs i..j-1 are its own. */
-static int add_family(struct batch_drop *d, solver_model *m, size_t i, size_t j, double af,
-                      double W, bool usable, struct dcol **dc, size_t *ndc, size_t *capdc,
-                      int *cols, double *vals)
-{
-    size_t f = (size_t)d->pair[i].f, k = j - i;
-    int rc = SCHED_OK;
-    if (k <= DROP_ENUM) {
+    struct batch_drop *d = x->d;
+    size_t k = d->count[f];
+    int rc = room(x, ((size_t)1 << (k < DROP_ENUM ? k : DROP_ENUM)) + k + 2);
+    if (!rc && k <= DROP_ENUM && x->ndc + ((size_t)1 << k) <= DROP_MAXCOLS) {
         size_t nz = 0;
-        for (unsigned mask = 1; mask < 1u << k && !rc; mask++) {
-            int c = solver_add_col(m, 0, 1, set_cost(d, i, mask, af, W, usable, d->never[f]), true,
-                                   NULL);
-            if (c < 0)
-                return SCHED_ENOMEM;
-            rc = push_col(dc, ndc, capdc, (struct dcol){c, i, mask});
-            cols[nz] = c;
-            vals[nz++] = 1;
+        for (uint64_t mask = 1; mask < (uint64_t)1 << k && !rc; mask++) {
+            int c = solver_add_col(x->m, 0, 1, set_cost(x, f, mask, af, W, usable), true, NULL);
+            rc = push_col(x, c, (int)f, mask, -1);
+            x->cols[nz] = c;
+            x->vals[nz++] = 1;
         }
-        if (!rc && solver_add_row(m, nz, cols, vals, -SOLVER_INF, 1, NULL) < 0)
+        if (!rc && solver_add_row(x->m, nz, x->cols, x->vals, -SOLVER_INF, 1, NULL) < 0)
             rc = SCHED_ENOMEM;
         return rc;
     }
-    int z = solver_add_col(m, 0, SOLVER_INF, 1, false, NULL);
+    int z = solver_add_col(x->m, 0, SOLVER_INF, 1, false, NULL);
+    size_t first = x->ndc;
     if (z < 0)
-        return SCHED_ENOMEM;
-    size_t first = *ndc;
-    for (size_t q = i; q < j && !rc; q++) {
-        int c = solver_add_col(m, 0, 1, 0, true, NULL);
-        if (c < 0)
-            return SCHED_ENOMEM;
-        rc = push_col(dc, ndc, capdc, (struct dcol){c, q, 1u});
-        double extra = d->pair[q].c - af;
-        if (rc || !d->pair[q].known || extra <= 0)
+        rc = SCHED_ENOMEM;
+    for (size_t q = 0; q < k && !rc; q++)
+        rc = push_col(x, solver_add_col(x->m, 0, 1, 0, true, NULL), (int)f, q < 64 ? 1ull << q : 0,
+                      (long)q);
+    /* A known set T: z >= (c_T - a) (sum of its pairs' columns - |T| + 1). */
+    for (size_t i = 0; i < x->nknown && !rc; i++) {
+        double extra = x->known[i].c - af;
+        if (extra <= 0)
             continue;
-        cols[0] = z;
-        vals[0] = 1;
-        cols[1] = c;
-        vals[1] = -extra;
-        if (solver_add_row(m, 2, cols, vals, 0, SOLVER_INF, NULL) < 0)
+        size_t nz = 0;
+        x->cols[nz] = z;
+        x->vals[nz++] = 1;
+        for (size_t q = first; q < x->ndc; q++)
+            if (x->known[i].mask & x->dc[q].mask) {
+                x->cols[nz] = x->dc[q].col;
+                x->vals[nz++] = -extra;
+            }
+        if (solver_add_row(x->m, nz, x->cols, x->vals, -extra * (double)(nz - 2), SOLVER_INF,
+                           NULL) < 0)
             rc = SCHED_ENOMEM;
     }
     if (!rc && usable) {
         size_t nz = 0;
-        cols[nz] = z;
-        vals[nz++] = 1;
-        for (size_t q = first; q < *ndc; q++) {
-            cols[nz] = (*dc)[q].col;
-            vals[nz++] = -W * d->pair[(*dc)[q].i0].factor;
+        x->cols[nz] = z;
+        x->vals[nz++] = 1;
+        for (size_t q = first; q < x->ndc; q++) {
+            x->cols[nz] = x->dc[q].col;
+            x->vals[nz++] = -W * d->pair[d->first[f] + (size_t)x->dc[q].single].factor;
         }
-        if (solver_add_row(m, nz, cols, vals, W * d->never[f] - af, SOLVER_INF, NULL) < 0)
+        if (solver_add_row(x->m, nz, x->cols, x->vals, W * d->never[f] - af, SOLVER_INF, NULL) < 0)
             rc = SCHED_ENOMEM;
+    }
+    return rc;
+}
+
+/* Cover: each provider leaves out its need. */
+static int add_cover(struct dmodel *x)
+{
+    struct batch_drop *d = x->d;
+    int rc = room(x, x->ndc + 1);
+    for (size_t g = 0; g < d->np && !rc; g++) {
+        if (d->need[g] <= 0)
+            continue;
+        size_t nz = 0;
+        for (size_t q = 0; q < x->ndc; q++) {
+            double coef = 0;
+            size_t f = (size_t)x->dc[q].f;
+            for (size_t k = 0; k < d->count[f]; k++)
+                if (col_has(&x->dc[q], k) && d->pair[d->first[f] + k].g == (int)g)
+                    coef += d->pair[d->first[f] + k].factor;
+            if (coef > 0) {
+                x->cols[nz] = x->dc[q].col;
+                x->vals[nz++] = coef;
+            }
+        }
+        if (solver_add_row(x->m, nz, x->cols, x->vals, d->need[g], SOLVER_INF, NULL) < 0)
+            rc = SCHED_ENOMEM;
+    }
+    return rc;
+}
+
+/* The sets of the solution x (per family, the union of its chosen columns). */
+static int collect_wants(struct dmodel *x, const double *sol)
+{
+    struct batch_drop *d = x->d;
+    int rc = SCHED_OK;
+    d->nwant = 0;
+    for (size_t q = 0; q < x->ndc && !rc;) {
+        int f = x->dc[q].f;
+        uint64_t mask = 0;
+        for (; q < x->ndc && x->dc[q].f == f; q++)
+            if (sol[x->dc[q].col] > 0.5)
+                mask |= x->dc[q].mask;
+        if (mask)
+            rc = want_set(d, f, mask);
     }
     return rc;
 }
@@ -170,58 +299,40 @@ int batch_drop_solve(struct batch_drop *d, const sched_batch *b, const bool *act
                      const double *a, const bool *has_a, bool usable, double limit_s)
 {
     double t0 = sched_now_s();
-    solver_model *m = solver_model_new();
-    size_t width = (d->npair > (1u << DROP_ENUM) ? d->npair : (1u << DROP_ENUM)) + 2;
-    int *cols = cal_calloc(width, sizeof *cols);
-    double *vals = cal_calloc(width, sizeof *vals);
-    struct dcol *dc = NULL;
-    size_t ndc = 0, capdc = 0;
-    int rc = m && cols && vals ? SCHED_OK : SCHED_ENOMEM;
+    struct dmodel x = {.d = d, .m = solver_model_new()};
+    int rc = x.m ? SCHED_OK : SCHED_ENOMEM;
     double base = 0;
     for (size_t f = 0; f < d->n; f++)
         if (!active || active[f])
             base += has_a[f] ? a[f] : 0;
-    for (size_t i = 0; i < d->npair; i++)
-        d->pair[i].chosen = false;
-    /* Per family (its pairs are consecutive): its columns and rows. */
-    for (size_t i = 0; i < d->npair && !rc;) {
-        size_t f = (size_t)d->pair[i].f, j = i;
-        while (j < d->npair && d->pair[j].f == (int)f)
-            j++;
-        rc =
-            add_family(d, m, i, j, has_a[f] ? a[f] : 0, sched_batch_case(b, f)->weights.unscheduled,
-                       usable, &dc, &ndc, &capdc, cols, vals);
-        i = j;
-    }
-    /* Cover: each provider leaves out its need (a row may hold every column). */
-    if (!rc && ndc + 1 > width) {
-        width = ndc + 1;
-        int *c2 = cal_realloc(cols, width * sizeof *cols);
-        if (c2)
-            cols = c2;
-        double *v2 = cal_realloc(vals, width * sizeof *vals);
-        if (v2)
-            vals = v2;
-        if (!c2 || !v2)
-            rc = SCHED_ENOMEM;
-    }
-    for (size_t g = 0; g < d->np && !rc; g++) {
-        if (d->need[g] <= 0)
+    /* The known sets, by family. */
+    if (d->nset)
+        qsort(d->set, d->nset, sizeof *d->set, cmp_set);
+    size_t s0 = 0;
+    for (size_t f = 0; f < d->n && !rc; f++) {
+        while (s0 < d->nset && d->set[s0].f < (int)f)
+            s0++;
+        if (d->count[f] == 0)
             continue;
-        size_t nz = 0;
-        for (size_t q = 0; q < ndc; q++) {
-            double coef = 0;
-            for (int k = 0; dc[q].mask >> k; k++)
-                if (dc[q].mask >> k & 1u && d->pair[dc[q].i0 + (size_t)k].g == (int)g)
-                    coef += d->pair[dc[q].i0 + (size_t)k].factor;
-            if (coef > 0) {
-                cols[nz] = dc[q].col;
-                vals[nz++] = coef;
+        size_t s1 = s0;
+        while (s1 < d->nset && d->set[s1].f == (int)f)
+            s1++;
+        /* Known sets first within the family's range (the order of sets
+         * does not matter elsewhere). */
+        size_t nk = 0;
+        for (size_t i = s0; i < s1; i++)
+            if (d->set[i].known) {
+                struct drop_set t = d->set[s0 + nk];
+                d->set[s0 + nk++] = d->set[i];
+                d->set[i] = t;
             }
-        }
-        if (solver_add_row(m, nz, cols, vals, d->need[g], SOLVER_INF, NULL) < 0)
-            rc = SCHED_ENOMEM;
+        x.known = d->set + s0;
+        x.nknown = nk;
+        rc = add_family(&x, f, has_a[f] ? a[f] : 0, sched_batch_case(b, f)->weights.unscheduled,
+                        usable);
     }
+    if (!rc)
+        rc = add_cover(&x);
     if (!rc) {
         struct solver_params sp;
         struct solver_result res;
@@ -229,16 +340,14 @@ int batch_drop_solve(struct batch_drop *d, const sched_batch *b, const bool *act
         sp.time_limit_s = limit_s > 0.05 ? limit_s : 0.05;
         memset(&res, 0, sizeof res);
         double lb = 0;
-        if (solver_solve(m, &sp, &res) == SOLVER_OK) {
+        d->nwant = 0;
+        if (solver_solve(x.m, &sp, &res) == SOLVER_OK) {
             if (res.outcome == SOLVER_OPTIMAL)
                 lb = res.objective;
             else if (res.outcome == SOLVER_FEASIBLE && res.bound > 0 && res.bound < SOLVER_INF)
                 lb = res.bound;
-            for (size_t q = 0; res.x && q < ndc; q++)
-                if (res.x[dc[q].col] > 0.5)
-                    for (int k = 0; dc[q].mask >> k; k++)
-                        if (dc[q].mask >> k & 1u)
-                            d->pair[dc[q].i0 + (size_t)k].chosen = true;
+            if (res.x)
+                rc = collect_wants(&x, res.x);
         }
         solver_result_free(&res);
         /* A bound with lower own bounds stays valid; keep the best. */
@@ -248,10 +357,10 @@ int batch_drop_solve(struct batch_drop *d, const sched_batch *b, const bool *act
         }
         d->have = true;
     }
-    solver_model_free(m);
-    free(cols);
-    free(vals);
-    free(dc);
+    solver_model_free(x.m);
+    free(x.cols);
+    free(x.vals);
+    free(x.dc);
     d->mip_s += sched_now_s() - t0;
     return rc;
 }
@@ -261,7 +370,9 @@ int batch_drop_run(struct batch_drop *d, const sched_batch *b, const struct sche
                    double solve_limit_s, double budget_s)
 {
     double t0 = sched_now_s();
-    size_t round = 2 * (r->round ? r->round : 1);
+    /* A round: every set the solution wants, up to 16 tasks per worker (a
+     * round of one worker's solves takes about a second). */
+    size_t round = 8 * (r->round ? r->round : 1);
     struct sched_batch_task *tasks = cal_calloc(round, sizeof *tasks);
     struct sched_batch_answer *ans = cal_calloc(round, sizeof *ans);
     size_t *idx = cal_calloc(round, sizeof *idx);
@@ -273,26 +384,26 @@ int batch_drop_run(struct batch_drop *d, const sched_batch *b, const struct sche
         if (left <= 0)
             break;
         size_t nt = 0;
-        for (size_t i = 0; i < d->npair && nt < round; i++) {
-            struct drop_pair *q = &d->pair[i];
-            if (!q->chosen || q->known || q->asked)
+        for (size_t w = 0; w < d->nwant && nt < round; w++) {
+            struct drop_set *q = &d->set[d->want[w]];
+            if (q->known || q->asked)
                 continue;
             q->asked = true;
-            tasks[nt] =
-                (struct sched_batch_task){.fam = {q->f},
-                                          .nfam = 1,
-                                          .drop = true,
-                                          .drop_visit = q->visit,
-                                          .time_limit_s = fmin(solve_limit_s, fmax(1, left))};
-            idx[nt++] = i;
+            struct sched_batch_task *t = &tasks[nt];
+            *t = (struct sched_batch_task){
+                .fam = {q->f}, .nfam = 1, .time_limit_s = fmin(solve_limit_s, fmax(1, left))};
+            for (size_t k = 0; k < d->count[q->f] && k < 64; k++)
+                if (q->mask >> k & 1u)
+                    t->drop[t->ndrop++] = d->pair[d->first[q->f] + k].visit;
+            idx[nt++] = d->want[w];
         }
         if (nt == 0)
-            break; /* the solution's pairs are all known: more would not change it */
+            break; /* the solution's sets are all known: more would not change it */
         rc = r->run(r->ud, NULL, 0, tasks, nt, ans);
         for (size_t k = 0; k < nt; k++) {
             if (!rc && ans[k].has_bound) {
-                d->pair[idx[k]].c = ans[k].bound;
-                d->pair[idx[k]].known = true;
+                d->set[idx[k]].c = ans[k].bound;
+                d->set[idx[k]].known = true;
                 d->solves++;
             }
             sched_batch_answer_clear(&ans[k]);

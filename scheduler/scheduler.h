@@ -518,6 +518,7 @@ int sched_batch_baseline(const sched_batch *b, const bool *active, struct sched_
  * (free_end > free_start), fam[0..nfam-1) are re-planned without provider
  * free_provider's time in [free_start, free_end), so that fam[nfam-1],
  * re-planned last, finds it free. */
+#define SCHED_BATCH_MAXDROP 8 /* visits one drop task leaves out */
 struct sched_batch_task {
     int fam[SCHED_BATCH_MAXN];
     int nfam;
@@ -526,10 +527,11 @@ struct sched_batch_task {
     int free_provider;   /* batch-wide */
     cal_time free_start, free_end;
     int free_visit; /* the visit of fam[nfam-1] the slot is for (the search's, not used here) */
-    /* A bound, not a move: fam[0] alone (capacity ignored) over the plans that
-     * leave visit drop_visit out; the answer has no plan, only the bound. */
-    bool drop;
-    int drop_visit;
+    /* A bound, not a move (ndrop > 0): fam[0] alone (capacity ignored) over
+     * the plans that leave the visits drop[0 .. ndrop-1] out; the answer has
+     * no plan, only the bound. */
+    int ndrop;
+    int drop[SCHED_BATCH_MAXDROP];
 };
 
 struct sched_batch_answer {

@@ -74,8 +74,8 @@ static double raw_drop_bound(const sched_batch *b, const double *a, size_t *solv
         has[f] = true;
     struct sched_batch_runner r = {run_here, (void *)b, 2};
     assert_int_equal(batch_drop_run(&dr, b, &r, NULL, a, has, true, 10, 60), 0);
-    for (size_t i = 0; i < dr.npair; i++)
-        assert_true(!dr.pair[i].chosen || dr.pair[i].known);
+    for (size_t w = 0; w < dr.nwant; w++) /* the solution's sets are all known */
+        assert_true(dr.set[dr.want[w]].known);
     double v = dr.base + dr.value;
     *solves = dr.solves;
     batch_drop_free(&dr);
@@ -355,6 +355,63 @@ static void test_drop_bound_counts_trips(void **state)
     assert_true(res.bound_total == optimum);
     assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
     assert_true(res.drop_solves >= 1);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    free_case(c[0]);
+    free_case(c[1]);
+}
+
+/* As above, with a second contested visit: cardiology (dr1) has one start
+ * too, Tuesday 10:00, and physiotherapy moves to dr2. Alone, each family
+ * sees both doctors on one Tuesday trip (600 + 130 + 2 x 120 = 970) and
+ * physiotherapy on Thursday (850): a = 1 820. Sharing the two Tuesday starts
+ * would cost both families that trip; so one family takes both, the other
+ * loses both visits and still drives on Thursday: the optimum is a + 2 W +
+ * 850 = 202 670. Each visit's own drop solve leaves the other's trip in
+ * place, so only the solve that leaves out both proves the optimum (without
+ * it the bound was a + 2 W, the loser's Thursday trip inside its 2 W). */
+static struct sched_case *two_contested_family(const char *id)
+{
+    struct sched_case *c = new_case(1, 3);
+    free(c->id);
+    c->id = dup(id);
+    set_travel(c, -1, 0, 60);
+    for (int g = 0; g < 2; g++) { /* one 45-minute opening: one start */
+        struct sched_provider_mode *pm = &c->providers[g].mode[SCHED_IN_PERSON];
+        cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, D(12, 1), (9 + g) * 60),
+                    cal_tz_local_to_utc(c->tz, D(12, 1), (9 + g) * 60 + 45));
+    }
+    day_hours(c, 2, SCHED_IN_PERSON, D(12, 3), 9, 12);
+    c->providers[2].capacity = 2;
+    add_visit(c, "neuro-fu", 0, 40, D(12, 1), D(12, 14));
+    add_visit(c, "pt", 2, 45, D(12, 1), D(12, 14));
+    add_visit(c, "cardio", 1, 40, D(12, 1), D(12, 14));
+    return c;
+}
+
+static void test_drop_bound_sets(void **state)
+{
+    (void)state;
+    struct sched_case *c[2] = {two_contested_family("a"), two_contested_family("b")};
+    const struct sched_case *cases[] = {c[0], c[1]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    double a[2];
+    for (int f = 0; f < 2; f++) {
+        struct sched_plan *p = plan(c[f]);
+        assert_int_equal(p->metrics.trips, 2);
+        a[f] = p->objective;
+        sched_plan_free(p);
+    }
+    assert_true(a[0] == 1820 && a[1] == 1820);
+    size_t solves = 0;
+    assert_true(raw_drop_bound(b, a, &solves) == 202670);
+    struct sched_batch_result res;
+    solve(b, 6, &res);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    assert_int_equal(res.plans[0]->metrics.unscheduled + res.plans[1]->metrics.unscheduled, 2);
+    assert_true(res.objective == 202670 && res.bound_total == 202670);
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
     sched_batch_result_free(&res);
     sched_batch_free(b);
     free_case(c[0]);
@@ -754,10 +811,10 @@ static void test_pack(void **state)
 
     /* A drop task travels too; run here, it answers a bound and no plan:
      * the family without its one visit pays W and nothing else. */
-    struct sched_batch_task d = {.fam = {0}, .nfam = 1, .drop = true, .drop_visit = 0};
+    struct sched_batch_task d = {.fam = {0}, .nfam = 1, .ndrop = 1, .drop = {0}};
     assert_int_equal(sched_batch_pack_task(&d, NULL, 0, &buf, &len), 0);
     assert_int_equal(sched_batch_unpack_task(buf, len, &tb, &hb, &nh), 0);
-    assert_true(tb.drop && tb.drop_visit == 0 && nh == 0);
+    assert_true(tb.ndrop == 1 && tb.drop[0] == 0 && nh == 0);
     free(hb);
     free(buf);
     const struct sched_case *one[] = {a};
@@ -766,7 +823,7 @@ static void test_pack(void **state)
     assert_int_equal(sched_batch_run_task(b, NULL, 0, &tb, &back, NULL), 0);
     assert_true(back.has_bound && back.bound == 100000);
     assert_null(back.plans[0]);
-    tb.drop_visit = 1; /* no such visit */
+    tb.drop[0] = 1; /* no such visit */
     struct careday_error err;
     assert_int_equal(sched_batch_run_task(b, NULL, 0, &tb, &back, &err), SCHED_EINVAL);
     sched_batch_free(b);
@@ -847,7 +904,7 @@ static void test_master_combines_pool(void **state)
 
     bool changed[4] = {false};
     struct batch_master_run run;
-    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 60, changed, &run), 0);
+    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 100, 60, changed, &run), 0);
     assert_true(run.gain > 30 - 1e-6 && run.gain < 30 + 1e-6);
     assert_int_equal(run.changed, 3);
     assert_false(run.stopped);
@@ -877,9 +934,14 @@ static void test_master_combines_pool(void **state)
     sched_plan_free(hold[1]);
     free(h);
 
-    /* Again: nothing better, nothing changes. */
+    /* Over its column limit the master is not solved. */
     memset(changed, 0, sizeof changed);
-    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 60, changed, &run), 0);
+    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 5, 60, changed, &run), 0);
+    assert_true(run.skipped && run.columns == 6 && run.changed == 0);
+    assert_false(changed[0]);
+
+    /* Again: nothing better, nothing changes. */
+    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 100, 60, changed, &run), 0);
     assert_true(run.gain == 0 && run.changed == 0);
     for (int f = 0; f < 4; f++) {
         assert_false(changed[f]);
@@ -900,6 +962,7 @@ int main(void)
         cmocka_unit_test(test_time_bound_follows_links),
         cmocka_unit_test(test_time_bound_link_windows),
         cmocka_unit_test(test_drop_bound_counts_trips),
+        cmocka_unit_test(test_drop_bound_sets),
         cmocka_unit_test(test_guide_reserves),
         cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_fixed_overbooked),
