@@ -75,7 +75,7 @@ static bool col_allowed(const struct tbuild *t, const sched_batch *b, const stru
 {
     const struct tcol *c = &t->col[k];
     const struct tvis *v = &t->vis[c->vis];
-    if (day_room(t, b, ch, k) <= 0)
+    if (!c->day_trip || day_room(t, b, ch, k) <= 0)
         return false;
     for (size_t l = ch->lnk_first[v->f]; l < ch->lnk_first[v->f] + ch->lnk_count[v->f]; l++) {
         const struct tlink *ln = &t->link[l];

@@ -157,12 +157,20 @@ int tix_add_family(struct tbuild *t, const sched_batch *b, size_t f)
         qsort(tmp, nk, sizeof *tmp, cmp_cand_time);
         for (size_t k = 0; k < nk && !rc; k++) {
             const struct cand *cd = tmp[k];
-            if (k > 0 && tmp[k - 1]->ustart == cd->ustart && tmp[k - 1]->uend == cd->uend)
+            /* In person, it may be reachable only from lodging, which needs
+             * a trip the day before or after: batch_guide.c keeps to the
+             * starts a family reaches from home. */
+            bool day_trip = cd->mode != SCHED_IN_PERSON || cd->fixed ||
+                            ctx_away_ok(&x, cd->day, cd->dep, cd->ret);
+            if (k > 0 && tmp[k - 1]->ustart == cd->ustart && tmp[k - 1]->uend == cd->uend) {
+                t->col[t->ncol - 1].day_trip |= day_trip;
                 continue;
+            }
             if ((rc = cal_grow(&t->col, &t->capcol, t->ncol + 1, sizeof *t->col) ? SCHED_ENOMEM
                                                                                  : SCHED_OK))
                 break;
-            t->col[t->ncol++] = (struct tcol){g, (int)(v0 + i), cd->ustart, cd->uend, -1, cd->day};
+            t->col[t->ncol++] =
+                (struct tcol){g, (int)(v0 + i), cd->ustart, cd->uend, -1, cd->day, day_trip};
         }
         tv->count = t->ncol - tv->first;
     }

@@ -18,6 +18,7 @@ struct tcol {
     cal_time s, e; /* UTC */
     int lp;        /* column in its group's LP */
     int day;       /* the family's local day index */
+    bool day_trip; /* some mode of it fits a day trip from home (or needs no trip) */
 };
 
 struct tvis {

@@ -535,6 +535,73 @@ static void test_guide_reserves(void **state)
         free_case(c[f]);
 }
 
+/* Family "a" lives 150 minutes from the clinic, with a lodging 10 minutes
+ * from it; "b" lives 60 minutes away. dr0 (capacity 1) is open on Tuesday
+ * 08:00-08:45 and 11:00-11:45 only (Tuesday is the horizon's first day).
+ * From home a reaches 11:00 only; 08:00 is a candidate start for it
+ * through the lodging, but a night there joins two trip days and a has
+ * nothing on another day, so no plan of a holds 08:00. b cannot reach
+ * 08:00 either (it would leave at 06:50). a's visit is soon (weight 2):
+ * the optimum places a at 11:00 and leaves b out. The guide that took every
+ * candidate start reserved 08:00 for a and 11:00 for b (weight 3), and a
+ * then found its only time taken; it now keeps to the starts a family
+ * reaches from home, and reserves 11:00 for a, which a's plan takes. */
+static void test_guide_reserves_day_trips(void **state)
+{
+    (void)state;
+    struct sched_case *c[2] = {new_case(2, 1), new_case(1, 1)};
+    for (int f = 0; f < 2; f++) {
+        free(c[f]->id);
+        c[f]->id = dup(f ? "b" : "a");
+        for (int h = 8; h <= 11; h += 3)
+            day_hours(c[f], 0, SCHED_IN_PERSON, D(12, 1), h, h + 1);
+        struct cal_set cut = {0}, out = {0};
+        for (int h = 8; h <= 11; h += 3)
+            cal_set_add(&cut, T(c[f], 12, 1, h, 45), T(c[f], 12, 1, h + 1, 0));
+        cal_set_subtract(&out, &c[f]->providers[0].mode[0].free, &cut);
+        cal_set_free(&c[f]->providers[0].mode[0].free);
+        c[f]->providers[0].mode[0].free = out;
+        cal_set_free(&cut);
+        add_visit(c[f], "neuro-fu", 0, 40, D(12, 1), D(12, 14));
+    }
+    c[0]->places[1].lodging = true;
+    c[0]->family.overnight_allowed = true;
+    c[0]->family.lodging = 1;
+    c[0]->family.max_nights = 1;
+    set_travel(c[0], -1, 0, 150);
+    set_travel(c[0], -1, 1, 150);
+    set_travel(c[0], 0, 1, 10);
+    c[0]->visits[0].priority_factor = 2;
+    set_travel(c[1], -1, 0, 60);
+    const struct sched_case *cases[] = {c[0], c[1]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    double forced[1] = {1}, timed = -1;
+    struct tbuild tb = {0};
+    assert_int_equal(tix_time_bound(b, NULL, 60, NULL, &timed, &tb), 0);
+    assert_true(timed == 0); /* the LP may put a at 08:00 */
+    struct batch_guide g;
+    assert_int_equal(batch_guide_solve(b, &tb, forced, 60, &g), 0);
+    tix_free(&tb);
+    assert_int_equal(g.nguided, 1);
+    assert_true(g.total == 3 && g.placed == 2);
+    assert_int_equal(g.nresv, 1);
+    assert_int_equal(g.resv[0].family, 0);
+    assert_true(g.resv[0].start == T(c[0], 12, 1, 11, 0));
+    batch_guide_free(&g);
+    struct sched_batch_result res;
+    solve(b, 4, &res);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    assert_int_equal(res.plans[0]->metrics.unscheduled, 0);
+    assert_int_equal(res.plans[0]->nappts, 1);
+    assert_true(res.plans[0]->appts[0].start == T(c[0], 12, 1, 11, 0));
+    assert_int_equal(res.plans[1]->metrics.unscheduled, 1);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    free_case(c[0]);
+    free_case(c[1]);
+}
+
 /* A later family's fixed booking holds its time from the start: the earlier
  * family's desk booking and plan go to Thursday, never onto the booking. */
 static void test_fixed_booking_holds_time(void **state)
@@ -964,6 +1031,7 @@ int main(void)
         cmocka_unit_test(test_drop_bound_counts_trips),
         cmocka_unit_test(test_drop_bound_sets),
         cmocka_unit_test(test_guide_reserves),
+        cmocka_unit_test(test_guide_reserves_day_trips),
         cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_fixed_overbooked),
         cmocka_unit_test(test_chain_frees_slot),
