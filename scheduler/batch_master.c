@@ -292,8 +292,8 @@ static int master_rows(struct master *m, solver_model *sm)
 }
 
 int batch_master_solve(const sched_batch *b, const bool *active, struct sched_plan **cur,
-                       const struct batch_plans *pool, double time_limit_s, bool *changed,
-                       struct batch_master_run *run)
+                       const struct batch_plans *pool, size_t max_columns, double time_limit_s,
+                       bool *changed, struct batch_master_run *run)
 {
     struct master m = {.b = b, .n = sched_batch_ncases(b)};
     solver_model *sm = NULL;
@@ -303,8 +303,11 @@ int batch_master_solve(const sched_batch *b, const bool *active, struct sched_pl
     struct sched_plan **copies = NULL;
     memset(run, 0, sizeof *run);
     int rc = master_columns(&m, active, cur, pool);
-    if (rc || m.ncol == 0)
+    run->columns = m.ncol;
+    if (rc || m.ncol == 0 || m.ncol > max_columns) {
+        run->skipped = !rc && m.ncol > 0;
         goto done;
+    }
     sm = solver_model_new();
     warm = cal_calloc(m.ncol, sizeof *warm);
     if (!sm || !warm) {
@@ -319,7 +322,6 @@ int batch_master_solve(const sched_batch *b, const bool *active, struct sched_pl
             warm[m.first[f]] = 1;
     if (rc || (rc = master_rows(&m, sm)))
         goto done;
-    run->columns = m.ncol;
     run->rows = solver_nrows(sm);
     struct solver_params sp;
     solver_params_init(&sp);

@@ -32,6 +32,7 @@ struct batch_master_run {
     size_t columns; /* plans in the programme */
     size_t rows;    /* rows of the programme */
     bool stopped;   /* cut by its time limit (the result then depends on timing) */
+    bool skipped;   /* more plans than max_columns: not solved */
     size_t changed; /* families whose plan was replaced */
 };
 
@@ -40,9 +41,11 @@ struct batch_master_run {
  * every instant, least total objective; warm-started with the current
  * plans. When its solution is strictly cheaper and has no conflict, the
  * changed families' plans replace cur[f] (the old ones freed) and
- * changed[f] is set (changed may be NULL). */
+ * changed[f] is set (changed may be NULL). With more than max_columns
+ * plans in all it is not solved (run->skipped): its solve time grows much
+ * faster than its size. */
 int batch_master_solve(const sched_batch *b, const bool *active, struct sched_plan **cur,
-                       const struct batch_plans *pool, double time_limit_s, bool *changed,
-                       struct batch_master_run *run);
+                       const struct batch_plans *pool, size_t max_columns, double time_limit_s,
+                       bool *changed, struct batch_master_run *run);
 
 #endif

@@ -904,7 +904,7 @@ static void test_master_combines_pool(void **state)
 
     bool changed[4] = {false};
     struct batch_master_run run;
-    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 60, changed, &run), 0);
+    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 100, 60, changed, &run), 0);
     assert_true(run.gain > 30 - 1e-6 && run.gain < 30 + 1e-6);
     assert_int_equal(run.changed, 3);
     assert_false(run.stopped);
@@ -934,9 +934,14 @@ static void test_master_combines_pool(void **state)
     sched_plan_free(hold[1]);
     free(h);
 
-    /* Again: nothing better, nothing changes. */
+    /* Over its column limit the master is not solved. */
     memset(changed, 0, sizeof changed);
-    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 60, changed, &run), 0);
+    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 5, 60, changed, &run), 0);
+    assert_true(run.skipped && run.columns == 6 && run.changed == 0);
+    assert_false(changed[0]);
+
+    /* Again: nothing better, nothing changes. */
+    assert_int_equal(batch_master_solve(b, NULL, cur, pool, 100, 60, changed, &run), 0);
     assert_true(run.gain == 0 && run.changed == 0);
     for (int f = 0; f < 4; f++) {
         assert_false(changed[f]);
