@@ -38,6 +38,11 @@ master = search.get("master")
 if "parts" not in search and not (isinstance(master, dict) and master.get("solves", 0) >= 1 and
                                   all(k in master for k in ("improved", "gain", "ms"))):
     problems.append("search.master (solves, improved, gain, ms) missing: %r" % (master,))
+if "parts" not in search and not all(k in search for k in ("drop_solves", "drop_ms")):
+    problems.append("search.drop_solves / drop_ms missing")
+if search.get("drop_solves", 0) < expected.get("drop_solves_min", 0):
+    problems.append("drop_solves %r, expected at least %r" % (search.get("drop_solves"),
+                                                             expected["drop_solves_min"]))
 if doc.get("status") != expected.get("status", "optimal"):
     problems.append("status %r, expected %r" % (doc.get("status"), expected.get("status")))
 for key in ("unscheduled", "trips", "in_person", "telehealth", "home"):
@@ -74,8 +79,8 @@ for p in problems:
     print(p)
 PYEOF
 
-# ---- the three caseloads with known optima ---------------------------------
-for name in one-slot lab-capacity-2 telehealth-pivot; do
+# ---- the caseloads with known optima ---------------------------------------
+for name in one-slot lab-capacity-2 telehealth-pivot lose-and-drive; do
     out="$tmp/out-$name"
     "$CAREDAY" batch "$DATA/$name/caseload.json" -o "$out" --jobs 2 --seed 3 --quiet \
         >"$tmp/$name.log" 2>&1
