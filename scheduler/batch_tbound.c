@@ -115,6 +115,14 @@ static bool prune_starts(struct tbuild *t, const struct tlink *l, const struct t
     return true;
 }
 
+/* A start in person may be reachable only from the lodging, which needs a
+ * trip the day before or after: batch_guide.c keeps to the starts a family
+ * reaches from home and back within its day (or that need no trip). */
+static bool day_trip_ok(const struct sched_ctx *x, const struct cand *cd)
+{
+    return cd->mode != SCHED_IN_PERSON || cd->fixed || ctx_away_ok(x, cd->day, cd->dep, cd->ret);
+}
+
 /* One family's visits (columns: one per distinct start and end, modes
  * merged), fixed bookings and "after" links. */
 int tix_add_family(struct tbuild *t, const sched_batch *b, size_t f)
@@ -157,11 +165,7 @@ int tix_add_family(struct tbuild *t, const sched_batch *b, size_t f)
         qsort(tmp, nk, sizeof *tmp, cmp_cand_time);
         for (size_t k = 0; k < nk && !rc; k++) {
             const struct cand *cd = tmp[k];
-            /* In person, it may be reachable only from lodging, which needs
-             * a trip the day before or after: batch_guide.c keeps to the
-             * starts a family reaches from home. */
-            bool day_trip = cd->mode != SCHED_IN_PERSON || cd->fixed ||
-                            ctx_away_ok(&x, cd->day, cd->dep, cd->ret);
+            bool day_trip = day_trip_ok(&x, cd);
             if (k > 0 && tmp[k - 1]->ustart == cd->ustart && tmp[k - 1]->uend == cd->uend) {
                 t->col[t->ncol - 1].day_trip |= day_trip;
                 continue;
