@@ -1,0 +1,70 @@
+/*
+ * The state of a batch search (batch_search.c), shared with the choice of
+ * its moves (batch_moves.c). Internal to scheduler/.
+ */
+#ifndef CAREDAY_BATCH_SEARCH_H
+#define CAREDAY_BATCH_SEARCH_H
+
+#include "scheduler/batch_drop.h"
+#include "scheduler/batch_guide.h"
+#include "scheduler/batch_master.h"
+#include "scheduler/sched_internal.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_FAILS 12 /* failed moves before a family is left as it is */
+
+/* splitmix64: the same stream for the same seed everywhere. */
+static inline uint64_t rnd(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* A uniform number in [0, 1). */
+static inline double rnd01(uint64_t *s)
+{
+    return (double)(rnd(s) >> 11) / 9007199254740992.0;
+}
+
+struct search {
+    const sched_batch *b;
+    const struct sched_batch_options *o;
+    const struct sched_batch_runner *r;
+    size_t n;
+    struct sched_plan **cur;
+    double *bound;
+    bool *has_bound, *solved, *active, *used, *excl;
+    int *fails;
+    double *weight;
+    double *scratch; /* batch_bound's */
+    uint64_t rng;
+    double t0;
+    struct sched_batch_result *out;
+    struct sched_hold *holds;
+    size_t nholds;
+    double left_out; /* at least this weighted number of visits is left out */
+    double *forced;  /* per provider: weighted visits every plan leaves out there */
+    double *excess;  /* per provider: weighted visits left out beyond that */
+    int **vfails;    /* per family and visit: slot-freeing moves for it that failed */
+    bool big;        /* a pass of the largest moves (after one that found nothing) */
+    struct batch_guide guide;
+    struct batch_plans *pool; /* plans the search produced, for the master */
+    bool *changed;            /* per family: replaced by the master */
+    size_t master_round;      /* s->out->rounds at the last master solve */
+    size_t master_seen[2];    /* pool changes and accepted moves then (+1) */
+    double reserve;           /* seconds kept for the last master solve */
+    double master_s;          /* the longest master solve so far */
+    struct batch_drop drop;   /* the families that lose the forced visits (batch_drop.c) */
+};
+
+/* Choose up to `round` moves with disjoint families (need: scratch of one
+ * bool per provider); returns how many. */
+size_t batch_choose_moves(struct search *s, struct sched_batch_task *tasks, size_t round,
+                          bool *need);
+
+#endif
