@@ -767,9 +767,9 @@ bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,
 
 /* ---- reasons ------------------------------------------------------------- */
 
-int batch_explain_capacity(const sched_batch *b, size_t f, struct sched_plan *p)
+int batch_explain_capacity(const sched_batch *b, size_t f, struct sched_plan *p, bool own_best)
 {
-    if (p->nunscheduled == 0)
+    if (p->nunscheduled == 0 || own_best)
         return SCHED_OK;
     const struct sched_case *c = b->cases[f];
     struct sched_ctx x;

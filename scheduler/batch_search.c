@@ -707,7 +707,8 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
         struct sched_plan *p = out->plans[f];
         if (!p)
             continue;
-        if ((rc = batch_explain_capacity(b, f, p)))
+        bool own_best = s.has_bound[f] && p->objective - s.bound[f] < 0.5;
+        if ((rc = batch_explain_capacity(b, f, p, own_best)))
             goto fail;
         p->bound = s.has_bound[f] ? fmin(s.bound[f], p->objective) : 0;
         p->gap = (p->objective - p->bound) / fmax(1.0, fabs(p->objective));

@@ -190,8 +190,10 @@ int batch_time_bound(const sched_batch *b, const bool *active, double budget_s,
 
 /* batch.c: in family f's final plan, a visit left out although its own case
  * has times for it lost them to other families: its reason becomes
- * SCHED_REASON_CAPACITY. */
-int batch_explain_capacity(const sched_batch *b, size_t f, struct sched_plan *p);
+ * SCHED_REASON_CAPACITY. With own_best (the plan costs no more than the
+ * family's own optimum with capacity ignored), other families took nothing
+ * from it: every reason stays the single-family one. */
+int batch_explain_capacity(const sched_batch *b, size_t f, struct sched_plan *p, bool own_best);
 
 /* A row being built for solver_add_row: column indices and coefficients,
  * grown as terms are put (plan.c). */

@@ -145,6 +145,35 @@ static void test_two_families_two_slots(void **state)
     free_case(b2);
 }
 
+/* A visit a family's own plan leaves out is not "lost to other families":
+ * family a has two visits due on Tuesday, when dr0 has one start; b's visit
+ * is due on Thursday, so a's loss is its own (even planned alone it leaves
+ * one out), and its reason stays the single-family one. */
+static void test_own_loss_is_not_capacity(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1), D(12, 3)};
+    struct sched_case *a = one_visit_family("a", days, 2, 1);
+    struct sched_case *b2 = one_visit_family("b", days, 2, 1);
+    a->visits[0].latest = D(12, 1);
+    add_visit(a, "neuro-2", 0, 40, D(12, 1), D(12, 1));
+    b2->visits[0].earliest = b2->visits[0].latest = D(12, 3);
+    const struct sched_case *cases[] = {a, b2};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    struct sched_batch_result res;
+    solve(b, 1, &res);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    assert_int_equal(res.plans[0]->nunscheduled, 1);
+    assert_int_equal(res.plans[1]->nunscheduled, 0);
+    assert_int_equal(res.plans[0]->unscheduled[0].code, SCHED_REASON_DISPLACED);
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    free_case(a);
+    free_case(b2);
+}
+
 /* Capacity 2 and three families on one Tuesday slot: two go, the third is
  * left out (it has no other day). */
 static void test_capacity_two(void **state)
@@ -1025,6 +1054,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_families_two_slots),
         cmocka_unit_test(test_capacity_two),
+        cmocka_unit_test(test_own_loss_is_not_capacity),
         cmocka_unit_test(test_time_bound_sees_family_times),
         cmocka_unit_test(test_time_bound_follows_links),
         cmocka_unit_test(test_time_bound_link_windows),
