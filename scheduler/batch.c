@@ -627,6 +627,15 @@ void sched_batch_answer_clear(struct sched_batch_answer *a)
     memset(a, 0, sizeof *a);
 }
 
+/* What a solve of one family alone proves: its optimum, or the solver's
+ * bound when it stopped at its limit; 0 for a heuristic plan. */
+static double plan_lower_bound(const struct sched_plan *p)
+{
+    return p->status == SCHED_STATUS_OPTIMAL    ? p->objective
+           : p->status == SCHED_STATUS_FEASIBLE ? p->bound
+                                                : 0;
+}
+
 /* A drop task: family f alone (capacity ignored) on a copy of its case in
  * which the visits to leave out avoid every day of the horizon. The model
  * then has no candidate for them: each is left out at its penalty, counted
@@ -665,7 +674,7 @@ static int drop_solve(const sched_batch *b, const struct sched_batch_task *t,
         rc = sched_plan_case(&r, &so, &p, NULL, err);
         if (!rc) {
             a->has_bound = p->status == SCHED_STATUS_OPTIMAL || p->status == SCHED_STATUS_FEASIBLE;
-            a->bound = p->status == SCHED_STATUS_OPTIMAL ? p->objective : p->bound;
+            a->bound = plan_lower_bound(p);
         }
         sched_plan_free(p);
     }
@@ -729,9 +738,7 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
             if (rc)
                 break;
             a->has_bound = true;
-            a->bound = p->status == SCHED_STATUS_OPTIMAL    ? p->objective
-                       : p->status == SCHED_STATUS_FEASIBLE ? p->bound
-                                                            : 0;
+            a->bound = plan_lower_bound(p);
             if (!plan_fits(b, f, p, h.v, h.n, NULL)) {
                 a->own = p; /* for the master's pool (batch_master.c) */
                 p = NULL;

@@ -18,29 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct sched_plan *batch_plan_copy(const struct sched_plan *p)
-{
-    struct sched_plan *q = plan_new();
-    if (!q)
-        return NULL;
-    *q = *p;
-    q->appts = q->nappts ? cal_malloc(q->nappts * sizeof *q->appts) : NULL;
-    q->trips = q->ntrips ? cal_malloc(q->ntrips * sizeof *q->trips) : NULL;
-    q->unscheduled = q->nunscheduled ? cal_malloc(q->nunscheduled * sizeof *q->unscheduled) : NULL;
-    if ((q->nappts && !q->appts) || (q->ntrips && !q->trips) ||
-        (q->nunscheduled && !q->unscheduled)) {
-        sched_plan_free(q);
-        return NULL;
-    }
-    if (q->nappts)
-        memcpy(q->appts, p->appts, q->nappts * sizeof *q->appts);
-    if (q->ntrips)
-        memcpy(q->trips, p->trips, q->ntrips * sizeof *q->trips);
-    if (q->nunscheduled)
-        memcpy(q->unscheduled, p->unscheduled, q->nunscheduled * sizeof *q->unscheduled);
-    return q;
-}
-
 /* ---- the pool ------------------------------------------------------------ */
 
 struct pool_entry {
@@ -150,8 +127,8 @@ int batch_plans_add(struct batch_plans *pool, size_t f, const struct sched_plan 
         return SCHED_OK;
     }
 replace:;
-    struct sched_plan *q = batch_plan_copy(p);
-    if (!q)
+    struct sched_plan *q = NULL;
+    if (sched_plan_copy(p, &q))
         return SCHED_ENOMEM;
     sched_plan_free(e[worst].p);
     e[worst] = (struct pool_entry){q, key};
@@ -363,7 +340,7 @@ int batch_master_solve(const sched_batch *b, const bool *active, struct sched_pl
     /* Copies first: out of memory leaves the current plans as they are. */
     copies = cal_calloc(m.n + 1, sizeof *copies);
     for (size_t f = 0; f < m.n && copies; f++)
-        if (next[f] != cur[f] && !(copies[f] = batch_plan_copy(next[f]))) {
+        if (next[f] != cur[f] && sched_plan_copy(next[f], &copies[f])) {
             for (size_t e = 0; e < f; e++)
                 sched_plan_free(copies[e]);
             free(copies);

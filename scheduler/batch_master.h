@@ -7,10 +7,6 @@
 
 #include "scheduler/sched_internal.h"
 
-/* A copy of plan p (appointments, trips, visits left out); NULL when out of
- * memory. */
-struct sched_plan *batch_plan_copy(const struct sched_plan *p);
-
 /* Per family, distinct single-family plans the search has produced:
  * distinct by their appointments (visit, mode, start, place); of two with
  * the same appointments the cheaper is kept, and at most `per_family` of

@@ -73,27 +73,29 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The batch's lower bound: the families' own bounds a[f], raised by the
+/* Weights with which a family pays at least W (weights.unscheduled) times
+ * the weighted count of its visits left out: none negative. */
+static bool family_weights_usable(const struct sched_weights *w)
+{
+    return w->unscheduled > 0 && w->trip >= 0 && w->travel_minute >= 0 && w->in_person >= 0 &&
+           w->overnight >= 0 && w->late_minute >= 0 && w->moved >= 0;
+}
+
+/* Every active family's weights are usable. */
+static bool weights_usable(const struct search *s)
+{
+    for (size_t f = 0; f < s->n; f++)
+        if (s->active[f] && !family_weights_usable(&sched_batch_case(s->b, f)->weights))
+            return false;
+    return true;
+}
+
+/* The older batch bound: the families' own bounds a[f], raised by the
  * visits that provider time forces out. A family's cost is at least a[f]
  * and at least W times the weighted count of its visits left out; so the
  * first floor(a[f] / W) units of that count cost it nothing more, the next
  * costs W - (a[f] mod W), each further one W. The cheapest way to leave out
  * left_out units in all gives the bound. */
-/* Every family's weights non-negative: a family then pays at least W
- * times the weighted count of its visits left out. */
-static bool weights_usable(const struct search *s)
-{
-    for (size_t f = 0; f < s->n; f++) {
-        if (!s->active[f])
-            continue;
-        const struct sched_weights *w = &sched_batch_case(s->b, f)->weights;
-        if (!(w->unscheduled > 0) || w->trip < 0 || w->travel_minute < 0 || w->in_person < 0 ||
-            w->overnight < 0 || w->late_minute < 0 || w->moved < 0)
-            return false;
-    }
-    return true;
-}
-
 static double old_bound(const struct search *s)
 {
     double sum = 0, absorbed = 0, wmin = INFINITY;
@@ -105,8 +107,7 @@ static double old_bound(const struct search *s)
         const struct sched_weights *w = &sched_batch_case(s->b, f)->weights;
         double a = s->has_bound[f] ? s->bound[f] : 0;
         sum += a;
-        if (!(w->unscheduled > 0) || w->trip < 0 || w->travel_minute < 0 || w->in_person < 0 ||
-            w->overnight < 0 || w->late_minute < 0 || w->moved < 0)
+        if (!family_weights_usable(w))
             usable = false;
         else {
             double units = floor(a / w->unscheduled + 1e-9);
@@ -181,18 +182,23 @@ static int pool_answers(struct search *s, const struct sched_batch_task *t, size
     return rc;
 }
 
+/* Family f's own lower bound from an answer that has one (f planned
+ * alone): the larger of it and the one known. */
+static void take_bound(struct search *s, size_t f, const struct sched_batch_answer *a)
+{
+    if (a->has_bound && (!s->has_bound[f] || a->bound > s->bound[f])) {
+        s->bound[f] = a->bound;
+        s->has_bound[f] = true;
+    }
+}
+
 /* Apply one answer: keep it when the families' total objective goes down
  * and every new plan fits beside all the others (including each other). */
 static int apply(struct search *s, const struct sched_batch_task *t, struct sched_batch_answer *a,
                  bool *accepted)
 {
     *accepted = false;
-    if (a->has_bound) {
-        size_t f = (size_t)t->fam[0];
-        if (!s->has_bound[f] || a->bound > s->bound[f])
-            s->bound[f] = a->bound;
-        s->has_bound[f] = true;
-    }
+    take_bound(s, (size_t)t->fam[0], a);
     double before = 0, after = 0;
     for (int i = 0; i < t->nfam; i++) {
         if (!a->plans[i])
@@ -371,14 +377,11 @@ static int guided_round(struct search *s, struct sched_plan **alt, struct sched_
     for (size_t i = 0; i < nt && !rc; i++) {
         size_t f = (size_t)tasks[i].fam[0];
         struct sched_plan *p = ans[i].plans[0];
-        if (ans[i].has_bound && (!s->has_bound[f] || ans[i].bound > s->bound[f])) {
-            s->bound[f] = ans[i].bound;
-            s->has_bound[f] = true;
-        }
+        take_bound(s, f, &ans[i]);
         tries[f]++;
         if (!p && tries[f] < 3)
             continue;
-        if (!p && !(p = batch_plan_copy(s->cur[f]))) /* its solve failed: its current plan */
+        if (!p && sched_plan_copy(s->cur[f], &p)) /* its solve failed: its current plan */
             rc = SCHED_ENOMEM;
         else
             ans[i].plans[0] = NULL;
@@ -482,8 +485,8 @@ static int master(struct search *s, double limit_s)
     s->out->masters++;
     s->out->master_ms += (long)(mr.seconds * 1000 + 0.5);
     s->master_s = fmax(s->master_s, mr.seconds);
-    if (rc || mr.changed == 0)
-        return rc;
+    if (mr.changed == 0)
+        return SCHED_OK;
     s->out->master_improved++;
     s->out->master_gain += mr.gain;
     for (size_t f = 0; f < s->n; f++)
@@ -661,7 +664,7 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
     if (rc)
         goto fail_reported;
     for (size_t f = 0; f < s.n; f++)
-        if (s.active[f] && !(out->plans[f] = batch_plan_copy(out->baseline[f]))) {
+        if (s.active[f] && sched_plan_copy(out->baseline[f], &out->plans[f])) {
             rc = SCHED_ENOMEM;
             goto fail;
         }
