@@ -17,15 +17,23 @@
 #include "scheduler/batch_master.h"
 #include "scheduler/sched_internal.h"
 
+/* The fixture's case (one clinic place, nprov providers) as family id,
+ * the clinic 60 minutes from home. */
+static struct sched_case *family_case(const char *id, int nprov)
+{
+    struct sched_case *c = new_case(1, nprov);
+    free(c->id);
+    c->id = dup(id);
+    set_travel(c, -1, 0, 60);
+    return c;
+}
+
 /* A family with one 40-minute in-person visit with dr0; dr0 works only the
  * given days 09:00-09:45 (one start a day). */
 static struct sched_case *one_visit_family(const char *id, const int32_t *days, int ndays,
                                            int capacity)
 {
-    struct sched_case *c = new_case(1, 1);
-    free(c->id);
-    c->id = dup(id);
-    set_travel(c, -1, 0, 60);
+    struct sched_case *c = family_case(id, 1);
     for (int i = 0; i < ndays; i++)
         day_hours(c, 0, SCHED_IN_PERSON, days[i], 9, 10);
     /* 09:00-09:45 only: remove 09:45-10:00 */
@@ -266,10 +274,7 @@ static struct sched_case *lab_first_family(const char *id)
 {
     int32_t days[] = {D(12, 1), D(12, 3)};
     struct sched_case *one = one_visit_family(id, days, 2, 1);
-    struct sched_case *c = new_case(1, 2);
-    free(c->id);
-    c->id = dup(id);
-    set_travel(c, -1, 0, 60);
+    struct sched_case *c = family_case(id, 2);
     cal_set_free(&c->providers[0].mode[0].free);
     c->providers[0].mode[0].free = one->providers[0].mode[0].free;
     one->providers[0].mode[0].free = (struct cal_set){0};
@@ -339,10 +344,7 @@ static struct sched_case *neuro_and_pt_family(const char *id)
 {
     int32_t days[] = {D(12, 1)};
     struct sched_case *one = one_visit_family(id, days, 1, 1);
-    struct sched_case *c = new_case(1, 2);
-    free(c->id);
-    c->id = dup(id);
-    set_travel(c, -1, 0, 60);
+    struct sched_case *c = family_case(id, 2);
     cal_set_free(&c->providers[0].mode[0].free);
     c->providers[0].mode[0].free = one->providers[0].mode[0].free;
     one->providers[0].mode[0].free = (struct cal_set){0};
@@ -401,10 +403,7 @@ static void test_drop_bound_counts_trips(void **state)
  * it the bound was a + 2 W, the loser's Thursday trip inside its 2 W). */
 static struct sched_case *two_contested_family(const char *id)
 {
-    struct sched_case *c = new_case(1, 3);
-    free(c->id);
-    c->id = dup(id);
-    set_travel(c, -1, 0, 60);
+    struct sched_case *c = family_case(id, 3);
     for (int g = 0; g < 2; g++) { /* one 45-minute opening: one start */
         struct sched_provider_mode *pm = &c->providers[g].mode[SCHED_IN_PERSON];
         cal_set_add(&pm->free, cal_tz_local_to_utc(c->tz, D(12, 1), (9 + g) * 60),
@@ -452,10 +451,7 @@ static void test_drop_bound_sets(void **state)
  * each. */
 static struct sched_case *tuesday_family(const char *id)
 {
-    struct sched_case *c = new_case(1, 1);
-    free(c->id);
-    c->id = dup(id);
-    set_travel(c, -1, 0, 60);
+    struct sched_case *c = family_case(id, 1);
     struct sched_provider_mode *pm = &c->providers[0].mode[SCHED_IN_PERSON];
     pm->offered = true;
     for (int h = 9; h <= 11; h++)
