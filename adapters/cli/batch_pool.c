@@ -2,8 +2,9 @@
  * Worker processes for batch moves. Each worker is forked after the cases
  * are loaded, reads a task from its pipe (length, then bytes), runs it with
  * sched_batch_run_task and writes the answer back the same way. The parent
- * hands tasks to idle workers and collects answers by task index, so the
- * result of a round does not depend on which worker ran what, or when.
+ * hands tasks to idle workers, the moves that re-plan most families first,
+ * and collects answers by task index, so the result of a round does not
+ * depend on which worker ran what, or when.
  */
 #include "adapters/adapters.h"
 #include "adapters/cli/batch_pool.h"
@@ -166,6 +167,22 @@ static int give(batch_pool *p, struct worker *w, long i, const struct sched_batc
     return 0;
 }
 
+/* The order in which a round's tasks are handed out: the moves that
+ * re-plan most families first (they take longest), in index order among
+ * equals, so that a round does not wait for a large move handed out last.
+ * Answers go by index: the order decides only when each task runs. */
+static void dispatch_order(const struct sched_batch_task *tasks, size_t n, size_t *order)
+{
+    size_t k = 0;
+    for (int m = SCHED_BATCH_MAXN; m >= 1; m--)
+        for (size_t i = 0; i < n; i++)
+            if (tasks[i].nfam == m)
+                order[k++] = i;
+    for (size_t i = 0; i < n; i++) /* a malformed task: its worker says so */
+        if (tasks[i].nfam < 1 || tasks[i].nfam > SCHED_BATCH_MAXN)
+            order[k++] = i;
+}
+
 static int run_pool(void *ud, const struct sched_hold *holds, size_t nholds,
                     const struct sched_batch_task *tasks, size_t n,
                     struct sched_batch_answer *answers)
@@ -174,12 +191,15 @@ static int run_pool(void *ud, const struct sched_hold *holds, size_t nholds,
     size_t next = 0, done = 0;
     struct pollfd *pf = cal_calloc((size_t)p->n, sizeof *pf);
     int *who = cal_calloc((size_t)p->n, sizeof *who);
+    size_t *order = cal_calloc(n ? n : 1, sizeof *order);
     int rc = 0;
-    if (!pf || !who) {
+    if (!pf || !who || !order) {
         free(pf);
         free(who);
+        free(order);
         return SCHED_ENOMEM;
     }
+    dispatch_order(tasks, n, order);
     while (done < n && rc == 0) {
         int alive = 0, busy = 0;
         for (int k = 0; k < p->n && rc == 0; k++) {
@@ -187,8 +207,10 @@ static int run_pool(void *ud, const struct sched_hold *holds, size_t nholds,
             if (w->dead)
                 continue;
             alive++;
-            if (w->task < 0 && next < n)
-                rc = give(p, w, (long)next, &tasks[next], holds, nholds), next++;
+            if (w->task < 0 && next < n) {
+                size_t i = order[next++];
+                rc = give(p, w, (long)i, &tasks[i], holds, nholds);
+            }
             if (w->dead) {
                 done++; /* its task is lost: the answer stays empty */
                 continue;
@@ -202,7 +224,8 @@ static int run_pool(void *ud, const struct sched_hold *holds, size_t nholds,
             break;
         if (alive == 0) {
             /* Every worker is gone: finish the round here. */
-            rc = run_local(p, holds, nholds, tasks + next, n - next, answers + next);
+            for (; next < n && rc == 0; next++)
+                rc = run_local(p, holds, nholds, &tasks[order[next]], 1, &answers[order[next]]);
             break;
         }
         if (busy == 0)
@@ -235,6 +258,7 @@ static int run_pool(void *ud, const struct sched_hold *holds, size_t nholds,
     }
     free(pf);
     free(who);
+    free(order);
     return rc;
 }
 
