@@ -355,9 +355,7 @@ done:
     return made;
 }
 
-/* Per provider: the weighted visits the plan leaves out beyond those that
- * provider time forces out of every plan. */
-static void count_excess(struct search *s)
+void batch_count_excess(struct search *s)
 {
     size_t np = sched_batch_nproviders(s->b);
     for (size_t g = 0; g < np; g++)
@@ -382,7 +380,7 @@ size_t batch_choose_moves(struct search *s, struct sched_batch_task *tasks, size
 {
     size_t nt = 0, np = sched_batch_nproviders(s->b);
     memset(s->used, 0, s->n * sizeof *s->used);
-    count_excess(s);
+    batch_count_excess(s);
     while (nt < round) {
         for (size_t f = 0; f < s->n; f++) {
             double sl = s->active[f] && !s->used[f] ? slack(s, f) : 0;

@@ -801,6 +801,65 @@ static void test_chain_frees_slot(void **state)
         free_case(cs[i]);
 }
 
+/* Six families share dr0 (capacity 1), open one start a day (09:00) on six
+ * weekdays d0..d5. "f0" can come only on d0; "fk" (k = 1..5) only on d(k-1)
+ * and dk; a day costs each family the same. In caseload order f1..f5, f0
+ * the baseline gives f1..f5 the days d0..d4 and leaves f0 out, and every
+ * family's own best plan is its first day, so construction does too. The
+ * optimum places all six (each at its own optimum: the bound) by moving
+ * f1..f5 one day later together: a move of at most four families cannot
+ * (the last one moved always finds its later day held), and a shift alone
+ * saves nothing, so none is ever accepted. The repair move assigns dr0's
+ * days by one programme over all six and re-plans the five that change. */
+static void test_repair_shifts_many(void **state)
+{
+    (void)state;
+    int32_t days[6] = {D(12, 1), D(12, 2), D(12, 3), D(12, 4), D(12, 7), D(12, 8)};
+    struct sched_case *c[6];
+    for (int k = 0; k < 6; k++) {
+        char id[8];
+        snprintf(id, sizeof id, "f%d", k);
+        c[k] = one_visit_family(id, days, 6, 1);
+        /* Busy on every day of the horizon but its own. */
+        for (int32_t d = D(12, 1); d <= D(12, 14); d++) {
+            bool own = d == days[k] || (k > 0 && d == days[k - 1]);
+            if (!own)
+                cal_set_add(&c[k]->family.busy, cal_tz_local_to_utc(c[k]->tz, d, 0),
+                            cal_tz_local_to_utc(c[k]->tz, d + 1, 0));
+        }
+    }
+    const struct sched_case *cases[] = {c[1], c[2], c[3], c[4], c[5], c[0]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 6, &b, NULL, NULL), 0);
+    struct sched_plan *base[6];
+    assert_int_equal(sched_batch_baseline(b, NULL, base, NULL), 0);
+    assert_int_equal(base[5]->nunscheduled, 1);
+    for (int f = 0; f < 5; f++) {
+        assert_int_equal(base[f]->nappts, 1);
+        assert_true(base[f]->appts[0].start == cal_tz_local_to_utc(c[0]->tz, days[f], 9 * 60));
+    }
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        struct sched_batch_result res;
+        solve(b, seed, &res);
+        assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+        for (int f = 0; f < 6; f++)
+            assert_int_equal(res.plans[f]->nunscheduled, 0);
+        assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+        assert_true(res.objective == res.bound_total);
+        for (int f = 0; f < 5; f++) /* f1..f5 one day later */
+            assert_true(res.plans[f]->appts[0].start ==
+                        cal_tz_local_to_utc(c[0]->tz, days[f + 1], 9 * 60));
+        assert_true(res.repairs >= 1 && res.repairs_accepted >= 1);
+        assert_true(res.repair_gain > 0);
+        sched_batch_result_free(&res);
+    }
+    for (int f = 0; f < 6; f++)
+        sched_plan_free(base[f]);
+    sched_batch_free(b);
+    for (int k = 0; k < 6; k++)
+        free_case(c[k]);
+}
+
 /* One provider id, two capacities: bad input naming both cases. */
 static void test_mismatch(void **state)
 {
@@ -1061,6 +1120,7 @@ int main(void)
         cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_fixed_overbooked),
         cmocka_unit_test(test_chain_frees_slot),
+        cmocka_unit_test(test_repair_shifts_many),
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_components),
         cmocka_unit_test(test_pack),
