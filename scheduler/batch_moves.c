@@ -44,6 +44,8 @@ static void needed_providers(const struct search *s, size_t f, bool *need)
             need[sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider)] = true;
 }
 
+static bool earlier_competitors(struct search *s, size_t f, const struct sched_ctx *x, int v);
+
 /* The families whose appointments stand in the way of family f's visits
  * left out: weight[h] counts the holds of h at the provider of such a visit
  * that overlap one of the visit's own candidate times (capacity ignored).
@@ -75,6 +77,8 @@ static bool competitors(struct search *s, size_t f)
             any = true;
         }
         cal_set_free(&own);
+        if (!oom && earlier_competitors(s, f, &x, v))
+            any = true;
     }
     ctx_free(&x);
     return any;
@@ -317,6 +321,60 @@ static void before_weights(struct search *s, size_t f, const struct sched_ctx *x
     }
 }
 
+/* Visit v of family f (left out) has a time with room that keeps its order
+ * with the family's placed visits. */
+static bool ordered_room(const struct search *s, size_t f, const struct sched_ctx *x, int v)
+{
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider);
+    const struct cand *cv = &x->cands[x->vfirst[v]];
+    for (size_t k = 0; k < x->vcount[v]; k++)
+        if (keeps_order(s, f, v, cv[k].ustart, cv[k].uend, -1) &&
+            has_room(s, f, g, cv[k].ustart, cv[k].uend))
+            return true;
+    return false;
+}
+
+/* When no time of visit v of family f (left out) with room keeps its order:
+ * the families holding the times of a placed visit that must come before
+ * it, after which v could come, get weight (re-planned after f, they may
+ * leave f such a time). True when some family was found. */
+static bool earlier_competitors(struct search *s, size_t f, const struct sched_ctx *x, int v)
+{
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    const struct sched_plan *p = s->cur[f];
+    bool any = false;
+    if (ordered_room(s, f, x, v))
+        return false;
+    const struct cand *cv = &x->cands[x->vfirst[v]];
+    for (size_t i = 0; i < p->nappts; i++) {
+        int u = p->appts[i].visit;
+        const struct sched_visit *pu = &c->visits[u];
+        int gu = sched_batch_provider_of(s->b, f, (size_t)pu->provider);
+        const struct cand *cu = &x->cands[x->vfirst[u]];
+        size_t lo, hi = holds_of(s, gu, &lo);
+        for (size_t l = 0; l < pu->nbefore; l++) {
+            if (pu->before[l].visit != v)
+                continue;
+            for (size_t k = 0; k < x->vcount[u]; k++) {
+                bool after = false;
+                for (size_t j = 0; j < x->vcount[v] && !after; j++)
+                    after = lag_ok(&pu->before[l], cu[k].uend, cv[j].ustart) &&
+                            keeps_order(s, f, v, cv[j].ustart, cv[j].uend, u);
+                for (size_t j = lo; j < hi && after && s->holds[j].start < cu[k].uend; j++) {
+                    const struct sched_hold *h = &s->holds[j];
+                    if (h->end <= cu[k].ustart || (size_t)h->family == f || !s->active[h->family] ||
+                        s->used[h->family])
+                        continue;
+                    s->weight[h->family] += 1;
+                    any = true;
+                }
+            }
+        }
+    }
+    return any;
+}
+
 /* Visit v of family f is left out and none of its times with room keeps
  * its order: a time to free for a placed visit that must come before it,
  * half the time (its index in that visit's candidates, whose provider and
@@ -372,13 +430,10 @@ static bool slot_move(struct search *s, size_t f, struct sched_batch_task *t)
         goto done;
     int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider);
     const struct cand *cand = &x.cands[x.vfirst[v]];
-    bool ordered_room = false;
-    for (size_t k = 0; k < x.vcount[v]; k++) {
-        bool order = keeps_order(s, f, v, cand[k].ustart, cand[k].uend, -1);
-        w[k] = slot_weight(s, f, g, cand[k].ustart, cand[k].uend) * (order ? 1 : 0.05);
-        ordered_room |= order && has_room(s, f, g, cand[k].ustart, cand[k].uend);
-    }
-    long k = ordered_room ? -1 : earlier_slot(s, f, &x, v, &g, &cand);
+    for (size_t k = 0; k < x.vcount[v]; k++)
+        w[k] = slot_weight(s, f, g, cand[k].ustart, cand[k].uend) *
+               (keeps_order(s, f, v, cand[k].ustart, cand[k].uend, -1) ? 1 : 0.05);
+    long k = ordered_room(s, f, &x, v) ? -1 : earlier_slot(s, f, &x, v, &g, &cand);
     if (k < 0)
         k = pick(&s->rng, w, x.vcount[v]);
     if (k < 0)
