@@ -40,18 +40,49 @@ static int put_col(struct tbuild *t, size_t nz, int col, double val)
     return rc;
 }
 
-/* What earlier providers were given. */
-struct chosen {
-    int *at;                       /* per visit of the build: its column, -1 none */
-    bool *done;                    /* per provider: assigned */
-    size_t *fam_first, *fam_count; /* per family: its visits in t->vis */
-    size_t *lnk_first, *lnk_count; /* ... and its links in t->link */
-};
+int batch_chosen_init(struct batch_chosen *ch, const struct tbuild *t, size_t n, size_t np)
+{
+    memset(ch, 0, sizeof *ch);
+    ch->at = cal_malloc((t->nvis ? t->nvis : 1) * sizeof *ch->at);
+    ch->done = cal_calloc(np + 1, sizeof *ch->done);
+    ch->fam_first = cal_calloc(n + 1, sizeof *ch->fam_first);
+    ch->fam_count = cal_calloc(n + 1, sizeof *ch->fam_count);
+    ch->lnk_first = cal_calloc(n + 1, sizeof *ch->lnk_first);
+    ch->lnk_count = cal_calloc(n + 1, sizeof *ch->lnk_count);
+    if (!ch->at || !ch->done || !ch->fam_first || !ch->fam_count || !ch->lnk_first ||
+        !ch->lnk_count) {
+        batch_chosen_free(ch);
+        return SCHED_ENOMEM;
+    }
+    for (size_t v = 0; v < t->nvis; v++) {
+        ch->at[v] = -1;
+        if (ch->fam_count[t->vis[v].f]++ == 0)
+            ch->fam_first[t->vis[v].f] = v;
+    }
+    /* A family's links follow one another (tix_add_family). */
+    for (size_t l = 0; l < t->nlink; l++)
+        if (ch->lnk_count[t->vis[t->link[l].a].f]++ == 0)
+            ch->lnk_first[t->vis[t->link[l].a].f] = l;
+    return SCHED_OK;
+}
+
+void batch_chosen_free(struct batch_chosen *ch)
+{
+    free(ch->at);
+    free(ch->done);
+    free(ch->fam_first);
+    free(ch->fam_count);
+    free(ch->lnk_first);
+    free(ch->lnk_count);
+    free(ch->fc);
+    memset(ch, 0, sizeof *ch);
+}
 
 /* Visits the family of column k may still add on the column's day, given
  * what earlier providers gave it (INT32_MAX: no daily limit); 0 when the
  * column overlaps one of its appointments. */
-static int day_room(const struct tbuild *t, const sched_batch *b, const struct chosen *ch, size_t k)
+static int day_room(const struct tbuild *t, const sched_batch *b, const struct batch_chosen *ch,
+                    size_t k)
 {
     const struct tcol *c = &t->col[k];
     int f = t->vis[c->vis].f;
@@ -70,12 +101,12 @@ static int day_room(const struct tbuild *t, const sched_batch *b, const struct c
 
 /* True when column k (provider being assigned) fits what earlier
  * providers were given. */
-static bool col_allowed(const struct tbuild *t, const sched_batch *b, const struct chosen *ch,
+static bool col_allowed(const struct tbuild *t, const sched_batch *b, const struct batch_chosen *ch,
                         size_t k)
 {
     const struct tcol *c = &t->col[k];
     const struct tvis *v = &t->vis[c->vis];
-    if (!c->day_trip || day_room(t, b, ch, k) <= 0)
+    if ((!c->day_trip && !(ch->lodging && ch->lodging[k])) || day_room(t, b, ch, k) <= 0)
         return false;
     for (size_t l = ch->lnk_first[v->f]; l < ch->lnk_first[v->f] + ch->lnk_count[v->f]; l++) {
         const struct tlink *ln = &t->link[l];
@@ -170,10 +201,11 @@ static int family_rows(struct tbuild *t, solver_model *m, const struct fcol *col
     return rc;
 }
 
-/* Provider g's programme: columns, then rows. */
-static int build_provider(struct tbuild *t, const sched_batch *b, const struct chosen *ch, int g,
-                          solver_model *m, struct fcol **fc, size_t *fcap, double deadline)
+int batch_provider_programme(struct tbuild *t, const sched_batch *b, struct batch_chosen *ch, int g,
+                             solver_model *m, double deadline)
 {
+    struct fcol **fc = &ch->fc;
+    size_t *fcap = &ch->fcap;
     int rc = SCHED_OK;
     for (size_t k = 0; k < t->ncol; k++)
         if (t->col[k].g == g)
@@ -188,7 +220,8 @@ static int build_provider(struct tbuild *t, const sched_batch *b, const struct c
         for (size_t k = tv->first; k < tv->first + tv->count && !rc; k++) {
             if (!col_allowed(t, b, ch, k))
                 continue;
-            int col = solver_add_col(m, 0, 1, -(double)tv->factor, true, NULL);
+            double bonus = ch->keep && ch->keep[v] == (long)k ? ch->keep_bonus : 0;
+            int col = solver_add_col(m, 0, 1, -(double)tv->factor - bonus, true, NULL);
             if (col < 0) {
                 rc = SCHED_ENOMEM;
                 break;
@@ -229,12 +262,11 @@ static int build_provider(struct tbuild *t, const sched_batch *b, const struct c
 }
 
 /* Solve provider g's programme and record what it places. */
-static int assign_provider(struct tbuild *t, const sched_batch *b, struct chosen *ch, int g,
-                           double limit_s, struct fcol **fc, size_t *fcap, struct batch_guide *out,
-                           size_t *capr)
+static int assign_provider(struct tbuild *t, const sched_batch *b, struct batch_chosen *ch, int g,
+                           double limit_s, struct batch_guide *out, size_t *capr)
 {
     solver_model *m = solver_model_new();
-    int rc = m ? build_provider(t, b, ch, g, m, fc, fcap, sched_now_s() + limit_s) : SCHED_ENOMEM;
+    int rc = m ? batch_provider_programme(t, b, ch, g, m, sched_now_s() + limit_s) : SCHED_ENOMEM;
     if (!rc && solver_ncols(m) > 0) {
         struct solver_params sp;
         struct solver_result res;
@@ -268,21 +300,13 @@ static int assign_provider(struct tbuild *t, const sched_batch *b, struct chosen
 int batch_guide_solve(const sched_batch *b, struct tbuild *tb, const double *forced,
                       double budget_s, struct batch_guide *out)
 {
-    size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b), fcap = 0, capr = 0;
+    size_t n = sched_batch_ncases(b), np = sched_batch_nproviders(b), capr = 0;
     struct tbuild t = *tb;
-    struct chosen ch = {0};
-    struct fcol *fc = NULL;
+    struct batch_chosen ch = {0};
     double t0 = sched_now_s();
     memset(out, 0, sizeof *out);
     out->guided = cal_calloc(np + 1, sizeof *out->guided);
-    ch.done = cal_calloc(np + 1, sizeof *ch.done);
-    ch.fam_first = cal_calloc(n + 1, sizeof *ch.fam_first);
-    ch.fam_count = cal_calloc(n + 1, sizeof *ch.fam_count);
-    ch.lnk_first = cal_calloc(n + 1, sizeof *ch.lnk_first);
-    ch.lnk_count = cal_calloc(n + 1, sizeof *ch.lnk_count);
-    int rc = out->guided && ch.done && ch.fam_first && ch.fam_count && ch.lnk_first && ch.lnk_count
-                 ? SCHED_OK
-                 : SCHED_ENOMEM;
+    int rc = out->guided ? SCHED_OK : SCHED_ENOMEM;
     for (size_t g = 0; g < np && !rc; g++)
         if (forced[g] > 1e-6) {
             out->guided[g] = true;
@@ -292,19 +316,10 @@ int batch_guide_solve(const sched_batch *b, struct tbuild *tb, const double *for
      * caseload is too large for this (1000 families): no reservations. */
     if (rc || out->nguided == 0 || budget_s <= 0 || t.cut)
         goto done;
-    if (!rc && !(ch.at = cal_malloc((t.nvis ? t.nvis : 1) * sizeof *ch.at)))
-        rc = SCHED_ENOMEM;
-    for (size_t v = 0; v < t.nvis && !rc; v++) {
-        ch.at[v] = -1;
-        if (ch.fam_count[t.vis[v].f]++ == 0)
-            ch.fam_first[t.vis[v].f] = v;
+    rc = batch_chosen_init(&ch, &t, n, np);
+    for (size_t v = 0; v < t.nvis && !rc; v++)
         if (out->guided[t.vis[v].g] && t.vis[v].count > 0)
             out->total += t.vis[v].factor;
-    }
-    /* A family's links follow one another (tix_add_family). */
-    for (size_t l = 0; l < t.nlink && !rc; l++)
-        if (ch.lnk_count[t.vis[t.link[l].a].f]++ == 0)
-            ch.lnk_first[t.vis[t.link[l].a].f] = l;
     /* Most contested first; ties by index. */
     for (size_t left = out->nguided; left > 0 && !rc; left--) {
         int g = -1;
@@ -314,17 +329,11 @@ int batch_guide_solve(const sched_batch *b, struct tbuild *tb, const double *for
         double budget = budget_s - (sched_now_s() - t0);
         if (budget <= 0.05)
             break;
-        rc = assign_provider(&t, b, &ch, g, budget, &fc, &fcap, out, &capr);
+        rc = assign_provider(&t, b, &ch, g, budget, out, &capr);
     }
     out->solve_s = sched_now_s() - t0;
 done:
-    free(fc);
-    free(ch.at);
-    free(ch.done);
-    free(ch.fam_first);
-    free(ch.fam_count);
-    free(ch.lnk_first);
-    free(ch.lnk_count);
+    batch_chosen_free(&ch);
     *tb = t; /* its scratch (cols, vals) may have grown */
     if (rc) {
         free(out->resv);

@@ -25,4 +25,37 @@ int batch_guide_solve(const sched_batch *b, struct tbuild *t, const double *forc
                       struct batch_guide *out);
 void batch_guide_free(struct batch_guide *g);
 
+/* What the other providers were given, seen by one provider's programme:
+ * before construction the reservations of the providers assigned earlier
+ * (batch_guide_solve), in the search every provider's current appointments
+ * (batch_repair.c). */
+struct fcol;
+struct batch_chosen {
+    int *at;                       /* per visit of the build: its column, -1 none */
+    bool *done;                    /* per provider: assigned (its visits' `at` are final) */
+    size_t *fam_first, *fam_count; /* per family: its visits in t->vis */
+    size_t *lnk_first, *lnk_count; /* ... and its links in t->link */
+    /* NULL, or per visit: its column now (-1 none), whose objective gets
+     * keep_bonus more, so the programme keeps what it can as it is. */
+    const long *keep;
+    double keep_bonus;
+    /* NULL, or per column: allowed even when only the lodging reaches it. */
+    const bool *lodging;
+    struct fcol *fc; /* scratch */
+    size_t fcap;
+};
+/* Every visit at -1, nothing done; SCHED_ENOMEM when out of memory. */
+int batch_chosen_init(struct batch_chosen *ch, const struct tbuild *t, size_t n, size_t np);
+void batch_chosen_free(struct batch_chosen *ch);
+
+/* Provider g's integer programme into the empty model m: one binary column
+ * per allowed start of each of its visits (t->col[k].lp its index, -1 when
+ * not allowed; objective minus the visit's weight), at most one start per
+ * visit, at most `capacity` patients at every instant less fixed bookings,
+ * g's own "before" links, and per family one appointment at a time and the
+ * visits its day still has room for, beside what ch holds. SCHED_EINVAL
+ * when the deadline (sched_now_s) passed while building. */
+int batch_provider_programme(struct tbuild *t, const sched_batch *b, struct batch_chosen *ch, int g,
+                             solver_model *m, double deadline);
+
 #endif

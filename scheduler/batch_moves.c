@@ -44,6 +44,8 @@ static void needed_providers(const struct search *s, size_t f, bool *need)
             need[sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider)] = true;
 }
 
+static bool earlier_competitors(struct search *s, size_t f, const struct sched_ctx *x, int v);
+
 /* The families whose appointments stand in the way of family f's visits
  * left out: weight[h] counts the holds of h at the provider of such a visit
  * that overlap one of the visit's own candidate times (capacity ignored).
@@ -75,6 +77,8 @@ static bool competitors(struct search *s, size_t f)
             any = true;
         }
         cal_set_free(&own);
+        if (!oom && earlier_competitors(s, f, &x, v))
+            any = true;
     }
     ctx_free(&x);
     return any;
@@ -194,14 +198,24 @@ static bool chain_weights(struct search *s, size_t m, int g, int cap, cal_time u
     return any;
 }
 
+/* Visit b at bs keeps lag l after an appointment of the other visit
+ * ending at ae. */
+static bool lag_ok(const struct sched_lag *l, cal_time ae, cal_time bs)
+{
+    return bs >= ae + (cal_time)l->min_gap_minutes * 60 &&
+           (l->max_gap_minutes < 0 || bs <= ae + (cal_time)l->max_gap_minutes * 60);
+}
+
 /* Would visit v of family f at [us, ue) keep its order with the visits of
- * f's plan it is tied to (before / after gaps)? */
-static bool keeps_order(const struct search *s, size_t f, int v, cal_time us, cal_time ue)
+ * f's plan it is tied to (before / after gaps), visit skip aside? */
+static bool keeps_order(const struct search *s, size_t f, int v, cal_time us, cal_time ue, int skip)
 {
     const struct sched_case *c = sched_batch_case(s->b, f);
     const struct sched_plan *p = s->cur[f];
     for (size_t i = 0; i < p->nappts; i++) {
         const struct sched_appt *a = &p->appts[i];
+        if (a->visit == skip)
+            continue;
         const struct sched_visit *x = &c->visits[a->visit];
         for (size_t l = 0; l < x->nbefore; l++) /* a before v */
             if (x->before[l].visit == v &&
@@ -250,47 +264,182 @@ static double ease(const struct search *s, const struct sched_hold *h)
     return after ? e * 0.25 : e;
 }
 
+/* How much freeing provider g's time [us, ue) for family f is worth: 0
+ * when there is room already or too few of its holders can move; else the
+ * holders' mean ease, less the more of them must leave. */
+static double slot_weight(struct search *s, size_t f, int g, cal_time us, cal_time ue)
+{
+    int cap = sched_batch_capacity(s->b, (size_t)g), count = 0, movable = 0;
+    size_t lo, hi = holds_of(s, g, &lo);
+    double sum = 0;
+    for (size_t j = lo; j < hi && s->holds[j].start < ue; j++) {
+        const struct sched_hold *h = &s->holds[j];
+        if (h->end <= us || (size_t)h->family == f)
+            continue;
+        double e = s->active[h->family] && !s->used[h->family] ? ease(s, h) : 0;
+        movable += e > 0;
+        sum += e;
+        count++;
+    }
+    int m = count - cap + 1;
+    return m >= 1 && m <= movable && m < SCHED_BATCH_MAXN ? sum / count / (m * m) : 0;
+}
+
+/* Provider g has room for family f at [us, ue) as the plan stands. */
+static bool has_room(const struct search *s, size_t f, int g, cal_time us, cal_time ue)
+{
+    int cap = sched_batch_capacity(s->b, (size_t)g), count = 0;
+    size_t lo, hi = holds_of(s, g, &lo);
+    for (size_t j = lo; j < hi && s->holds[j].start < ue && count < cap; j++)
+        count += s->holds[j].end > us && (size_t)s->holds[j].family != f;
+    return count < cap;
+}
+
+/* Visit v of family f is left out; its placed visit u must come before it
+ * (lag l), and no time of v with room keeps that order. The times of u
+ * worth freeing: those after which v has a time with room that keeps its
+ * order with the rest of the plan (w[k] for u's candidate k; 0 else). */
+static void before_weights(struct search *s, size_t f, const struct sched_ctx *x, int v, int u,
+                           const struct sched_lag *l, double *w)
+{
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    int gu = sched_batch_provider_of(s->b, f, (size_t)c->visits[u].provider);
+    int gv = sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider);
+    const struct cand *cu = &x->cands[x->vfirst[u]], *cv = &x->cands[x->vfirst[v]];
+    for (size_t k = 0; k < x->vcount[u]; k++) {
+        w[k] = 0;
+        if (!keeps_order(s, f, u, cu[k].ustart, cu[k].uend, -1))
+            continue;
+        bool after = false;
+        for (size_t j = 0; j < x->vcount[v] && !after; j++)
+            after = lag_ok(l, cu[k].uend, cv[j].ustart) &&
+                    (cv[j].ustart >= cu[k].uend || cv[j].uend <= cu[k].ustart) &&
+                    keeps_order(s, f, v, cv[j].ustart, cv[j].uend, u) &&
+                    has_room(s, f, gv, cv[j].ustart, cv[j].uend);
+        if (after)
+            w[k] = slot_weight(s, f, gu, cu[k].ustart, cu[k].uend);
+    }
+}
+
+/* Visit v of family f (left out) has a time with room that keeps its order
+ * with the family's placed visits. */
+static bool ordered_room(const struct search *s, size_t f, const struct sched_ctx *x, int v)
+{
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider);
+    const struct cand *cv = &x->cands[x->vfirst[v]];
+    for (size_t k = 0; k < x->vcount[v]; k++)
+        if (keeps_order(s, f, v, cv[k].ustart, cv[k].uend, -1) &&
+            has_room(s, f, g, cv[k].ustart, cv[k].uend))
+            return true;
+    return false;
+}
+
+/* When no time of visit v of family f (left out) with room keeps its order:
+ * the families holding the times of a placed visit that must come before
+ * it, after which v could come, get weight (re-planned after f, they may
+ * leave f such a time). True when some family was found. */
+static bool earlier_competitors(struct search *s, size_t f, const struct sched_ctx *x, int v)
+{
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    const struct sched_plan *p = s->cur[f];
+    bool any = false;
+    if (ordered_room(s, f, x, v))
+        return false;
+    const struct cand *cv = &x->cands[x->vfirst[v]];
+    for (size_t i = 0; i < p->nappts; i++) {
+        int u = p->appts[i].visit;
+        const struct sched_visit *pu = &c->visits[u];
+        int gu = sched_batch_provider_of(s->b, f, (size_t)pu->provider);
+        const struct cand *cu = &x->cands[x->vfirst[u]];
+        size_t lo, hi = holds_of(s, gu, &lo);
+        for (size_t l = 0; l < pu->nbefore; l++) {
+            if (pu->before[l].visit != v)
+                continue;
+            for (size_t k = 0; k < x->vcount[u]; k++) {
+                bool after = false;
+                for (size_t j = 0; j < x->vcount[v] && !after; j++)
+                    after = lag_ok(&pu->before[l], cu[k].uend, cv[j].ustart) &&
+                            keeps_order(s, f, v, cv[j].ustart, cv[j].uend, u);
+                for (size_t j = lo; j < hi && after && s->holds[j].start < cu[k].uend; j++) {
+                    const struct sched_hold *h = &s->holds[j];
+                    if (h->end <= cu[k].ustart || (size_t)h->family == f || !s->active[h->family] ||
+                        s->used[h->family])
+                        continue;
+                    s->weight[h->family] += 1;
+                    any = true;
+                }
+            }
+        }
+    }
+    return any;
+}
+
+/* Visit v of family f is left out and none of its times with room keeps
+ * its order: a time to free for a placed visit that must come before it,
+ * half the time (its index in that visit's candidates, whose provider and
+ * candidates go to *g and *cand); -1 for none. */
+static long earlier_slot(struct search *s, size_t f, const struct sched_ctx *x, int v, int *g,
+                         const struct cand **cand)
+{
+    const struct sched_case *c = sched_batch_case(s->b, f);
+    const struct sched_plan *p = s->cur[f];
+    for (size_t i = 0; i < p->nappts; i++) {
+        int u = p->appts[i].visit;
+        const struct sched_visit *pu = &c->visits[u];
+        for (size_t l = 0; l < pu->nbefore; l++) {
+            if (pu->before[l].visit != v || x->vcount[u] == 0 || rnd01(&s->rng) < 0.5)
+                continue;
+            double *wu = cal_calloc(x->vcount[u], sizeof *wu);
+            if (!wu)
+                return -1;
+            before_weights(s, f, x, v, u, &pu->before[l], wu);
+            long k = pick(&s->rng, wu, x->vcount[u]);
+            free(wu);
+            if (k >= 0) {
+                *g = sched_batch_provider_of(s->b, f, (size_t)pu->provider);
+                *cand = &x->cands[x->vfirst[u]];
+                return k;
+            }
+        }
+    }
+    return -1;
+}
+
 /* A slot-freeing move for family f (an ejection chain): one of its visits
  * left out, one of that visit's own possible times at its provider g where
  * the families holding g leave no room. As many of them as must leave are
  * re-planned first without g's time then, maybe with other families
  * holding g near that time re-planned after them (whose time they may
- * take), and f last. False when f has no such visit or time. */
+ * take), and f last. When the visit's times with room all break its order
+ * with a placed visit that must come before it (a chain of visits, each
+ * some days after the last, whose first ones sit late), the slot is freed
+ * for that earlier visit instead, at a time after which the visit left out
+ * finds room. False when f has no such visit or time. */
 static bool slot_move(struct search *s, size_t f, struct sched_batch_task *t)
 {
     const struct sched_case *c = sched_batch_case(s->b, f);
+    const struct sched_plan *p = s->cur[f];
     struct sched_ctx x;
     bool made = false;
-    if (s->cur[f]->nunscheduled == 0 || ctx_init(&x, c) != SCHED_OK)
+    if (p->nunscheduled == 0 || ctx_init(&x, c) != SCHED_OK)
         return false;
     int v = left_out_visit(s, f, &x);
     double *w = v >= 0 ? cal_calloc(x.vcount[v], sizeof *w) : NULL;
     if (!w)
         goto done;
     int g = sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider);
-    int cap = sched_batch_capacity(s->b, (size_t)g);
-    size_t lo, hi = holds_of(s, g, &lo);
     const struct cand *cand = &x.cands[x.vfirst[v]];
-    for (size_t k = 0; k < x.vcount[v]; k++) {
-        int count = 0, movable = 0;
-        double sum = 0;
-        for (size_t j = lo; j < hi && s->holds[j].start < cand[k].uend; j++) {
-            const struct sched_hold *h = &s->holds[j];
-            if (h->end <= cand[k].ustart || (size_t)h->family == f)
-                continue;
-            double e = s->active[h->family] && !s->used[h->family] ? ease(s, h) : 0;
-            movable += e > 0;
-            sum += e;
-            count++;
-        }
-        int m = count - cap + 1;
-        w[k] = m >= 1 && m <= movable && m < SCHED_BATCH_MAXN ? sum / count / (m * m) : 0;
-        if (!keeps_order(s, f, v, cand[k].ustart, cand[k].uend))
-            w[k] *= 0.05;
-    }
-    long k = pick(&s->rng, w, x.vcount[v]);
+    for (size_t k = 0; k < x.vcount[v]; k++)
+        w[k] = slot_weight(s, f, g, cand[k].ustart, cand[k].uend) *
+               (keeps_order(s, f, v, cand[k].ustart, cand[k].uend, -1) ? 1 : 0.05);
+    long k = ordered_room(s, f, &x, v) ? -1 : earlier_slot(s, f, &x, v, &g, &cand);
+    if (k < 0)
+        k = pick(&s->rng, w, x.vcount[v]);
     if (k < 0)
         goto done;
+    int cap = sched_batch_capacity(s->b, (size_t)g);
+    size_t lo, hi = holds_of(s, g, &lo);
     cal_time us = cand[k].ustart, ue = cand[k].uend;
     /* Those that must leave, at random among the holders then, the easier
      * to move likelier. */
@@ -355,9 +504,7 @@ done:
     return made;
 }
 
-/* Per provider: the weighted visits the plan leaves out beyond those that
- * provider time forces out of every plan. */
-static void count_excess(struct search *s)
+void batch_count_excess(struct search *s)
 {
     size_t np = sched_batch_nproviders(s->b);
     for (size_t g = 0; g < np; g++)
@@ -382,7 +529,7 @@ size_t batch_choose_moves(struct search *s, struct sched_batch_task *tasks, size
 {
     size_t nt = 0, np = sched_batch_nproviders(s->b);
     memset(s->used, 0, s->n * sizeof *s->used);
-    count_excess(s);
+    batch_count_excess(s);
     while (nt < round) {
         for (size_t f = 0; f < s->n; f++) {
             double sl = s->active[f] && !s->used[f] ? slack(s, f) : 0;

@@ -324,19 +324,28 @@ static int push_hold(struct sched_hold **h, size_t *n, size_t *cap, struct sched
     return SCHED_OK;
 }
 
-/* What a family planned in the guided construction sees of the others:
- * the new plans of those planned before it (real = true: only these), and
- * for the rest their current appointments, where the reservations stand in
- * for their visits at the guided providers (fixed bookings stay). */
-static int guided_holds(const struct search *s, struct sched_plan *const *alt, bool real,
-                        struct sched_hold **out, size_t *n)
+/* Re-planned under st: every active family, or those st lists. */
+static bool replanned(const struct search *s, const struct batch_stand *st, size_t f)
+{
+    return s->active[f] && (!st->fam || st->fam[f]);
+}
+
+/* What a family re-planned under st sees of the others: the new plans of
+ * those re-planned before it (real = true: only these, and the current
+ * plans of the families not re-planned), and for the rest their current
+ * appointments, where st's reservations stand in for the re-planned
+ * families' visits at st's providers (fixed bookings stay). */
+static int guided_holds(const struct search *s, const struct batch_stand *st,
+                        struct sched_plan *const *alt, bool real, struct sched_hold **out,
+                        size_t *n)
 {
     size_t cap = 0;
     int rc = SCHED_OK;
     *out = NULL;
     *n = 0;
     for (size_t f = 0; f < s->n && !rc; f++) {
-        const struct sched_plan *p = alt[f] ? alt[f] : real ? NULL : s->cur[f];
+        bool re = replanned(s, st, f);
+        const struct sched_plan *p = alt[f] ? alt[f] : real && re ? NULL : s->cur[f];
         if (!s->active[f] || !p)
             continue;
         const struct sched_case *c = sched_batch_case(s->b, f);
@@ -344,30 +353,30 @@ static int guided_holds(const struct search *s, struct sched_plan *const *alt, b
             const struct sched_appt *a = &p->appts[i];
             const struct sched_visit *w = &c->visits[a->visit];
             int g = sched_batch_provider_of(s->b, f, (size_t)w->provider);
-            if (!alt[f] && s->guide.guided[g] && !(w->booked && !w->movable))
+            if (!alt[f] && re && st->provider[g] && !(w->booked && !w->movable))
                 continue;
             rc = push_hold(out, n, &cap, (struct sched_hold){g, (int)f, a->start, a->end});
         }
     }
-    for (size_t i = 0; i < s->guide.nresv && !rc && !real; i++)
-        if (!alt[s->guide.resv[i].family])
-            rc = push_hold(out, n, &cap, s->guide.resv[i]);
+    for (size_t i = 0; i < st->nresv && !rc && !real; i++)
+        if (!alt[st->resv[i].family])
+            rc = push_hold(out, n, &cap, st->resv[i]);
     if (!rc)
         batch_sort_holds(*out, *n);
     return rc;
 }
 
-/* One round of the guided construction: tasks[0..nt) planned against the
+/* One round of re-planning under st: tasks[0..nt) planned against the
  * guided holds; a plan is kept when it fits beside the new plans kept so
  * far (two families of one round may want the same free time: the second
  * then goes again in the next round). */
-static int guided_round(struct search *s, struct sched_plan **alt, struct sched_batch_task *tasks,
-                        size_t nt, int *tries)
+static int guided_round(struct search *s, const struct batch_stand *st, struct sched_plan **alt,
+                        struct sched_batch_task *tasks, size_t nt, int *tries)
 {
     struct sched_batch_answer *ans = cal_calloc(nt, sizeof *ans);
     struct sched_hold *h = NULL;
     size_t nh = 0;
-    int rc = ans ? guided_holds(s, alt, false, &h, &nh) : SCHED_ENOMEM;
+    int rc = ans ? guided_holds(s, st, alt, false, &h, &nh) : SCHED_ENOMEM;
     for (size_t i = 0; i < nt; i++)
         tasks[i].time_limit_s = s->o->solve_limit_s;
     if (!rc)
@@ -388,7 +397,7 @@ static int guided_round(struct search *s, struct sched_plan **alt, struct sched_
         struct sched_hold *r = NULL;
         size_t nr = 0;
         if (!rc)
-            rc = guided_holds(s, alt, true, &r, &nr);
+            rc = guided_holds(s, st, alt, true, &r, &nr);
         if (!rc && batch_plan_fits(s->b, f, p, r, nr, NULL)) {
             alt[f] = p;
             s->solved[f] = true;
@@ -405,23 +414,18 @@ static int guided_round(struct search *s, struct sched_plan **alt, struct sched_
     return rc;
 }
 
-/* Every active family once, in caseload order, against the reservations of
- * the families after it (batch_guide.c) and the new plans of those before:
- * alone when its own best plan fits there, else against that residual. The
- * new plans replace the current ones together, when they cost less in all.
- * *complete: every family was planned in time. */
-static int construct_guided(struct search *s, bool *complete)
+int batch_guided_plans(struct search *s, const struct batch_stand *st, struct sched_plan **alt,
+                       bool *complete)
 {
     size_t round = s->r->round ? s->r->round : 1;
     struct sched_batch_task *tasks = cal_calloc(round, sizeof *tasks);
-    struct sched_plan **alt = cal_calloc(s->n + 1, sizeof *alt);
     int *tries = cal_calloc(s->n + 1, sizeof *tries);
-    int rc = tasks && alt && tries ? SCHED_OK : SCHED_ENOMEM;
+    int rc = tasks && tries ? SCHED_OK : SCHED_ENOMEM;
     *complete = false;
     while (!rc) {
         size_t nt = 0;
         for (size_t f = 0; f < s->n && nt < round; f++)
-            if (s->active[f] && !alt[f]) {
+            if (replanned(s, st, f) && !alt[f]) {
                 if (tries[f] >= 4) {
                     rc = SCHED_EINVAL; /* cannot fit: keep the current plans */
                     break;
@@ -433,34 +437,69 @@ static int construct_guided(struct search *s, bool *complete)
             *complete = nt == 0 && !rc;
             break;
         }
-        if (out_of_time(s))
+        if (out_of_time(s) || (st->stop_s > 0 && elapsed(s) >= st->stop_s))
             break;
-        rc = guided_round(s, alt, tasks, nt, tries);
+        rc = guided_round(s, st, alt, tasks, nt, tries);
     }
-    if (rc == SCHED_EINVAL)
-        rc = SCHED_OK;
+    free(tries);
+    free(tasks);
+    return rc == SCHED_EINVAL ? SCHED_OK : rc;
+}
+
+int batch_take_better(struct search *s, struct sched_plan **alt, bool *taken)
+{
+    struct sched_plan **trial = cal_calloc(s->n + 1, sizeof *trial);
     double before = 0, after = 0;
-    for (size_t f = 0; f < s->n && *complete; f++)
-        if (s->active[f]) {
+    bool any = false;
+    *taken = false;
+    for (size_t f = 0; f < s->n && trial; f++) {
+        trial[f] = alt[f] ? alt[f] : s->cur[f];
+        if (alt[f]) {
+            any = true;
             before += s->cur[f]->objective;
             after += alt[f]->objective;
         }
+    }
     /* Each new plan was checked beside those before it; all of them
      * together are checked once more before they replace the current ones. */
-    bool better =
-        *complete && !rc && after < before - 1e-6 && sched_batch_conflicts(s->b, alt) == 0;
-    *complete = better; /* else the ordinary construction */
-    for (size_t f = 0; f < s->n && alt; f++) {
-        if (better) {
+    *taken = trial && any && after < before - 1e-6 && sched_batch_conflicts(s->b, trial) == 0;
+    for (size_t f = 0; f < s->n; f++) {
+        if (!alt[f])
+            continue;
+        if (*taken) {
             sched_plan_free(s->cur[f]);
             s->cur[f] = alt[f];
         } else {
             sched_plan_free(alt[f]);
         }
+        alt[f] = NULL;
     }
+    free(trial);
+    return trial ? SCHED_OK : SCHED_ENOMEM;
+}
+
+/* Every active family once, in caseload order, against the reservations of
+ * the families after it (batch_guide.c) and the new plans of those before:
+ * alone when its own best plan fits there, else against that residual. The
+ * new plans replace the current ones together, when they cost less in all.
+ * *complete: every family was planned in time. */
+static int construct_guided(struct search *s, bool *complete)
+{
+    struct batch_stand st = {NULL, s->guide.guided, s->guide.resv, s->guide.nresv, 0};
+    struct sched_plan **alt = cal_calloc(s->n + 1, sizeof *alt);
+    int rc = alt ? batch_guided_plans(s, &st, alt, complete) : SCHED_ENOMEM;
+    if (!rc && !*complete)
+        for (size_t f = 0; f < s->n; f++) {
+            sched_plan_free(alt[f]);
+            alt[f] = NULL;
+        }
+    bool taken = false;
+    if (!rc)
+        rc = batch_take_better(s, alt, &taken);
+    *complete = taken; /* else the ordinary construction */
+    for (size_t f = 0; f < s->n && alt; f++)
+        sched_plan_free(alt[f]);
     free(alt);
-    free(tries);
-    free(tasks);
     if (!rc)
         report(s);
     return rc;
@@ -525,6 +564,8 @@ static int improve(struct search *s)
         if (s->out->rounds - s->master_round >= MASTER_EVERY &&
             (rc = master(s, s->o->time_limit_s - elapsed(s))))
             break;
+        if ((rc = batch_repair(s)))
+            break;
         if ((rc = snapshot(s)))
             break;
         size_t nt = batch_choose_moves(s, tasks, round, need);
@@ -557,7 +598,8 @@ done:
  * belong to one provider each, so the counts add up). The time-indexed one
  * gets a sixth of the time limit, at most 10 s. */
 static int forced_out(const sched_batch *b, const bool *active, double time_limit_s, double *out,
-                      double *per_provider, struct batch_guide *guide, struct batch_drop *drop)
+                      double *per_provider, struct batch_guide *guide, struct batch_drop *drop,
+                      struct tbuild *keep)
 {
     size_t np = sched_batch_nproviders(b);
     double *fd = cal_calloc(np + 1, sizeof *fd), *ft = cal_calloc(np + 1, sizeof *ft);
@@ -578,7 +620,10 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
     }
     if (!rc)
         rc = batch_drop_init(b, &tb, per_provider, drop);
-    tix_free(&tb);
+    if (!rc && !tb.cut)
+        *keep = tb; /* for the repair move (batch_repair.c) */
+    else
+        tix_free(&tb);
     if (!rc) {
         double both = fmax(d.never, t.never) + (sum > 1e-6 ? ceil(sum - 1e-6) : 0);
         *out = fmax(both, fmax(day, timed));
@@ -618,6 +663,8 @@ static int search_alloc(struct search *s)
 static void search_free(struct search *s)
 {
     batch_guide_free(&s->guide);
+    tix_free(&s->tb);
+    free(s->repair);
     batch_plans_free(s->pool);
     free(s->changed);
     batch_drop_free(&s->drop);
@@ -672,7 +719,8 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
         if (s.active[f] && (rc = batch_plans_add(s.pool, f, out->baseline[f])))
             goto fail;
     out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
-    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced, &s.guide, &s.drop)))
+    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced, &s.guide, &s.drop,
+                         &s.tb)))
         goto fail;
     report(&s);
 
@@ -720,6 +768,7 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
                                                     : SCHED_STATUS_FEASIBLE;
         out->bound[f] = p->bound;
     }
+    out->repair_ms = (long)(s.repair_s * 1000 + 0.5);
     out->solve_ms = (long)(elapsed(&s) * 1000 + 0.5);
     rc = SCHED_OK;
     goto done;

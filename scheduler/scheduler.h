@@ -595,9 +595,12 @@ struct sched_batch_result {
     long first_plan_ms; /* a complete plan (the batch baseline) */
     long construct_ms;  /* every family planned once with the model */
     size_t rounds, moves, accepted;
-    size_t masters, master_improved; /* master solves over the plan pool; those that gained */
-    double master_gain;              /* objective the master saved in all */
-    long master_ms;                  /* time of the master solves in all */
+    size_t masters, master_improved;  /* master solves over the plan pool; those that gained */
+    double master_gain;               /* objective the master saved in all */
+    long master_ms;                   /* time of the master solves in all */
+    size_t repairs, repairs_accepted; /* repair moves re-planning families; those taken */
+    double repair_gain;               /* objective the repairs saved in all */
+    long repair_ms;                   /* time of the repair passes in all */
     bool stopped_by_time;
     size_t drop_solves; /* the drop bound's solves (docs/batch.md, "Bound and gap") */
     long drop_ms;       /* and their time */

@@ -163,6 +163,9 @@ struct out_batch {
     size_t masters, master_improved; /* master solves over the plan pool; those that gained */
     double master_gain;
     long master_ms;
+    size_t repairs, repairs_accepted; /* repair moves (docs/batch.md); those taken */
+    double repair_gain;
+    long repair_ms;
     bool stopped_by_time;
     size_t drop_solves; /* the drop bound's solves (docs/batch.md, "Bound and gap") */
     long drop_ms;

@@ -537,13 +537,16 @@ int out_write_caseload(const char *dir, const struct out_batch *ob, struct cared
     json_object_set_new(
         doc, "search",
         json_pack(
-            "{s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:o, s:I}, s:b, s:I, s:I}",
+            "{s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:o, s:I}, s:{s:I, s:I, "
+            "s:o, s:I}, s:b, s:I, s:I}",
             "seed", (json_int_t)ob->seed, "jobs", ob->jobs, "component", ob->component, "load_ms",
             (json_int_t)ob->load_ms, "first_plan_ms", (json_int_t)ob->first_plan_ms, "construct_ms",
             (json_int_t)ob->construct_ms, "rounds", (json_int_t)ob->rounds, "moves",
             (json_int_t)ob->moves, "accepted", (json_int_t)ob->accepted, "master", "solves",
             (json_int_t)ob->masters, "improved", (json_int_t)ob->master_improved, "gain",
-            tree_number(ob->master_gain), "ms", (json_int_t)ob->master_ms, "stopped_by_time",
+            tree_number(ob->master_gain), "ms", (json_int_t)ob->master_ms, "repair", "moves",
+            (json_int_t)ob->repairs, "accepted", (json_int_t)ob->repairs_accepted, "gain",
+            tree_number(ob->repair_gain), "ms", (json_int_t)ob->repair_ms, "stopped_by_time",
             ob->stopped_by_time, "drop_solves", (json_int_t)ob->drop_solves, "drop_ms",
             (json_int_t)ob->drop_ms));
     json_object_set_new(doc, "families", fams);

@@ -38,6 +38,13 @@ master = search.get("master")
 if "parts" not in search and not (isinstance(master, dict) and master.get("solves", 0) >= 1 and
                                   all(k in master for k in ("improved", "gain", "ms"))):
     problems.append("search.master (solves, improved, gain, ms) missing: %r" % (master,))
+repair = search.get("repair")
+if "parts" not in search and not (isinstance(repair, dict) and
+                                  all(k in repair for k in ("moves", "accepted", "gain", "ms"))):
+    problems.append("search.repair (moves, accepted, gain, ms) missing: %r" % (repair,))
+if isinstance(repair, dict) and repair.get("accepted", 0) < expected.get("repairs_min", 0):
+    problems.append("repair.accepted %r, expected at least %r" % (repair.get("accepted"),
+                                                                 expected["repairs_min"]))
 if "parts" not in search and not all(k in search for k in ("drop_solves", "drop_ms")):
     problems.append("search.drop_solves / drop_ms missing")
 if search.get("drop_solves", 0) < expected.get("drop_solves_min", 0):

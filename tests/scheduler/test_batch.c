@@ -28,12 +28,12 @@ static struct sched_case *family_case(const char *id, int nprov)
     return c;
 }
 
-/* A family with one 40-minute in-person visit with dr0; dr0 works only the
- * given days 09:00-09:45 (one start a day). */
-static struct sched_case *one_visit_family(const char *id, const int32_t *days, int ndays,
-                                           int capacity)
+/* The fixture's case with nprov providers, dr0 working only the given days
+ * 09:00-09:45 (one 40-minute start a day). */
+static struct sched_case *dr0_days_case(const char *id, int nprov, const int32_t *days, int ndays,
+                                        int capacity)
 {
-    struct sched_case *c = family_case(id, 1);
+    struct sched_case *c = family_case(id, nprov);
     for (int i = 0; i < ndays; i++)
         day_hours(c, 0, SCHED_IN_PERSON, days[i], 9, 10);
     /* 09:00-09:45 only: remove 09:45-10:00 */
@@ -46,6 +46,15 @@ static struct sched_case *one_visit_family(const char *id, const int32_t *days, 
     c->providers[0].mode[0].free = out;
     cal_set_free(&cut);
     c->providers[0].capacity = capacity;
+    return c;
+}
+
+/* A family with one 40-minute in-person visit with dr0; dr0 works only the
+ * given days 09:00-09:45 (one start a day). */
+static struct sched_case *one_visit_family(const char *id, const int32_t *days, int ndays,
+                                           int capacity)
+{
+    struct sched_case *c = dr0_days_case(id, 1, days, ndays, capacity);
     add_visit(c, "neuro-fu", 0, 40, D(12, 1), D(12, 14));
     return c;
 }
@@ -801,6 +810,118 @@ static void test_chain_frees_slot(void **state)
         free_case(cs[i]);
 }
 
+/* Six families share dr0 (capacity 1), open one start a day (09:00) on six
+ * weekdays d0..d5. "f0" can come only on d0; "fk" (k = 1..5) only on d(k-1)
+ * and dk; a day costs each family the same. In caseload order f1..f5, f0
+ * the baseline gives f1..f5 the days d0..d4 and leaves f0 out, and every
+ * family's own best plan is its first day, so construction does too. The
+ * optimum places all six (each at its own optimum: the bound) by moving
+ * f1..f5 one day later together: a move of at most four families cannot
+ * (the last one moved always finds its later day held), and a shift alone
+ * saves nothing, so none is ever accepted. The repair move assigns dr0's
+ * days by one programme over all six and re-plans the five that change. */
+static void test_repair_shifts_many(void **state)
+{
+    (void)state;
+    int32_t days[6] = {D(12, 1), D(12, 2), D(12, 3), D(12, 4), D(12, 7), D(12, 8)};
+    struct sched_case *c[6];
+    for (int k = 0; k < 6; k++) {
+        char id[8];
+        snprintf(id, sizeof id, "f%d", k);
+        c[k] = one_visit_family(id, days, 6, 1);
+        /* Busy on every day of the horizon but its own. */
+        for (int32_t d = D(12, 1); d <= D(12, 14); d++) {
+            bool own = d == days[k] || (k > 0 && d == days[k - 1]);
+            if (!own)
+                cal_set_add(&c[k]->family.busy, cal_tz_local_to_utc(c[k]->tz, d, 0),
+                            cal_tz_local_to_utc(c[k]->tz, d + 1, 0));
+        }
+    }
+    const struct sched_case *cases[] = {c[1], c[2], c[3], c[4], c[5], c[0]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 6, &b, NULL, NULL), 0);
+    struct sched_plan *base[6];
+    assert_int_equal(sched_batch_baseline(b, NULL, base, NULL), 0);
+    assert_int_equal(base[5]->nunscheduled, 1);
+    for (int f = 0; f < 5; f++) {
+        assert_int_equal(base[f]->nappts, 1);
+        assert_true(base[f]->appts[0].start == cal_tz_local_to_utc(c[0]->tz, days[f], 9 * 60));
+    }
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        struct sched_batch_result res;
+        solve(b, seed, &res);
+        assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+        for (int f = 0; f < 6; f++)
+            assert_int_equal(res.plans[f]->nunscheduled, 0);
+        assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+        assert_true(res.objective == res.bound_total);
+        for (int f = 0; f < 5; f++) /* f1..f5 one day later */
+            assert_true(res.plans[f]->appts[0].start ==
+                        cal_tz_local_to_utc(c[0]->tz, days[f + 1], 9 * 60));
+        assert_true(res.repairs >= 1 && res.repairs_accepted >= 1);
+        assert_true(res.repair_gain > 0);
+        sched_batch_result_free(&res);
+    }
+    for (int f = 0; f < 6; f++)
+        sched_plan_free(base[f]);
+    sched_batch_free(b);
+    for (int k = 0; k < 6; k++)
+        free_case(c[k]);
+}
+
+/* dr0 (capacity 2) has one start on Tuesday, Wednesday, Thursday and
+ * Friday. Families "b" and "d", first in caseload order, see dr0 on Tuesday
+ * to Thursday and dr1 on Tuesday only: alone each comes once, on Tuesday.
+ * Family "c" sees dr0 on Friday only. Family "a" sees dr0 on Tuesday or
+ * Wednesday, then again on Friday at least two days after: only after
+ * Tuesday. So "a" is planned on Wednesday and leaves its Friday visit out
+ * although Friday has room: what keeps it out is the time of the visit
+ * before it. The families in the way of the visit left out ("c") cannot
+ * help, and there is no time of it to free; freeing Tuesday for the visit
+ * before it (one of "b" and "d" moves to another day, one trip more)
+ * places everything. */
+static void test_slot_for_earlier_visit(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1), D(12, 2), D(12, 3), D(12, 4)};
+    struct sched_case *c[4];
+    const char *ids[] = {"b", "d", "c", "a"};
+    for (int i = 0; i < 4; i++)
+        c[i] = dr0_days_case(ids[i], i < 2 ? 2 : 1, days, 4, 2);
+    for (int i = 0; i < 2; i++) {
+        day_hours(c[i], 1, SCHED_IN_PERSON, D(12, 1), 10, 12);
+        add_visit(c[i], "dr0-visit", 0, 40, D(12, 1), D(12, 3));
+        add_visit(c[i], "dr1-visit", 1, 40, D(12, 1), D(12, 1));
+    }
+    add_visit(c[2], "friday", 0, 40, D(12, 4), D(12, 4));
+    struct sched_visit *first = add_visit(c[3], "first", 0, 40, D(12, 1), D(12, 2));
+    first->before = calloc(1, sizeof *first->before);
+    first->before[0] = (struct sched_lag){1, 2 * 24 * 60, -1};
+    first->nbefore = 1;
+    add_visit(c[3], "then", 0, 40, D(12, 4), D(12, 4));
+    const struct sched_case *cases[] = {c[0], c[1], c[2], c[3]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 4, &b, NULL, NULL), 0);
+    struct sched_plan *base[4];
+    assert_int_equal(sched_batch_baseline(b, NULL, base, NULL), 0);
+    assert_int_equal(base[3]->nunscheduled, 1);
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        struct sched_batch_result res;
+        solve(b, seed, &res);
+        assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+        for (int f = 0; f < 4; f++)
+            assert_int_equal(res.plans[f]->nunscheduled, 0);
+        assert_true(appt_of(res.plans[3], 0)->start == T(c[3], 12, 1, 9, 0));
+        assert_true(appt_of(res.plans[3], 1)->start == T(c[3], 12, 4, 9, 0));
+        sched_batch_result_free(&res);
+    }
+    for (int f = 0; f < 4; f++) {
+        sched_plan_free(base[f]);
+        free_case(c[f]);
+    }
+    sched_batch_free(b);
+}
+
 /* One provider id, two capacities: bad input naming both cases. */
 static void test_mismatch(void **state)
 {
@@ -1061,6 +1182,8 @@ int main(void)
         cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_fixed_overbooked),
         cmocka_unit_test(test_chain_frees_slot),
+        cmocka_unit_test(test_repair_shifts_many),
+        cmocka_unit_test(test_slot_for_earlier_visit),
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_components),
         cmocka_unit_test(test_pack),
