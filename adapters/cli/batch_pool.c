@@ -354,6 +354,7 @@ int batch_pool_new(const sched_batch *b, int jobs, batch_pool **out,
     p->b = b;
     runner->ud = p;
     runner->run = run_local;
+    runner->run_while = NULL; /* one after the other, here */
     runner->round = 1;
     *out = p;
     if (jobs <= 1)
