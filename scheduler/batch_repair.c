@@ -289,10 +289,12 @@ int batch_repair(struct search *s)
             batch_count_excess(s);
         /* One that gained nothing waits twice REPAIR_EVERY rounds, four
          * times after two in a row, and so on; one whose programme stopped
-         * at its limit counts twice (it takes seconds: on the 150-family
-         * caseload cc-2's never proves its best in 2 s). */
+         * at its limit counts four times (it took seconds, and rounds of
+         * moves take about a tenth of one: on the 150-family caseload
+         * cc-2's never proves its best in 2 s, and retried every 40 rounds
+         * it took 8-10 s of the minute). */
         struct batch_repair_state *st = &s->repair[g];
-        st->fails = s->out->repairs_accepted != taken ? 0 : st->fails + 1 + x.cut;
+        st->fails = s->out->repairs_accepted != taken ? 0 : st->fails + 1 + 3 * x.cut;
         st->next =
             st->fails == 0 ? 0 : s->out->rounds + ((size_t)REPAIR_EVERY << imin(st->fails, 8));
     }

@@ -87,7 +87,7 @@ for p in problems:
 PYEOF
 
 # ---- the caseloads with known optima ---------------------------------------
-for name in one-slot lab-capacity-2 telehealth-pivot lose-and-drive; do
+for name in one-slot lab-capacity-2 telehealth-pivot lose-and-drive shift-chain; do
     out="$tmp/out-$name"
     "$CAREDAY" batch "$DATA/$name/caseload.json" -o "$out" --jobs 2 --seed 3 --quiet \
         >"$tmp/$name.log" 2>&1
