@@ -764,6 +764,67 @@ done:
     return rc;
 }
 
+int batch_run_own(const sched_batch *b, const struct sched_batch_runner *r,
+                  struct sched_plan *const *own, const struct sched_hold *holds, size_t nholds,
+                  const struct sched_batch_task *tasks, size_t n,
+                  struct sched_batch_answer *answers)
+{
+    struct sched_batch_task *send = cal_calloc(n ? n : 1, sizeof *send);
+    struct sched_batch_answer *got = cal_calloc(n ? n : 1, sizeof *got);
+    size_t *from = cal_calloc(n ? n : 1, sizeof *from);
+    bool *excluded = cal_calloc(b->n + 1, sizeof *excluded);
+    size_t ns = 0;
+    int rc = send && got && from && excluded ? SCHED_OK : SCHED_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const struct sched_batch_task *t = &tasks[i];
+        int f = t->fam[0];
+        memset(&answers[i], 0, sizeof answers[i]);
+        if (!(own && t->alone && t->nfam == 1 && t->ndrop == 0 && t->free_end <= t->free_start &&
+              f >= 0 && (size_t)f < b->n && own[f])) {
+            from[ns] = i;
+            send[ns++] = *t;
+            continue;
+        }
+        /* What sched_batch_run_task does with the family's own best plan. */
+        struct sched_plan *p = NULL;
+        if ((rc = sched_plan_copy(own[f], &p)))
+            break;
+        answers[i].has_bound = true;
+        answers[i].bound = plan_lower_bound(p);
+        excluded[f] = true;
+        bool fits = plan_fits(b, (size_t)f, p, holds, nholds, excluded);
+        excluded[f] = false;
+        if (fits) {
+            answers[i].plans[0] = p;
+            continue;
+        }
+        answers[i].own = p; /* for the master's pool; the residual solve still runs */
+        from[ns] = i;
+        send[ns] = *t;
+        send[ns++].alone = false;
+    }
+    if (!rc && ns > 0)
+        rc = r->run(r->ud, holds, nholds, send, ns, got);
+    for (size_t k = 0; k < ns; k++) {
+        struct sched_batch_answer *a = &answers[from[k]];
+        if (!rc && !a->own) {
+            *a = got[k];
+            memset(&got[k], 0, sizeof got[k]);
+        } else if (!rc && got[k].plans[0]) {
+            a->plans[0] = got[k].plans[0];
+            got[k].plans[0] = NULL;
+        } else if (!rc) {
+            sched_batch_answer_clear(a); /* the residual solve failed: the whole task did */
+        }
+        sched_batch_answer_clear(&got[k]);
+    }
+    free(send);
+    free(got);
+    free(from);
+    free(excluded);
+    return rc;
+}
+
 /* True when plan p of family f fits among the holds of the families not
  * excluded; exposed to batch_search.c through sched_internal.h. */
 bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,

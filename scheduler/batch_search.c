@@ -261,7 +261,7 @@ static int run_round(struct search *s, struct sched_batch_task *tasks, size_t nt
     }
     int rc = snapshot(s);
     if (!rc)
-        rc = s->r->run(s->r->ud, s->holds, s->nholds, tasks, nt, ans);
+        rc = batch_run_own(s->b, s->r, s->own, s->holds, s->nholds, tasks, nt, ans);
     if (!rc)
         rc = pool_answers(s, tasks, nt, ans);
     for (size_t i = 0; i < nt && !rc; i++) {
@@ -382,7 +382,7 @@ static int guided_round(struct search *s, const struct batch_stand *st, struct s
     for (size_t i = 0; i < nt; i++)
         tasks[i].time_limit_s = s->o->solve_limit_s;
     if (!rc)
-        rc = s->r->run(s->r->ud, h, nh, tasks, nt, ans);
+        rc = batch_run_own(s->b, s->r, s->own, h, nh, tasks, nt, ans);
     if (!rc)
         rc = pool_answers(s, tasks, nt, ans);
     for (size_t i = 0; i < nt && !rc; i++) {
@@ -637,6 +637,55 @@ static int forced_out(const sched_batch *b, const bool *active, double time_limi
     return rc;
 }
 
+/* The batch's bounds and reservations (forced_out), as the runner's
+ * meanwhile. */
+static int bounds_meanwhile(void *arg)
+{
+    struct search *s = arg;
+    return forced_out(s->b, s->active, s->o->time_limit_s, &s->left_out, s->forced, &s->guide,
+                      &s->drop, &s->tb);
+}
+
+/* The bounds and reservations; meanwhile, on the runner, every active
+ * family's own best plan (alone, capacity ignored) into s->own, which
+ * construction then takes instead of solving it again (batch_run_own): the
+ * same plans, while the workers would otherwise wait for the bounds. */
+static int bounds_and_own(struct search *s)
+{
+    size_t nt = 0;
+    struct sched_batch_task *tasks = cal_calloc(s->n + 1, sizeof *tasks);
+    struct sched_batch_answer *ans = cal_calloc(s->n + 1, sizeof *ans);
+    s->own = cal_calloc(s->n + 1, sizeof *s->own);
+    int rc = tasks && ans && s->own ? SCHED_OK : SCHED_ENOMEM;
+    for (size_t f = 0; f < s->n && !rc; f++)
+        if (s->active[f])
+            tasks[nt++] = (struct sched_batch_task){
+                .fam = {(int)f}, .nfam = 1, .alone = true, .time_limit_s = s->o->solve_limit_s};
+    if (!rc && s->r->run_while)
+        rc = s->r->run_while(s->r->ud, NULL, 0, tasks, nt, ans, bounds_meanwhile, s);
+    else if (!rc && !(rc = bounds_meanwhile(s)))
+        rc = s->r->run(s->r->ud, NULL, 0, tasks, nt, ans);
+    for (size_t i = 0; i < nt; i++) {
+        /* Without holds the plan fits: it is plans[0] (none if it failed). */
+        if (!rc) {
+            s->own[tasks[i].fam[0]] = ans[i].plans[0];
+            ans[i].plans[0] = NULL;
+        }
+        sched_batch_answer_clear(&ans[i]);
+    }
+    free(tasks);
+    free(ans);
+    return rc;
+}
+
+static void own_free(struct search *s)
+{
+    for (size_t f = 0; s->own && f < s->n; f++)
+        sched_plan_free(s->own[f]);
+    free(s->own);
+    s->own = NULL;
+}
+
 /* The search's own arrays (all zero); SCHED_ENOMEM when one is missing. */
 static int search_alloc(struct search *s)
 {
@@ -666,6 +715,7 @@ static int search_alloc(struct search *s)
 
 static void search_free(struct search *s)
 {
+    own_free(s);
     batch_guide_free(&s->guide);
     tix_free(&s->tb);
     free(s->repair);
@@ -723,8 +773,7 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
         if (s.active[f] && (rc = batch_plans_add(s.pool, f, out->baseline[f])))
             goto fail;
     out->first_plan_ms = (long)(elapsed(&s) * 1000 + 0.5);
-    if ((rc = forced_out(b, s.active, o->time_limit_s, &s.left_out, s.forced, &s.guide, &s.drop,
-                         &s.tb)))
+    if ((rc = bounds_and_own(&s)))
         goto fail;
     report(&s);
 
@@ -734,6 +783,7 @@ int sched_batch_solve(const sched_batch *b, const struct sched_batch_options *o,
         goto fail_reported;
     if (!complete && (rc = construct(&s, &complete)))
         goto fail_reported;
+    own_free(&s);
     out->construct_ms = complete ? (long)(elapsed(&s) * 1000 + 0.5) : -1;
     /* The drop solves: a sixth of the time limit, at most 10 s, and at most
      * a quarter of the time left for the search (the bound only; the plan

@@ -64,6 +64,7 @@ struct search {
     struct batch_repair_state *repair; /* per provider (batch_repair.c) */
     size_t repair_round;               /* s->out->rounds at the last repair pass */
     double repair_s;                   /* time the repairs took in all */
+    struct sched_plan **own;           /* until construction ends: each family's own best plan */
 };
 
 /* Choose up to `round` moves with disjoint families (need: scratch of one

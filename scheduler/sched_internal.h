@@ -166,6 +166,17 @@ int sched_plan_days(struct sched_ctx *x, const struct sched_options *o,
 bool batch_plan_fits(const sched_batch *b, size_t f, const struct sched_plan *p,
                      const struct sched_hold *h, size_t nh, const bool *excluded);
 
+/* Run tasks on runner r as r->run does, where own[f] (own may be NULL, and
+ * own[f]) is family f's own best plan (alone, capacity ignored) solved
+ * beforehand: a task that would solve it first (alone, one family, no slot)
+ * takes it instead, and goes to r only when it does not fit among the holds
+ * (then for the solve against the residual). The answers are those r would
+ * give. */
+int batch_run_own(const sched_batch *b, const struct sched_batch_runner *r,
+                  struct sched_plan *const *own, const struct sched_hold *holds, size_t nholds,
+                  const struct sched_batch_task *tasks, size_t n,
+                  struct sched_batch_answer *answers);
+
 /* Sort holds by provider, start, end and family: the order
  * batch_plan_fits and the residual cases find a provider's holds in. */
 void batch_sort_holds(struct sched_hold *h, size_t n);

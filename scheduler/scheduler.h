@@ -560,12 +560,19 @@ int sched_batch_unpack_answer(const char *buf, size_t len, struct sched_batch_an
 
 /* Who runs the moves: `run` runs n tasks against the same holds, answers[i]
  * for tasks[i] (in any order, in parallel if it can; a task that cannot run
- * leaves its answer empty). `round` is how many tasks to hand it at once. */
+ * leaves its answer empty). `round` is how many tasks to hand it at once.
+ * `run_while` (optional; NULL: `run`, then meanwhile) does the same while
+ * this thread calls meanwhile(arg) once: the caller's own work, which must
+ * not depend on the answers (nor they on it); its error is returned when
+ * the tasks' is 0. */
 struct sched_batch_runner {
     int (*run)(void *ud, const struct sched_hold *holds, size_t nholds,
                const struct sched_batch_task *tasks, size_t n, struct sched_batch_answer *answers);
     void *ud;
     size_t round;
+    int (*run_while)(void *ud, const struct sched_hold *holds, size_t nholds,
+                     const struct sched_batch_task *tasks, size_t n,
+                     struct sched_batch_answer *answers, int (*meanwhile)(void *arg), void *arg);
 };
 
 struct sched_batch_progress {

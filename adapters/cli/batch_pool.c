@@ -2,8 +2,12 @@
  * Worker processes for batch moves. Each worker is forked after the cases
  * are loaded, reads a task from its pipe (length, then bytes), runs it with
  * sched_batch_run_task and writes the answer back the same way. The parent
- * hands tasks to idle workers and collects answers by task index, so the
- * result of a round does not depend on which worker ran what, or when.
+ * hands tasks to idle workers, the moves that re-plan most families first,
+ * and collects answers by task index, so the result of a round does not
+ * depend on which worker ran what, or when. While a round runs, the parent
+ * may do its own work (the batch's bounds): then a second thread of the
+ * parent hands out the tasks and collects the answers; it does nothing else
+ * (no solver, no state of the search).
  */
 #include "adapters/adapters.h"
 #include "adapters/cli/batch_pool.h"
@@ -11,6 +15,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -166,20 +171,41 @@ static int give(batch_pool *p, struct worker *w, long i, const struct sched_batc
     return 0;
 }
 
-static int run_pool(void *ud, const struct sched_hold *holds, size_t nholds,
-                    const struct sched_batch_task *tasks, size_t n,
-                    struct sched_batch_answer *answers)
+/* The order in which a round's tasks are handed out: the moves that
+ * re-plan most families first (they take longest), in index order among
+ * equals, so that a round does not wait for a large move handed out last.
+ * Answers go by index: the order decides only when each task runs. */
+static void dispatch_order(const struct sched_batch_task *tasks, size_t n, size_t *order)
 {
-    batch_pool *p = ud;
+    size_t k = 0;
+    for (int m = SCHED_BATCH_MAXN; m >= 1; m--)
+        for (size_t i = 0; i < n; i++)
+            if (tasks[i].nfam == m)
+                order[k++] = i;
+    for (size_t i = 0; i < n; i++) /* a malformed task: its worker says so */
+        if (tasks[i].nfam < 1 || tasks[i].nfam > SCHED_BATCH_MAXN)
+            order[k++] = i;
+}
+
+/* The round on the workers. When every worker is gone, the tasks not
+ * handed out are run here when left is NULL, else their indices go to
+ * left[0 .. *nleft) (for the caller to run in its own thread). */
+static int run_workers(batch_pool *p, const struct sched_hold *holds, size_t nholds,
+                       const struct sched_batch_task *tasks, size_t n,
+                       struct sched_batch_answer *answers, size_t *left, size_t *nleft)
+{
     size_t next = 0, done = 0;
     struct pollfd *pf = cal_calloc((size_t)p->n, sizeof *pf);
     int *who = cal_calloc((size_t)p->n, sizeof *who);
+    size_t *order = cal_calloc(n ? n : 1, sizeof *order);
     int rc = 0;
-    if (!pf || !who) {
+    if (!pf || !who || !order) {
         free(pf);
         free(who);
+        free(order);
         return SCHED_ENOMEM;
     }
+    dispatch_order(tasks, n, order);
     while (done < n && rc == 0) {
         int alive = 0, busy = 0;
         for (int k = 0; k < p->n && rc == 0; k++) {
@@ -187,8 +213,10 @@ static int run_pool(void *ud, const struct sched_hold *holds, size_t nholds,
             if (w->dead)
                 continue;
             alive++;
-            if (w->task < 0 && next < n)
-                rc = give(p, w, (long)next, &tasks[next], holds, nholds), next++;
+            if (w->task < 0 && next < n) {
+                size_t i = order[next++];
+                rc = give(p, w, (long)i, &tasks[i], holds, nholds);
+            }
             if (w->dead) {
                 done++; /* its task is lost: the answer stays empty */
                 continue;
@@ -202,7 +230,10 @@ static int run_pool(void *ud, const struct sched_hold *holds, size_t nholds,
             break;
         if (alive == 0) {
             /* Every worker is gone: finish the round here. */
-            rc = run_local(p, holds, nholds, tasks + next, n - next, answers + next);
+            for (; next < n && left; next++)
+                left[(*nleft)++] = order[next];
+            for (; next < n && rc == 0; next++)
+                rc = run_local(p, holds, nholds, &tasks[order[next]], 1, &answers[order[next]]);
             break;
         }
         if (busy == 0)
@@ -235,7 +266,58 @@ static int run_pool(void *ud, const struct sched_hold *holds, size_t nholds,
     }
     free(pf);
     free(who);
+    free(order);
     return rc;
+}
+
+static int run_pool(void *ud, const struct sched_hold *holds, size_t nholds,
+                    const struct sched_batch_task *tasks, size_t n,
+                    struct sched_batch_answer *answers)
+{
+    return run_workers(ud, holds, nholds, tasks, n, answers, NULL, NULL);
+}
+
+struct round {
+    batch_pool *p;
+    const struct sched_hold *holds;
+    size_t nholds;
+    const struct sched_batch_task *tasks;
+    size_t n;
+    struct sched_batch_answer *answers;
+    size_t *left, nleft;
+    int rc;
+};
+
+static void *round_thread(void *arg)
+{
+    struct round *r = arg;
+    r->rc = run_workers(r->p, r->holds, r->nholds, r->tasks, r->n, r->answers, r->left, &r->nleft);
+    return NULL;
+}
+
+static int run_pool_while(void *ud, const struct sched_hold *holds, size_t nholds,
+                          const struct sched_batch_task *tasks, size_t n,
+                          struct sched_batch_answer *answers, int (*meanwhile)(void *arg),
+                          void *arg)
+{
+    struct round r = {ud, holds, nholds, tasks, n, answers, cal_calloc(n ? n : 1, sizeof(size_t)),
+                      0,  0};
+    pthread_t th;
+    if (!r.left || pthread_create(&th, NULL, round_thread, &r) != 0) {
+        /* No second thread: one after the other, with the same result. */
+        free(r.left);
+        int mrc = meanwhile(arg);
+        int rc = run_pool(ud, holds, nholds, tasks, n, answers);
+        return rc ? rc : mrc;
+    }
+    int mrc = meanwhile(arg);
+    pthread_join(th, NULL);
+    /* The tasks no worker was left for run here, after the parent's own
+     * work: the single-family solve never runs in two threads at once. */
+    for (size_t k = 0; k < r.nleft && !r.rc; k++)
+        r.rc = run_local(ud, holds, nholds, &tasks[r.left[k]], 1, &answers[r.left[k]]);
+    free(r.left);
+    return r.rc ? r.rc : mrc;
 }
 
 size_t batch_pool_failures(const batch_pool *p)
@@ -272,6 +354,7 @@ int batch_pool_new(const sched_batch *b, int jobs, batch_pool **out,
     p->b = b;
     runner->ud = p;
     runner->run = run_local;
+    runner->run_while = NULL; /* one after the other, here */
     runner->round = 1;
     *out = p;
     if (jobs <= 1)
@@ -313,6 +396,7 @@ int batch_pool_new(const sched_batch *b, int jobs, batch_pool **out,
         p->w[p->n++] = (struct worker){.pid = pid, .to = down[1], .from = up[0], .task = -1};
     }
     runner->run = run_pool;
+    runner->run_while = run_pool_while;
     runner->round = (size_t)jobs * 2;
     return 0;
 fail:;

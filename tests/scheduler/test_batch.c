@@ -89,7 +89,7 @@ static double raw_drop_bound(const sched_batch *b, const double *a, size_t *solv
     bool *has = calloc(n, sizeof *has);
     for (size_t f = 0; f < n; f++)
         has[f] = true;
-    struct sched_batch_runner r = {run_here, (void *)b, 2};
+    struct sched_batch_runner r = {run_here, (void *)b, 2, NULL};
     assert_int_equal(batch_drop_run(&dr, b, &r, NULL, a, has, true, 10, 60), 0);
     for (size_t w = 0; w < dr.nwant; w++) /* the solution's sets are all known */
         assert_true(dr.set[dr.want[w]].known);
@@ -109,7 +109,7 @@ static void solve(const sched_batch *b, uint64_t seed, struct sched_batch_result
     struct careday_error err;
     sched_batch_options_init(&o);
     o.seed = seed;
-    struct sched_batch_runner r = {run_here, (void *)b, 2};
+    struct sched_batch_runner r = {run_here, (void *)b, 2, NULL};
     assert_int_equal(sched_batch_solve(b, &o, &r, res, &err), 0);
 }
 
@@ -1166,6 +1166,81 @@ static void test_master_combines_pool(void **state)
         free_case(c[i]);
 }
 
+/* A runner that counts the tasks it runs and those asking for the
+ * family's own plan first. */
+struct counting {
+    const sched_batch *b;
+    size_t tasks, alone;
+};
+
+static int run_counting(void *ud, const struct sched_hold *holds, size_t nholds,
+                        const struct sched_batch_task *tasks, size_t n,
+                        struct sched_batch_answer *answers)
+{
+    struct counting *k = ud;
+    k->tasks += n;
+    for (size_t i = 0; i < n; i++)
+        k->alone += tasks[i].alone;
+    return run_here((void *)k->b, holds, nholds, tasks, n, answers);
+}
+
+/* Construction's tasks with each family's own best plan solved beforehand
+ * (batch_run_own) answer as the tasks themselves do: a and b both want
+ * Tuesday's one start. Against b's plan, a's own plan does not fit: the
+ * answer keeps it for the pool and a's plan against the residual takes
+ * Thursday (the only task the runner still gets, not alone); b's own plan
+ * fits beside nothing and is its answer, without a solve. */
+static void test_own_plans_known(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1), D(12, 3)};
+    struct sched_case *a = one_visit_family("a", days, 2, 1);
+    struct sched_case *b2 = one_visit_family("b", days, 2, 1);
+    const struct sched_case *cases[] = {a, b2};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    struct counting k = {b, 0, 0};
+    struct sched_batch_runner r = {run_counting, &k, 2, NULL};
+    struct sched_batch_task alone[2] = {{.fam = {0}, .nfam = 1, .alone = true},
+                                        {.fam = {1}, .nfam = 1, .alone = true}};
+    struct sched_batch_answer first[2] = {0}, ref[2] = {0}, got[2] = {0};
+    assert_int_equal(batch_run_own(b, &r, NULL, NULL, 0, alone, 2, first), 0);
+    assert_true(k.tasks == 2 && k.alone == 2);
+    struct sched_plan *own[2] = {first[0].plans[0], first[1].plans[0]};
+    assert_non_null(own[0]);
+    assert_non_null(own[1]);
+    assert_true(own[0]->appts[0].start == own[1]->appts[0].start);
+
+    /* b keeps its own plan; a is planned against it. */
+    struct sched_plan *cur[2] = {NULL, own[1]};
+    struct sched_hold *h = NULL;
+    size_t nh = 0;
+    assert_int_equal(sched_batch_holds(b, cur, &h, &nh), 0);
+    assert_int_equal(run_here((void *)b, h, nh, alone, 2, ref), 0);
+    k.tasks = k.alone = 0;
+    assert_int_equal(batch_run_own(b, &r, own, h, nh, alone, 2, got), 0);
+    assert_true(k.tasks == 1 && k.alone == 0);
+    for (int i = 0; i < 2; i++) {
+        assert_true(got[i].has_bound == ref[i].has_bound && got[i].bound == ref[i].bound);
+        assert_non_null(got[i].plans[0]);
+        assert_true(got[i].plans[0]->objective == ref[i].plans[0]->objective);
+        assert_true(got[i].plans[0]->appts[0].start == ref[i].plans[0]->appts[0].start);
+        assert_true((got[i].own == NULL) == (ref[i].own == NULL));
+    }
+    assert_non_null(got[0].own);
+    assert_true(got[0].plans[0]->appts[0].start != own[0]->appts[0].start);
+    assert_null(got[1].own);
+    free(h);
+    for (int i = 0; i < 2; i++) {
+        sched_batch_answer_clear(&first[i]);
+        sched_batch_answer_clear(&ref[i]);
+        sched_batch_answer_clear(&got[i]);
+    }
+    sched_batch_free(b);
+    free_case(a);
+    free_case(b2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1188,6 +1263,7 @@ int main(void)
         cmocka_unit_test(test_components),
         cmocka_unit_test(test_pack),
         cmocka_unit_test(test_master_combines_pool),
+        cmocka_unit_test(test_own_plans_known),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
