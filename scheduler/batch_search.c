@@ -10,7 +10,9 @@
  * a better plan, then one pass of the largest moves. Every plan the search
  * produces goes into a pool; now and then a set-partitioning master
  * (batch_master.c) picks one pool plan per family, for combinations that
- * no single move finds.
+ * no single move finds, and a repair move (batch_repair.c) re-assigns the
+ * time of a provider whose plan leaves out more than its bound forces,
+ * re-planning as many families as that takes.
  *
  * Determinism: moves are chosen by a seeded generator from the state only;
  * a round of moves is run against one snapshot and applied in task order,
@@ -564,6 +566,8 @@ static int improve(struct search *s)
         if (s->out->rounds - s->master_round >= MASTER_EVERY &&
             (rc = master(s, s->o->time_limit_s - elapsed(s))))
             break;
+        /* Every few rounds, the providers whose plan leaves out more than
+         * their bound forces (batch_repair.c). */
         if ((rc = batch_repair(s)))
             break;
         if ((rc = snapshot(s)))
