@@ -685,6 +685,22 @@ static int drop_solve(const sched_batch *b, const struct sched_batch_task *t,
     return rc;
 }
 
+/* Family f's own best plan p (alone, capacity ignored) in answer a: its
+ * bound, and p itself as a's `own` (for the master's pool, batch_master.c)
+ * when it does not fit among holds h of the families not excluded; true when
+ * it fits (the caller places it). */
+static bool own_answer(const sched_batch *b, size_t f, struct sched_plan *p,
+                       const struct sched_hold *h, size_t nh, const bool *excluded,
+                       struct sched_batch_answer *a)
+{
+    a->has_bound = true;
+    a->bound = plan_lower_bound(p);
+    if (plan_fits(b, f, p, h, nh, excluded))
+        return true;
+    a->own = p;
+    return false;
+}
+
 int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, size_t nholds,
                          const struct sched_batch_task *t, struct sched_batch_answer *a,
                          struct careday_error *err)
@@ -737,12 +753,8 @@ int sched_batch_run_task(const sched_batch *b, const struct sched_hold *holds, s
             rc = sched_plan_case(b->cases[f], &so, &p, NULL, err);
             if (rc)
                 break;
-            a->has_bound = true;
-            a->bound = plan_lower_bound(p);
-            if (!plan_fits(b, f, p, h.v, h.n, NULL)) {
-                a->own = p; /* for the master's pool (batch_master.c) */
+            if (!own_answer(b, f, p, h.v, h.n, NULL, a))
                 p = NULL;
-            }
         }
         if (!p) {
             struct sched_case r;
@@ -789,17 +801,14 @@ int batch_run_own(const sched_batch *b, const struct sched_batch_runner *r,
         struct sched_plan *p = NULL;
         if ((rc = sched_plan_copy(own[f], &p)))
             break;
-        answers[i].has_bound = true;
-        answers[i].bound = plan_lower_bound(p);
         excluded[f] = true;
-        bool fits = plan_fits(b, (size_t)f, p, holds, nholds, excluded);
+        bool fits = own_answer(b, (size_t)f, p, holds, nholds, excluded, &answers[i]);
         excluded[f] = false;
         if (fits) {
             answers[i].plans[0] = p;
             continue;
         }
-        answers[i].own = p; /* for the master's pool; the residual solve still runs */
-        from[ns] = i;
+        from[ns] = i; /* the residual solve still runs */
         send[ns] = *t;
         send[ns++].alone = false;
     }

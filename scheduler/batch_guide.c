@@ -261,40 +261,72 @@ int batch_provider_programme(struct tbuild *t, const sched_batch *b, struct batc
     return rc;
 }
 
-/* Solve provider g's programme and record what it places. */
-static int assign_provider(struct tbuild *t, const sched_batch *b, struct batch_chosen *ch, int g,
-                           double limit_s, struct batch_guide *out, size_t *capr)
+int batch_provider_solve(struct tbuild *t, const sched_batch *b, struct batch_chosen *ch, int g,
+                         double limit_s, double abs_gap, double *placed, bool *cut)
 {
+    *placed = -1;
+    *cut = false;
+    for (size_t v = 0; v < t->nvis; v++)
+        if (t->vis[v].g == g)
+            ch->at[v] = -1;
     solver_model *m = solver_model_new();
     int rc = m ? batch_provider_programme(t, b, ch, g, m, sched_now_s() + limit_s) : SCHED_ENOMEM;
-    if (!rc && solver_ncols(m) > 0) {
+    size_t ncols = m && !rc ? solver_ncols(m) : 0;
+    double *warm = ncols && ch->keep ? cal_calloc(ncols, sizeof *warm) : NULL;
+    if (ncols && ch->keep && !warm)
+        rc = SCHED_ENOMEM;
+    if (!rc && ncols) {
+        for (size_t v = 0; warm && v < t->nvis; v++)
+            if (t->vis[v].g == g && ch->keep[v] >= 0 && t->col[ch->keep[v]].lp >= 0)
+                warm[t->col[ch->keep[v]].lp] = 1;
         struct solver_params sp;
         struct solver_result res;
         solver_params_init(&sp);
         sp.time_limit_s = limit_s;
         sp.cuts = false; /* measured: cuts and presolve cost more than they save here */
         sp.presolve = false;
-        sp.abs_gap = 1.5; /* within one visit of the best: 8 s to 1 s on the largest */
+        sp.abs_gap = abs_gap;
+        sp.warm_start = warm;
         memset(&res, 0, sizeof res);
         if (solver_solve(m, &sp, &res) == SOLVER_OK && res.x &&
             (res.outcome == SOLVER_OPTIMAL || res.outcome == SOLVER_FEASIBLE)) {
-            for (size_t k = 0; k < t->ncol && !rc; k++) {
+            *placed = 0;
+            *cut = res.outcome != SOLVER_OPTIMAL;
+            for (size_t k = 0; k < t->ncol; k++) {
                 const struct tcol *c = &t->col[k];
                 if (c->g != g || c->lp < 0 || res.x[c->lp] < 0.5)
                     continue;
                 ch->at[c->vis] = (int)k;
-                out->placed += t->vis[c->vis].factor;
-                if (cal_grow(&out->resv, capr, out->nresv + 1, sizeof *out->resv))
-                    rc = SCHED_ENOMEM;
-                else
-                    out->resv[out->nresv++] = (struct sched_hold){g, t->vis[c->vis].f, c->s, c->e};
+                *placed += t->vis[c->vis].factor;
             }
         }
         solver_result_free(&res);
     }
-    ch->done[g] = true;
+    free(warm);
     solver_model_free(m);
-    return rc == SCHED_EINVAL ? SCHED_OK : rc;
+    return rc == SCHED_EINVAL ? SCHED_OK : rc; /* out of time while building: nothing placed */
+}
+
+/* Solve provider g's programme and record what it places. */
+static int assign_provider(struct tbuild *t, const sched_batch *b, struct batch_chosen *ch, int g,
+                           double limit_s, struct batch_guide *out, size_t *capr)
+{
+    double placed;
+    bool cut;
+    /* Within one visit of the best: 8 s to 1 s on the largest. */
+    int rc = batch_provider_solve(t, b, ch, g, limit_s, 1.5, &placed, &cut);
+    for (size_t v = 0; v < t->nvis && !rc; v++) {
+        if (t->vis[v].g != g || ch->at[v] < 0)
+            continue;
+        const struct tcol *c = &t->col[ch->at[v]];
+        out->placed += t->vis[v].factor;
+        if (cal_grow(&out->resv, capr, out->nresv + 1, sizeof *out->resv))
+            rc = SCHED_ENOMEM;
+        else
+            out->resv[out->nresv++] = (struct sched_hold){g, t->vis[v].f, c->s, c->e};
+    }
+    ch->done[g] = true;
+    return rc;
 }
 
 int batch_guide_solve(const sched_batch *b, struct tbuild *tb, const double *forced,

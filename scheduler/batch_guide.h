@@ -58,4 +58,13 @@ void batch_chosen_free(struct batch_chosen *ch);
 int batch_provider_programme(struct tbuild *t, const sched_batch *b, struct batch_chosen *ch, int g,
                              solver_model *m, double deadline);
 
+/* Provider g's programme solved within limit_s seconds, stopping within
+ * abs_gap of its best, from ch->keep's columns when it is set (a warm
+ * start): ch->at[v] receives the column it gives each of g's visits v (-1:
+ * none), *placed their weight (-1 when it found no solution, also when the
+ * time ran out while building), *cut whether it stopped before proving its
+ * best. */
+int batch_provider_solve(struct tbuild *t, const sched_batch *b, struct batch_chosen *ch, int g,
+                         double limit_s, double abs_gap, double *placed, bool *cut);
+
 #endif

@@ -295,6 +295,21 @@ static bool has_room(const struct search *s, size_t f, int g, cal_time us, cal_t
     return count < cap;
 }
 
+/* Visit v of family f has a time after u's candidate cu (lag l; the lag's
+ * minimum, never negative, keeps them apart) that keeps its order with the
+ * rest of the plan, u aside; with room at provider gv too when gv >= 0. */
+static bool follows(const struct search *s, size_t f, const struct sched_ctx *x, int v, int u,
+                    const struct sched_lag *l, const struct cand *cu, int gv)
+{
+    const struct cand *cv = &x->cands[x->vfirst[v]];
+    for (size_t j = 0; j < x->vcount[v]; j++)
+        if (lag_ok(l, cu->uend, cv[j].ustart) &&
+            keeps_order(s, f, v, cv[j].ustart, cv[j].uend, u) &&
+            (gv < 0 || has_room(s, f, gv, cv[j].ustart, cv[j].uend)))
+            return true;
+    return false;
+}
+
 /* Visit v of family f is left out; its placed visit u must come before it
  * (lag l), and no time of v with room keeps that order. The times of u
  * worth freeing: those after which v has a time with room that keeps its
@@ -305,20 +320,12 @@ static void before_weights(struct search *s, size_t f, const struct sched_ctx *x
     const struct sched_case *c = sched_batch_case(s->b, f);
     int gu = sched_batch_provider_of(s->b, f, (size_t)c->visits[u].provider);
     int gv = sched_batch_provider_of(s->b, f, (size_t)c->visits[v].provider);
-    const struct cand *cu = &x->cands[x->vfirst[u]], *cv = &x->cands[x->vfirst[v]];
-    for (size_t k = 0; k < x->vcount[u]; k++) {
-        w[k] = 0;
-        if (!keeps_order(s, f, u, cu[k].ustart, cu[k].uend, -1))
-            continue;
-        bool after = false;
-        for (size_t j = 0; j < x->vcount[v] && !after; j++)
-            after = lag_ok(l, cu[k].uend, cv[j].ustart) &&
-                    (cv[j].ustart >= cu[k].uend || cv[j].uend <= cu[k].ustart) &&
-                    keeps_order(s, f, v, cv[j].ustart, cv[j].uend, u) &&
-                    has_room(s, f, gv, cv[j].ustart, cv[j].uend);
-        if (after)
-            w[k] = slot_weight(s, f, gu, cu[k].ustart, cu[k].uend);
-    }
+    const struct cand *cu = &x->cands[x->vfirst[u]];
+    for (size_t k = 0; k < x->vcount[u]; k++)
+        w[k] = keeps_order(s, f, u, cu[k].ustart, cu[k].uend, -1) &&
+                       follows(s, f, x, v, u, l, &cu[k], gv)
+                   ? slot_weight(s, f, gu, cu[k].ustart, cu[k].uend)
+                   : 0;
 }
 
 /* Visit v of family f (left out) has a time with room that keeps its order
@@ -346,7 +353,6 @@ static bool earlier_competitors(struct search *s, size_t f, const struct sched_c
     bool any = false;
     if (ordered_room(s, f, x, v))
         return false;
-    const struct cand *cv = &x->cands[x->vfirst[v]];
     for (size_t i = 0; i < p->nappts; i++) {
         int u = p->appts[i].visit;
         const struct sched_visit *pu = &c->visits[u];
@@ -357,10 +363,7 @@ static bool earlier_competitors(struct search *s, size_t f, const struct sched_c
             if (pu->before[l].visit != v)
                 continue;
             for (size_t k = 0; k < x->vcount[u]; k++) {
-                bool after = false;
-                for (size_t j = 0; j < x->vcount[v] && !after; j++)
-                    after = lag_ok(&pu->before[l], cu[k].uend, cv[j].ustart) &&
-                            keeps_order(s, f, v, cv[j].ustart, cv[j].uend, u);
+                bool after = follows(s, f, x, v, u, &pu->before[l], &cu[k], -1);
                 for (size_t j = lo; j < hi && after && s->holds[j].start < cu[k].uend; j++) {
                     const struct sched_hold *h = &s->holds[j];
                     if (h->end <= cu[k].ustart || (size_t)h->family == f || !s->active[h->family] ||

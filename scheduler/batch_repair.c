@@ -109,10 +109,10 @@ static void lodging(const struct search *s, int g, const long *keep, bool *allow
         allow[k] = t->col[k].g == g && keep[t->col[k].vis] == (long)k;
 }
 
-/* Provider g's programme over the current plan; at[v] receives the column
- * it gives each of g's visits (-1: none), *placed their weight. */
+/* Provider g's programme over the current plan; ch->at[v] receives the
+ * column it gives each of g's visits (-1: none), *placed their weight. */
 static int assign(struct search *s, int g, struct batch_chosen *ch, const long *keep,
-                  const bool *allow, long *at, double *placed, bool *cut, double limit_s)
+                  const bool *allow, double *placed, bool *cut, double limit_s)
 {
     struct tbuild *t = &s->tb;
     size_t kept = 0;
@@ -121,54 +121,17 @@ static int assign(struct search *s, int g, struct batch_chosen *ch, const long *
     ch->keep = keep;
     ch->keep_bonus = REPAIR_KEEP_ALL / (double)(kept + 1);
     ch->lodging = allow;
-    *placed = -1;
-    solver_model *m = solver_model_new();
-    int rc =
-        m ? batch_provider_programme(t, s->b, ch, g, m, sched_now_s() + limit_s) : SCHED_ENOMEM;
-    size_t ncols = m && !rc ? solver_ncols(m) : 0;
-    double *warm = ncols ? cal_calloc(ncols, sizeof *warm) : NULL;
-    if (ncols && !warm)
-        rc = SCHED_ENOMEM;
-    if (!rc && ncols) {
-        for (size_t v = 0; v < t->nvis; v++)
-            if (t->vis[v].g == g && keep[v] >= 0 && t->col[keep[v]].lp >= 0)
-                warm[t->col[keep[v]].lp] = 1;
-        struct solver_params sp;
-        struct solver_result res;
-        solver_params_init(&sp);
-        sp.time_limit_s = limit_s;
-        sp.cuts = false; /* as in batch_guide.c */
-        sp.presolve = false;
-        sp.abs_gap = ch->keep_bonus / 2; /* the most visits, and nearly the most kept */
-        sp.warm_start = warm;
-        memset(&res, 0, sizeof res);
-        if (solver_solve(m, &sp, &res) == SOLVER_OK && res.x &&
-            (res.outcome == SOLVER_OPTIMAL || res.outcome == SOLVER_FEASIBLE)) {
-            *placed = 0;
-            *cut = res.outcome != SOLVER_OPTIMAL;
-            for (size_t v = 0; v < t->nvis; v++)
-                at[v] = -1;
-            for (size_t k = 0; k < t->ncol; k++) {
-                const struct tcol *c = &t->col[k];
-                if (c->g != g || c->lp < 0 || res.x[c->lp] < 0.5)
-                    continue;
-                at[c->vis] = (long)k;
-                *placed += t->vis[c->vis].factor;
-            }
-        }
-        solver_result_free(&res);
-    }
-    free(warm);
-    solver_model_free(m);
+    /* The most visits, and nearly the most kept. */
+    int rc = batch_provider_solve(t, s->b, ch, g, limit_s, ch->keep_bonus / 2, placed, cut);
     ch->keep = NULL;
     ch->lodging = NULL;
-    return rc == SCHED_EINVAL ? SCHED_OK : rc; /* out of time: no repair */
+    return rc;
 }
 
 /* Re-plan the families whose time at g changes (fam), with the new
  * reservations at g standing in for theirs; *taken when the new plans
  * replace the old ones. */
-static int realise(struct search *s, int g, const bool *fam, const long *at, bool *taken)
+static int realise(struct search *s, int g, const bool *fam, const int *at, bool *taken)
 {
     const struct tbuild *t = &s->tb;
     size_t np = sched_batch_nproviders(s->b), nr = 0;
@@ -200,24 +163,24 @@ static int realise(struct search *s, int g, const bool *fam, const long *at, boo
 }
 
 struct scratch {
-    long *keep, *at; /* per visit of the build */
-    bool *allow;     /* per column (lodging) */
-    bool *fam;       /* per family */
-    bool cut;        /* the last programme stopped at its time limit */
+    long *keep;  /* per visit of the build */
+    bool *allow; /* per column (lodging) */
+    bool *fam;   /* per family */
+    bool cut;    /* the last programme stopped at its time limit */
 };
 
 /* One repair of provider g. */
 static int repair_provider(struct search *s, int g, struct batch_chosen *ch, struct scratch *x)
 {
-    long *keep = x->keep, *at = x->at;
+    long *keep = x->keep;
+    const int *at = ch->at; /* g's visits' columns, once assigned */
     bool *fam = x->fam;
     double before, after;
     if (!current(s, g, ch, keep, &before))
         return SCHED_OK;
     lodging(s, g, keep, x->allow);
     x->cut = false;
-    int rc =
-        assign(s, g, ch, keep, x->allow, at, &after, &x->cut, fmin(REPAIR_LIMIT_S, left(s) / 2));
+    int rc = assign(s, g, ch, keep, x->allow, &after, &x->cut, fmin(REPAIR_LIMIT_S, left(s) / 2));
     if (rc || after < before + 0.5)
         return rc; /* no more visits there than the plan has */
     const struct tbuild *t = &s->tb;
@@ -261,10 +224,10 @@ int batch_repair(struct search *s)
         return SCHED_ENOMEM;
     struct batch_chosen ch;
     int rc = batch_chosen_init(&ch, t, s->n, np);
-    struct scratch x = {
-        cal_calloc(t->nvis + 1, sizeof(long)), cal_calloc(t->nvis + 1, sizeof(long)),
-        cal_calloc(t->ncol + 1, sizeof(bool)), cal_calloc(s->n + 1, sizeof(bool)), false};
-    if (!rc && (!x.keep || !x.at || !x.allow || !x.fam))
+    struct scratch x = {cal_calloc(t->nvis + 1, sizeof(long)),
+                        cal_calloc(t->ncol + 1, sizeof(bool)), cal_calloc(s->n + 1, sizeof(bool)),
+                        false};
+    if (!rc && (!x.keep || !x.allow || !x.fam))
         rc = SCHED_ENOMEM;
     batch_count_excess(s);
     /* The providers with excess, most first (ties by index), each when the
@@ -299,7 +262,6 @@ int batch_repair(struct search *s)
             st->fails == 0 ? 0 : s->out->rounds + ((size_t)REPAIR_EVERY << imin(st->fails, 8));
     }
     free(x.keep);
-    free(x.at);
     free(x.allow);
     free(x.fam);
     batch_chosen_free(&ch);
