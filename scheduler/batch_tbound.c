@@ -123,8 +123,97 @@ static bool day_trip_ok(const struct sched_ctx *x, const struct cand *cd)
     return cd->mode != SCHED_IN_PERSON || cd->fixed || ctx_away_ok(x, cd->day, cd->dep, cd->ret);
 }
 
+/* Per day and place of a family: the visit with an in-person candidate
+ * there, -1 none, -2 two or more. */
+static int *place_visits(const struct sched_ctx *x)
+{
+    size_t np = x->c->nplaces;
+    int *pv = cal_malloc(((size_t)x->ndays * np + 1) * sizeof *pv);
+    if (!pv)
+        return NULL;
+    for (size_t i = 0; i < (size_t)x->ndays * np; i++)
+        pv[i] = -1;
+    for (size_t k = 0; k < x->ncands; k++) {
+        const struct cand *cd = &x->cands[k];
+        if (cd->mode != SCHED_IN_PERSON || cd->place < 0)
+            continue;
+        int *at = &pv[(size_t)cd->day * np + (size_t)cd->place];
+        *at = *at == -1 || *at == cd->visit ? cd->visit : -2;
+    }
+    return pv;
+}
+
+/* True when the family may spend the night after day n at the lodging next
+ * to an in-person visit of cd's at its place on day `other` (n or n + 1):
+ * a night joins two trip days to that one place (model.c, row family 12),
+ * and a trip day has an in-person visit at every place of its route, here
+ * another visit than cd's. */
+static bool night_ok(const struct sched_ctx *x, const int *pv, const struct cand *cd, int n,
+                     int other)
+{
+    const struct sched_case *c = x->c;
+    if (n < 0 || n + 1 >= x->ndays)
+        return false;
+    if (c->family.travel_needs_nurse &&
+        !cal_set_covers(&c->nursing, ctx_utc(x, n, x->win1), ctx_utc(x, n + 1, x->win0)))
+        return false;
+    int v = pv[(size_t)other * c->nplaces + (size_t)cd->place];
+    return v == -2 || (v >= 0 && v != cd->visit);
+}
+
+/* A start in person that only the lodging reaches is a start of some plan
+ * only with a night there before or after it that another visit of the
+ * family's, at the same place on the day before or after, makes possible
+ * (with such a night, its leg from or to the lodging applies instead).
+ * Other starts are kept as they are. */
+static bool lodging_ok(const struct sched_ctx *x, const int *pv, const struct cand *cd)
+{
+    if (day_trip_ok(x, cd) || x->lodging < 0 || cd->place < 0)
+        return true;
+    bool before = night_ok(x, pv, cd, cd->day - 1, cd->day - 1);
+    bool after = night_ok(x, pv, cd, cd->day, cd->day + 1);
+    return (before && ctx_away_ok(x, cd->day, cd->dep_l, cd->ret)) ||
+           (after && ctx_away_ok(x, cd->day, cd->dep, cd->ret_l)) ||
+           (before && after && ctx_away_ok(x, cd->day, cd->dep_l, cd->ret_l));
+}
+
+/* Visit i's columns (tv, at the end of t->vis): one per distinct start
+ * and end of its candidates that are starts of some plan; a visit with
+ * none is left out by every plan. tmp: scratch. */
+static int add_columns(struct tbuild *t, const struct sched_ctx *x, const int *pv, size_t i,
+                       struct tvis *tv, const struct cand ***tmp, size_t *captmp)
+{
+    if (cal_grow(tmp, captmp, x->vcount[i] + 1, sizeof **tmp))
+        return SCHED_ENOMEM;
+    const struct cand **k0 = *tmp;
+    size_t nk = 0;
+    for (size_t k = 0; k < x->vcount[i]; k++)
+        if (lodging_ok(x, pv, &x->cands[x->vfirst[i] + k]))
+            k0[nk++] = &x->cands[x->vfirst[i] + k];
+    if (nk == 0) {
+        t->never += tv->factor;
+        return SCHED_OK;
+    }
+    t->total += tv->factor;
+    qsort(k0, nk, sizeof *k0, cmp_cand_time);
+    for (size_t k = 0; k < nk; k++) {
+        const struct cand *cd = k0[k];
+        bool day_trip = day_trip_ok(x, cd);
+        if (k > 0 && k0[k - 1]->ustart == cd->ustart && k0[k - 1]->uend == cd->uend) {
+            t->col[t->ncol - 1].day_trip |= day_trip;
+            continue;
+        }
+        if (cal_grow(&t->col, &t->capcol, t->ncol + 1, sizeof *t->col))
+            return SCHED_ENOMEM;
+        t->col[t->ncol++] =
+            (struct tcol){tv->g, (int)(tv - t->vis), cd->ustart, cd->uend, -1, cd->day, day_trip};
+    }
+    tv->count = t->ncol - tv->first;
+    return SCHED_OK;
+}
+
 /* One family's visits (columns: one per distinct start and end, modes
- * merged), fixed bookings and "after" links. */
+ * merged, each a start of some plan), fixed bookings and "after" links. */
 int tix_add_family(struct tbuild *t, const sched_batch *b, size_t f)
 {
     const struct sched_case *c = sched_batch_case(b, f);
@@ -135,6 +224,11 @@ int tix_add_family(struct tbuild *t, const sched_batch *b, size_t f)
     size_t v0 = t->nvis;
     const struct cand **tmp = NULL;
     size_t captmp = 0;
+    int *pv = place_visits(&x);
+    if (!pv) {
+        rc = SCHED_ENOMEM;
+        goto done;
+    }
     if ((rc = cal_grow(&t->vis, &t->capvis, t->nvis + c->nvisits, sizeof *t->vis) ? SCHED_ENOMEM
                                                                                   : SCHED_OK))
         goto done;
@@ -152,31 +246,7 @@ int tix_add_family(struct tbuild *t, const sched_batch *b, size_t f)
                 (struct tfix){g, w->booked_start, w->booked_start + (cal_time)w->minutes * 60};
             continue;
         }
-        size_t nk = x.vcount[i];
-        if (nk == 0) {
-            t->never += factor; /* left out by every plan */
-            continue;
-        }
-        t->total += factor;
-        if ((rc = cal_grow(&tmp, &captmp, nk, sizeof *tmp) ? SCHED_ENOMEM : SCHED_OK))
-            break;
-        for (size_t k = 0; k < nk; k++)
-            tmp[k] = &x.cands[x.vfirst[i] + k];
-        qsort(tmp, nk, sizeof *tmp, cmp_cand_time);
-        for (size_t k = 0; k < nk && !rc; k++) {
-            const struct cand *cd = tmp[k];
-            bool day_trip = day_trip_ok(&x, cd);
-            if (k > 0 && tmp[k - 1]->ustart == cd->ustart && tmp[k - 1]->uend == cd->uend) {
-                t->col[t->ncol - 1].day_trip |= day_trip;
-                continue;
-            }
-            if ((rc = cal_grow(&t->col, &t->capcol, t->ncol + 1, sizeof *t->col) ? SCHED_ENOMEM
-                                                                                 : SCHED_OK))
-                break;
-            t->col[t->ncol++] =
-                (struct tcol){g, (int)(v0 + i), cd->ustart, cd->uend, -1, cd->day, day_trip};
-        }
-        tv->count = t->ncol - tv->first;
+        rc = add_columns(t, &x, pv, i, tv, &tmp, &captmp);
     }
     /* Visit i before visit w of the same provider: w is placed only when i
      * is. A fixed booking is always there; a visit with no candidate never
@@ -219,6 +289,7 @@ int tix_add_family(struct tbuild *t, const sched_batch *b, size_t f)
         }
     }
 done:
+    free(pv);
     free(tmp);
     ctx_free(&x);
     return rc;

@@ -579,7 +579,11 @@ static void test_guide_reserves(void **state)
  * the optimum places a at 11:00 and leaves b out. The guide that took every
  * candidate start reserved 08:00 for a and 11:00 for b (weight 3), and a
  * then found its only time taken; it now keeps to the starts a family
- * reaches from home, and reserves 11:00 for a, which a's plan takes. */
+ * reaches from home, and reserves 11:00 for a, which a's plan takes. The
+ * time-indexed bound, which let a take 08:00 (proving nothing), now drops
+ * a start only the lodging reaches when no other visit of the family's at
+ * that place on the day before or after can make the night's trip days,
+ * and proves b's visit left out: the plan is optimal. */
 static void test_guide_reserves_day_trips(void **state)
 {
     (void)state;
@@ -613,7 +617,7 @@ static void test_guide_reserves_day_trips(void **state)
     double forced[1] = {1}, timed = -1;
     struct tbuild tb = {0};
     assert_int_equal(tix_time_bound(b, NULL, 60, NULL, &timed, &tb), 0);
-    assert_true(timed == 0); /* the LP may put a at 08:00 */
+    assert_true(timed == 1); /* a's 08:00 is no start: no night makes it one */
     struct batch_guide g;
     assert_int_equal(batch_guide_solve(b, &tb, forced, 60, &g), 0);
     tix_free(&tb);
@@ -630,6 +634,62 @@ static void test_guide_reserves_day_trips(void **state)
     assert_int_equal(res.plans[0]->nappts, 1);
     assert_true(res.plans[0]->appts[0].start == T(c[0], 12, 1, 11, 0));
     assert_int_equal(res.plans[1]->metrics.unscheduled, 1);
+    assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+    sched_batch_result_free(&res);
+    sched_batch_free(b);
+    free_case(c[0]);
+    free_case(c[1]);
+}
+
+/* As above, but dr0 opens on Wednesday 08:00-08:45 and 11:00-11:45, and a
+ * also has a 30-minute lab draw with dr1, at the same clinic, open only on
+ * Tuesday 14:00-15:00 (weights 1). b reaches 11:00 only. Now a night at the
+ * lodging after Tuesday's draw makes 08:00 a start of a plan of a's: the
+ * time-indexed bound keeps it (it proves nothing left out), and the batch
+ * places all three visits, a's neurology visit at 08:00 from the lodging. */
+static void test_time_bound_lodging_night(void **state)
+{
+    (void)state;
+    struct sched_case *c[2] = {new_case(2, 2), new_case(1, 1)};
+    for (int f = 0; f < 2; f++) {
+        free(c[f]->id);
+        c[f]->id = dup(f ? "b" : "a");
+        for (int h = 8; h <= 11; h += 3)
+            day_hours(c[f], 0, SCHED_IN_PERSON, D(12, 2), h, h + 1);
+        struct cal_set cut = {0}, out = {0};
+        for (int h = 8; h <= 11; h += 3)
+            cal_set_add(&cut, T(c[f], 12, 2, h, 45), T(c[f], 12, 2, h + 1, 0));
+        cal_set_subtract(&out, &c[f]->providers[0].mode[0].free, &cut);
+        cal_set_free(&c[f]->providers[0].mode[0].free);
+        c[f]->providers[0].mode[0].free = out;
+        cal_set_free(&cut);
+        add_visit(c[f], "neuro-fu", 0, 40, D(12, 1), D(12, 14));
+    }
+    day_hours(c[0], 1, SCHED_IN_PERSON, D(12, 1), 14, 15);
+    add_visit(c[0], "lab", 1, 30, D(12, 1), D(12, 1));
+    c[0]->places[1].lodging = true;
+    c[0]->family.overnight_allowed = true;
+    c[0]->family.lodging = 1;
+    c[0]->family.max_nights = 1;
+    set_travel(c[0], -1, 0, 150);
+    set_travel(c[0], -1, 1, 150);
+    set_travel(c[0], 0, 1, 10);
+    set_travel(c[1], -1, 0, 60);
+    const struct sched_case *cases[] = {c[0], c[1]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    double timed = -1;
+    assert_int_equal(batch_time_bound(b, NULL, 60, NULL, &timed), 0);
+    assert_true(timed == 0);
+    struct sched_batch_result res;
+    solve(b, 5, &res);
+    assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+    assert_int_equal(res.plans[0]->metrics.unscheduled, 0);
+    assert_int_equal(res.plans[1]->metrics.unscheduled, 0);
+    const struct sched_appt *neuro = appt_of(res.plans[0], 0);
+    assert_non_null(neuro);
+    assert_true(neuro->start == T(c[0], 12, 2, 8, 0));
+    assert_true(appt_of(res.plans[1], 0)->start == T(c[1], 12, 2, 11, 0));
     sched_batch_result_free(&res);
     sched_batch_free(b);
     free_case(c[0]);
@@ -1254,6 +1314,7 @@ int main(void)
         cmocka_unit_test(test_drop_bound_sets),
         cmocka_unit_test(test_guide_reserves),
         cmocka_unit_test(test_guide_reserves_day_trips),
+        cmocka_unit_test(test_time_bound_lodging_night),
         cmocka_unit_test(test_fixed_booking_holds_time),
         cmocka_unit_test(test_fixed_overbooked),
         cmocka_unit_test(test_chain_frees_slot),
