@@ -79,6 +79,11 @@ int tix_capacity_rows(struct tbuild *t, solver_model *m, const struct titem *it,
                       size_t *act);
 /* Provider g's capacity rows over its columns with an lp index. */
 int tix_provider_rows(struct tbuild *t, solver_model *m, const sched_batch *b, int g);
+/* Provider g's programme over t's columns (an LP, or in whole numbers):
+ * *placed, the weighted visits any plan places there at most (all of them
+ * when it proves nothing within limit_s). */
+int tix_provider_count(struct tbuild *t, const sched_batch *b, int g, double limit_s, bool integer,
+                       double *placed);
 /* batch_time_bound (sched_internal.h) that hands its build to *keep
  * (freed by the caller with tix_free) when keep is not NULL. */
 int tix_time_bound(const sched_batch *b, const bool *active, double budget_s,

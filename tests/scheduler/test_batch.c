@@ -272,6 +272,54 @@ static void test_time_bound_sees_family_times(void **state)
         free_case(c[i]);
 }
 
+/* The per-provider programme in whole numbers proves more than its LP.
+ * Three one-visit families per day, on two days: a can start at 08:00 or
+ * 13:00 (120 minutes), b at 10:30 or 12:00 (90), c at 09:00 only (120);
+ * a's 08:00 meets c's 09:00, c's meets b's 10:30, b's 12:00 meets a's
+ * 13:00 (capacity 1). No plan places all three (a five-cycle of clashes),
+ * but the LP places each start half: 2.5 a day, 5 in all, while every plan
+ * places at most 4. The build is made here so that only these starts are
+ * there. */
+static void test_time_bound_whole_numbers(void **state)
+{
+    (void)state;
+    int32_t days[] = {D(12, 1), D(12, 2)};
+    struct sched_case *c[6];
+    const struct sched_case *cases[6];
+    for (int f = 0; f < 6; f++) {
+        char id[8];
+        snprintf(id, sizeof id, "f%d", f);
+        cases[f] = c[f] = one_visit_family(id, days, 2, 1);
+    }
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 6, &b, NULL, NULL), 0);
+    static const int start[6][2] = {{8 * 60, 13 * 60}, {10 * 60 + 30, 12 * 60}, {9 * 60, -1}};
+    static const int len[3] = {120, 90, 120};
+    struct tbuild t = {0};
+    t.vis = calloc(6, sizeof *t.vis);
+    t.col = calloc(10, sizeof *t.col);
+    for (int f = 0; f < 6; f++) {
+        int day = f / 3, kind = f % 3;
+        t.vis[f] = (struct tvis){t.ncol, 0, 1, 0, f, 0, false};
+        for (int k = 0; k < 2 && start[kind][k] >= 0; k++) {
+            cal_time s = T(c[f], 12, 1 + day, 0, 0) + (cal_time)start[kind][k] * 60;
+            t.col[t.ncol++] = (struct tcol){0, f, s, s + (cal_time)len[kind] * 60, -1, day, true};
+        }
+        t.vis[f].count = t.ncol - t.vis[f].first;
+    }
+    t.nvis = 6;
+    t.total = 6;
+    double lp = -1, ip = -1;
+    assert_int_equal(tix_provider_count(&t, b, 0, 60, false, &lp), 0);
+    assert_int_equal(tix_provider_count(&t, b, 0, 60, true, &ip), 0);
+    assert_true(lp == 5);
+    assert_true(ip == 4);
+    tix_free(&t);
+    sched_batch_free(b);
+    for (int f = 0; f < 6; f++)
+        free_case(c[f]);
+}
+
 /* Each family has a lab draw (dr1, every weekday, from Wednesday on) that
  * must end 1 to 7 days before the neurologist's visit (dr0: Tuesday and
  * Thursday 09:00-09:45). Tuesday is too early for every family: its draw
@@ -1309,6 +1357,7 @@ int main(void)
         cmocka_unit_test(test_own_loss_is_not_capacity),
         cmocka_unit_test(test_time_bound_sees_family_times),
         cmocka_unit_test(test_time_bound_follows_links),
+        cmocka_unit_test(test_time_bound_whole_numbers),
         cmocka_unit_test(test_time_bound_link_windows),
         cmocka_unit_test(test_drop_bound_counts_trips),
         cmocka_unit_test(test_drop_bound_sets),
