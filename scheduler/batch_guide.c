@@ -120,9 +120,17 @@ static bool col_allowed(const struct tbuild *t, const sched_batch *b, const stru
             const struct tvis *w = &t->vis[ln->b];
             if (ch->at[ln->b] >= 0 && !tix_gap_ok(ln, c, &t->col[ch->at[ln->b]]))
                 return false;
-            /* A visit after it at a provider not assigned here keeps a
-             * start (a hint: a plan may also leave that one out). */
-            bool ok = ch->done[w->g] || w->count == 0;
+            /* A visit after it at a provider not assigned yet keeps a
+             * start (a hint for the reservations: a plan may also leave
+             * that one out). Not in a repair (ch->keep): a visit there is
+             * at this provider, whose link rows place it or not, or at
+             * one the repair leaves open (batch_repair.c); the hint there
+             * forbade a plan that places the earlier visit and leaves the
+             * later one out, so the repair could not even keep the current
+             * plan and never gained a visit (on the 150-family caseload of
+             * seed 11, at cc-1, because of a family whose own best plan
+             * leaves out its third visit there). */
+            bool ok = ch->done[w->g] || w->count == 0 || ch->keep;
             for (size_t j = 0; j < w->count && !ok; j++)
                 ok = tix_gap_ok(ln, c, &t->col[w->first + j]);
             if (!ok)

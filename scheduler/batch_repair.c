@@ -181,6 +181,18 @@ static int repair_provider(struct search *s, int g, struct batch_chosen *ch, str
     lodging(s, g, keep, x->allow);
     x->cut = false;
     int rc = assign(s, g, ch, keep, x->allow, &after, &x->cut, fmin(REPAIR_LIMIT_S, left(s) / 2));
+    if (!rc && after < before + 0.5 && !x->cut) {
+        /* None beside the families' other appointments as they are: the
+         * programme again with those left open (only their links with g's
+         * visits stand, as in the time-indexed bound). The families re-plan
+         * all of their visits below, so they may move the others too. */
+        for (size_t v = 0; v < s->tb.nvis; v++)
+            if (s->tb.vis[v].g != g)
+                ch->at[v] = -1;
+        for (size_t h = 0; h < sched_batch_nproviders(s->b); h++)
+            ch->done[h] = false;
+        rc = assign(s, g, ch, keep, x->allow, &after, &x->cut, fmin(REPAIR_LIMIT_S, left(s) / 2));
+    }
     if (rc || after < before + 0.5)
         return rc; /* no more visits there than the plan has */
     const struct tbuild *t = &s->tb;

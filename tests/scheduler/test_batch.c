@@ -918,6 +918,124 @@ static void test_chain_frees_slot(void **state)
         free_case(cs[i]);
 }
 
+/* As test_repair_shifts_many, but each of f1..f5 also has a lab draw at
+ * a lab of its own, open 10:00-11:00 on its two days, and comes at most
+ * once a day: alone it takes dr0 on its first day and the lab on its
+ * second (the earlier day first). Shifting f1..f5 one day later now also
+ * moves each one's lab draw to the other day, which the repair's programme
+ * beside the families' other appointments as they are cannot see (the
+ * daily limit): the programme with those left open finds it, and the
+ * families re-plan both visits. */
+static void test_repair_moves_others(void **state)
+{
+    (void)state;
+    int32_t days[6] = {D(12, 1), D(12, 2), D(12, 3), D(12, 4), D(12, 7), D(12, 8)};
+    struct sched_case *c[6];
+    for (int k = 0; k < 6; k++) {
+        char id[8];
+        snprintf(id, sizeof id, "f%d", k);
+        if (k == 0) {
+            c[k] = one_visit_family(id, days, 6, 1);
+        } else {
+            c[k] = dr0_days_case(id, 2, days, 6, 1);
+            free(c[k]->providers[1].id);
+            snprintf(id, sizeof id, "lab%d", k);
+            c[k]->providers[1].id = dup(id);
+            day_hours(c[k], 1, SCHED_IN_PERSON, days[k - 1], 10, 11);
+            day_hours(c[k], 1, SCHED_IN_PERSON, days[k], 10, 11);
+            add_visit(c[k], "neuro-fu", 0, 40, D(12, 1), D(12, 14));
+            add_visit(c[k], "lab", 1, 30, D(12, 1), D(12, 14));
+            c[k]->family.max_visits_per_day = 1;
+        }
+        for (int32_t d = D(12, 1); d <= D(12, 14); d++) {
+            bool own = d == days[k] || (k > 0 && d == days[k - 1]);
+            if (!own)
+                cal_set_add(&c[k]->family.busy, cal_tz_local_to_utc(c[k]->tz, d, 0),
+                            cal_tz_local_to_utc(c[k]->tz, d + 1, 0));
+        }
+    }
+    const struct sched_case *cases[] = {c[1], c[2], c[3], c[4], c[5], c[0]};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 6, &b, NULL, NULL), 0);
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        struct sched_batch_result res;
+        solve(b, seed, &res);
+        assert_int_equal(sched_batch_conflicts(b, res.plans), 0);
+        for (int f = 0; f < 6; f++)
+            assert_int_equal(res.plans[f]->nunscheduled, 0);
+        for (int f = 0; f < 5; f++) /* f1..f5: dr0 one day later, the lab the day before */
+            assert_true(appt_of(res.plans[f], 0)->start ==
+                        cal_tz_local_to_utc(c[0]->tz, days[f + 1], 9 * 60));
+        assert_true(res.repairs_accepted >= 1);
+        assert_int_equal(res.status, SCHED_STATUS_OPTIMAL);
+        sched_batch_result_free(&res);
+    }
+    sched_batch_free(b);
+    for (int k = 0; k < 6; k++)
+        free_case(c[k]);
+}
+
+/* The repair's programme can keep the current plan when it places a visit
+ * whose later visit at the same provider it leaves out. dr0 (capacity 1)
+ * opens at 09:00 on Tuesday, Wednesday and Friday. Family "a" has a first
+ * visit (any day) and a second one at least two days after it, on Thursday
+ * or Friday: Friday only after a Tuesday first visit. Family "x" (weight 2)
+ * comes on Tuesday only. The plan: x on Tuesday, a's first visit on
+ * Wednesday, its second left out (3 weighted visits placed, the most). The
+ * reservations' hint (a visit after it keeps a start) forbade a's
+ * Wednesday, so the programme placed 2 and no repair could ever gain there. */
+static void test_repair_keeps_plan(void **state)
+{
+    (void)state;
+    int32_t days[3] = {D(12, 1), D(12, 2), D(12, 4)};
+    struct sched_case *a = dr0_days_case("a", 1, days, 3, 1);
+    add_visit(a, "first", 0, 40, D(12, 1), D(12, 14));
+    struct sched_visit *first = &a->visits[0];
+    first->before = calloc(1, sizeof *first->before);
+    first->before[0] = (struct sched_lag){1, 2 * 1440, -1};
+    first->nbefore = 1;
+    add_visit(a, "second", 0, 40, D(12, 3), D(12, 4));
+    struct sched_case *x = one_visit_family("x", days, 3, 1);
+    x->visits[0].priority_factor = 2;
+    for (int32_t d = D(12, 2); d <= D(12, 14); d++)
+        cal_set_add(&x->family.busy, cal_tz_local_to_utc(x->tz, d, 0),
+                    cal_tz_local_to_utc(x->tz, d + 1, 0));
+    const struct sched_case *cases[] = {a, x};
+    sched_batch *b = NULL;
+    assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
+    struct tbuild t = {0};
+    double timed = -1;
+    assert_int_equal(tix_time_bound(b, NULL, 60, NULL, &timed, &t), 0);
+    assert_int_equal(t.nvis, 3);      /* a's first, a's second, x's */
+    assert_true(t.vis[1].count == 1); /* Friday, after a Tuesday only */
+    long keep[3] = {-1, -1, -1};
+    for (size_t k = 0; k < t.ncol; k++) {
+        if (t.col[k].vis == 0 && t.col[k].s == T(a, 12, 2, 9, 0))
+            keep[0] = (long)k;
+        if (t.col[k].vis == 2 && t.col[k].s == T(x, 12, 1, 9, 0))
+            keep[2] = (long)k;
+    }
+    assert_true(keep[0] >= 0 && keep[2] >= 0);
+    struct batch_chosen ch;
+    assert_int_equal(batch_chosen_init(&ch, &t, 2, 1), 0);
+    ch.keep = keep;
+    ch.keep_bonus = 0.1;
+    double placed = 0;
+    bool cut = true;
+    assert_int_equal(batch_provider_solve(&t, b, &ch, 0, 60, 0.05, &placed, &cut), 0);
+    assert_false(cut);
+    assert_true(placed == 3);
+    assert_int_equal(ch.at[0], keep[0]);
+    assert_int_equal(ch.at[1], -1);
+    assert_int_equal(ch.at[2], keep[2]);
+    ch.keep = NULL;
+    batch_chosen_free(&ch);
+    tix_free(&t);
+    sched_batch_free(b);
+    free_case(a);
+    free_case(x);
+}
+
 /* Six families share dr0 (capacity 1), open one start a day (09:00) on six
  * weekdays d0..d5. "f0" can come only on d0; "fk" (k = 1..5) only on d(k-1)
  * and dk; a day costs each family the same. In caseload order f1..f5, f0
@@ -1368,6 +1486,8 @@ int main(void)
         cmocka_unit_test(test_fixed_overbooked),
         cmocka_unit_test(test_chain_frees_slot),
         cmocka_unit_test(test_repair_shifts_many),
+        cmocka_unit_test(test_repair_keeps_plan),
+        cmocka_unit_test(test_repair_moves_others),
         cmocka_unit_test(test_slot_for_earlier_visit),
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_components),
