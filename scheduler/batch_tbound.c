@@ -633,7 +633,7 @@ int tix_time_bound(const sched_batch *b, const bool *active, double budget_s,
              * as the per-day bound's does, so the two add up per provider. */
             double pruned = 0;
             for (size_t v = 0; v < t.nvis; v++)
-                if (t.vis[v].pruned && t.vis[v].g == (int)g && t.vis[v].count == 0)
+                if (t.vis[v].pruned && t.vis[v].g == (int)g)
                     pruned += t.vis[v].factor;
             bf->provider[g] = fmax(0, with_start(&t, (int)g) - p[g]) + pruned;
         }

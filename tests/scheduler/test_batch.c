@@ -59,6 +59,31 @@ static struct sched_case *one_visit_family(const char *id, const int32_t *days, 
     return c;
 }
 
+/* dr0 open on day at 08:00-08:45 and 11:00-11:45 only (one 40-minute start
+ * each). */
+static void dr0_two_starts(struct sched_case *c, int32_t day)
+{
+    for (int h = 8; h <= 11; h += 3)
+        day_hours(c, 0, SCHED_IN_PERSON, day, h, h + 1);
+    struct cal_set cut = {0}, out = {0};
+    for (int h = 8; h <= 11; h += 3)
+        cal_set_add(&cut, cal_tz_local_to_utc(c->tz, day, h * 60 + 45),
+                    cal_tz_local_to_utc(c->tz, day, (h + 1) * 60));
+    cal_set_subtract(&out, &c->providers[0].mode[0].free, &cut);
+    cal_set_free(&c->providers[0].mode[0].free);
+    c->providers[0].mode[0].free = out;
+    cal_set_free(&cut);
+}
+
+/* The family busy all day on every day of the horizon but d0 and d1. */
+static void busy_but(struct sched_case *c, int32_t d0, int32_t d1)
+{
+    for (int32_t d = c->horizon_start; d <= c->horizon_end; d++)
+        if (d != d0 && d != d1)
+            cal_set_add(&c->family.busy, cal_tz_local_to_utc(c->tz, d, 0),
+                        cal_tz_local_to_utc(c->tz, d + 1, 0));
+}
+
 static int run_here(void *ud, const struct sched_hold *holds, size_t nholds,
                     const struct sched_batch_task *tasks, size_t n,
                     struct sched_batch_answer *answers)
@@ -639,15 +664,7 @@ static void test_guide_reserves_day_trips(void **state)
     for (int f = 0; f < 2; f++) {
         free(c[f]->id);
         c[f]->id = dup(f ? "b" : "a");
-        for (int h = 8; h <= 11; h += 3)
-            day_hours(c[f], 0, SCHED_IN_PERSON, D(12, 1), h, h + 1);
-        struct cal_set cut = {0}, out = {0};
-        for (int h = 8; h <= 11; h += 3)
-            cal_set_add(&cut, T(c[f], 12, 1, h, 45), T(c[f], 12, 1, h + 1, 0));
-        cal_set_subtract(&out, &c[f]->providers[0].mode[0].free, &cut);
-        cal_set_free(&c[f]->providers[0].mode[0].free);
-        c[f]->providers[0].mode[0].free = out;
-        cal_set_free(&cut);
+        dr0_two_starts(c[f], D(12, 1));
         add_visit(c[f], "neuro-fu", 0, 40, D(12, 1), D(12, 14));
     }
     c[0]->places[1].lodging = true;
@@ -702,15 +719,7 @@ static void test_time_bound_lodging_night(void **state)
     for (int f = 0; f < 2; f++) {
         free(c[f]->id);
         c[f]->id = dup(f ? "b" : "a");
-        for (int h = 8; h <= 11; h += 3)
-            day_hours(c[f], 0, SCHED_IN_PERSON, D(12, 2), h, h + 1);
-        struct cal_set cut = {0}, out = {0};
-        for (int h = 8; h <= 11; h += 3)
-            cal_set_add(&cut, T(c[f], 12, 2, h, 45), T(c[f], 12, 2, h + 1, 0));
-        cal_set_subtract(&out, &c[f]->providers[0].mode[0].free, &cut);
-        cal_set_free(&c[f]->providers[0].mode[0].free);
-        c[f]->providers[0].mode[0].free = out;
-        cal_set_free(&cut);
+        dr0_two_starts(c[f], D(12, 2));
         add_visit(c[f], "neuro-fu", 0, 40, D(12, 1), D(12, 14));
     }
     day_hours(c[0], 1, SCHED_IN_PERSON, D(12, 1), 14, 15);
@@ -947,12 +956,7 @@ static void test_repair_moves_others(void **state)
             add_visit(c[k], "lab", 1, 30, D(12, 1), D(12, 14));
             c[k]->family.max_visits_per_day = 1;
         }
-        for (int32_t d = D(12, 1); d <= D(12, 14); d++) {
-            bool own = d == days[k] || (k > 0 && d == days[k - 1]);
-            if (!own)
-                cal_set_add(&c[k]->family.busy, cal_tz_local_to_utc(c[k]->tz, d, 0),
-                            cal_tz_local_to_utc(c[k]->tz, d + 1, 0));
-        }
+        busy_but(c[k], days[k], k > 0 ? days[k - 1] : days[k]);
     }
     const struct sched_case *cases[] = {c[1], c[2], c[3], c[4], c[5], c[0]};
     sched_batch *b = NULL;
@@ -997,9 +1001,7 @@ static void test_repair_keeps_plan(void **state)
     add_visit(a, "second", 0, 40, D(12, 3), D(12, 4));
     struct sched_case *x = one_visit_family("x", days, 3, 1);
     x->visits[0].priority_factor = 2;
-    for (int32_t d = D(12, 2); d <= D(12, 14); d++)
-        cal_set_add(&x->family.busy, cal_tz_local_to_utc(x->tz, d, 0),
-                    cal_tz_local_to_utc(x->tz, d + 1, 0));
+    busy_but(x, D(12, 1), D(12, 1));
     const struct sched_case *cases[] = {a, x};
     sched_batch *b = NULL;
     assert_int_equal(sched_batch_new(cases, 2, &b, NULL, NULL), 0);
@@ -1055,13 +1057,7 @@ static void test_repair_shifts_many(void **state)
         char id[8];
         snprintf(id, sizeof id, "f%d", k);
         c[k] = one_visit_family(id, days, 6, 1);
-        /* Busy on every day of the horizon but its own. */
-        for (int32_t d = D(12, 1); d <= D(12, 14); d++) {
-            bool own = d == days[k] || (k > 0 && d == days[k - 1]);
-            if (!own)
-                cal_set_add(&c[k]->family.busy, cal_tz_local_to_utc(c[k]->tz, d, 0),
-                            cal_tz_local_to_utc(c[k]->tz, d + 1, 0));
-        }
+        busy_but(c[k], days[k], k > 0 ? days[k - 1] : days[k]); /* but its own days */
     }
     const struct sched_case *cases[] = {c[1], c[2], c[3], c[4], c[5], c[0]};
     sched_batch *b = NULL;
